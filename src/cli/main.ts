@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+// `agentmux`: opens the screen in the current directory with an in-process server.
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import type { ClientCommand } from '../core/protocol.js';
+import { createPtyRuntime } from '../pty/pty-runtime.js';
+import { EmulatorPool } from '../pty/emulator-pool.js';
+import { AgentServer } from '../server/agent-server.js';
+import { loadConfig } from '../store/config-files.js';
+import { loadTheme } from '../store/theme-files.js';
+import { App } from '../tui/app.js';
+import { queryTerminalBackground } from '../tui/background-query.js';
+import { noColorRequested, resolveTheme, type ResolvedTheme } from '../tui/theme.js';
+import { parseArgs, USAGE } from './args.js';
+import { linkLocally } from './local-link.js';
+import { modelStatus } from './model-status.js';
+
+function fail(message: string, code = 1): never {
+  process.stderr.write(`agentmux: ${message}\n`);
+  process.exit(code);
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+async function themeLoader(env: NodeJS.ProcessEnv): Promise<(name: string) => Promise<ResolvedTheme | string>> {
+  const location = { env, homeDir: homedir() };
+  const noColor = noColorRequested(env);
+  return async (name) => {
+    let concrete = name;
+    if (name === 'auto') {
+      concrete = (await queryTerminalBackground(process.stdin, process.stdout)) ?? 'dark';
+    }
+    const loaded = await loadTheme(concrete, location);
+    return loaded.ok ? resolveTheme(loaded.theme, { noColor }) : loaded.error;
+  };
+}
+
+async function main(): Promise<void> {
+  const parsed = parseArgs(process.argv.slice(2));
+  if (!parsed.ok) fail(`${parsed.error}\n${USAGE}`, 2);
+  const { args } = parsed;
+  if (args.help) {
+    process.stdout.write(`${USAGE}\nOpens the agentmux screen in the current directory. Inside, type /help.\n`);
+    return;
+  }
+  if (args.version) {
+    process.stdout.write(`agentmux ${version()}\n`);
+    return;
+  }
+  if (!process.stdin.isTTY || !process.stdout.isTTY) fail('needs a terminal: run it in an interactive terminal (stdin and stdout must be a tty)');
+
+  const env = process.env;
+  const cwd = process.cwd();
+  const loadedConfig = await loadConfig({ cwd, env, homeDir: homedir() });
+  if (!loadedConfig.ok) fail(loadedConfig.error);
+  const { config } = loadedConfig;
+  const loadThemeNamed = await themeLoader(env);
+  const theme = await loadThemeNamed(args.theme ?? config.theme);
+  if (typeof theme === 'string') fail(theme);
+
+  const pool = new EmulatorPool();
+  const server = new AgentServer({
+    runtime: createPtyRuntime(pool, { env, scrollback: config.scrollback, killGraceMs: config.killGraceMs }),
+    model: modelStatus(env),
+  });
+  let send: (command: ClientCommand) => void = () => undefined;
+  const app = new App({
+    input: process.stdin,
+    output: process.stdout,
+    terminal: env.TERM ?? 'xterm-256color',
+    config,
+    theme,
+    loadTheme: loadThemeNamed,
+    cwd,
+    demo: false,
+    send: (command) => send(command),
+    onExit: (stopped) => {
+      app.destroy();
+      server.dispose();
+      void pool.dispose();
+      if (stopped > 0) process.stdout.write(`agentmux: stopped ${stopped} running agent${stopped === 1 ? '' : 's'}.\n`);
+      process.exit(0);
+    },
+  });
+  send = linkLocally(server, (event) => app.receive(event));
+  const shutdown = () => {
+    server.dispose();
+    app.destroy();
+    process.exit(0);
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGHUP', shutdown);
+  app.start();
+}
+
+main().catch((error: unknown) => {
+  fail(error instanceof Error ? error.stack ?? error.message : String(error));
+});

@@ -1,0 +1,42 @@
+// The agent model shared by server and screen: plain, serializable data.
+
+export type AgentKind = 'command' | 'claude';
+
+export type AgentState = 'queued' | 'running' | 'waiting' | 'finished' | 'failed' | 'killed' | 'lost' | 'unknown';
+
+export type EndState = 'finished' | 'failed' | 'killed' | 'lost';
+
+const END_STATES: ReadonlySet<AgentState> = new Set<AgentState>(['finished', 'failed', 'killed', 'lost']);
+
+export function isEnded(state: AgentState): state is EndState {
+  return END_STATES.has(state);
+}
+
+export interface AgentInfo {
+  name: string;
+  kind: AgentKind;
+  /** The shell command of a command agent, or the task of a claude agent. */
+  task: string;
+  cwd: string;
+  state: AgentState;
+  startedAt: number;
+  endedAt?: number;
+  exitCode?: number;
+  signal?: string;
+  /** Last non-empty line on the agent's screen, as plain text from the emulator's cell grid. */
+  lastLine: string;
+  /** Ended and not yet looked at by anyone. */
+  unread: boolean;
+}
+
+export interface ProcessExit {
+  exitCode: number;
+  /** Signal number that ended the process, 0 or undefined if it exited by itself. */
+  signal?: number;
+}
+
+/** The state an agent ends in, from how its process ended: a real signal, never a guess. */
+export function endStateOf(exit: ProcessExit, killRequested: boolean): EndState {
+  if (killRequested) return 'killed';
+  return exit.exitCode === 0 && !exit.signal ? 'finished' : 'failed';
+}

@@ -1,0 +1,131 @@
+// The configuration: types, defaults, validation of one parsed config file, and merging of files over the defaults.
+
+import { isThemeName, THEME_NAME_RULE, type Validation } from './theme-schema.js';
+
+export interface KeyBindings {
+  background: string;
+  focusNext: string;
+  quit: string;
+  interrupt: string;
+}
+
+export interface Config {
+  /** "auto", a bundled theme or a user theme name. */
+  theme: string;
+  notifications: { bell: boolean; osc9: boolean };
+  keys: KeyBindings;
+  killGraceMs: number;
+  scrollback: number;
+  flashMs: number;
+}
+
+/** One config file: every key optional. */
+export interface ConfigFile {
+  theme?: string;
+  notifications?: Partial<Config['notifications']>;
+  keys?: Partial<KeyBindings>;
+  killGraceMs?: number;
+  scrollback?: number;
+  flashMs?: number;
+}
+
+export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
+  theme: 'auto',
+  notifications: Object.freeze({ bell: true, osc9: true }),
+  keys: Object.freeze({ background: 'C-b', focusNext: 'tab', quit: 'C-q', interrupt: 'C-c' }),
+  killGraceMs: 3000,
+  scrollback: 5000,
+  flashMs: 4000,
+});
+
+const RANGES = {
+  killGraceMs: [100, 60000],
+  scrollback: [0, 100000],
+  flashMs: [500, 60000],
+} as const;
+
+const KEY_NAME_PATTERN = /^(?:[CM]-[a-z]|tab|escape|enter|f(?:[1-9]|1[0-2]))$/;
+const KEY_NAME_RULE = 'use C-<letter>, M-<letter>, tab, escape, enter or f1-f12';
+
+export function isKeyName(value: string): boolean {
+  return KEY_NAME_PATTERN.test(value);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function unknownKey(obj: Record<string, unknown>, known: readonly string[], prefix: string): string | undefined {
+  const key = Object.keys(obj).find((k) => !known.includes(k));
+  return key === undefined ? undefined : `${prefix}${key}: unknown key (known: ${known.join(', ')})`;
+}
+
+function sectionError(obj: Record<string, unknown>, section: 'notifications' | 'keys'): string | undefined {
+  const value = obj[section];
+  if (value === undefined) return undefined;
+  if (!isObject(value)) return `${section}: expected an object`;
+  const known = Object.keys(DEFAULT_CONFIG[section]);
+  const unknown = unknownKey(value, known, `${section}.`);
+  if (unknown) return unknown;
+  for (const [key, setting] of Object.entries(value)) {
+    const path = `${section}.${key}`;
+    if (section === 'notifications' && typeof setting !== 'boolean') {
+      return `${path}: expected true or false, got ${JSON.stringify(setting)}`;
+    }
+    if (section === 'keys' && (typeof setting !== 'string' || !isKeyName(setting))) {
+      return `${path}: ${JSON.stringify(setting)} is not a key name (${KEY_NAME_RULE})`;
+    }
+  }
+  return undefined;
+}
+
+function fileError(obj: unknown): string | undefined {
+  if (!isObject(obj)) return 'expected a JSON object like {"theme": "dark"}';
+  const unknown = unknownKey(obj, Object.keys(DEFAULT_CONFIG), '');
+  if (unknown) return unknown;
+  if (obj.theme !== undefined && (typeof obj.theme !== 'string' || !isThemeName(obj.theme))) {
+    return `theme: ${JSON.stringify(obj.theme)} is not a theme name (use "auto", "dark", "light", "high-contrast" or a user theme: ${THEME_NAME_RULE})`;
+  }
+  for (const [key, [min, max]] of Object.entries(RANGES)) {
+    const value = obj[key];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)) {
+      return `${key}: expected an integer from ${min} to ${max}, got ${JSON.stringify(value)}`;
+    }
+  }
+  return sectionError(obj, 'notifications') ?? sectionError(obj, 'keys');
+}
+
+/** Checks one parsed config file; `label` (the file path) starts every error message. */
+export function validateConfigFile(obj: unknown, label: string): Validation<ConfigFile> {
+  const error = fileError(obj);
+  return error ? { ok: false, error: `${label}: ${error}` } : { ok: true, value: obj as ConfigFile };
+}
+
+// Keys set to undefined (say, from an absent command-line flag) leave the value below in place.
+function defined<T extends object>(partial: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(partial ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** `base` with each partial applied in turn: later partials win, key by key. */
+export function mergeConfig(base: Readonly<Config>, ...partials: ConfigFile[]): Config {
+  let config: Config = { ...base, notifications: { ...base.notifications }, keys: { ...base.keys } };
+  for (const partial of partials) {
+    config = {
+      ...config,
+      ...defined(partial),
+      notifications: { ...config.notifications, ...defined(partial.notifications) },
+      keys: { ...config.keys, ...defined(partial.keys) },
+    };
+  }
+  return config;
+}
+
+/** Describes two actions bound to the same key, or undefined when every binding is distinct. */
+export function keyConflict(keys: KeyBindings): string | undefined {
+  const entries = Object.entries(keys);
+  for (const [i, [action, key]] of entries.entries()) {
+    const other = entries.slice(i + 1).find(([, k]) => k === key);
+    if (other) return `keys.${action} and keys.${other[0]} are both ${JSON.stringify(key)}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,139 @@
+// Parsing of the main input's slash commands (spec §5). Pure: text in, a command or an error out.
+import { nameError } from './names.js';
+
+export type SlashCommand =
+  | { kind: 'run'; command: string; name?: string }
+  | { kind: 'fg'; name: string }
+  | { kind: 'kill'; name: string }
+  | { kind: 'send'; name: string; text: string }
+  | { kind: 'agents' }
+  | { kind: 'theme'; theme: string }
+  | { kind: 'help' }
+  | { kind: 'quit' };
+
+export type ParseResult = { ok: true; command: SlashCommand } | { ok: false; error: string; usage?: string };
+
+export const USAGE: Record<SlashCommand['kind'], string> = {
+  run: '/run [--name NAME] -- COMMAND…',
+  fg: '/fg NAME',
+  kill: '/kill NAME',
+  send: '/send NAME TEXT',
+  agents: '/agents',
+  theme: '/theme dark|light|high-contrast|auto|NAME',
+  help: '/help',
+  quit: '/quit',
+};
+
+export const DESCRIPTIONS: Record<SlashCommand['kind'], string> = {
+  run: 'start a shell command as a background agent',
+  fg: 'bring an agent to the front (Ctrl+B sends it back)',
+  kill: 'stop an agent (SIGTERM, then SIGKILL)',
+  send: 'type a line into an agent',
+  agents: 'list agents in the chat',
+  theme: 'switch the colour theme',
+  help: 'show commands and keys',
+  quit: 'quit agentmux',
+};
+
+/** Commands of the contract that later versions bring; refused with a clear word, not "unknown". */
+const NOT_YET_AVAILABLE = new Set(['spawn', 'compare', 'merge', 'discard', 'compact', 'fork', 'resume', 'cost']);
+
+interface Words {
+  head: string;
+  rest: string;
+}
+
+function splitFirstWord(text: string): Words {
+  const trimmed = text.trimStart();
+  const match = /^(\S+)\s*([\s\S]*)$/.exec(trimmed);
+  return match ? { head: match[1], rest: match[2] } : { head: '', rest: '' };
+}
+
+function fail(kind: SlashCommand['kind'], error: string): ParseResult {
+  return { ok: false, error, usage: USAGE[kind] };
+}
+
+function parseName(kind: SlashCommand['kind'], text: string): { name: string; rest: string } | ParseResult {
+  const { head, rest } = splitFirstWord(text);
+  if (!head) return fail(kind, `/${kind} needs an agent name`);
+  const error = nameError(head);
+  if (error) return fail(kind, error);
+  return { name: head, rest };
+}
+
+function parseRun(args: string): ParseResult {
+  let name: string | undefined;
+  let rest = args;
+  for (;;) {
+    const { head, rest: after } = splitFirstWord(rest);
+    if (head === '--') {
+      rest = after;
+      break;
+    }
+    if (head === '--name') {
+      const parsed = parseName('run', after);
+      if ('ok' in parsed) return parsed;
+      name = parsed.name;
+      rest = parsed.rest;
+      continue;
+    }
+    if (head.startsWith('--name=')) {
+      const parsed = parseName('run', head.slice('--name='.length));
+      if ('ok' in parsed) return parsed;
+      name = parsed.name;
+      rest = after;
+      continue;
+    }
+    if (head === '--worktree' || head === '--after') {
+      return fail('run', `${head} is not available in this version yet`);
+    }
+    if (head.startsWith('-')) return fail('run', `unknown option ${head}`);
+    break;
+  }
+  const command = rest.trim();
+  if (!command) return fail('run', '/run needs a command');
+  return { ok: true, command: name === undefined ? { kind: 'run', command } : { kind: 'run', command, name } };
+}
+
+function parseNameOnly(kind: 'fg' | 'kill', args: string): ParseResult {
+  const parsed = parseName(kind, args);
+  if ('ok' in parsed) return parsed;
+  if (parsed.rest.trim()) return fail(kind, `unexpected ${JSON.stringify(parsed.rest.trim())}`);
+  return { ok: true, command: { kind, name: parsed.name } };
+}
+
+function parseNoArgs(kind: 'agents' | 'help' | 'quit', args: string): ParseResult {
+  if (args.trim()) return fail(kind, `/${kind} takes no arguments`);
+  return { ok: true, command: { kind } };
+}
+
+/** Parses a line that starts with "/". */
+export function parseSlashCommand(line: string): ParseResult {
+  const { head, rest } = splitFirstWord(line);
+  const word = head.slice(1);
+  switch (word) {
+    case 'run':
+      return parseRun(rest);
+    case 'fg':
+    case 'kill':
+      return parseNameOnly(word, rest);
+    case 'send': {
+      const parsed = parseName('send', rest);
+      if ('ok' in parsed) return parsed;
+      if (!parsed.rest) return fail('send', '/send needs the text to send');
+      return { ok: true, command: { kind: 'send', name: parsed.name, text: parsed.rest } };
+    }
+    case 'theme': {
+      const theme = rest.trim();
+      if (!theme || /\s/.test(theme)) return fail('theme', '/theme needs one theme name');
+      return { ok: true, command: { kind: 'theme', theme } };
+    }
+    case 'agents':
+    case 'help':
+    case 'quit':
+      return parseNoArgs(word, rest);
+    default:
+      if (NOT_YET_AVAILABLE.has(word)) return { ok: false, error: `/${word} is not available in this version yet` };
+      return { ok: false, error: `unknown command ${JSON.stringify(head)}`, usage: 'type /help for the list of commands' };
+  }
+}

@@ -1,0 +1,166 @@
+// One agent's process: a shell command in a pty whose output feeds an emulator, with
+// flow control so a flood of output cannot grow memory without bound.
+import * as pty from 'node-pty';
+import type { ScreenFrame } from '../core/screen-frame.js';
+import type { ProcessExit } from '../core/agent.js';
+import type { Emulator, EmulatorPool } from './emulator-pool.js';
+import type { EmulatorModes } from './emulator-messages.js';
+import { encodeCursorKeys, encodePaste } from './input-encoding.js';
+
+/** Pause the pty when this many bytes wait for the emulator; resume below the low mark. */
+// Kept small: node-pty drops unread output 200 ms after exit, so a paused pty must drain fast.
+const HIGH_WATERMARK = 2 << 20;
+const LOW_WATERMARK = 512 << 10;
+/** Output is handed to the emulator in batches of about this size. */
+const BATCH_BYTES = 64 << 10;
+
+export interface AgentProcessSpec {
+  command: string;
+  cwd: string;
+  cols: number;
+  rows: number;
+  env: Record<string, string>;
+  scrollback: number;
+  killGraceMs: number;
+}
+
+export interface AgentProcessListener {
+  onLastLine(text: string): void;
+  onFrame(frame: ScreenFrame): void;
+  /** The process ended and all its output has been parsed; `lastLine` is final. */
+  onEnd(exit: ProcessExit, lastLine: string): void;
+}
+
+export class AgentProcess {
+  private readonly pty: pty.IPty;
+  private readonly emulator: Emulator;
+  private modes: EmulatorModes = { applicationCursorKeys: false, bracketedPaste: false };
+  private inFlight = 0;
+  private paused = false;
+  private batch: Buffer[] = [];
+  private batchBytes = 0;
+  private batchScheduled = false;
+  private exited = false;
+  private killTimer: NodeJS.Timeout | undefined;
+  private disposed = false;
+
+  constructor(pool: EmulatorPool, spec: AgentProcessSpec, private readonly listener: AgentProcessListener) {
+    this.emulator = pool.create(
+      { cols: spec.cols, rows: spec.rows, scrollback: spec.scrollback },
+      {
+        onParsed: (bytes) => this.parsed(bytes),
+        onLastLine: (text) => listener.onLastLine(text),
+        onFrame: (frame) => listener.onFrame(frame),
+        onModes: (modes) => { this.modes = modes; },
+        onReply: (data) => this.writeRaw(data),
+      },
+    );
+    this.pty = pty.spawn('/bin/sh', ['-c', spec.command], {
+      name: 'xterm-256color',
+      cols: spec.cols,
+      rows: spec.rows,
+      cwd: spec.cwd,
+      env: spec.env,
+      encoding: null,
+    });
+    this.killGraceMs = spec.killGraceMs;
+    this.pty.onData((data) => this.received(data as unknown as Buffer));
+    this.pty.onExit(({ exitCode, signal }) => this.exit({ exitCode, signal: signal || undefined }));
+  }
+
+  private readonly killGraceMs: number;
+
+  get pid(): number {
+    return this.pty.pid;
+  }
+
+  private received(data: Buffer): void {
+    this.batch.push(data);
+    this.batchBytes += data.length;
+    this.inFlight += data.length;
+    if (this.batchBytes >= BATCH_BYTES) this.flushBatch();
+    else if (!this.batchScheduled) {
+      this.batchScheduled = true;
+      setImmediate(() => this.flushBatch());
+    }
+    if (!this.paused && this.inFlight > HIGH_WATERMARK) {
+      this.paused = true;
+      this.pty.pause();
+    }
+  }
+
+  private flushBatch(): void {
+    this.batchScheduled = false;
+    if (this.batchBytes === 0 || this.disposed) return;
+    const chunk = this.batch.length === 1 ? this.batch[0] : Buffer.concat(this.batch, this.batchBytes);
+    this.batch = [];
+    this.batchBytes = 0;
+    this.emulator.write(chunk);
+  }
+
+  private parsed(bytes: number): void {
+    this.inFlight -= bytes;
+    if (this.paused && this.inFlight < LOW_WATERMARK) {
+      this.paused = false;
+      this.pty.resume();
+    }
+  }
+
+  private async exit(exit: ProcessExit): Promise<void> {
+    this.exited = true;
+    clearTimeout(this.killTimer);
+    this.flushBatch();
+    const lastLine = await this.emulator.drain();
+    if (!this.disposed) this.listener.onEnd(exit, lastLine);
+  }
+
+  private writeRaw(data: string): void {
+    if (!this.exited && !this.disposed) this.pty.write(data);
+  }
+
+  /** Keys typed by the user while attached. */
+  writeKeys(data: string): void {
+    this.writeRaw(encodeCursorKeys(data, this.modes.applicationCursorKeys));
+  }
+
+  /** A line of text, as if pasted and followed by Enter. */
+  sendLine(text: string): void {
+    this.writeRaw(`${encodePaste(text, this.modes.bracketedPaste)}\r`);
+  }
+
+  resize(cols: number, rows: number): void {
+    if (this.exited || this.disposed) return;
+    this.pty.resize(cols, rows);
+    this.emulator.resize(cols, rows);
+  }
+
+  /** Frames of this agent's screen are wanted (a client shows it) or not. */
+  watch(on: boolean): void {
+    this.emulator.watch(on);
+  }
+
+  /** SIGTERM to the process group, then SIGKILL if it is still there after the grace period. */
+  kill(): void {
+    if (this.exited) return;
+    this.signal('SIGTERM');
+    this.killTimer ??= setTimeout(() => this.signal('SIGKILL'), this.killGraceMs);
+  }
+
+  private signal(signal: NodeJS.Signals): void {
+    if (this.exited) return;
+    try {
+      // The pty's child leads its own session: signal the whole group, so children go too.
+      process.kill(-this.pty.pid, signal);
+    } catch {
+      this.pty.kill(signal);
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearTimeout(this.killTimer);
+    if (!this.exited) this.signal('SIGKILL');
+    this.emulator.dispose();
+  }
+}

@@ -1,0 +1,26 @@
+// Messages between the emulator pool (main thread) and its worker threads.
+import type { ScreenFrame } from '../core/screen-frame.js';
+
+export interface EmulatorModes {
+  applicationCursorKeys: boolean;
+  bracketedPaste: boolean;
+}
+
+export type ToWorker =
+  | { op: 'create'; id: number; cols: number; rows: number; scrollback: number }
+  | { op: 'write'; id: number; data: Uint8Array }
+  | { op: 'resize'; id: number; cols: number; rows: number }
+  /** Frames wanted (someone is looking at this terminal) or not. */
+  | { op: 'watch'; id: number; on: boolean }
+  /** Reply once every write sent before this one has been parsed. */
+  | { op: 'drain'; id: number }
+  | { op: 'dispose'; id: number };
+
+export type FromWorker =
+  | { op: 'parsed'; id: number; bytes: number }
+  | { op: 'lastLine'; id: number; text: string }
+  | { op: 'frame'; id: number; frame: ScreenFrame }
+  | { op: 'modes'; id: number; modes: EmulatorModes }
+  /** Bytes the emulator answers to queries (DA, DSR): a real terminal writes them back to the pty. */
+  | { op: 'reply'; id: number; data: string }
+  | { op: 'drained'; id: number; lastLine: string };

@@ -1,0 +1,44 @@
+// Runs agents as shell commands in ptys whose output is parsed by pooled emulators.
+import { AgentProcess, type AgentProcessListener } from './agent-process.js';
+import type { EmulatorPool } from './emulator-pool.js';
+
+export interface PtyRuntimeOptions {
+  /** The environment agents inherit; TERM and agentmux's own variables are set on top. */
+  env: NodeJS.ProcessEnv;
+  scrollback: number;
+  killGraceMs: number;
+}
+
+// Variables that would make an agent believe it runs directly inside the user's multiplexer.
+const HOST_ONLY_VARIABLES = ['TMUX', 'TMUX_PANE', 'STY', 'WINDOW', 'COLUMNS', 'LINES'];
+
+export function agentEnvironment(base: NodeJS.ProcessEnv, name: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(base)) {
+    if (value !== undefined && !HOST_ONLY_VARIABLES.includes(key)) env[key] = value;
+  }
+  env.TERM = 'xterm-256color';
+  env.COLORTERM = 'truecolor';
+  env.AGENTMUX = '1';
+  env.AGENTMUX_AGENT = name;
+  return env;
+}
+
+export function createPtyRuntime(pool: EmulatorPool, options: PtyRuntimeOptions) {
+  return {
+    start(
+      launch: { name: string; command: string; cwd: string; cols: number; rows: number },
+      events: AgentProcessListener,
+    ): AgentProcess {
+      return new AgentProcess(pool, {
+        command: launch.command,
+        cwd: launch.cwd,
+        cols: launch.cols,
+        rows: launch.rows,
+        env: agentEnvironment(options.env, launch.name),
+        scrollback: options.scrollback,
+        killGraceMs: options.killGraceMs,
+      }, events);
+    },
+  };
+}

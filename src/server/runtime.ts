@@ -1,0 +1,34 @@
+// What the server needs from whatever runs agents' processes (the pty layer in production).
+import type { ProcessExit } from '../core/agent.js';
+import type { ScreenFrame } from '../core/screen-frame.js';
+
+export interface AgentLaunch {
+  name: string;
+  command: string;
+  cwd: string;
+  cols: number;
+  rows: number;
+}
+
+export interface AgentEvents {
+  onLastLine(text: string): void;
+  onFrame(frame: ScreenFrame): void;
+  /** Called once, after all output was processed. */
+  onEnd(exit: ProcessExit, lastLine: string): void;
+}
+
+export interface AgentHandle {
+  writeKeys(data: string): void;
+  sendLine(text: string): void;
+  resize(cols: number, rows: number): void;
+  /** Frames wanted (a client shows this agent) or not. */
+  watch(on: boolean): void;
+  /** Ask the agent to stop; `onEnd` follows. */
+  kill(): void;
+  dispose(): void;
+}
+
+export interface AgentRuntime {
+  /** Throws with a one-line message when the agent cannot be started. */
+  start(launch: AgentLaunch, events: AgentEvents): AgentHandle;
+}

@@ -1,0 +1,384 @@
+// The screen: composition of views over one ClientModel. Keys map to actions; actions
+// change local state or send protocol commands; server events update the model.
+import blessed from 'blessed';
+import type { Config } from '../core/config-schema.js';
+import type { ClientCommand, ServerEvent } from '../core/protocol.js';
+import { isEnded } from '../core/agent.js';
+import { preferUtf8Drawing } from './blessed-internals.js';
+import { ClientModel } from './client-model.js';
+import { helpText } from './help-text.js';
+import { Keymap, type Action } from './keymap.js';
+import { agentPaneSize, layoutFor, type Layout, type Rect } from './layout.js';
+import { LineEditor } from './line-editor.js';
+import { notificationBytes } from './notifier.js';
+import { StyleCache, styledBox, terminalBox } from './painter.js';
+import { submitLine } from './slash-actions.js';
+import { fitText, textWidth, type StyledLine } from './styled-text.js';
+import type { ResolvedTheme } from './theme.js';
+import { agentListRows } from './views/agent-list-view.js';
+import { flashRows, headerRow, statusRow, type Focus, type KeyHint } from './views/bars.js';
+import { chatRows } from './views/chat-view.js';
+
+export interface AppOptions {
+  input: NodeJS.ReadStream;
+  output: NodeJS.WriteStream;
+  terminal: string;
+  config: Config;
+  theme: ResolvedTheme;
+  /** Loads a theme by name for /theme; resolves to an error message when it cannot. */
+  loadTheme(name: string): Promise<ResolvedTheme | string>;
+  cwd: string;
+  demo: boolean;
+  send(command: ClientCommand): void;
+  /** The screen is done; `stopped` agents were stopped on the way out. */
+  onExit(stopped: number): void;
+}
+
+const PROMPT = '› ';
+
+export class App {
+  private readonly screen: blessed.Widgets.Screen;
+  private readonly model: ClientModel;
+  private readonly editor = new LineEditor();
+  private readonly keymap: Keymap;
+  private readonly styles: StyleCache;
+  private layout: Layout;
+  private focus: Focus = 'input';
+  private selected = 0;
+  private chatScroll = 0;
+  private chatMaxScroll = 0;
+  private quitting = false;
+  private renderScheduled = false;
+  private clockTimer: NodeJS.Timeout | undefined;
+  private flashTimer: NodeJS.Timeout | undefined;
+  private readonly boxes: Record<'header' | 'chat' | 'input' | 'terminal' | 'list' | 'status' | 'flash', blessed.Widgets.BoxElement>;
+
+  constructor(private readonly options: AppOptions) {
+    this.model = new ClientModel(options.config.flashMs);
+    this.keymap = new Keymap(options.config.keys);
+    this.styles = new StyleCache(options.theme);
+    this.screen = blessed.screen({
+      input: options.input,
+      output: options.output,
+      terminal: options.terminal,
+      smartCSR: true,
+      fullUnicode: true,
+      forceUnicode: true,
+      autoPadding: false,
+      warnings: false,
+      sendFocus: false,
+      useBCE: false,
+    });
+    preferUtf8Drawing(this.screen);
+    this.layout = layoutFor(this.screen.cols as number, this.screen.rows as number);
+    const styles = this.styles;
+    this.boxes = {
+      header: styledBox({}, styles, (width) => [this.headerLine(width)]),
+      chat: styledBox({}, styles, (width, height) => this.chatLines(width, height)),
+      input: styledBox({}, styles, (width) => [this.inputLine(width)]),
+      terminal: terminalBox({}, () => ({ lines: this.model.attached?.lines ?? [], noColor: this.styles.current.noColor })),
+      list: styledBox({}, styles, (width, height) => this.listLines(width, height)),
+      status: styledBox({}, styles, (width) => [this.statusLine(width)]),
+      flash: styledBox({}, styles, (width) => flashRows(this.model.flashes, width)),
+    };
+    for (const box of Object.values(this.boxes)) this.screen.append(box);
+    this.place();
+    this.screen.on('resize', () => this.resized());
+    this.screen.on('keypress', (ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg) => this.keypress(ch, key));
+    this.screen.program.on('data', (data: Buffer | string) => this.rawInput(String(data)));
+    this.screen.on('render', () => this.placeCursor());
+  }
+
+  start(): void {
+    this.sendPaneSize();
+    this.requestRender();
+  }
+
+  /** A server event arrived. */
+  receive(event: ServerEvent): void {
+    const flashes = this.model.apply(event);
+    if (flashes.length > 0) {
+      const bytes = flashes.map((flash) => notificationBytes(flash, this.options.config.notifications)).join('');
+      if (bytes) this.screen.program.write(bytes);
+      this.scheduleFlashExpiry();
+    }
+    if (event.type === 'attached') {
+      // Keys of the input chunk that asked to attach must not reach the agent.
+      setImmediate(() => {
+        if (this.model.attached?.name === event.name) this.setFocus('agent');
+      });
+    }
+    if (event.type === 'detached' && this.focus === 'agent') this.setFocus('input');
+    if (event.type === 'chat' || event.type === 'error') this.chatScroll = 0;
+    if (event.type === 'stopped' && this.quitting) {
+      this.options.onExit(event.count);
+      return;
+    }
+    this.updateClock();
+    this.requestRender();
+  }
+
+  destroy(): void {
+    clearInterval(this.clockTimer);
+    clearTimeout(this.flashTimer);
+    this.screen.destroy();
+  }
+
+  // ---- layout and rendering ----
+
+  private place(): void {
+    const { layout } = this;
+    const attached = this.focus === 'agent' || this.model.attached !== undefined;
+    const chatArea: Rect = { ...layout.body, height: Math.max(1, layout.body.height - 1) };
+    this.position(this.boxes.header, layout.header);
+    this.position(this.boxes.chat, chatArea);
+    this.position(this.boxes.input, layout.input);
+    this.position(this.boxes.terminal, layout.body);
+    this.position(this.boxes.list, layout.list);
+    this.position(this.boxes.status, layout.status);
+    const flashCount = this.model.flashes.length;
+    this.position(this.boxes.flash, { left: layout.body.left, top: layout.body.top, width: layout.body.width, height: Math.max(1, flashCount) });
+    this.show(this.boxes.chat, !attached);
+    this.show(this.boxes.input, !attached);
+    this.show(this.boxes.terminal, attached);
+    this.show(this.boxes.flash, flashCount > 0);
+  }
+
+  private position(box: blessed.Widgets.BoxElement, rect: Rect): void {
+    box.left = rect.left;
+    box.top = rect.top;
+    box.width = rect.width;
+    box.height = rect.height;
+  }
+
+  private show(box: blessed.Widgets.BoxElement, visible: boolean): void {
+    if (visible) box.show();
+    else box.hide();
+  }
+
+  private requestRender(): void {
+    if (this.renderScheduled) return;
+    this.renderScheduled = true;
+    setImmediate(() => {
+      this.renderScheduled = false;
+      if (this.quitting && this.model.stoppedCount !== undefined) return;
+      this.place();
+      this.screen.render();
+    });
+  }
+
+  private resized(): void {
+    preferUtf8Drawing(this.screen);
+    this.layout = layoutFor(this.screen.cols as number, this.screen.rows as number);
+    this.sendPaneSize();
+    this.requestRender();
+  }
+
+  private sendPaneSize(): void {
+    const size = agentPaneSize(this.layout);
+    this.options.send({ type: 'resize', cols: size.cols, rows: size.rows });
+  }
+
+  private placeCursor(): void {
+    const program = this.screen.program;
+    const attached = this.model.attached;
+    if (this.focus === 'agent' && attached) {
+      const { cursor } = attached;
+      if (cursor.visible && cursor.y < this.layout.body.height && cursor.x < this.layout.body.width) {
+        program.cup(this.layout.body.top + cursor.y, this.layout.body.left + cursor.x);
+        program.showCursor();
+      } else program.hideCursor();
+      return;
+    }
+    if (this.focus === 'input') {
+      program.cup(this.layout.input.top, this.layout.input.left + this.inputCursorColumn);
+      program.showCursor();
+      return;
+    }
+    program.hideCursor();
+  }
+
+  private inputCursorColumn = 0;
+
+  private inputLine(width: number): StyledLine {
+    const room = Math.max(1, width - PROMPT.length - 1);
+    const chars = Array.from(this.editor.text);
+    // Scroll horizontally so the cursor stays in view.
+    const start = Math.max(0, this.editor.cursor - room);
+    const visible = chars.slice(start, start + room).join('');
+    this.inputCursorColumn = PROMPT.length + textWidth(chars.slice(start, this.editor.cursor).join(''));
+    const placeholder = !visible && this.focus === 'input' && this.model.chat.length === 0
+      ? 'Type a message, or /help for commands' : '';
+    return {
+      segments: [
+        { text: PROMPT, role: 'input.prompt' },
+        { text: visible },
+        { text: placeholder, role: 'muted' },
+      ],
+    };
+  }
+
+  private headerLine(width: number): StyledLine {
+    const attached = this.model.attached ? this.model.agent(this.model.attached.name) : undefined;
+    return headerRow(width, attached, this.model.model.configured, this.options.demo, Date.now());
+  }
+
+  private chatLines(width: number, height: number): StyledLine[] {
+    const { rows, maxScroll } = chatRows(this.model.chat, width - 1, height, this.chatScroll);
+    this.chatMaxScroll = maxScroll;
+    return rows.map((row) => ({ ...row, segments: [{ text: ' ' }, ...row.segments] }));
+  }
+
+  private listLines(width: number, height: number): StyledLine[] {
+    const border = { text: '│', role: this.focus === 'list' ? 'border.focus' as const : 'border' as const };
+    const rows = agentListRows(this.model.agents, this.selected, this.focus === 'list', width - 1, height, Date.now());
+    return Array.from({ length: height }, (_, index) => {
+      const row = rows[index];
+      return { fill: row?.fill, segments: [border, ...(row?.segments ?? [])] };
+    });
+  }
+
+  private statusLine(width: number): StyledLine {
+    return statusRow(width, this.hints(), this.model.agents, this.styles.current.name);
+  }
+
+  private hints(): KeyHint[] {
+    const bg = this.keymap.label('background');
+    const next = this.keymap.label('focusNext');
+    const quit = this.keymap.label('quit');
+    if (this.focus === 'agent') {
+      const name = this.model.attached?.name ?? '';
+      return [{ key: bg, label: 'back to chat' }, { key: '', label: fitText(`keys go to ${name}`, 30) }];
+    }
+    if (this.focus === 'list') {
+      return [{ key: '↑↓', label: 'select' }, { key: 'Enter', label: 'attach' }, { key: next, label: 'chat' }, { key: quit, label: 'quit' }];
+    }
+    return [{ key: next, label: 'agents' }, { key: '/help', label: 'commands' }, { key: quit, label: 'quit' }];
+  }
+
+  // ---- timers: only while something on screen changes with time ----
+
+  private updateClock(): void {
+    const ticking = this.model.agents.some((agent) => !isEnded(agent.state));
+    if (ticking && !this.clockTimer) this.clockTimer = setInterval(() => this.requestRender(), 1000);
+    if (!ticking && this.clockTimer) {
+      clearInterval(this.clockTimer);
+      this.clockTimer = undefined;
+    }
+  }
+
+  private scheduleFlashExpiry(): void {
+    clearTimeout(this.flashTimer);
+    const next = this.model.expireFlashes();
+    if (next === undefined) return;
+    this.flashTimer = setTimeout(() => {
+      this.scheduleFlashExpiry();
+      this.requestRender();
+    }, Math.max(10, next - Date.now()));
+  }
+
+  // ---- input ----
+
+  private setFocus(focus: Focus): void {
+    this.focus = focus;
+    this.requestRender();
+  }
+
+  /** Raw bytes from the terminal: while an agent is attached they go to it, except the background key. */
+  private rawInput(data: string): void {
+    if (this.focus !== 'agent' || !this.model.attached) return;
+    const detachAt = data.indexOf(this.keymap.backgroundSequence);
+    const forward = detachAt === -1 ? data : data.slice(0, detachAt);
+    if (forward) this.options.send({ type: 'input', data: forward });
+    if (detachAt !== -1) {
+      this.focus = 'input';
+      this.options.send({ type: 'detach' });
+      this.requestRender();
+    }
+  }
+
+  private keypress(ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg): void {
+    if (this.focus === 'agent' || this.quitting) return;
+    // blessed reports Enter twice, as "return" and as "enter".
+    if (key.name === 'return') return;
+    const action = this.keymap.action(this.focus, key.full);
+    if (action) {
+      this.perform(action);
+    } else if (this.focus === 'input' && ch && !key.ctrl && !key.meta && ch >= ' ' && ch !== '\x7f') {
+      this.editor.insert(ch);
+    } else {
+      return;
+    }
+    this.requestRender();
+  }
+
+  private perform(action: Action): void {
+    const editor = this.editor;
+    switch (action) {
+      case 'background': return; // nothing runs in the foreground of the chat yet
+      case 'focusNext': this.focus = this.focus === 'input' ? 'list' : 'input'; return;
+      case 'focusInput': this.focus = 'input'; return;
+      case 'quit': this.quit(); return;
+      case 'interrupt': editor.deleteToStart(); editor.end(); editor.deleteToStart(); return;
+      case 'submit': this.submit(); return;
+      case 'historyUp': editor.historyUp(); return;
+      case 'historyDown': editor.historyDown(); return;
+      case 'cursorLeft': editor.left(); return;
+      case 'cursorRight': editor.right(); return;
+      case 'cursorHome': editor.home(); return;
+      case 'cursorEnd': editor.end(); return;
+      case 'deleteBack': editor.backspace(); return;
+      case 'deleteForward': editor.deleteForward(); return;
+      case 'deleteToStart': editor.deleteToStart(); return;
+      case 'deleteWordBack': editor.deleteWordBack(); return;
+      case 'scrollUp': this.chatScroll = Math.min(this.chatMaxScroll, this.chatScroll + this.pageSize()); return;
+      case 'scrollDown': this.chatScroll = Math.max(0, this.chatScroll - this.pageSize()); return;
+      case 'selectUp': this.selected = Math.max(0, this.selected - 1); return;
+      case 'selectDown': this.selected = Math.min(Math.max(0, this.model.agents.length - 1), this.selected + 1); return;
+      case 'attachSelected': {
+        const agent = this.model.agents[this.selected];
+        if (agent) this.options.send({ type: 'attach', name: agent.name });
+        return;
+      }
+    }
+  }
+
+  private pageSize(): number {
+    return Math.max(1, this.layout.body.height - 2);
+  }
+
+  private submit(): void {
+    submitLine(this.editor.submit(), {
+      model: this.model,
+      cwd: this.options.cwd,
+      send: (command) => this.options.send(command),
+      note: (role, text) => {
+        this.model.note(role, text);
+        this.chatScroll = 0;
+      },
+      help: () => helpText(this.keymap),
+      setTheme: (name) => void this.switchTheme(name),
+      quit: () => this.quit(),
+    });
+  }
+
+  private async switchTheme(name: string): Promise<void> {
+    const theme = await this.options.loadTheme(name);
+    if (typeof theme === 'string') {
+      this.model.note('error', theme);
+    } else {
+      this.styles.setTheme(theme);
+      this.model.note('system', `theme: ${theme.name}`);
+    }
+    this.requestRender();
+  }
+
+  private quit(): void {
+    if (this.quitting) return;
+    this.quitting = true;
+    const running = this.model.agents.filter((agent) => !isEnded(agent.state)).length;
+    if (running > 0) this.model.note('system', `Stopping ${running} running agent${running === 1 ? '' : 's'}…`);
+    this.requestRender();
+    this.options.send({ type: 'stopAll' });
+  }
+}

@@ -1,0 +1,94 @@
+// What one screen knows, built only from server events. Pure: events in, state out.
+import type { AgentInfo } from '../core/agent.js';
+import type { ChatEntry, Flash, ModelStatus, ServerEvent } from '../core/protocol.js';
+import { applyFrame, type FrameLine, type ScreenFrame } from '../core/screen-frame.js';
+
+export interface AttachedScreen {
+  name: string;
+  lines: FrameLine[];
+  cursor: ScreenFrame['cursor'];
+  cols: number;
+  rows: number;
+}
+
+export interface ShownFlash {
+  flash: Flash;
+  until: number;
+}
+
+const MAX_CHAT_ENTRIES = 2000;
+
+export class ClientModel {
+  agents: AgentInfo[] = [];
+  chat: ChatEntry[] = [];
+  model: ModelStatus = { configured: false };
+  attached: AttachedScreen | undefined;
+  flashes: ShownFlash[] = [];
+  stoppedCount: number | undefined;
+
+  constructor(private readonly flashMs: number, private readonly now: () => number = Date.now) {}
+
+  agent(name: string): AgentInfo | undefined {
+    return this.agents.find((agent) => agent.name === name);
+  }
+
+  /** Applies one event; returns flashes that just arrived (the app rings the bell for them). */
+  apply(event: ServerEvent): Flash[] {
+    switch (event.type) {
+      case 'welcome':
+        this.agents = event.agents;
+        this.chat = event.chat.slice(-MAX_CHAT_ENTRIES);
+        this.model = event.model;
+        return [];
+      case 'agent': {
+        const index = this.agents.findIndex((agent) => agent.name === event.agent.name);
+        if (index === -1) this.agents.push(event.agent);
+        else this.agents[index] = event.agent;
+        return [];
+      }
+      case 'flash':
+        this.flashes.push({ flash: event.flash, until: this.now() + this.flashMs });
+        return [event.flash];
+      case 'chat':
+        this.chat.push(event.entry);
+        if (this.chat.length > MAX_CHAT_ENTRIES) this.chat.splice(0, this.chat.length - MAX_CHAT_ENTRIES);
+        return [];
+      case 'attached':
+        this.attached = { name: event.name, lines: [], cursor: { x: 0, y: 0, visible: false }, cols: 0, rows: 0 };
+        return [];
+      case 'detached':
+        if (this.attached?.name === event.name) this.attached = undefined;
+        return [];
+      case 'screen':
+        if (this.attached?.name === event.name) {
+          const { frame } = event;
+          this.attached = {
+            name: event.name,
+            lines: applyFrame(this.attached.lines, frame),
+            cursor: frame.cursor,
+            cols: frame.cols,
+            rows: frame.rows,
+          };
+        }
+        return [];
+      case 'error':
+        this.chat.push({ id: -1, at: this.now(), role: 'error', text: event.message });
+        return [];
+      case 'stopped':
+        this.stoppedCount = event.count;
+        return [];
+    }
+  }
+
+  /** Adds a line only this screen shows (help, a refused command's usage). */
+  note(role: 'system' | 'error', text: string): void {
+    this.chat.push({ id: -1, at: this.now(), role, text });
+  }
+
+  /** Drops expired flashes; returns the time the next one expires, if any. */
+  expireFlashes(): number | undefined {
+    const now = this.now();
+    this.flashes = this.flashes.filter((shown) => shown.until > now);
+    return this.flashes.length ? Math.min(...this.flashes.map((shown) => shown.until)) : undefined;
+  }
+}

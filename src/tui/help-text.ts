@@ -1,0 +1,17 @@
+// The text /help prints: commands from the parser's own usage table, keys from the bindings.
+import { DESCRIPTIONS, USAGE } from '../core/slash-commands.js';
+import type { Keymap } from './keymap.js';
+
+export function helpText(keymap: Keymap): string {
+  const commands = (Object.keys(USAGE) as Array<keyof typeof USAGE>)
+    .map((kind) => `  ${USAGE[kind]}  — ${DESCRIPTIONS[kind]}`);
+  const keys = [
+    `  ${keymap.label('focusNext')}  — move between the chat input and the agent list`,
+    '  ↑/↓ and Enter in the list  — select an agent and bring it to the front',
+    `  ${keymap.label('background')}  — send the agent in front back to the background`,
+    `  ${keymap.label('interrupt')}  — clear the input line`,
+    '  PgUp/PgDn  — scroll the chat',
+    `  ${keymap.label('quit')}  — quit (running agents are stopped)`,
+  ];
+  return ['Commands:', ...commands, 'Keys:', ...keys, 'Anything else you type goes to the main agent.'].join('\n');
+}

@@ -1,0 +1,17 @@
+// Bell and OSC 9 desktop notification: the only bytes agentmux writes to the terminal
+// outside blessed, and they carry only our own text (validated names, fixed words).
+import { describeFlash, type Flash } from '../core/protocol.js';
+
+export interface NotifyOptions {
+  bell: boolean;
+  osc9: boolean;
+}
+
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f]/g;
+
+export function notificationBytes(flash: Flash, options: NotifyOptions): string {
+  let out = '';
+  if (options.bell) out += '\x07';
+  if (options.osc9) out += `\x1b]9;agentmux: ${describeFlash(flash).replace(UNSAFE, ' ')}\x1b\\`;
+  return out;
+}

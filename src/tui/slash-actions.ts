@@ -1,0 +1,64 @@
+// What the screen does with a line typed into the chat input.
+import { formatDuration } from '../core/format.js';
+import type { ClientCommand } from '../core/protocol.js';
+import { parseSlashCommand } from '../core/slash-commands.js';
+import type { ClientModel } from './client-model.js';
+import { elapsedOf } from './views/agent-list-view.js';
+
+export interface SlashContext {
+  model: ClientModel;
+  cwd: string;
+  send(command: ClientCommand): void;
+  note(role: 'system' | 'error', text: string): void;
+  help(): string;
+  setTheme(name: string): void;
+  quit(): void;
+}
+
+function agentsSummary(model: ClientModel, now: number): string {
+  if (model.agents.length === 0) return 'No agents. Start one with /run -- COMMAND';
+  return model.agents
+    .map((agent) => `${agent.name}  ${agent.state}${agent.unread ? ' (new)' : ''}  ${formatDuration(elapsedOf(agent, now))}  ${agent.task}`)
+    .join('\n');
+}
+
+export function submitLine(line: string, context: SlashContext): void {
+  const text = line.trim();
+  if (!text) return;
+  if (!text.startsWith('/')) {
+    context.send({ type: 'chat', text });
+    return;
+  }
+  const parsed = parseSlashCommand(text);
+  if (!parsed.ok) {
+    context.note('error', parsed.usage ? `${parsed.error} — usage: ${parsed.usage}` : parsed.error);
+    return;
+  }
+  const command = parsed.command;
+  switch (command.kind) {
+    case 'run':
+      context.send({ type: 'run', command: command.command, cwd: context.cwd, ...(command.name ? { name: command.name } : {}) });
+      return;
+    case 'fg':
+      context.send({ type: 'attach', name: command.name });
+      return;
+    case 'kill':
+      context.send({ type: 'kill', name: command.name });
+      return;
+    case 'send':
+      context.send({ type: 'send', name: command.name, text: command.text });
+      return;
+    case 'agents':
+      context.note('system', agentsSummary(context.model, Date.now()));
+      return;
+    case 'theme':
+      context.setTheme(command.theme);
+      return;
+    case 'help':
+      context.note('system', context.help());
+      return;
+    case 'quit':
+      context.quit();
+      return;
+  }
+}

@@ -1,0 +1,70 @@
+// The agent list: two rows per agent (glyph, name, elapsed; state and last line).
+import type { AgentInfo, AgentState } from '../../core/agent.js';
+import { formatDuration } from '../../core/format.js';
+import type { ThemeRole } from '../../core/theme-schema.js';
+import { fitText, line, padText, type StyledLine } from '../styled-text.js';
+
+export const STATE_GLYPH: Record<AgentState, string> = {
+  queued: '○',
+  running: '●',
+  waiting: '◆',
+  finished: '✔',
+  failed: '✖',
+  killed: '■',
+  lost: '?',
+  unknown: '?',
+};
+
+export function elapsedOf(agent: AgentInfo, now: number): number {
+  return (agent.endedAt ?? now) - agent.startedAt;
+}
+
+function agentRows(agent: AgentInfo, width: number, selected: boolean, now: number): StyledLine[] {
+  const stateRole = `state.${agent.state}` as ThemeRole;
+  const fill: ThemeRole | undefined = selected ? 'list.selected' : agent.state === 'waiting' ? 'list.waiting' : undefined;
+  const elapsed = formatDuration(elapsedOf(agent, now));
+  const mark = agent.unread ? ' •' : '';
+  const nameWidth = Math.max(1, width - 3 - elapsed.length - 1 - mark.length);
+  const first: StyledLine = {
+    fill,
+    segments: [
+      { text: ` ${STATE_GLYPH[agent.state]} `, role: stateRole },
+      { text: padText(agent.name, nameWidth), role: agent.unread ? 'list.unread' : undefined, style: { bold: true } },
+      { text: mark, role: 'list.unread' },
+      { text: ` ${elapsed}`, role: 'muted' },
+    ],
+  };
+  const stateWord = agent.state === 'failed' && agent.exitCode !== undefined ? `failed ${agent.exitCode}` : agent.state;
+  const rest = Math.max(0, width - 3 - stateWord.length - 3);
+  const second: StyledLine = {
+    fill,
+    segments: [
+      { text: '   ' },
+      { text: stateWord, role: stateRole },
+      { text: agent.lastLine ? ` · ${fitText(agent.lastLine, rest)}` : '', role: 'muted' },
+    ],
+  };
+  return [first, second];
+}
+
+/** Rows for the list, scrolled so the selected agent is visible. */
+export function agentListRows(
+  agents: readonly AgentInfo[], selected: number, focused: boolean, width: number, height: number, now: number,
+): StyledLine[] {
+  const title: StyledLine = line(
+    { text: ' agents', role: focused ? 'border.focus' : 'title' },
+    { text: agents.length ? ` (${agents.length})` : '', role: 'muted' },
+  );
+  const rows: StyledLine[] = [title];
+  if (agents.length === 0) {
+    rows.push(line(), ...['No agents yet.', 'Start one with', '/run -- COMMAND'].map((text) => line({ text: ` ${fitText(text, width - 1)}`, role: 'muted' })));
+    return rows;
+  }
+  const perAgent = 2;
+  const fits = Math.max(1, Math.floor((height - 1) / perAgent));
+  const first = Math.min(Math.max(0, selected - fits + 1), Math.max(0, agents.length - fits));
+  for (const [index, agent] of agents.slice(first, first + fits).entries()) {
+    rows.push(...agentRows(agent, width, focused && first + index === selected, now));
+  }
+  return rows;
+}

@@ -1,0 +1,77 @@
+// One-row views: the main pane's header, the status bar and the flash banner.
+import type { AgentInfo } from '../../core/agent.js';
+import { formatDuration } from '../../core/format.js';
+import { describeFlash } from '../../core/protocol.js';
+import type { ShownFlash } from '../client-model.js';
+import { fitText, padText, textWidth, type Segment, type StyledLine } from '../styled-text.js';
+import { elapsedOf, STATE_GLYPH } from './agent-list-view.js';
+import { FLASH_GLYPH, FLASH_ROLE } from './chat-view.js';
+
+export type Focus = 'input' | 'list' | 'agent';
+
+export function headerRow(width: number, attached: AgentInfo | undefined, modelConfigured: boolean, demo: boolean, now: number): StyledLine {
+  const segments: Segment[] = [];
+  if (attached) {
+    segments.push(
+      { text: ` ${STATE_GLYPH[attached.state]} `, role: `state.${attached.state}` },
+      { text: attached.name, role: 'title' },
+      { text: ` · ${attached.state} · ${formatDuration(elapsedOf(attached, now))}`, role: 'muted' },
+      { text: ` · ${fitText(attached.task, Math.max(0, width - attached.name.length - 30))}`, role: 'muted' },
+    );
+  } else {
+    segments.push({ text: ' agentmux', role: 'title' }, { text: ' · chat', role: 'muted' });
+    if (demo) segments.push({ text: ' ' }, { text: ' DEMO ', role: 'demo' });
+    else if (!modelConfigured) segments.push({ text: ' · model not configured', role: 'muted' });
+  }
+  return { segments: fitSegments(segments, width) };
+}
+
+export interface KeyHint {
+  key: string;
+  label: string;
+}
+
+export function statusRow(width: number, hints: readonly KeyHint[], agents: readonly AgentInfo[], themeName: string): StyledLine {
+  const running = agents.filter((agent) => agent.state === 'running').length;
+  const waiting = agents.filter((agent) => agent.state === 'waiting').length;
+  const unread = agents.filter((agent) => agent.unread).length;
+  const totals = [`${running} running`];
+  if (waiting) totals.push(`${waiting} waiting`);
+  if (unread) totals.push(`${unread} new`);
+  const right = ` ${totals.join(' · ')} · ${themeName} `;
+  const left: Segment[] = [];
+  for (const hint of hints) {
+    left.push({ text: ' ' }, { text: hint.key, role: 'status.key' }, { text: ` ${hint.label}`, role: 'status' });
+  }
+  const leftFitted = fitSegments(left, Math.max(0, width - textWidth(right)));
+  const used = leftFitted.reduce((sum, segment) => sum + textWidth(segment.text), 0);
+  return {
+    fill: 'status',
+    segments: [...leftFitted, { text: padText(right, width - used, 'right'), role: 'status' }],
+  };
+}
+
+/** Rows of the flash banner: one per shown flash, newest last. */
+export function flashRows(flashes: readonly ShownFlash[], width: number): StyledLine[] {
+  return flashes.map(({ flash }) => ({
+    fill: FLASH_ROLE[flash.word],
+    segments: [{ text: ` ${FLASH_GLYPH[flash.word]} ${fitText(describeFlash(flash), Math.max(0, width - 4))}`, role: FLASH_ROLE[flash.word] }],
+  }));
+}
+
+function fitSegments(segments: Segment[], width: number): Segment[] {
+  const out: Segment[] = [];
+  let used = 0;
+  for (const segment of segments) {
+    const w = textWidth(segment.text);
+    if (used + w <= width) {
+      out.push(segment);
+      used += w;
+    } else {
+      const room = width - used;
+      if (room > 0) out.push({ ...segment, text: fitText(segment.text, room) });
+      break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, isKeyName, keyConflict, mergeConfig, validateConfigFile } from '../../src/core/config-schema.js';
+
+const LABEL = '~/.config/agentmux/config.json';
+
+function errorOf(obj: unknown): string {
+  const result = validateConfigFile(obj, LABEL);
+  if (result.ok) throw new Error('expected a validation error');
+  return result.error;
+}
+
+describe('DEFAULT_CONFIG', () => {
+  it('has the documented defaults', () => {
+    expect(DEFAULT_CONFIG).toEqual({
+      theme: 'auto',
+      notifications: { bell: true, osc9: true },
+      keys: { background: 'C-b', focusNext: 'tab', quit: 'C-q', interrupt: 'C-c' },
+      killGraceMs: 3000,
+      scrollback: 5000,
+      flashMs: 4000,
+    });
+  });
+});
+
+describe('validateConfigFile', () => {
+  it('accepts an empty object and a full one', () => {
+    expect(validateConfigFile({}, LABEL)).toEqual({ ok: true, value: {} });
+    const full = { ...DEFAULT_CONFIG, theme: 'my-theme', keys: { ...DEFAULT_CONFIG.keys, quit: 'f10', background: 'M-b' } };
+    expect(validateConfigFile(full, LABEL)).toEqual({ ok: true, value: full });
+  });
+
+  it('names the file and the dotted path of an unknown key', () => {
+    expect(errorOf({ notifications: { sound: true } })).toBe(
+      '~/.config/agentmux/config.json: notifications.sound: unknown key (known: bell, osc9)',
+    );
+    expect(errorOf({ keys: { help: 'f1' } })).toBe(
+      '~/.config/agentmux/config.json: keys.help: unknown key (known: background, focusNext, quit, interrupt)',
+    );
+    expect(errorOf({ colour: 'red' })).toMatch(/^~\/\.config\/agentmux\/config\.json: colour: unknown key \(known: theme, /);
+  });
+
+  it('names the key and the expected type', () => {
+    expect(errorOf({ notifications: { bell: 'yes' } })).toBe(
+      '~/.config/agentmux/config.json: notifications.bell: expected true or false, got "yes"',
+    );
+    expect(errorOf({ notifications: true })).toBe('~/.config/agentmux/config.json: notifications: expected an object');
+    expect(errorOf({ killGraceMs: '3000' })).toBe(
+      '~/.config/agentmux/config.json: killGraceMs: expected an integer from 100 to 60000, got "3000"',
+    );
+    expect(errorOf({ theme: 7 })).toMatch(/: theme: 7 is not a theme name/);
+    expect(errorOf('dark')).toMatch(/: expected a JSON object/);
+  });
+
+  it('checks ranges', () => {
+    expect(errorOf({ killGraceMs: 99 })).toMatch(/killGraceMs: expected an integer from 100 to 60000, got 99$/);
+    expect(errorOf({ scrollback: 100001 })).toMatch(/scrollback: expected an integer from 0 to 100000/);
+    expect(errorOf({ flashMs: 1000.5 })).toMatch(/flashMs: expected an integer from 500 to 60000/);
+    expect(validateConfigFile({ scrollback: 0, flashMs: 60000, killGraceMs: 100 }, LABEL).ok).toBe(true);
+  });
+
+  it('checks the form of key names', () => {
+    expect(errorOf({ keys: { quit: 'ctrl-q' } })).toBe(
+      '~/.config/agentmux/config.json: keys.quit: "ctrl-q" is not a key name (use C-<letter>, M-<letter>, tab, escape, enter or f1-f12)',
+    );
+  });
+});
+
+describe('isKeyName', () => {
+  it.each(['C-a', 'C-z', 'M-x', 'tab', 'escape', 'enter', 'f1', 'f9', 'f10', 'f12'])('accepts %s', (key) => {
+    expect(isKeyName(key)).toBe(true);
+  });
+  it.each(['C-', 'C-A', 'c-a', 'C-ab', 'S-tab', 'f0', 'f13', 'esc', 'Tab', 'C-1'])('rejects %s', (key) => {
+    expect(isKeyName(key)).toBe(false);
+  });
+});
+
+describe('mergeConfig', () => {
+  it('applies partials in order, key by key, without changing the base', () => {
+    const merged = mergeConfig(
+      DEFAULT_CONFIG,
+      { theme: 'light', notifications: { bell: false }, keys: { quit: 'C-x' } },
+      { theme: 'dark', keys: { background: 'C-g' }, scrollback: 10 },
+    );
+    expect(merged).toEqual({
+      ...DEFAULT_CONFIG,
+      theme: 'dark',
+      notifications: { bell: false, osc9: true },
+      keys: { background: 'C-g', focusNext: 'tab', quit: 'C-x', interrupt: 'C-c' },
+      scrollback: 10,
+    });
+    expect(DEFAULT_CONFIG.keys.quit).toBe('C-q');
+    expect(mergeConfig(DEFAULT_CONFIG)).not.toBe(DEFAULT_CONFIG);
+  });
+
+  it('ignores keys set to undefined', () => {
+    expect(mergeConfig(DEFAULT_CONFIG, { theme: undefined, keys: { quit: undefined } })).toEqual(DEFAULT_CONFIG);
+  });
+});
+
+describe('keyConflict', () => {
+  it('reports two actions on one key', () => {
+    expect(keyConflict(DEFAULT_CONFIG.keys)).toBeUndefined();
+    expect(keyConflict({ ...DEFAULT_CONFIG.keys, quit: 'C-c' })).toBe('keys.quit and keys.interrupt are both "C-c"');
+  });
+});
