@@ -10,6 +10,7 @@ import { loadConfig } from '../store/config-files.js';
 import { loadTheme } from '../store/theme-files.js';
 import { App } from '../tui/app.js';
 import { queryTerminalBackground } from '../tui/background-query.js';
+import { blessedTerminal } from '../tui/terminal-type.js';
 import { noColorRequested, resolveTheme, type ResolvedTheme } from '../tui/theme.js';
 import { parseArgs, USAGE } from './args.js';
 import { linkLocally } from './local-link.js';
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
   const app = new App({
     input: process.stdin,
     output: process.stdout,
-    terminal: env.TERM ?? 'xterm-256color',
+    terminal: blessedTerminal(env.TERM, env.COLORTERM),
     config,
     theme,
     loadTheme: loadThemeNamed,
@@ -86,10 +87,13 @@ async function main(): Promise<void> {
     },
   });
   send = linkLocally(server, (event) => app.receive(event));
-  const shutdown = () => {
+  // Stop the agents, then die of the same signal: after a hang-up the terminal is gone,
+  // and node's own exit path would fail restoring its modes.
+  const shutdown = (signal: NodeJS.Signals) => {
     server.dispose();
-    app.destroy();
-    process.exit(0);
+    if (signal !== 'SIGHUP') app.destroy();
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGHUP', shutdown);

@@ -159,16 +159,17 @@ export class AgentServer {
     const info = entry.info;
     info.state = state;
     info.endedAt = this.now();
-    info.exitCode = exit.exitCode;
     if (exit.signal) info.signal = signalName(exit.signal);
+    else info.exitCode = exit.exitCode;
     info.lastLine = lastLine;
-    info.unread = entry.watchers.size === 0;
+    // Nobody needs telling about an agent they watched end or stopped themselves.
+    info.unread = entry.watchers.size === 0 && !entry.killRequested;
     this.publish(entry);
     const flash: Flash = {
       name: info.name,
       word: state,
       durationMs: info.endedAt - info.startedAt,
-      exitCode: exit.exitCode,
+      ...(info.exitCode !== undefined ? { exitCode: info.exitCode } : {}),
       ...(info.signal ? { signal: info.signal } : {}),
       ...(state === 'failed' && lastLine ? { summary: lastLine } : {}),
     };

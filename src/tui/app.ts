@@ -247,6 +247,7 @@ export class App {
     const next = this.keymap.label('focusNext');
     const quit = this.keymap.label('quit');
     if (this.focus === 'agent') {
+      if (this.attachedEnded()) return [{ key: 'any key', label: 'back to chat' }];
       const name = this.model.attached?.name ?? '';
       return [{ key: bg, label: 'back to chat' }, { key: '', label: fitText(`keys go to ${name}`, 30) }];
     }
@@ -287,14 +288,26 @@ export class App {
   /** Raw bytes from the terminal: while an agent is attached they go to it, except the background key. */
   private rawInput(data: string): void {
     if (this.focus !== 'agent' || !this.model.attached) return;
+    if (this.attachedEnded()) {
+      // Nothing reads its input any more: any key goes back to the chat.
+      this.detach();
+      return;
+    }
     const detachAt = data.indexOf(this.keymap.backgroundSequence);
     const forward = detachAt === -1 ? data : data.slice(0, detachAt);
     if (forward) this.options.send({ type: 'input', data: forward });
-    if (detachAt !== -1) {
-      this.focus = 'input';
-      this.options.send({ type: 'detach' });
-      this.requestRender();
-    }
+    if (detachAt !== -1) this.detach();
+  }
+
+  private detach(): void {
+    this.focus = 'input';
+    this.options.send({ type: 'detach' });
+    this.requestRender();
+  }
+
+  private attachedEnded(): boolean {
+    const agent = this.model.attached ? this.model.agent(this.model.attached.name) : undefined;
+    return agent !== undefined && isEnded(agent.state);
   }
 
   private keypress(ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg): void {
