@@ -48,6 +48,7 @@ export class App {
   private chatScroll = 0;
   private chatMaxScroll = 0;
   private quitting = false;
+  private keysTakenRaw = false;
   private renderScheduled = false;
   private clockTimer: NodeJS.Timeout | undefined;
   private flashTimer: NodeJS.Timeout | undefined;
@@ -102,13 +103,8 @@ export class App {
       if (bytes) this.screen.program.write(bytes);
       this.scheduleFlashExpiry();
     }
-    if (event.type === 'attached') {
-      // Keys of the input chunk that asked to attach must not reach the agent.
-      setImmediate(() => {
-        if (this.model.attached?.name === event.name) this.setFocus('agent');
-      });
-    }
-    if (event.type === 'detached' && this.focus === 'agent') this.setFocus('input');
+    if (event.type === 'attached') this.focus = 'agent';
+    if (event.type === 'detached' && this.focus === 'agent') this.focus = 'input';
     if (event.type === 'chat' || event.type === 'error') this.chatScroll = 0;
     if (event.type === 'stopped' && this.quitting) {
       this.options.onExit(event.count);
@@ -280,14 +276,15 @@ export class App {
 
   // ---- input ----
 
-  private setFocus(focus: Focus): void {
-    this.focus = focus;
-    this.requestRender();
-  }
-
-  /** Raw bytes from the terminal: while an agent is attached they go to it, except the background key. */
+  /**
+   * Raw bytes from the terminal: while an agent is attached they go to it, except the
+   * background key. blessed parses the same bytes into keypresses right after this; those
+   * belong to the agent too, even when this chunk detaches it.
+   */
   private rawInput(data: string): void {
     if (this.focus !== 'agent' || !this.model.attached) return;
+    this.keysTakenRaw = true;
+    setImmediate(() => { this.keysTakenRaw = false; });
     if (this.attachedEnded()) {
       // Nothing reads its input any more: any key goes back to the chat.
       this.detach();
@@ -311,7 +308,7 @@ export class App {
   }
 
   private keypress(ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg): void {
-    if (this.focus === 'agent' || this.quitting) return;
+    if (this.focus === 'agent' || this.keysTakenRaw || this.quitting) return;
     // blessed reports Enter twice, as "return" and as "enter".
     if (key.name === 'return') return;
     const action = this.keymap.action(this.focus, key.full);
