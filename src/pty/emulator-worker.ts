@@ -8,6 +8,8 @@ import type { EmulatorModes, FromWorker, ToWorker } from './emulator-messages.js
 
 const { Terminal } = xterm;
 const FRAME_INTERVAL_MS = 16;
+/** A background agent's last line only feeds the list: fewer updates are plenty. */
+const BACKGROUND_INTERVAL_MS = 100;
 
 interface Hosted {
   terminal: XTerminal;
@@ -17,6 +19,7 @@ interface Hosted {
   cursorVisible: boolean;
   lastLine: string;
   modes: EmulatorModes;
+  sentAt: number;
 }
 
 const port = parentPort;
@@ -35,6 +38,7 @@ function create(id: number, cols: number, rows: number, scrollback: number): voi
     cursorVisible: true,
     lastLine: '',
     modes: { applicationCursorKeys: false, bracketedPaste: false },
+    sentAt: 0,
   };
   // DECTCEM (show/hide cursor) is not in xterm's public API: observe it, then let xterm handle it too.
   const trackCursor = (visible: boolean) => (params: (number | number[])[]) => {
@@ -47,13 +51,17 @@ function create(id: number, cols: number, rows: number, scrollback: number): voi
   hosted.set(id, entry);
 }
 
+let flushedAt = 0;
+
+/** Changes go out at once when the last flush is long enough ago (a typed key echoes fast), else batched. */
 function markDirty(entry: Hosted): void {
   entry.dirty = true;
-  flushTimer ??= setTimeout(flush, FRAME_INTERVAL_MS);
+  flushTimer ??= setTimeout(flush, Math.max(0, flushedAt + FRAME_INTERVAL_MS - Date.now()));
 }
 
 function sendChanges(id: number, entry: Hosted): void {
   entry.dirty = false;
+  entry.sentAt = Date.now();
   const lastLine = lastLineOf(entry.terminal);
   if (lastLine !== entry.lastLine) {
     entry.lastLine = lastLine;
@@ -72,9 +80,15 @@ function sendChanges(id: number, entry: Hosted): void {
 
 function flush(): void {
   flushTimer = undefined;
+  const now = Date.now();
+  flushedAt = now;
+  let waiting = false;
   for (const [id, entry] of hosted) {
-    if (entry.dirty) sendChanges(id, entry);
+    if (!entry.dirty) continue;
+    if (entry.watched || now - entry.sentAt >= BACKGROUND_INTERVAL_MS) sendChanges(id, entry);
+    else waiting = true;
   }
+  if (waiting) flushTimer = setTimeout(flush, FRAME_INTERVAL_MS);
 }
 
 port.on('message', (message: ToWorker) => {

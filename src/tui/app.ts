@@ -35,6 +35,7 @@ export interface AppOptions {
 }
 
 const PROMPT = '› ';
+const MIN_FRAME_MS = 16;
 
 export class App {
   private readonly screen: blessed.Widgets.Screen;
@@ -50,6 +51,7 @@ export class App {
   private quitting = false;
   private keysTakenRaw = false;
   private renderScheduled = false;
+  private lastRenderAt = 0;
   private clockTimer: NodeJS.Timeout | undefined;
   private flashTimer: NodeJS.Timeout | undefined;
   private readonly boxes: Record<'header' | 'chat' | 'input' | 'terminal' | 'list' | 'status' | 'flash', blessed.Widgets.BoxElement>;
@@ -152,15 +154,20 @@ export class App {
     else box.hide();
   }
 
+  /** Renders soon, at most once per MIN_FRAME_MS however many events arrive. */
   private requestRender(): void {
     if (this.renderScheduled) return;
     this.renderScheduled = true;
-    setImmediate(() => {
+    const wait = this.lastRenderAt + MIN_FRAME_MS - Date.now();
+    const render = () => {
       this.renderScheduled = false;
       if (this.quitting && this.model.stoppedCount !== undefined) return;
+      this.lastRenderAt = Date.now();
       this.place();
       this.screen.render();
-    });
+    };
+    if (wait > 0) setTimeout(render, wait);
+    else setImmediate(render);
   }
 
   private resized(): void {

@@ -27,7 +27,18 @@ const ENTRY_STYLE: Record<ChatEntry['role'], { prefix: string; role: ThemeRole }
   event: { prefix: '', role: 'chat.system' },
 };
 
+// Wrapping every entry on every frame would cost more as the history grows.
+const wrapped = new WeakMap<ChatEntry, { width: number; rows: StyledLine[] }>();
+
 function entryRows(entry: ChatEntry, width: number): StyledLine[] {
+  const cached = wrapped.get(entry);
+  if (cached?.width === width) return cached.rows;
+  const rows = wrapEntry(entry, width);
+  wrapped.set(entry, { width, rows });
+  return rows;
+}
+
+function wrapEntry(entry: ChatEntry, width: number): StyledLine[] {
   if (entry.role === 'event' && entry.flash) {
     const word = entry.flash.word;
     const prefix = `${FLASH_GLYPH[word]} `;
