@@ -233,7 +233,7 @@ export class App {
   }
 
   private listLines(width: number, height: number): StyledLine[] {
-    const border = { text: '│', role: this.focus === 'list' ? 'border.focus' as const : 'border' as const };
+    const border = { text: '│', role: this.focus === 'list' ? 'border.focus' as const : 'border' as const, ignoreFill: true };
     const rows = agentListRows(this.model.agents, this.selected, this.focus === 'list', width - 1, height, Date.now());
     return Array.from({ length: height }, (_, index) => {
       const row = rows[index];

@@ -105,7 +105,7 @@ export function styledBox(
       const fillAttr = styles.attr(box, row?.fill, {});
       let x = xi;
       for (const segment of row?.segments ?? []) {
-        const attr = styles.attr(box, row?.fill, segment);
+        const attr = styles.attr(box, segment.ignoreFill ? undefined : row?.fill, segment);
         x = putText(target, x, xi, xl, attr, segment.text);
       }
       for (; x < xl; x++) {

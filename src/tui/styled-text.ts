@@ -8,6 +8,8 @@ export interface Segment {
   role?: ThemeRole;
   /** Attributes on top of the role's style. */
   style?: BlessedStyle;
+  /** Not painted with the line's fill (a border beside a highlighted row). */
+  ignoreFill?: boolean;
 }
 
 export interface StyledLine {
