@@ -1,0 +1,51 @@
+// Token usage and cost: the API's own figures, priced from a table.
+
+export interface Usage {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+}
+
+export const ZERO_USAGE: Readonly<Usage> = Object.freeze({ input: 0, output: 0, cacheRead: 0, cacheWrite: 0 });
+
+/** USD per million tokens, and the model's context window in tokens. */
+export interface ModelPrice {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+  contextWindow: number;
+}
+
+export function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    input: a.input + b.input,
+    output: a.output + b.output,
+    cacheRead: a.cacheRead + b.cacheRead,
+    cacheWrite: a.cacheWrite + b.cacheWrite,
+  };
+}
+
+export function costOf(usage: Usage, price: ModelPrice | undefined): number | undefined {
+  if (!price) return undefined;
+  return (usage.input * price.input + usage.output * price.output
+    + usage.cacheRead * price.cacheRead + usage.cacheWrite * price.cacheWrite) / 1_000_000;
+}
+
+/** Tokens the last request put in the context window (all input kinds plus what it wrote). */
+export function contextTokens(lastRequest: Usage): number {
+  return lastRequest.input + lastRequest.cacheRead + lastRequest.cacheWrite + lastRequest.output;
+}
+
+/** What an agent's meter shows. */
+export interface UsageMeter {
+  model: string;
+  /** Totals over every request the agent made. */
+  total: Usage;
+  /** undefined when the model has no price on file. */
+  costUsd?: number;
+  /** Tokens in the context window at the last request, and the window's size if known. */
+  contextTokens: number;
+  contextWindow?: number;
+}
