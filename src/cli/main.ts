@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // `agentmux`: opens the screen in the current directory with an in-process server.
+// `agentmux worker …`: a built-in background agent (started by agentmux in a pty).
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { mergeConfig } from '../core/config-schema.js';
 import type { ClientCommand } from '../core/protocol.js';
+import { workerMain } from '../agent/worker-main.js';
 import { createPtyRuntime } from '../pty/pty-runtime.js';
 import { EmulatorPool } from '../pty/emulator-pool.js';
 import { AgentServer } from '../server/agent-server.js';
@@ -14,7 +18,9 @@ import { blessedTerminal } from '../tui/terminal-type.js';
 import { noColorRequested, resolveTheme, type ResolvedTheme } from '../tui/theme.js';
 import { parseArgs, USAGE } from './args.js';
 import { linkLocally } from './local-link.js';
-import { modelStatus } from './model-status.js';
+import { sessionModel } from './model-access.js';
+
+const CLI_ENTRY = fileURLToPath(import.meta.url);
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`agentmux: ${message}\n`);
@@ -26,7 +32,7 @@ function version(): string {
   return pkg.version;
 }
 
-async function themeLoader(env: NodeJS.ProcessEnv): Promise<(name: string) => Promise<ResolvedTheme | string>> {
+function themeLoader(env: NodeJS.ProcessEnv): (name: string) => Promise<ResolvedTheme | string> {
   const location = { env, homeDir: homedir() };
   const noColor = noColorRequested(env);
   return async (name) => {
@@ -39,8 +45,8 @@ async function themeLoader(env: NodeJS.ProcessEnv): Promise<(name: string) => Pr
   };
 }
 
-async function main(): Promise<void> {
-  const parsed = parseArgs(process.argv.slice(2));
+async function openScreen(argv: string[]): Promise<void> {
+  const parsed = parseArgs(argv);
   if (!parsed.ok) fail(`${parsed.error}\n${USAGE}`, 2);
   const { args } = parsed;
   if (args.help) {
@@ -57,15 +63,22 @@ async function main(): Promise<void> {
   const cwd = process.cwd();
   const loadedConfig = await loadConfig({ cwd, env, homeDir: homedir() });
   if (!loadedConfig.ok) fail(loadedConfig.error);
-  const { config } = loadedConfig;
-  const loadThemeNamed = await themeLoader(env);
-  const theme = await loadThemeNamed(args.theme ?? config.theme);
+  const config = mergeConfig(loadedConfig.config, { model: args.model, permissionMode: args.permissionMode, theme: args.theme });
+  const loadThemeNamed = themeLoader(env);
+  const theme = await loadThemeNamed(config.theme);
   if (typeof theme === 'string') fail(theme);
 
+  const model = await sessionModel(env, config.model, args.demo);
   const pool = new EmulatorPool();
   const server = new AgentServer({
     runtime: createPtyRuntime(pool, { env, scrollback: config.scrollback, killGraceMs: config.killGraceMs }),
-    model: modelStatus(env),
+    model: model.status,
+    cwd,
+    ...(model.access ? { access: model.access } : {}),
+    workers: {
+      program: (workerArgs) => ({ file: process.execPath, args: [CLI_ENTRY, ...workerArgs] }),
+      permissionMode: config.permissionMode,
+    },
   });
   let send: (command: ClientCommand) => void = () => undefined;
   const app = new App({
@@ -76,12 +89,12 @@ async function main(): Promise<void> {
     theme,
     loadTheme: loadThemeNamed,
     cwd,
-    demo: false,
     send: (command) => send(command),
     onExit: (stopped) => {
       app.destroy();
       server.dispose();
       void pool.dispose();
+      void model.demoServer?.close();
       if (stopped > 0) process.stdout.write(`agentmux: stopped ${stopped} running agent${stopped === 1 ? '' : 's'}.\n`);
       process.exit(0);
     },
@@ -98,6 +111,15 @@ async function main(): Promise<void> {
   process.on('SIGTERM', shutdown);
   process.on('SIGHUP', shutdown);
   app.start();
+}
+
+async function main(): Promise<void> {
+  const [first, ...rest] = process.argv.slice(2);
+  if (first === 'worker') {
+    process.exitCode = await workerMain(rest, process.env, process.stdin, process.stdout);
+    return;
+  }
+  await openScreen(process.argv.slice(2));
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,5 @@
 // The agent model shared by server and screen: plain, serializable data.
+import type { UsageMeter } from './usage.js';
 
 export type AgentKind = 'command' | 'claude';
 
@@ -27,6 +28,12 @@ export interface AgentInfo {
   lastLine: string;
   /** Ended and not yet looked at by anyone. */
   unread: boolean;
+  /** Token meter of a claude agent, from its own reports. */
+  usage?: UsageMeter;
+  /** The question a waiting agent asks. */
+  question?: string;
+  /** A claude agent's final report. */
+  result?: string;
 }
 
 export interface ProcessExit {
@@ -35,8 +42,12 @@ export interface ProcessExit {
   signal?: number;
 }
 
-/** The state an agent ends in, from how its process ended: a real signal, never a guess. */
-export function endStateOf(exit: ProcessExit, killRequested: boolean): EndState {
+/**
+ * The state an agent ends in, from how its process ended — a real signal, never a guess —
+ * and, for a built-in worker, the outcome it reported (it cannot report success and exit non-zero).
+ */
+export function endStateOf(exit: ProcessExit, killRequested: boolean, reported?: 'finished' | 'failed'): EndState {
   if (killRequested) return 'killed';
-  return exit.exitCode === 0 && !exit.signal ? 'finished' : 'failed';
+  const exitedCleanly = exit.exitCode === 0 && !exit.signal;
+  return exitedCleanly && reported !== 'failed' ? 'finished' : 'failed';
 }

@@ -17,6 +17,10 @@ export interface Config {
   killGraceMs: number;
   scrollback: number;
   flashMs: number;
+  /** The model of the main agent and of workers. */
+  model: string;
+  /** What workers may do without asking (spec §8). */
+  permissionMode: PermissionMode;
 }
 
 /** One config file: every key optional. */
@@ -27,7 +31,13 @@ export interface ConfigFile {
   killGraceMs?: number;
   scrollback?: number;
   flashMs?: number;
+  model?: string;
+  permissionMode?: PermissionMode;
 }
+
+export type PermissionMode = 'ask' | 'edits' | 'auto';
+export const PERMISSION_MODES: readonly PermissionMode[] = ['ask', 'edits', 'auto'];
+const MODEL_PATTERN = /^[a-z0-9][a-z0-9.-]{0,99}$/;
 
 export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   theme: 'auto',
@@ -36,6 +46,8 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   killGraceMs: 3000,
   scrollback: 5000,
   flashMs: 4000,
+  model: 'claude-sonnet-5-5',
+  permissionMode: 'ask',
 });
 
 const RANGES = {
@@ -92,7 +104,17 @@ function fileError(obj: unknown): string | undefined {
       return `${key}: expected an integer from ${min} to ${max}, got ${JSON.stringify(value)}`;
     }
   }
+  if (obj.model !== undefined && (typeof obj.model !== 'string' || !MODEL_PATTERN.test(obj.model))) {
+    return `model: ${JSON.stringify(obj.model)} is not a model id (e.g. "claude-sonnet-5-5")`;
+  }
+  if (obj.permissionMode !== undefined && !PERMISSION_MODES.includes(obj.permissionMode as PermissionMode)) {
+    return `permissionMode: ${JSON.stringify(obj.permissionMode)} is not one of ${PERMISSION_MODES.join(', ')}`;
+  }
   return sectionError(obj, 'notifications') ?? sectionError(obj, 'keys');
+}
+
+export function isModelId(value: string): boolean {
+  return MODEL_PATTERN.test(value);
 }
 
 /** Checks one parsed config file; `label` (the file path) starts every error message. */

@@ -18,3 +18,16 @@ export function truncate(text: string, width: number): string {
   if (width <= 1) return chars.slice(0, width).join('');
   return `${chars.slice(0, width - 1).join('')}…`;
 }
+
+/** 950, 12.3k, 4.5M */
+export function formatTokens(count: number): string {
+  if (count < 1000) return String(count);
+  if (count < 1_000_000) return `${(count / 1000).toFixed(count < 10_000 ? 1 : 0)}k`;
+  return `${(count / 1_000_000).toFixed(1)}M`;
+}
+
+/** $0.04, $12.30; amounts under a cent show as <$0.01. */
+export function formatCost(usd: number): string {
+  if (usd > 0 && usd < 0.01) return '<$0.01';
+  return `$${usd.toFixed(2)}`;
+}

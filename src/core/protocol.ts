@@ -3,6 +3,7 @@
 // works in-process and across a socket.
 import type { AgentInfo, EndState } from './agent.js';
 import type { ScreenFrame } from './screen-frame.js';
+import type { UsageMeter } from './usage.js';
 import { formatDuration } from './format.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -20,6 +21,12 @@ export type ClientCommand =
   /** The size of the client's agent pane; agents' ptys take it. */
   | { type: 'resize'; cols: number; rows: number }
   | { type: 'chat'; text: string }
+  /** Start a built-in claude agent on a task, without asking the model. */
+  | { type: 'spawn'; task: string; name?: string; budgetUsd?: number; cwd: string }
+  /** Ctrl+C in the chat: stop the main agent's current turn. */
+  | { type: 'interrupt' }
+  /** Ctrl+B in the chat: move the main agent's running foreground tool into the background. */
+  | { type: 'background' }
   /** Stop every agent (used when the screen quits while the server lives in-process). */
   | { type: 'stopAll' };
 
@@ -34,24 +41,39 @@ export interface Flash {
   summary?: string;
 }
 
-export type ChatRole = 'user' | 'assistant' | 'system' | 'error' | 'event';
+/** `tool`: a compact line for a tool call of the main agent; `notice`: retries and the like. */
+export type ChatRole = 'user' | 'assistant' | 'system' | 'error' | 'event' | 'tool' | 'notice';
 
+/** An entry sent again with the same id replaces the earlier one (streamed text grows). */
 export interface ChatEntry {
   id: number;
   at: number;
   role: ChatRole;
   text: string;
   flash?: Flash;
+  /** Still being written (streamed text, a running tool). */
+  open?: boolean;
 }
 
 export interface ModelStatus {
   configured: boolean;
+  model?: string;
+  demo?: boolean;
   /** One line telling the user how to configure the model when it is not. */
   help?: string;
 }
 
+export interface SessionStatus {
+  /** The main agent is taking a turn. */
+  busy: boolean;
+  /** A foreground tool run that Ctrl+B can send to the background. */
+  foreground?: string;
+  mainUsage?: UsageMeter;
+}
+
 export type ServerEvent =
-  | { type: 'welcome'; version: number; agents: AgentInfo[]; chat: ChatEntry[]; model: ModelStatus }
+  | { type: 'welcome'; version: number; agents: AgentInfo[]; chat: ChatEntry[]; model: ModelStatus; session: SessionStatus }
+  | { type: 'session'; session: SessionStatus }
   | { type: 'agent'; agent: AgentInfo }
   | { type: 'flash'; flash: Flash }
   | { type: 'chat'; entry: ChatEntry }

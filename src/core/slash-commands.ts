@@ -3,6 +3,7 @@ import { nameError } from './names.js';
 
 export type SlashCommand =
   | { kind: 'run'; command: string; name?: string }
+  | { kind: 'spawn'; task: string; name?: string; budgetUsd?: number }
   | { kind: 'fg'; name: string }
   | { kind: 'kill'; name: string }
   | { kind: 'send'; name: string; text: string }
@@ -15,6 +16,7 @@ export type ParseResult = { ok: true; command: SlashCommand } | { ok: false; err
 
 export const USAGE: Record<SlashCommand['kind'], string> = {
   run: '/run [--name NAME] -- COMMAND…',
+  spawn: '/spawn [--name NAME] [--budget USD] TASK…',
   fg: '/fg NAME',
   kill: '/kill NAME',
   send: '/send NAME TEXT',
@@ -26,6 +28,7 @@ export const USAGE: Record<SlashCommand['kind'], string> = {
 
 export const DESCRIPTIONS: Record<SlashCommand['kind'], string> = {
   run: 'start a shell command as a background agent',
+  spawn: 'start a background Claude agent on a task',
   fg: 'bring an agent to the front (Ctrl+B sends it back)',
   kill: 'stop an agent (SIGTERM, then SIGKILL)',
   send: 'type a line into an agent',
@@ -36,7 +39,7 @@ export const DESCRIPTIONS: Record<SlashCommand['kind'], string> = {
 };
 
 /** Commands of the contract that later versions bring; refused with a clear word, not "unknown". */
-const NOT_YET_AVAILABLE = new Set(['spawn', 'compare', 'merge', 'discard', 'compact', 'fork', 'resume', 'cost']);
+const NOT_YET_AVAILABLE = new Set(['compare', 'merge', 'discard', 'compact', 'fork', 'resume', 'cost']);
 
 interface Words {
   head: string;
@@ -95,6 +98,47 @@ function parseRun(args: string): ParseResult {
   return { ok: true, command: name === undefined ? { kind: 'run', command } : { kind: 'run', command, name } };
 }
 
+function parseSpawn(args: string): ParseResult {
+  let name: string | undefined;
+  let budgetUsd: number | undefined;
+  let rest = args;
+  for (;;) {
+    const { head, rest: after } = splitFirstWord(rest);
+    if (head === '--') {
+      rest = after;
+      break;
+    }
+    const [flag, inline] = head.startsWith('--') && head.includes('=') ? [head.slice(0, head.indexOf('=')), head.slice(head.indexOf('=') + 1)] : [head, undefined];
+    if (flag === '--name' || flag === '--budget') {
+      const value = inline ?? splitFirstWord(after).head;
+      const remaining = inline !== undefined ? after : splitFirstWord(after).rest;
+      if (!value) return fail('spawn', `${flag} needs a value`);
+      if (flag === '--name') {
+        const error = nameError(value);
+        if (error) return fail('spawn', error);
+        name = value;
+      } else {
+        const amount = Number(value);
+        if (!/^\d+(\.\d+)?$/.test(value) || !(amount > 0)) return fail('spawn', `invalid budget ${JSON.stringify(value)}: give an amount in USD, e.g. --budget 2.50`);
+        budgetUsd = amount;
+      }
+      rest = remaining;
+      continue;
+    }
+    if (flag === '--worktree' || flag === '--after' || flag === '--agent') {
+      return fail('spawn', `${flag} is not available in this version yet`);
+    }
+    if (head.startsWith('-')) return fail('spawn', `unknown option ${head}`);
+    break;
+  }
+  const task = rest.trim();
+  if (!task) return fail('spawn', '/spawn needs a task');
+  return {
+    ok: true,
+    command: { kind: 'spawn', task, ...(name !== undefined ? { name } : {}), ...(budgetUsd !== undefined ? { budgetUsd } : {}) },
+  };
+}
+
 function parseNameOnly(kind: 'fg' | 'kill', args: string): ParseResult {
   const parsed = parseName(kind, args);
   if ('ok' in parsed) return parsed;
@@ -114,6 +158,8 @@ export function parseSlashCommand(line: string): ParseResult {
   switch (word) {
     case 'run':
       return parseRun(rest);
+    case 'spawn':
+      return parseSpawn(rest);
     case 'fg':
     case 'kill':
       return parseNameOnly(word, rest);

@@ -1,6 +1,7 @@
 // One agent's process: a shell command in a pty whose output feeds an emulator, with
 // flow control so a flood of output cannot grow memory without bound.
 import * as pty from 'node-pty';
+import type { WorkerReport } from '../core/report-channel.js';
 import type { ScreenFrame } from '../core/screen-frame.js';
 import type { ProcessExit } from '../core/agent.js';
 import type { Emulator, EmulatorPool } from './emulator-pool.js';
@@ -15,18 +16,22 @@ const LOW_WATERMARK = 512 << 10;
 const BATCH_BYTES = 64 << 10;
 
 export interface AgentProcessSpec {
-  command: string;
+  /** The program and its arguments (a command agent runs `/bin/sh -c COMMAND`). */
+  file: string;
+  args: string[];
   cwd: string;
   cols: number;
   rows: number;
   env: Record<string, string>;
   scrollback: number;
   killGraceMs: number;
+  reportSecret?: string;
 }
 
 export interface AgentProcessListener {
   onLastLine(text: string): void;
   onFrame(frame: ScreenFrame): void;
+  onReport(report: WorkerReport): void;
   /** The process ended and all its output has been parsed; `lastLine` is final. */
   onEnd(exit: ProcessExit, lastLine: string): void;
 }
@@ -46,16 +51,17 @@ export class AgentProcess {
 
   constructor(pool: EmulatorPool, spec: AgentProcessSpec, private readonly listener: AgentProcessListener) {
     this.emulator = pool.create(
-      { cols: spec.cols, rows: spec.rows, scrollback: spec.scrollback },
+      { cols: spec.cols, rows: spec.rows, scrollback: spec.scrollback, reportSecret: spec.reportSecret },
       {
         onParsed: (bytes) => this.parsed(bytes),
         onLastLine: (text) => listener.onLastLine(text),
         onFrame: (frame) => listener.onFrame(frame),
         onModes: (modes) => { this.modes = modes; },
         onReply: (data) => this.writeRaw(data),
+        onReport: (report) => listener.onReport(report),
       },
     );
-    this.pty = pty.spawn('/bin/sh', ['-c', spec.command], {
+    this.pty = pty.spawn(spec.file, spec.args, {
       name: 'xterm-256color',
       cols: spec.cols,
       rows: spec.rows,
@@ -132,6 +138,11 @@ export class AgentProcess {
     if (this.exited || this.disposed) return;
     this.pty.resize(cols, rows);
     this.emulator.resize(cols, rows);
+  }
+
+  /** Plain text of the agent's last `maxLines` lines of output. */
+  outputText(maxLines: number): Promise<string> {
+    return this.emulator.snapshot(maxLines);
   }
 
   /** Frames of this agent's screen are wanted (a client shows it) or not. */

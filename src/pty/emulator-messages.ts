@@ -1,4 +1,5 @@
 // Messages between the emulator pool (main thread) and its worker threads.
+import type { WorkerReport } from '../core/report-channel.js';
 import type { ScreenFrame } from '../core/screen-frame.js';
 
 export interface EmulatorModes {
@@ -7,13 +8,16 @@ export interface EmulatorModes {
 }
 
 export type ToWorker =
-  | { op: 'create'; id: number; cols: number; rows: number; scrollback: number }
+  /** `reportSecret`: accept structured reports carrying this secret (built-in workers only). */
+  | { op: 'create'; id: number; cols: number; rows: number; scrollback: number; reportSecret?: string }
   | { op: 'write'; id: number; data: Uint8Array }
   | { op: 'resize'; id: number; cols: number; rows: number }
   /** Frames wanted (someone is looking at this terminal) or not. */
   | { op: 'watch'; id: number; on: boolean }
   /** Reply once every write sent before this one has been parsed. */
   | { op: 'drain'; id: number }
+  /** The last `maxLines` lines of output (scrollback and screen) as plain text. */
+  | { op: 'snapshot'; id: number; request: number; maxLines: number }
   | { op: 'dispose'; id: number };
 
 export type FromWorker =
@@ -23,4 +27,6 @@ export type FromWorker =
   | { op: 'modes'; id: number; modes: EmulatorModes }
   /** Bytes the emulator answers to queries (DA, DSR): a real terminal writes them back to the pty. */
   | { op: 'reply'; id: number; data: string }
-  | { op: 'drained'; id: number; lastLine: string };
+  | { op: 'drained'; id: number; lastLine: string }
+  | { op: 'report'; id: number; report: WorkerReport }
+  | { op: 'snapshot'; id: number; request: number; text: string };

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { WorkerReport } from '../core/report-channel.js';
 import type { ScreenFrame } from '../core/screen-frame.js';
 import type { EmulatorModes, FromWorker, ToWorker } from './emulator-messages.js';
 
@@ -14,6 +15,7 @@ export interface EmulatorListener {
   onModes(modes: EmulatorModes): void;
   /** The emulator answers a query (DA, cursor position): write it to the pty. */
   onReply(data: string): void;
+  onReport(report: WorkerReport): void;
 }
 
 /** Compiled JS for the worker; vitest runs TypeScript sources, so it uses the build in dist/. */
@@ -25,6 +27,8 @@ function workerScript(): URL {
 
 export class Emulator {
   private drainWaiters: Array<(lastLine: string) => void> = [];
+  private readonly snapshotWaiters = new Map<number, (text: string) => void>();
+  private nextRequest = 1;
 
   constructor(
     private readonly id: number,
@@ -60,6 +64,20 @@ export class Emulator {
     });
   }
 
+  /** Plain text of the last `maxLines` lines, once everything written so far is parsed. */
+  snapshot(maxLines: number): Promise<string> {
+    return new Promise((resolve) => {
+      const request = this.nextRequest++;
+      this.snapshotWaiters.set(request, resolve);
+      this.send({ op: 'snapshot', id: this.id, request, maxLines });
+    });
+  }
+
+  handleSnapshot(request: number, text: string): void {
+    this.snapshotWaiters.get(request)?.(text);
+    this.snapshotWaiters.delete(request);
+  }
+
   handleDrained(lastLine: string): void {
     this.drainWaiters.shift()?.(lastLine);
   }
@@ -92,7 +110,7 @@ export class EmulatorPool {
     return this.workers[index];
   }
 
-  create(options: { cols: number; rows: number; scrollback: number }, listener: EmulatorListener): Emulator {
+  create(options: { cols: number; rows: number; scrollback: number; reportSecret?: string }, listener: EmulatorListener): Emulator {
     let index = 0;
     for (let i = 0; i < this.size; i++) {
       if ((this.load[i] ?? 0) < (this.load[index] ?? 0)) index = i;
@@ -120,6 +138,8 @@ export class EmulatorPool {
       case 'modes': listener.onModes(message.modes); break;
       case 'reply': listener.onReply(message.data); break;
       case 'drained': emulator.handleDrained(message.lastLine); break;
+      case 'report': listener.onReport(message.report); break;
+      case 'snapshot': emulator.handleSnapshot(message.request, message.text); break;
     }
   }
 

@@ -3,7 +3,8 @@
 import { parentPort } from 'node:worker_threads';
 import xterm from '@xterm/headless';
 import type { Terminal as XTerminal } from '@xterm/headless';
-import { FrameBuilder, lastLineOf } from './frame-builder.js';
+import { decodeReport, REPORT_OSC } from '../core/report-channel.js';
+import { FrameBuilder, lastLineOf, textOf } from './frame-builder.js';
 import type { EmulatorModes, FromWorker, ToWorker } from './emulator-messages.js';
 
 const { Terminal } = xterm;
@@ -28,7 +29,7 @@ const post = (message: FromWorker) => port.postMessage(message);
 const hosted = new Map<number, Hosted>();
 let flushTimer: NodeJS.Timeout | undefined;
 
-function create(id: number, cols: number, rows: number, scrollback: number): void {
+function create(id: number, cols: number, rows: number, scrollback: number, reportSecret: string | undefined): void {
   const terminal = new Terminal({ cols, rows, scrollback, allowProposedApi: true });
   const entry: Hosted = {
     terminal,
@@ -48,6 +49,12 @@ function create(id: number, cols: number, rows: number, scrollback: number): voi
   terminal.parser.registerCsiHandler({ prefix: '?', final: 'h' }, trackCursor(true));
   terminal.parser.registerCsiHandler({ prefix: '?', final: 'l' }, trackCursor(false));
   terminal.onData((data) => post({ op: 'reply', id, data }));
+  // Reports are taken out of the stream whether genuine or not: they never reach the screen.
+  terminal.parser.registerOscHandler(REPORT_OSC, (payload) => {
+    const report = reportSecret ? decodeReport(payload, reportSecret) : undefined;
+    if (report) post({ op: 'report', id, report });
+    return true;
+  });
   hosted.set(id, entry);
 }
 
@@ -93,7 +100,7 @@ function flush(): void {
 
 port.on('message', (message: ToWorker) => {
   if (message.op === 'create') {
-    create(message.id, message.cols, message.rows, message.scrollback);
+    create(message.id, message.cols, message.rows, message.scrollback, message.reportSecret);
     return;
   }
   const entry = hosted.get(message.id);
@@ -124,6 +131,11 @@ port.on('message', (message: ToWorker) => {
         post({ op: 'drained', id: message.id, lastLine: entry.lastLine });
       });
       break;
+    case 'snapshot': {
+      const { request, maxLines } = message;
+      entry.terminal.write('', () => post({ op: 'snapshot', id: message.id, request, text: textOf(entry.terminal, maxLines) }));
+      break;
+    }
     case 'dispose':
       entry.terminal.dispose();
       hosted.delete(message.id);

@@ -118,3 +118,18 @@ export function lastLineOf(terminal: Terminal): string {
   }
   return '';
 }
+
+/** The last `maxLines` lines of the buffer as plain text, wrapped rows joined, trailing blanks dropped. */
+export function textOf(terminal: Terminal, maxLines: number): string {
+  const buffer = terminal.buffer.active;
+  const lines: string[] = [];
+  for (let row = 0; row < buffer.length; row++) {
+    const line = buffer.getLine(row);
+    if (!line) continue;
+    const text = printable(line.translateToString(true));
+    if (line.isWrapped && lines.length > 0) lines[lines.length - 1] += text;
+    else lines.push(text);
+  }
+  while (lines.length > 0 && !lines[lines.length - 1].trim()) lines.pop();
+  return lines.slice(-maxLines).join('\n');
+}

@@ -24,20 +24,34 @@ export function agentEnvironment(base: NodeJS.ProcessEnv, name: string): Record<
   return env;
 }
 
+export interface PtyLaunch {
+  name: string;
+  /** A shell command (`/bin/sh -c`), or a program and its arguments. */
+  program: { shell: string } | { file: string; args: string[] };
+  cwd: string;
+  cols: number;
+  rows: number;
+  /** Variables on top of the inherited environment. */
+  env?: Record<string, string>;
+  reportSecret?: string;
+}
+
 export function createPtyRuntime(pool: EmulatorPool, options: PtyRuntimeOptions) {
   return {
-    start(
-      launch: { name: string; command: string; cwd: string; cols: number; rows: number },
-      events: AgentProcessListener,
-    ): AgentProcess {
+    start(launch: PtyLaunch, events: AgentProcessListener): AgentProcess {
+      const { file, args } = 'shell' in launch.program
+        ? { file: '/bin/sh', args: ['-c', launch.program.shell] }
+        : launch.program;
       return new AgentProcess(pool, {
-        command: launch.command,
+        file,
+        args,
         cwd: launch.cwd,
         cols: launch.cols,
         rows: launch.rows,
-        env: agentEnvironment(options.env, launch.name),
+        env: { ...agentEnvironment(options.env, launch.name), ...launch.env },
         scrollback: options.scrollback,
         killGraceMs: options.killGraceMs,
+        reportSecret: launch.reportSecret,
       }, events);
     },
   };

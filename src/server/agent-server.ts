@@ -1,19 +1,37 @@
 // Owns every agent and the main conversation; speaks the protocol to any number of clients.
-import { endStateOf, isEnded, type AgentInfo, type ProcessExit } from '../core/agent.js';
-import { nameError, nameFromCommand, uniqueName } from '../core/names.js';
-import {
-  PROTOCOL_VERSION, describeFlash, type ClientCommand, type Flash, type ModelStatus, type ServerEvent,
-} from '../core/protocol.js';
-import type { ScreenFrame } from '../core/screen-frame.js';
+import { randomBytes } from 'node:crypto';
+import { isEnded, type AgentInfo } from '../core/agent.js';
+import { PROTOCOL_VERSION, describeFlash, type ClientCommand, type Flash, type ModelStatus, type ServerEvent, type SessionStatus } from '../core/protocol.js';
+import { REPORT_SECRET_ENV } from '../core/report-channel.js';
+import type { ModelClient } from '../llm/types.js';
+import { UsageTracker } from '../llm/usage-tracker.js';
+import { AgentTable, type AgentEntry, type Watcher } from './agent-table.js';
 import { ChatLog } from './chat-log.js';
-import type { AgentHandle, AgentRuntime } from './runtime.js';
+import { MainAgent, type ForegroundOutcome } from './main-agent.js';
+import { notificationFor } from './notifications.js';
+import type { AgentRuntime } from './runtime.js';
+
+export interface ModelAccess {
+  client: ModelClient;
+  model: string;
+  /** Environment a worker needs to reach the model (key, base URL). */
+  workerEnv: Record<string, string>;
+}
+
+export interface WorkerLauncher {
+  /** The program that runs a built-in worker, with its arguments. */
+  program(args: string[]): { file: string; args: string[] };
+  permissionMode: 'ask' | 'edits' | 'auto';
+}
 
 export interface ServerOptions {
   runtime: AgentRuntime;
   model: ModelStatus;
+  cwd: string;
+  /** Absent when the model is not configured. */
+  access?: ModelAccess;
+  workers?: WorkerLauncher;
   now?: () => number;
-  /** pty size until a client tells its own. */
-  initialSize?: { cols: number; rows: number };
 }
 
 export interface ClientConnection {
@@ -21,33 +39,53 @@ export interface ClientConnection {
   close(): void;
 }
 
-interface Client {
-  send(event: ServerEvent): void;
+interface Client extends Watcher {
   attached?: string;
 }
 
-interface AgentEntry {
-  info: AgentInfo;
-  handle?: AgentHandle;
-  killRequested: boolean;
-  /** Clients showing this agent's screen. */
-  watchers: Set<Client>;
-}
-
-const MAX_COMMAND_LENGTH = 64 * 1024;
+const OUTPUT_LINES_FOR_NOTIFICATION = 40;
+const MAX_BUDGET_USD = 10_000;
 
 export class AgentServer {
-  private readonly agents = new Map<string, AgentEntry>();
   private readonly clients = new Set<Client>();
   private readonly chat: ChatLog;
+  private readonly agents: AgentTable;
+  private readonly main: MainAgent | undefined;
   private readonly now: () => number;
-  private size: { cols: number; rows: number };
   private stopWaiters: Array<() => void> = [];
+  private foreground: { entry: AgentEntry; moved(): void } | undefined;
+  private question: { resolve(answer: boolean): void } | undefined;
+  private allowAllBash = false;
 
   constructor(private readonly options: ServerOptions) {
     this.now = options.now ?? Date.now;
-    this.chat = new ChatLog(this.now);
-    this.size = options.initialSize ?? { cols: 80, rows: 24 };
+    this.chat = new ChatLog(this.now, (entry) => this.broadcast({ type: 'chat', entry: { ...entry } }));
+    this.agents = new AgentTable(options.runtime, {
+      publish: (info) => this.broadcast({ type: 'agent', agent: { ...info } }),
+      flash: (flash) => this.flash(flash),
+      ended: (entry) => void this.agentEnded(entry),
+      allEnded: () => {
+        for (const resolve of this.stopWaiters.splice(0)) resolve();
+      },
+    }, this.now);
+    if (options.access) {
+      const { access } = options;
+      this.main = new MainAgent({
+        client: access.client,
+        model: access.model,
+        cwd: options.cwd,
+        chat: this.chat,
+        tracker: new UsageTracker({ model: access.model }),
+        host: {
+          agents: () => this.agents.all().map((entry) => ({ ...entry.info })),
+          spawnWorker: (task, name) => this.spawn(task, options.cwd, name),
+          runForeground: (command, timeoutMs, signal) => this.runForeground(command, timeoutMs, signal),
+          outputOf: (name, maxLines) => this.agents.get(name)?.handle?.outputText(maxLines) ?? Promise.resolve(''),
+          approve: (question, signal) => this.approve(question, signal),
+          sessionChanged: () => this.broadcast({ type: 'session', session: this.session() }),
+        },
+      });
+    }
   }
 
   connect(send: (event: ServerEvent) => void): ClientConnection {
@@ -56,9 +94,10 @@ export class AgentServer {
     send({
       type: 'welcome',
       version: PROTOCOL_VERSION,
-      agents: [...this.agents.values()].map((entry) => ({ ...entry.info })),
+      agents: this.agents.all().map((entry) => ({ ...entry.info })),
       chat: this.chat.all(),
       model: this.options.model,
+      session: this.session(),
     });
     return {
       handle: (command) => this.handle(client, command),
@@ -66,6 +105,14 @@ export class AgentServer {
         this.detach(client);
         this.clients.delete(client);
       },
+    };
+  }
+
+  private session(): SessionStatus {
+    return {
+      busy: this.main?.isBusy ?? false,
+      ...(this.foreground ? { foreground: this.foreground.entry.info.name } : {}),
+      ...(this.main ? { mainUsage: this.main.usage } : {}),
     };
   }
 
@@ -77,8 +124,18 @@ export class AgentServer {
   /** Carries out a command; returns a one-line error when it is refused (nothing changed then). */
   private execute(client: Client, command: ClientCommand): string | undefined {
     switch (command.type) {
-      case 'run': return this.run(command.command, command.cwd, command.name);
-      case 'kill': return this.kill(command.name);
+      case 'run': {
+        const started = this.agents.start({ kind: 'command', task: command.command, cwd: command.cwd, program: { shell: command.command }, ...(command.name !== undefined ? { name: command.name } : {}) });
+        return typeof started === 'string' ? started : undefined;
+      }
+      case 'spawn': {
+        if (command.budgetUsd !== undefined && !(command.budgetUsd > 0 && command.budgetUsd <= MAX_BUDGET_USD)) {
+          return `invalid budget ${command.budgetUsd}: give an amount in USD above 0`;
+        }
+        const started = this.spawn(command.task, command.cwd, command.name, command.budgetUsd);
+        return typeof started === 'string' ? started : undefined;
+      }
+      case 'kill': return this.agents.kill(command.name);
       case 'attach': return this.attach(client, command.name);
       case 'detach':
         this.detach(client);
@@ -88,9 +145,25 @@ export class AgentServer {
         entry?.handle?.writeKeys(command.data);
         return undefined;
       }
-      case 'send': return this.sendLine(command.name, command.text);
-      case 'resize': return this.resize(command.cols, command.rows);
+      case 'send': {
+        const entry = this.agents.lookup(command.name);
+        if (typeof entry === 'string') return entry;
+        if (isEnded(entry.info.state)) return `${command.name} has ended (${entry.info.state}): nothing reads its input`;
+        entry.handle?.sendLine(command.text);
+        return undefined;
+      }
+      case 'resize': {
+        const { cols, rows } = command;
+        if (!Number.isInteger(cols) || !Number.isInteger(rows) || cols < 2 || rows < 2 || cols > 1000 || rows > 1000) return `invalid size ${cols}x${rows}`;
+        this.agents.resize(cols, rows);
+        return undefined;
+      }
       case 'chat': return this.chatMessage(command.text);
+      case 'interrupt':
+        if (this.question) this.answer(false);
+        if (!this.main?.interrupt()) return 'nothing to interrupt';
+        return undefined;
+      case 'background': return this.toBackground();
       case 'stopAll':
         this.stopAll(client);
         return undefined;
@@ -101,105 +174,108 @@ export class AgentServer {
     for (const client of this.clients) client.send(event);
   }
 
-  private publish(entry: AgentEntry): void {
-    this.broadcast({ type: 'agent', agent: { ...entry.info } });
+  private flash(flash: Flash): void {
+    this.broadcast({ type: 'flash', flash });
+    this.chat.add('event', describeFlash(flash), { flash });
   }
 
-  private lookup(name: string): AgentEntry | string {
-    const error = nameError(name);
-    if (error) return error;
-    return this.agents.get(name) ?? `no agent named ${name} (see /agents)`;
+  private spawn(task: string, cwd: string, name?: string, budgetUsd?: number): AgentInfo | string {
+    const { access, workers } = this.options;
+    if (!access || !workers) return this.options.model.help ?? 'The model is not configured.';
+    const chosen = this.agents.chooseName('claude', task, name);
+    if ('error' in chosen) return chosen.error;
+    const secret = randomBytes(24).toString('hex');
+    const args = ['worker', '--name', chosen.name, '--task', task, '--model', access.model, '--permission-mode', workers.permissionMode];
+    if (budgetUsd !== undefined) args.push('--budget', String(budgetUsd));
+    const started = this.agents.start({
+      kind: 'claude', task, cwd, name: chosen.name, program: workers.program(args),
+      env: { ...access.workerEnv, [REPORT_SECRET_ENV]: secret }, reportSecret: secret,
+    });
+    return typeof started === 'string' ? started : started.info;
   }
 
-  private run(command: string, cwd: string, requestedName?: string): string | undefined {
-    if (!command.trim()) return 'nothing to run: give a command after --';
-    if (command.length > MAX_COMMAND_LENGTH) return `command too long (${command.length} characters, at most ${MAX_COMMAND_LENGTH})`;
-    let name: string;
-    if (requestedName !== undefined) {
-      const error = nameError(requestedName);
-      if (error) return error;
-      if (this.agents.has(requestedName)) return `an agent named ${requestedName} already exists: choose another --name`;
-      name = requestedName;
-    } else {
-      name = uniqueName(nameFromCommand(command), new Set(this.agents.keys()));
-    }
-    const entry: AgentEntry = {
-      info: {
-        name, kind: 'command', task: command, cwd, state: 'running', startedAt: this.now(), lastLine: '', unread: false,
-      },
-      killRequested: false,
-      watchers: new Set(),
-    };
-    try {
-      entry.handle = this.options.runtime.start(
-        { name, command, cwd, cols: this.size.cols, rows: this.size.rows },
-        {
-          onLastLine: (text) => {
-            entry.info.lastLine = text;
-            this.publish(entry);
-          },
-          onFrame: (frame) => this.frame(entry, frame),
-          onEnd: (exit, lastLine) => this.ended(entry, exit, lastLine),
-        },
-      );
-    } catch (error) {
-      return `could not start ${name}: ${(error as Error).message}`;
-    }
-    this.agents.set(name, entry);
-    this.publish(entry);
+  private async agentEnded(entry: AgentEntry): Promise<void> {
+    if (!this.main) return;
+    const output = entry.info.kind === 'command' ? await entry.handle?.outputText(OUTPUT_LINES_FOR_NOTIFICATION) ?? '' : '';
+    this.main.notify(notificationFor(entry.info, output));
+  }
+
+  private runForeground(command: string, timeoutMs: number, signal: AbortSignal): Promise<ForegroundOutcome | string> {
+    const started = this.agents.start({ kind: 'command', task: command, cwd: this.options.cwd, program: { shell: command } });
+    if (typeof started === 'string') return Promise.resolve(started);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.chat.add('notice', `${started.info.name} timed out after ${timeoutMs} ms; stopping it`);
+        this.agents.kill(started.info.name);
+      }, timeoutMs);
+      const onAbort = () => this.agents.kill(started.info.name);
+      signal.addEventListener('abort', onAbort, { once: true });
+      const settle = (outcome: ForegroundOutcome) => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        this.foreground = undefined;
+        this.broadcast({ type: 'session', session: this.session() });
+        resolve(outcome);
+      };
+      started.foreground = { resolve: (entry) => settle({ ended: { ...entry.info } }) };
+      this.foreground = { entry: started, moved: () => settle({ movedTo: started.info.name }) };
+      this.broadcast({ type: 'session', session: this.session() });
+    });
+  }
+
+  /** Ctrl+B in the chat: the main agent stops waiting on its foreground run, which goes on in the background. */
+  private toBackground(): string | undefined {
+    const run = this.foreground;
+    if (!run) return 'nothing runs in the foreground';
+    run.entry.foreground = undefined;
+    run.moved();
     return undefined;
   }
 
-  private frame(entry: AgentEntry, frame: ScreenFrame): void {
-    for (const client of entry.watchers) client.send({ type: 'screen', name: entry.info.name, frame });
+  private approve(question: string, signal: AbortSignal): Promise<boolean> {
+    if (this.options.workers?.permissionMode === 'auto' || this.allowAllBash) return Promise.resolve(true);
+    this.chat.add('notice', `${question}?  Answer y (yes), n (no) or a (always)`);
+    return new Promise((resolve) => {
+      this.question = { resolve };
+      signal.addEventListener('abort', () => this.answer(false), { once: true });
+      this.broadcast({ type: 'session', session: this.session() });
+    });
   }
 
-  private ended(entry: AgentEntry, exit: ProcessExit, lastLine: string): void {
-    const state = endStateOf(exit, entry.killRequested);
-    const info = entry.info;
-    info.state = state;
-    info.endedAt = this.now();
-    if (exit.signal) info.signal = signalName(exit.signal);
-    else info.exitCode = exit.exitCode;
-    info.lastLine = lastLine;
-    // Nobody needs telling about an agent they watched end or stopped themselves.
-    info.unread = entry.watchers.size === 0 && !entry.killRequested;
-    this.publish(entry);
-    const flash: Flash = {
-      name: info.name,
-      word: state,
-      durationMs: info.endedAt - info.startedAt,
-      ...(info.exitCode !== undefined ? { exitCode: info.exitCode } : {}),
-      ...(info.signal ? { signal: info.signal } : {}),
-      ...(state === 'failed' && lastLine ? { summary: lastLine } : {}),
-    };
-    this.broadcast({ type: 'flash', flash });
-    this.broadcast({ type: 'chat', entry: this.chat.add('event', describeFlash(flash), flash) });
-    if (![...this.agents.values()].some((other) => !isEnded(other.info.state))) {
-      for (const resolve of this.stopWaiters.splice(0)) resolve();
+  private answer(allowed: boolean): void {
+    const question = this.question;
+    this.question = undefined;
+    question?.resolve(allowed);
+  }
+
+  private chatMessage(text: string): string | undefined {
+    if (!text.trim()) return undefined;
+    if (this.question) {
+      const word = text.trim().toLowerCase();
+      this.chat.add('user', text);
+      if (['y', 'yes'].includes(word)) this.answer(true);
+      else if (['n', 'no'].includes(word)) this.answer(false);
+      else if (['a', 'always'].includes(word)) {
+        this.allowAllBash = true;
+        this.answer(true);
+      } else this.chat.add('notice', 'Answer y (yes), n (no) or a (always)');
+      return undefined;
     }
-  }
-
-  private kill(name: string): string | undefined {
-    const entry = this.lookup(name);
-    if (typeof entry === 'string') return entry;
-    if (isEnded(entry.info.state)) return `${name} has already ended (${entry.info.state})`;
-    entry.killRequested = true;
-    entry.handle?.kill();
+    this.chat.add('user', text);
+    if (!this.main) {
+      this.chat.add('system', this.options.model.help ?? 'The model is not configured.');
+      return undefined;
+    }
+    this.main.userMessage(text);
     return undefined;
   }
 
   private attach(client: Client, name: string): string | undefined {
-    const entry = this.lookup(name);
+    const entry = this.agents.lookup(name);
     if (typeof entry === 'string') return entry;
     this.detach(client);
     client.attached = name;
-    entry.watchers.add(client);
-    entry.handle?.watch(true);
-    if (entry.info.unread) {
-      entry.info.unread = false;
-      this.publish(entry);
-    }
+    this.agents.watch(entry, client);
     client.send({ type: 'attached', name });
     return undefined;
   }
@@ -208,68 +284,21 @@ export class AgentServer {
     const name = client.attached;
     if (!name) return;
     client.attached = undefined;
-    const entry = this.agents.get(name);
-    if (!entry) return;
-    entry.watchers.delete(client);
-    if (entry.watchers.size === 0) entry.handle?.watch(false);
+    this.agents.unwatch(name, client);
     client.send({ type: 'detached', name });
-  }
-
-  private sendLine(name: string, text: string): string | undefined {
-    const entry = this.lookup(name);
-    if (typeof entry === 'string') return entry;
-    if (isEnded(entry.info.state)) return `${name} has ended (${entry.info.state}): nothing reads its input`;
-    entry.handle?.sendLine(text);
-    return undefined;
-  }
-
-  private resize(cols: number, rows: number): string | undefined {
-    if (!Number.isInteger(cols) || !Number.isInteger(rows) || cols < 2 || rows < 2 || cols > 1000 || rows > 1000) {
-      return `invalid size ${cols}x${rows}`;
-    }
-    this.size = { cols, rows };
-    for (const entry of this.agents.values()) {
-      if (!isEnded(entry.info.state)) entry.handle?.resize(cols, rows);
-    }
-    return undefined;
-  }
-
-  private chatMessage(text: string): string | undefined {
-    if (!text.trim()) return undefined;
-    this.broadcast({ type: 'chat', entry: this.chat.add('user', text) });
-    if (!this.options.model.configured) {
-      this.broadcast({ type: 'chat', entry: this.chat.add('system', this.options.model.help ?? 'The model is not configured.') });
-    }
-    return undefined;
-  }
-
-  private running(): AgentEntry[] {
-    return [...this.agents.values()].filter((entry) => !isEnded(entry.info.state));
   }
 
   /** Stops every running agent; tells the client how many once they have all ended. */
   private stopAll(client: Client): void {
-    const running = this.running();
-    const done = new Promise<void>((resolve) => {
-      if (running.length === 0) resolve();
-      else this.stopWaiters.push(resolve);
-    });
-    for (const entry of running) {
-      entry.killRequested = true;
-      entry.handle?.kill();
-    }
-    void done.then(() => client.send({ type: 'stopped', count: running.length }));
+    this.main?.interrupt();
+    const count = this.agents.killAll();
+    const done = count === 0 ? Promise.resolve() : new Promise<void>((resolve) => this.stopWaiters.push(resolve));
+    void done.then(() => client.send({ type: 'stopped', count }));
   }
 
   dispose(): void {
-    for (const entry of this.agents.values()) entry.handle?.dispose();
-    this.agents.clear();
+    this.main?.interrupt();
+    this.agents.dispose();
     this.clients.clear();
   }
-}
-
-const SIGNAL_NAMES: Record<number, string> = { 1: 'SIGHUP', 2: 'SIGINT', 9: 'SIGKILL', 15: 'SIGTERM', 6: 'SIGABRT', 11: 'SIGSEGV' };
-
-function signalName(signal: number): string {
-  return SIGNAL_NAMES[signal] ?? `signal ${signal}`;
 }

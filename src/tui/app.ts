@@ -28,7 +28,6 @@ export interface AppOptions {
   /** Loads a theme by name for /theme; resolves to an error message when it cannot. */
   loadTheme(name: string): Promise<ResolvedTheme | string>;
   cwd: string;
-  demo: boolean;
   send(command: ClientCommand): void;
   /** The screen is done; `stopped` agents were stopped on the way out. */
   onExit(stopped: number): void;
@@ -223,7 +222,7 @@ export class App {
 
   private headerLine(width: number): StyledLine {
     const attached = this.model.attached ? this.model.agent(this.model.attached.name) : undefined;
-    return headerRow(width, attached, this.model.model.configured, this.options.demo, Date.now());
+    return headerRow(width, attached, this.model.model, this.model.session.busy, Date.now());
   }
 
   private chatLines(width: number, height: number): StyledLine[] {
@@ -242,7 +241,7 @@ export class App {
   }
 
   private statusLine(width: number): StyledLine {
-    return statusRow(width, this.hints(), this.model.agents, this.styles.current.name);
+    return statusRow(width, this.hints(), this.model.agents, this.model.session.mainUsage, this.styles.current.name);
   }
 
   private hints(): KeyHint[] {
@@ -257,6 +256,9 @@ export class App {
     if (this.focus === 'list') {
       return [{ key: '↑↓', label: 'select' }, { key: 'Enter', label: 'attach' }, { key: next, label: 'chat' }, { key: quit, label: 'quit' }];
     }
+    const { session } = this.model;
+    if (session.foreground) return [{ key: bg, label: `${session.foreground} to background` }, { key: this.keymap.label('interrupt'), label: 'stop' }];
+    if (session.busy) return [{ key: this.keymap.label('interrupt'), label: 'interrupt' }, { key: next, label: 'agents' }, { key: quit, label: 'quit' }];
     return [{ key: next, label: 'agents' }, { key: '/help', label: 'commands' }, { key: quit, label: 'quit' }];
   }
 
@@ -332,11 +334,19 @@ export class App {
   private perform(action: Action): void {
     const editor = this.editor;
     switch (action) {
-      case 'background': return; // nothing runs in the foreground of the chat yet
+      case 'background':
+        if (this.model.session.foreground) this.options.send({ type: 'background' });
+        return;
       case 'focusNext': this.focus = this.focus === 'input' ? 'list' : 'input'; return;
       case 'focusInput': this.focus = 'input'; return;
       case 'quit': this.quit(); return;
-      case 'interrupt': editor.deleteToStart(); editor.end(); editor.deleteToStart(); return;
+      case 'interrupt':
+        // Like a shell: Ctrl+C drops what is typed; on an empty line it stops the main agent's turn.
+        if (editor.text) {
+          editor.end();
+          editor.deleteToStart();
+        } else if (this.model.session.busy) this.options.send({ type: 'interrupt' });
+        return;
       case 'submit': this.submit(); return;
       case 'historyUp': editor.historyUp(); return;
       case 'historyDown': editor.historyDown(); return;

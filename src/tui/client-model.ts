@@ -1,6 +1,6 @@
 // What one screen knows, built only from server events. Pure: events in, state out.
 import type { AgentInfo } from '../core/agent.js';
-import type { ChatEntry, Flash, ModelStatus, ServerEvent } from '../core/protocol.js';
+import type { ChatEntry, Flash, ModelStatus, ServerEvent, SessionStatus } from '../core/protocol.js';
 import { applyFrame, type FrameLine, type ScreenFrame } from '../core/screen-frame.js';
 
 export interface AttachedScreen {
@@ -22,6 +22,7 @@ export class ClientModel {
   agents: AgentInfo[] = [];
   chat: ChatEntry[] = [];
   model: ModelStatus = { configured: false };
+  session: SessionStatus = { busy: false };
   attached: AttachedScreen | undefined;
   flashes: ShownFlash[] = [];
   stoppedCount: number | undefined;
@@ -39,6 +40,10 @@ export class ClientModel {
         this.agents = event.agents;
         this.chat = event.chat.slice(-MAX_CHAT_ENTRIES);
         this.model = event.model;
+        this.session = event.session;
+        return [];
+      case 'session':
+        this.session = event.session;
         return [];
       case 'agent': {
         const index = this.agents.findIndex((agent) => agent.name === event.agent.name);
@@ -49,10 +54,17 @@ export class ClientModel {
       case 'flash':
         this.flashes.push({ flash: event.flash, until: this.now() + this.flashMs });
         return [event.flash];
-      case 'chat':
+      case 'chat': {
+        // Streamed text and running tools are sent again under the same id.
+        const index = event.entry.id > 0 ? this.chat.findLastIndex((entry) => entry.id === event.entry.id) : -1;
+        if (index !== -1) {
+          this.chat[index] = event.entry;
+          return [];
+        }
         this.chat.push(event.entry);
         if (this.chat.length > MAX_CHAT_ENTRIES) this.chat.splice(0, this.chat.length - MAX_CHAT_ENTRIES);
         return [];
+      }
       case 'attached':
         this.attached = { name: event.name, lines: [], cursor: { x: 0, y: 0, visible: false }, cols: 0, rows: 0 };
         return [];

@@ -39,6 +39,12 @@ export function submitLine(line: string, context: SlashContext): void {
     case 'run':
       context.send({ type: 'run', command: command.command, cwd: context.cwd, ...(command.name ? { name: command.name } : {}) });
       return;
+    case 'spawn':
+      context.send({
+        type: 'spawn', task: command.task, cwd: context.cwd,
+        ...(command.name ? { name: command.name } : {}), ...(command.budgetUsd !== undefined ? { budgetUsd: command.budgetUsd } : {}),
+      });
+      return;
     case 'fg':
       context.send({ type: 'attach', name: command.name });
       return;

@@ -3,6 +3,7 @@ import type { AgentInfo, AgentState } from '../../core/agent.js';
 import { formatDuration } from '../../core/format.js';
 import type { ThemeRole } from '../../core/theme-schema.js';
 import { fitText, line, padText, type StyledLine } from '../styled-text.js';
+import { meterText } from './meter.js';
 
 export const STATE_GLYPH: Record<AgentState, string> = {
   queued: '○',
@@ -36,18 +37,21 @@ function agentRows(agent: AgentInfo, width: number, selected: boolean, now: numb
   };
   const stateWord = agent.state === 'failed' && agent.exitCode !== undefined ? `failed ${agent.exitCode}` : agent.state;
   const rest = Math.max(0, width - 3 - stateWord.length - 3);
+  const detail = agent.state === 'waiting' && agent.question ? agent.question : agent.lastLine;
   const second: StyledLine = {
     fill,
     segments: [
       { text: '   ' },
       { text: stateWord, role: stateRole },
-      { text: agent.lastLine ? ` · ${fitText(agent.lastLine, rest)}` : '', role: 'muted' },
+      { text: detail ? ` · ${fitText(detail, rest)}` : '', role: agent.state === 'waiting' ? stateRole : 'muted' },
     ],
   };
-  return [first, second];
+  if (!agent.usage) return [first, second];
+  const third: StyledLine = { fill, segments: [{ text: '   ' }, { text: fitText(meterText(agent.usage), width - 3), role: 'meter' }] };
+  return [first, second, third];
 }
 
-/** Rows for the list, scrolled so the selected agent is visible. */
+/** Rows for the list, scrolled so the selected agent is visible (two or three rows an agent). */
 export function agentListRows(
   agents: readonly AgentInfo[], selected: number, focused: boolean, width: number, height: number, now: number,
 ): StyledLine[] {
@@ -60,11 +64,11 @@ export function agentListRows(
     rows.push(line(), ...['No agents yet.', 'Start one with', '/run -- COMMAND'].map((text) => line({ text: ` ${fitText(text, width - 1)}`, role: 'muted' })));
     return rows;
   }
-  const perAgent = 2;
+  const perAgent = agents.some((agent) => agent.usage) ? 3 : 2;
   const fits = Math.max(1, Math.floor((height - 1) / perAgent));
   const first = Math.min(Math.max(0, selected - fits + 1), Math.max(0, agents.length - fits));
   for (const [index, agent] of agents.slice(first, first + fits).entries()) {
     rows.push(...agentRows(agent, width, focused && first + index === selected, now));
   }
-  return rows;
+  return rows.slice(0, height);
 }

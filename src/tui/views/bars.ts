@@ -1,15 +1,18 @@
 // One-row views: the main pane's header, the status bar and the flash banner.
 import type { AgentInfo } from '../../core/agent.js';
-import { formatDuration } from '../../core/format.js';
-import { describeFlash } from '../../core/protocol.js';
+import { formatCost, formatDuration, formatTokens } from '../../core/format.js';
+import type { UsageMeter } from '../../core/usage.js';
+import { describeFlash, type ModelStatus } from '../../core/protocol.js';
 import type { ShownFlash } from '../client-model.js';
 import { fitText, padText, textWidth, type Segment, type StyledLine } from '../styled-text.js';
 import { elapsedOf, STATE_GLYPH } from './agent-list-view.js';
 import { FLASH_GLYPH, FLASH_ROLE } from './chat-view.js';
+import { sumMeters } from './meter.js';
 
 export type Focus = 'input' | 'list' | 'agent';
 
-export function headerRow(width: number, attached: AgentInfo | undefined, modelConfigured: boolean, demo: boolean, now: number): StyledLine {
+export function headerRow(width: number, attached: AgentInfo | undefined, model: ModelStatus, busy: boolean, now: number): StyledLine {
+  const demo = model.demo === true;
   const segments: Segment[] = [];
   if (attached) {
     segments.push(
@@ -21,7 +24,9 @@ export function headerRow(width: number, attached: AgentInfo | undefined, modelC
   } else {
     segments.push({ text: ' agentmux', role: 'title' }, { text: ' · chat', role: 'muted' });
     if (demo) segments.push({ text: ' ' }, { text: ' DEMO ', role: 'demo' });
-    else if (!modelConfigured) segments.push({ text: ' · model not configured', role: 'muted' });
+    if (model.configured && model.model) segments.push({ text: ` · ${model.model}`, role: 'muted' });
+    else if (!model.configured) segments.push({ text: ' · model not configured', role: 'muted' });
+    if (busy) segments.push({ text: ' · thinking…', role: 'state.running' });
   }
   return { segments: fitSegments(segments, width) };
 }
@@ -31,13 +36,20 @@ export interface KeyHint {
   label: string;
 }
 
-export function statusRow(width: number, hints: readonly KeyHint[], agents: readonly AgentInfo[], themeName: string): StyledLine {
+export function statusRow(
+  width: number, hints: readonly KeyHint[], agents: readonly AgentInfo[], mainUsage: UsageMeter | undefined, themeName: string,
+): StyledLine {
   const running = agents.filter((agent) => agent.state === 'running').length;
   const waiting = agents.filter((agent) => agent.state === 'waiting').length;
   const unread = agents.filter((agent) => agent.unread).length;
   const totals = [`${running} running`];
   if (waiting) totals.push(`${waiting} waiting`);
   if (unread) totals.push(`${unread} new`);
+  const meters = [...(mainUsage ? [mainUsage] : []), ...agents.flatMap((agent) => (agent.usage ? [agent.usage] : []))];
+  if (meters.length > 0) {
+    const sum = sumMeters(meters);
+    totals.push(`${formatTokens(sum.tokens)} tok${sum.costUsd !== undefined ? ` ${formatCost(sum.costUsd)}` : ''}`);
+  }
   const right = ` ${totals.join(' · ')} · ${themeName} `;
   const left: Segment[] = [];
   for (const hint of hints) {

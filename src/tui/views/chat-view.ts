@@ -1,6 +1,7 @@
 // The chat history as styled rows, newest at the bottom.
 import type { ChatEntry, FlashWord } from '../../core/protocol.js';
 import type { ThemeRole } from '../../core/theme-schema.js';
+import { markdownRows } from '../markdown.js';
 import { line, wrapText, type StyledLine } from '../styled-text.js';
 
 export const FLASH_ROLE: Record<FlashWord, ThemeRole> = {
@@ -25,12 +26,15 @@ const ENTRY_STYLE: Record<ChatEntry['role'], { prefix: string; role: ThemeRole }
   system: { prefix: '', role: 'chat.system' },
   error: { prefix: '✖ ', role: 'chat.error' },
   event: { prefix: '', role: 'chat.system' },
+  tool: { prefix: '⚙ ', role: 'chat.tool' },
+  notice: { prefix: '· ', role: 'muted' },
 };
 
 // Wrapping every entry on every frame would cost more as the history grows.
 const wrapped = new WeakMap<ChatEntry, { width: number; rows: StyledLine[] }>();
 
 function entryRows(entry: ChatEntry, width: number): StyledLine[] {
+  if (entry.role === 'assistant' && !entry.text && !entry.open) return [];
   const cached = wrapped.get(entry);
   if (cached?.width === width) return cached.rows;
   const rows = wrapEntry(entry, width);
@@ -39,6 +43,11 @@ function entryRows(entry: ChatEntry, width: number): StyledLine[] {
 }
 
 function wrapEntry(entry: ChatEntry, width: number): StyledLine[] {
+  if (entry.role === 'assistant') {
+    const rows = markdownRows(entry.text, width);
+    if (entry.open) rows.push(line({ text: '▍', role: 'muted' }));
+    return rows;
+  }
   if (entry.role === 'event' && entry.flash) {
     const word = entry.flash.word;
     const prefix = `${FLASH_GLYPH[word]} `;
@@ -47,7 +56,8 @@ function wrapEntry(entry: ChatEntry, width: number): StyledLine[] {
   }
   const { prefix, role } = ENTRY_STYLE[entry.role];
   const indent = ' '.repeat(prefix.length);
-  return wrapText(entry.text, Math.max(1, width - prefix.length)).map((text, index) =>
+  const suffix = entry.open && entry.role === 'tool' ? ' …' : '';
+  return wrapText(entry.text + suffix, Math.max(1, width - prefix.length)).map((text, index) =>
     line({ text: (index === 0 ? prefix : indent) + text, role }));
 }
 

@@ -1,0 +1,61 @@
+// Every path a tool touches resolves inside the agent's working directory (spec §8): absolute paths,
+// `..` escapes and symbolic links that lead outside are refused with a message the model can act on.
+import { lstat, realpath } from 'node:fs/promises';
+import path from 'node:path';
+
+export type Resolved =
+  | { ok: true; /** Absolute path (inside cwd, symlinks not resolved). */ absolute: string; /** Relative to cwd, "." for cwd itself. */ relative: string }
+  | { ok: false; error: string };
+
+const errorCode = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | null)?.code;
+
+function isInside(root: string, target: string): boolean {
+  const relative = path.relative(root, target);
+  return relative === '' || (!relative.startsWith(`..${path.sep}`) && relative !== '..' && !path.isAbsolute(relative));
+}
+
+/** The real path of `target`, or of its nearest existing parent when it does not exist yet. */
+async function realPathOfNearest(target: string): Promise<{ real: string } | { dangling: string }> {
+  let candidate = target;
+  for (;;) {
+    try {
+      return { real: await realpath(candidate) };
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT' && errorCode(error) !== 'ENOTDIR') throw error;
+      // A link whose target is missing: writing through it would create a file wherever it points.
+      const isLink = await lstat(candidate).then((stat) => stat.isSymbolicLink(), () => false);
+      if (isLink) return { dangling: candidate };
+      const parent = path.dirname(candidate);
+      if (parent === candidate) throw error;
+      candidate = parent;
+    }
+  }
+}
+
+/** Resolves `requested` (relative to `cwd`) to a path inside `cwd`, or says why it may not be used. */
+export async function resolveInside(cwd: string, requested: string): Promise<Resolved> {
+  const shown = JSON.stringify(requested);
+  if (requested.includes('\0')) return { ok: false, error: `path ${shown} contains a NUL character` };
+  if (path.isAbsolute(requested)) {
+    return { ok: false, error: `absolute paths are not allowed (${shown}): give a path relative to the working directory` };
+  }
+  const absolute = path.resolve(cwd, requested);
+  if (!isInside(cwd, absolute)) {
+    return { ok: false, error: `path ${shown} leads outside the working directory: only paths inside it may be used` };
+  }
+  let root: string;
+  let nearest: { real: string } | { dangling: string };
+  try {
+    root = await realpath(cwd);
+    nearest = await realPathOfNearest(absolute);
+  } catch (error) {
+    return { ok: false, error: `cannot resolve ${shown}: ${(error as Error).message}` };
+  }
+  if ('dangling' in nearest) {
+    return { ok: false, error: `path ${shown} goes through a symbolic link whose target does not exist (${path.relative(cwd, nearest.dangling)})` };
+  }
+  if (!isInside(root, nearest.real)) {
+    return { ok: false, error: `path ${shown} goes through a symbolic link that leads outside the working directory` };
+  }
+  return { ok: true, absolute, relative: path.relative(cwd, absolute) || '.' };
+}

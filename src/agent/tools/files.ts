@@ -1,0 +1,101 @@
+// File helpers shared by the tools: reading text files within limits, and walking a directory tree.
+import { open, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Validation } from './tool.js';
+
+/** read_file and edit_file refuse larger files. */
+export const MAX_READ_BYTES = 1024 * 1024;
+/** Bytes looked at to tell a binary file from a text file. */
+const SNIFF_BYTES = 8000;
+/** Directories no walk descends into (unless the walk starts inside one). */
+export const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
+
+/** Binary: a NUL byte in the first few kilobytes, or bytes that are not UTF-8. */
+export function looksBinary(bytes: Uint8Array): boolean {
+  const head = bytes.subarray(0, SNIFF_BYTES);
+  if (head.includes(0)) return true;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+const errorCode = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | null)?.code;
+
+/** A message for a failed file operation that the model can act on. */
+export function fileErrorMessage(error: unknown, shown: string): string {
+  switch (errorCode(error)) {
+    case 'ENOENT': return `file not found: ${shown}`;
+    case 'EISDIR': return `${shown} is a directory, not a file (use list_files to see what it holds)`;
+    case 'ENOTDIR': return `${shown}: a part of this path is a file, not a directory`;
+    case 'EACCES':
+    case 'EPERM': return `permission denied: ${shown}`;
+    default: return `${shown}: ${(error as Error).message}`;
+  }
+}
+
+/** The UTF-8 text of a file, refusing directories, files over MAX_READ_BYTES and binary files. */
+export async function readTextFile(absolute: string, shown: string): Promise<Validation<string>> {
+  try {
+    const info = await stat(absolute);
+    if (info.isDirectory()) return { ok: false, error: `${shown} is a directory, not a file (use list_files to see what it holds)` };
+    if (!info.isFile()) return { ok: false, error: `${shown} is not a regular file` };
+    if (info.size > MAX_READ_BYTES) {
+      return {
+        ok: false,
+        error: `${shown} is ${info.size} bytes, more than the 1 MB (${MAX_READ_BYTES} bytes) read_file reads; use grep, or bash with head/tail/sed, to read parts of it`,
+      };
+    }
+    const handle = await open(absolute, 'r');
+    let bytes: Buffer;
+    try {
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+    if (bytes.length > MAX_READ_BYTES) return { ok: false, error: `${shown} is more than 1 MB (${MAX_READ_BYTES} bytes)` };
+    if (looksBinary(bytes)) return { ok: false, error: `${shown} looks like a binary file (not UTF-8 text); it cannot be read as text` };
+    return { ok: true, value: bytes.toString('utf8') };
+  } catch (error) {
+    return { ok: false, error: fileErrorMessage(error, shown) };
+  }
+}
+
+export interface WalkEntry {
+  /** Path relative to cwd ("src/a.ts"). */
+  relative: string;
+  absolute: string;
+}
+
+/**
+ * Every file under `start` (depth first, names sorted), as paths relative to `cwd`. Symbolic links are
+ * listed but never followed into (no loops, no escapes); `.git` and `node_modules` are skipped.
+ * Stops when `visit` returns false or `signal` aborts.
+ */
+export async function walkFiles(cwd: string, start: string, visit: (entry: WalkEntry) => boolean | Promise<boolean>, signal?: AbortSignal): Promise<void> {
+  const stack = [start];
+  while (stack.length > 0) {
+    if (signal?.aborted) return;
+    const directory = stack.pop() as string;
+    let entries;
+    try {
+      entries = await readdir(directory, { withFileTypes: true });
+    } catch {
+      continue; // unreadable directory: nothing to list there
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const subdirectories: string[] = [];
+    for (const entry of entries) {
+      const absolute = path.join(directory, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIPPED_DIRECTORIES.has(entry.name)) subdirectories.push(absolute);
+        continue;
+      }
+      if (!(await visit({ relative: path.relative(cwd, absolute), absolute }))) return;
+    }
+    // Pushed in reverse so that they are walked in name order.
+    for (let index = subdirectories.length - 1; index >= 0; index -= 1) stack.push(subdirectories[index]);
+  }
+}

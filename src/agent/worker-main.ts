@@ -1,0 +1,217 @@
+// `agentmux worker --name N --task T [--model M] [--permission-mode ask|edits|auto] [--budget USD]
+// [--max-turns N]`: the process agentmux starts in a pty for a built-in agent. It reads its report secret
+// from the environment (and removes it there, so no command it runs inherits it), talks to the model
+// with ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL), reads keys in raw mode (Ctrl+C interrupts), runs
+// the agent loop in process.cwd(), and exits 0 when finished, 1 when failed, 2 on bad flags.
+import { randomBytes } from 'node:crypto';
+import { nameError } from '../core/names.js';
+import { encodeReport, REPORT_SECRET_ENV } from '../core/report-channel.js';
+import { createModelClient } from '../llm/anthropic-client.js';
+import { DEFAULT_MODEL } from '../llm/prices.js';
+import type { ModelClient } from '../llm/types.js';
+import { PERMISSION_MODES, type PermissionMode } from './permission.js';
+import { sanitize } from './sanitize.js';
+import { runWorker } from './worker.js';
+
+export const WORKER_USAGE = 'usage: agentmux worker --name NAME --task TASK [--model MODEL] [--permission-mode ask|edits|auto] [--budget USD] [--max-turns N]';
+
+export interface WorkerArgs {
+  name: string;
+  task: string;
+  model: string;
+  permissionMode: PermissionMode;
+  budgetUsd?: number;
+  maxTurns?: number;
+}
+
+const FLAGS = ['--name', '--task', '--model', '--permission-mode', '--budget', '--max-turns'] as const;
+type Flag = (typeof FLAGS)[number];
+
+/** Parses the worker's flags (`--flag value` or `--flag=value`); an error message on bad input. */
+export function parseWorkerArgs(argv: readonly string[]): { ok: true; args: WorkerArgs } | { ok: false; error: string } {
+  const values = new Map<Flag, string>();
+  for (let index = 0; index < argv.length; index += 1) {
+    const word = argv[index];
+    const equals = word.indexOf('=');
+    const flag = (word.startsWith('--') && equals !== -1 ? word.slice(0, equals) : word) as Flag;
+    if (!FLAGS.includes(flag)) {
+      return { ok: false, error: word.startsWith('-') ? `unknown flag ${word}` : `unexpected argument ${JSON.stringify(word)}` };
+    }
+    let value: string | undefined;
+    if (word.startsWith('--') && equals !== -1) {
+      value = word.slice(equals + 1);
+    } else {
+      value = argv[index + 1];
+      index += 1;
+    }
+    if (value === undefined) return { ok: false, error: `${flag} needs a value` };
+    if (values.has(flag)) return { ok: false, error: `${flag} given twice` };
+    values.set(flag, value);
+  }
+  const name = values.get('--name');
+  if (name === undefined) return { ok: false, error: 'missing --name' };
+  const badName = nameError(name);
+  if (badName) return { ok: false, error: badName };
+  const task = values.get('--task');
+  if (task === undefined || task.trim() === '') return { ok: false, error: 'missing --task' };
+  const model = values.get('--model') ?? DEFAULT_MODEL;
+  if (model.trim() === '') return { ok: false, error: '--model must not be empty' };
+  const mode = values.get('--permission-mode') ?? 'ask';
+  if (!PERMISSION_MODES.includes(mode as PermissionMode)) {
+    return { ok: false, error: `--permission-mode must be one of ${PERMISSION_MODES.join(', ')}, not ${JSON.stringify(mode)}` };
+  }
+  const args: WorkerArgs = { name, task, model, permissionMode: mode as PermissionMode };
+  const budget = values.get('--budget');
+  if (budget !== undefined) {
+    const amount = Number(budget);
+    if (budget.trim() === '' || !Number.isFinite(amount) || amount <= 0) return { ok: false, error: `--budget must be a positive number of USD, not ${JSON.stringify(budget)}` };
+    args.budgetUsd = amount;
+  }
+  const maxTurns = values.get('--max-turns');
+  if (maxTurns !== undefined) {
+    const count = Number(maxTurns);
+    if (!/^\d+$/.test(maxTurns) || count < 1) return { ok: false, error: `--max-turns must be a positive integer, not ${JSON.stringify(maxTurns)}` };
+    args.maxTurns = count;
+  }
+  return { ok: true, args };
+}
+
+export type WorkerStdin = NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?(mode: boolean): unknown };
+export type WorkerStdout = NodeJS.WritableStream & { columns?: number };
+
+export interface WorkerMainDeps {
+  /** The model client (default: the Anthropic SDK client); tests may pass another. */
+  createClient?: (options: { apiKey: string; baseURL?: string }) => ModelClient;
+}
+
+const BOLD = '\x1b[1m';
+const RED = '\x1b[31m';
+const RESET = '\x1b[0m';
+
+/** Runs the worker process; resolves to its exit code (0 finished, 1 failed, 2 bad flags). */
+export async function workerMain(argv: string[], env: NodeJS.ProcessEnv, stdin: WorkerStdin, stdout: WorkerStdout, deps: WorkerMainDeps = {}): Promise<number> {
+  const color = env.NO_COLOR === undefined || env.NO_COLOR === '';
+  const write = (text: string): void => {
+    stdout.write(text);
+  };
+  const styled = (style: string, text: string): string => (color ? `${style}${text}${RESET}` : text);
+
+  const parsed = parseWorkerArgs(argv);
+  if (!parsed.ok) {
+    write(`agentmux worker: ${sanitize(parsed.error)} (${WORKER_USAGE})\n`);
+    await flush(stdout);
+    return 2;
+  }
+  const args = parsed.args;
+
+  // The secret stays in this process only: commands the agent runs must not be able to send reports.
+  const givenSecret = env[REPORT_SECRET_ENV];
+  delete env[REPORT_SECRET_ENV];
+  delete process.env[REPORT_SECRET_ENV];
+  const secret = givenSecret || randomBytes(24).toString('hex');
+
+  const budget = args.budgetUsd === undefined ? '' : ` · budget $${args.budgetUsd}`;
+  write(`${styled(BOLD, `agentmux worker ${args.name}`)} · model ${sanitize(args.model)} · permission mode ${args.permissionMode}${budget}\n`);
+  write(`task: ${sanitize(args.task)}\n\n`);
+
+  const apiKey = env.ANTHROPIC_API_KEY;
+  if (!apiKey) {
+    const message = 'ANTHROPIC_API_KEY is not set: export ANTHROPIC_API_KEY=<your key> (and ANTHROPIC_BASE_URL for a compatible endpoint), then start the agent again';
+    write(`${styled(RED, message)}\n`);
+    write(encodeReport({ type: 'result', outcome: 'failed', text: message }, secret));
+    await flush(stdout);
+    return 1;
+  }
+  const baseURL = env.ANTHROPIC_BASE_URL || undefined;
+  const client = (deps.createClient ?? createModelClient)(baseURL ? { apiKey, baseURL } : { apiKey });
+
+  const keys = new KeyReader(stdin);
+  try {
+    const outcome = await runWorker({
+      name: args.name,
+      task: args.task,
+      cwd: process.cwd(),
+      model: args.model,
+      permissionMode: args.permissionMode,
+      client,
+      secret,
+      budgetUsd: args.budgetUsd,
+      maxTurns: args.maxTurns,
+      color,
+      env,
+    }, {
+      write,
+      readKey: () => keys.next(),
+      columns: () => stdout.columns ?? 80,
+      signal: keys.signal,
+    });
+    await flush(stdout);
+    return outcome.outcome === 'finished' ? 0 : 1;
+  } finally {
+    keys.dispose();
+  }
+}
+
+function flush(stdout: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    stdout.write('', () => resolve());
+  });
+}
+
+/**
+ * Keys from stdin (raw mode on a terminal): Ctrl+C aborts `signal`; other keys go to the pending
+ * `next()` call. Keys typed while nobody asks are dropped, so a stray "y" cannot answer a later question.
+ */
+class KeyReader {
+  private readonly controller = new AbortController();
+  private pending: { resolve: (key: string) => void; reject: (error: Error) => void } | undefined;
+  private ended = false;
+  private readonly rawMode: boolean;
+  private readonly onData = (data: Buffer | string): void => {
+    const text = typeof data === 'string' ? data : data.toString('utf8');
+    if (text.includes('\x03')) {
+      this.controller.abort();
+      return;
+    }
+    const pending = this.pending;
+    this.pending = undefined;
+    pending?.resolve(text);
+  };
+  private readonly onEnd = (): void => {
+    this.ended = true;
+    const pending = this.pending;
+    this.pending = undefined;
+    pending?.reject(new Error('input closed'));
+  };
+  private readonly onSigint = (): void => this.controller.abort();
+
+  constructor(private readonly stdin: WorkerStdin) {
+    this.rawMode = !!stdin.isTTY && typeof stdin.setRawMode === 'function';
+    if (this.rawMode) stdin.setRawMode?.(true);
+    stdin.on('data', this.onData);
+    stdin.on('end', this.onEnd);
+    stdin.resume();
+    // Without raw mode (not a terminal), Ctrl+C arrives as a signal.
+    process.on('SIGINT', this.onSigint);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  next(): Promise<string> {
+    if (this.ended) return Promise.reject(new Error('input closed'));
+    this.pending?.reject(new Error('superseded by a newer question'));
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
+    });
+  }
+
+  dispose(): void {
+    process.off('SIGINT', this.onSigint);
+    this.stdin.off('data', this.onData);
+    this.stdin.off('end', this.onEnd);
+    if (this.rawMode) this.stdin.setRawMode?.(false);
+    this.stdin.pause();
+  }
+}

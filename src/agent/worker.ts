@@ -1,0 +1,427 @@
+// The built-in background agent (spec §8): a model/tool loop that runs in its own process inside a pty.
+// A human may watch its screen (streamed text, one line per tool call, shortened results); agentmux
+// reads structured reports (state, usage, activity, result) from the same output stream, encoded with
+// a secret that only this process knows. Everything shown that comes from the model, a tool or a file
+// is sanitized first, so none of it can forge a report or act on the terminal.
+import { truncate } from '../core/format.js';
+import { encodeReport, type WorkerReport } from '../core/report-channel.js';
+import type { ModelPrice } from '../core/usage.js';
+import { ModelError, type ContentBlock, type Message, type ModelClient, type TurnEvent } from '../llm/types.js';
+import { UsageTracker } from '../llm/usage-tracker.js';
+import { PermissionSession, type PermissionMode } from './permission.js';
+import { sanitize } from './sanitize.js';
+import { definitionOf, toolNamed, WORKER_TOOLS, type Tool, type ToolResult } from './tools/index.js';
+
+export interface WorkerOptions {
+  /** The agent's name (spec §2). */
+  name: string;
+  task: string;
+  /** Absolute path of the agent's directory (its worktree when it has one); every tool path stays inside. */
+  cwd: string;
+  model: string;
+  permissionMode: PermissionMode;
+  client: ModelClient;
+  /** The per-agent report secret (core/report-channel.ts). */
+  secret: string;
+  /** Stop with `failed` once the cost passes this many USD (needs a known price). */
+  budgetUsd?: number;
+  /** Model requests before giving up (default 50). */
+  maxTurns?: number;
+  /** The model's price; the bundled price table otherwise. */
+  price?: ModelPrice;
+  /** max_tokens of each request (default 8192). */
+  maxTokens?: number;
+  /** SGR colours on the screen (default true; false for NO_COLOR). */
+  color?: boolean;
+  /** The tools offered to the model (default all of WORKER_TOOLS). */
+  tools?: readonly Tool[];
+  /** Environment for commands (default process.env; the report secret is always removed). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface WorkerIO {
+  /** Writes to the worker's terminal. */
+  write(text: string): void;
+  /** The next key the user presses (only keys pressed after the call). */
+  readKey(): Promise<string>;
+  /** The terminal's width now. */
+  columns(): number;
+  /** Aborted on Ctrl+C. */
+  signal?: AbortSignal;
+}
+
+export interface WorkerOutcome {
+  outcome: 'finished' | 'failed';
+  /** The final report (finished) or what went wrong (failed). */
+  result: string;
+}
+
+/** In every worker's system prompt (tests and logs recognise a worker request by it). */
+export const WORKER_MARKER = 'agentmux-worker';
+export const DEFAULT_MAX_TURNS = 50;
+export const DEFAULT_MAX_TOKENS = 8192;
+/** Lines of a tool result shown on screen. */
+const RESULT_PREVIEW_LINES = 4;
+
+export function workerSystemPrompt(cwd: string): string {
+  return [
+    `You are ${WORKER_MARKER}, a background coding agent started by agentmux. You work autonomously on one task in`,
+    `your working directory, ${cwd}. Nobody answers questions during the task: make reasonable assumptions and carry on.`,
+    '',
+    'Use the tools to explore, change files and run commands. Every path is relative to the working directory and',
+    'must stay inside it. Read a file before editing it. Some tool calls may need the user\'s approval; if one is',
+    'denied, do without it or explain in your report what you could not do.',
+    '',
+    'When the task is done, end with a concise final report (your last message, with no tool calls): what you found',
+    'or changed (files, commands and their results) and anything left open. agentmux passes this report on as the',
+    'result of your work.',
+  ].join('\n');
+}
+
+type Answer = 'yes' | 'no' | 'always' | 'interrupted';
+
+const SGR = {
+  reset: '\x1b[0m',
+  bold: '\x1b[1m',
+  dim: '\x1b[2m',
+  red: '\x1b[31m',
+  yellow: '\x1b[33m',
+  cyan: '\x1b[36m',
+  question: '\x1b[1;30;43m',
+} as const;
+
+/** The worker's screen: sanitized text from outside, SGR styles of its own, and reports. */
+class Screen {
+  private atLineStart = true;
+
+  constructor(private readonly io: WorkerIO, private readonly secret: string, private readonly color: boolean) {}
+
+  width(): number {
+    const columns = this.io.columns();
+    return Number.isFinite(columns) && columns >= 20 ? Math.floor(columns) : 80;
+  }
+
+  private put(text: string): void {
+    if (text === '') return;
+    this.io.write(text);
+    this.atLineStart = text.endsWith('\n');
+  }
+
+  /** Streamed model text (sanitized here). */
+  stream(untrusted: string): void {
+    this.put(sanitize(untrusted));
+  }
+
+  /** A whole line in a style; `text` is sanitized and must fit the line (callers shorten it). */
+  line(text: string, style?: keyof typeof SGR): void {
+    this.breakLine();
+    const clean = sanitize(text);
+    this.put(this.color && style ? `${SGR[style]}${clean}${SGR.reset}\n` : `${clean}\n`);
+  }
+
+  breakLine(): void {
+    if (!this.atLineStart) this.put('\n');
+  }
+
+  bell(): void {
+    this.io.write('\x07');
+  }
+
+  report(report: WorkerReport): void {
+    this.io.write(encodeReport(report, this.secret));
+  }
+}
+
+/** One line of text: whitespace runs (newlines included) become single spaces. */
+const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+function compactJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function formatUsd(amount: number): string {
+  return Number.isInteger(amount * 100) ? `$${amount.toFixed(2)}` : `$${amount}`;
+}
+
+function textOf(content: ContentBlock[]): string {
+  return content.map((block) => (block.type === 'text' ? block.text : '')).join('').trim();
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+class Stop extends Error {
+  constructor(readonly result: string) {
+    super(result);
+  }
+}
+
+/** Runs the agent loop to its end: `finished` with the final report, or `failed` with the reason. */
+export async function runWorker(options: WorkerOptions, io: WorkerIO): Promise<WorkerOutcome> {
+  return new Worker(options, io).run();
+}
+
+class Worker {
+  private readonly screen: Screen;
+  private readonly permissions: PermissionSession;
+  private readonly tracker: UsageTracker;
+  private readonly tools: readonly Tool[];
+  private readonly controller = new AbortController();
+  private readonly messages: Message[] = [];
+  private lastMeter = '';
+  private requestCount = 0;
+  /** The last non-empty text the model wrote (the result if its final message has none). */
+  private lastText = '';
+
+  constructor(private readonly options: WorkerOptions, private readonly io: WorkerIO) {
+    this.screen = new Screen(io, options.secret, options.color ?? true);
+    this.permissions = new PermissionSession(options.permissionMode);
+    this.tracker = new UsageTracker({ model: options.model, prices: options.price ? { [options.model]: options.price } : undefined });
+    this.tools = options.tools ?? WORKER_TOOLS;
+  }
+
+  private get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  async run(): Promise<WorkerOutcome> {
+    const onAbort = (): void => this.controller.abort();
+    if (this.io.signal?.aborted) this.controller.abort();
+    this.io.signal?.addEventListener('abort', onAbort, { once: true });
+    this.screen.report({ type: 'state', state: 'running' });
+    this.reportUsage();
+    let outcome: WorkerOutcome;
+    try {
+      this.warnIfBudgetUnenforceable();
+      outcome = { outcome: 'finished', result: await this.loop() };
+      this.screen.line('── finished ──', 'bold');
+    } catch (error) {
+      const result = error instanceof Stop ? error.result : this.failureOf(error);
+      outcome = { outcome: 'failed', result };
+      this.screen.line(`── failed: ${oneLine(result)}`, 'red');
+    } finally {
+      this.io.signal?.removeEventListener('abort', onAbort);
+    }
+    this.reportUsage();
+    this.screen.report({ type: 'result', outcome: outcome.outcome, text: outcome.result });
+    return outcome;
+  }
+
+  private failureOf(error: unknown): string {
+    if (this.io.signal?.aborted || (error instanceof ModelError && error.kind === 'aborted')) return 'interrupted';
+    if (error instanceof ModelError) return `model error (${error.kind}): ${error.message}`;
+    return `error: ${errorMessage(error)}`;
+  }
+
+  private warnIfBudgetUnenforceable(): void {
+    if (this.options.budgetUsd !== undefined && this.tracker.meter().costUsd === undefined) {
+      this.screen.line(`warning: no price on file for ${this.options.model}; the budget of ${formatUsd(this.options.budgetUsd)} cannot be enforced`, 'yellow');
+    }
+  }
+
+  private checkInterrupted(): void {
+    if (this.signal.aborted) throw new Stop('interrupted');
+  }
+
+  /** The model/tool loop; returns the final report. */
+  private async loop(): Promise<string> {
+    const maxTurns = this.options.maxTurns ?? DEFAULT_MAX_TURNS;
+    this.messages.push({ role: 'user', content: this.options.task });
+    for (let turn = 0; turn < maxTurns; turn += 1) {
+      this.checkInterrupted();
+      const done = await this.request();
+      const text = textOf(done.content);
+      if (text !== '') this.lastText = text;
+      const toolUses = done.content.filter((block): block is Extract<ContentBlock, { type: 'tool_use' }> => block.type === 'tool_use');
+      if (toolUses.length === 0) {
+        this.screen.breakLine();
+        if (done.stopReason === 'refusal') throw new Stop('the model declined the task (stop reason: refusal)');
+        return text || this.lastText || '(the agent ended without a final report)';
+      }
+      if (this.overBudget()) throw this.budgetStop();
+      this.messages.push({ role: 'assistant', content: done.content });
+      const results: ContentBlock[] = [];
+      for (const toolUse of toolUses) {
+        const result = await this.runTool(toolUse);
+        results.push(result.isError
+          ? { type: 'tool_result', tool_use_id: toolUse.id, content: result.content, is_error: true }
+          : { type: 'tool_result', tool_use_id: toolUse.id, content: result.content });
+        this.checkInterrupted();
+      }
+      this.messages.push({ role: 'user', content: results });
+    }
+    throw new Stop(`stopped after ${maxTurns} model requests without a final report`);
+  }
+
+  /** Streams one model request to its `done` event. Text is shown as it arrives; tools run later. */
+  private async request(): Promise<Extract<TurnEvent, { type: 'done' }>> {
+    this.requestCount += 1;
+    const requestId = `request-${this.requestCount}`;
+    const request = {
+      model: this.options.model,
+      system: workerSystemPrompt(this.options.cwd),
+      messages: [...this.messages],
+      tools: this.tools.map(definitionOf),
+      maxTokens: this.options.maxTokens ?? DEFAULT_MAX_TOKENS,
+    };
+    let done: Extract<TurnEvent, { type: 'done' }> | undefined;
+    let budgetReached = false;
+    this.screen.breakLine();
+    try {
+      for await (const event of this.options.client.stream(request, this.signal)) {
+        this.tracker.observe(requestId, event);
+        switch (event.type) {
+          case 'retry':
+            // The attempt's text is on screen already, but void: the answer starts again.
+            this.screen.line(`retrying (${event.attempt}/${event.maxAttempts}) after ${oneLine(event.reason)}`, 'yellow');
+            this.reportUsage();
+            break;
+          case 'text':
+            this.screen.stream(event.text);
+            break;
+          case 'tool_use':
+            break; // run from the `done` event's content, once, after the whole answer arrived
+          case 'usage':
+            this.reportUsage();
+            // A final answer that is still arriving is not cut off; a request that would lead to more work is.
+            budgetReached = this.overBudget();
+            break;
+          case 'done':
+            done = event;
+            this.reportUsage();
+            break;
+        }
+        if (budgetReached && !done) break;
+      }
+    } finally {
+      this.tracker.end(requestId);
+    }
+    if (budgetReached && !done) {
+      this.controller.abort();
+      this.reportUsage();
+      throw this.budgetStop();
+    }
+    this.checkInterrupted();
+    if (!done) throw new Error('the model stream ended without a final event');
+    return done;
+  }
+
+  private overBudget(): boolean {
+    const budget = this.options.budgetUsd;
+    const cost = this.tracker.meter().costUsd;
+    return budget !== undefined && cost !== undefined && cost > budget;
+  }
+
+  private budgetStop(): Stop {
+    return new Stop(`budget of ${formatUsd(this.options.budgetUsd ?? 0)} reached`);
+  }
+
+  private reportUsage(): void {
+    const meter = this.tracker.meter();
+    const key = JSON.stringify(meter);
+    if (key === this.lastMeter) return;
+    this.lastMeter = key;
+    this.screen.report({ type: 'usage', meter });
+  }
+
+  /** Validates, asks if needed, runs and shows one tool call; failures come back as tool errors. */
+  private async runTool(toolUse: { id: string; name: string; input: unknown }): Promise<ToolResult> {
+    const tool = toolNamed(toolUse.name, this.tools);
+    const validation = tool?.validate(toolUse.input);
+    const summary = oneLine(tool && validation?.ok ? tool.summary(validation.value) : compactJson(toolUse.input));
+    this.showToolLine(toolUse.name, summary);
+    this.screen.report({ type: 'activity', text: truncate(sanitize(oneLine(`${toolUse.name} ${summary}`)), 200) });
+    let result: ToolResult;
+    if (!tool) {
+      result = { content: `unknown tool "${toolUse.name}"; the tools are: ${this.tools.map((known) => known.name).join(', ')}`, isError: true };
+    } else if (!validation?.ok) {
+      result = { content: `invalid input for ${tool.name}: ${validation?.ok === false ? validation.error : 'not validated'}`, isError: true };
+    } else {
+      result = await this.approveAndRun(tool, validation.value);
+    }
+    this.showResult(result);
+    return result;
+  }
+
+  private async approveAndRun(tool: Tool, value: unknown): Promise<ToolResult> {
+    const question = tool.approval(value, { permissions: this.permissions });
+    if (question !== undefined) {
+      const answer = await this.ask(question);
+      if (answer === 'interrupted') return { content: 'interrupted by the user', isError: true };
+      if (answer === 'no') return { content: 'the user denied this', isError: true };
+      if (answer === 'always') tool.allowAlways(value, { permissions: this.permissions });
+    }
+    try {
+      return await tool.run(value, { cwd: this.options.cwd, signal: this.signal, env: this.options.env });
+    } catch (error) {
+      return { content: `${tool.name} failed: ${errorMessage(error)}`, isError: true };
+    }
+  }
+
+  /** Puts the agent in `waiting`, asks on screen with a bell, and waits for y / n / a. */
+  private async ask(question: string): Promise<Answer> {
+    const clean = sanitize(oneLine(question));
+    this.screen.report({ type: 'state', state: 'waiting', question: clean });
+    try {
+      for (;;) {
+        this.screen.line(`${clean}  [y]es  [n]o  [a]lways`, 'question');
+        this.screen.bell();
+        const key = await this.nextKey();
+        if (key === undefined) {
+          this.screen.line('→ interrupted', 'red');
+          return 'interrupted';
+        }
+        const answer = ({ y: 'yes', n: 'no', a: 'always' } as const)[key.charAt(0).toLowerCase() as 'y' | 'n' | 'a'];
+        if (answer) {
+          this.screen.line(`→ ${answer}`, answer === 'no' ? 'red' : 'dim');
+          return answer;
+        }
+        this.screen.line('press y (yes), n (no) or a (always)', 'dim');
+      }
+    } finally {
+      this.screen.report({ type: 'state', state: 'running' });
+    }
+  }
+
+  /** The next key, or undefined once Ctrl+C aborted the worker; a closed input counts as "no". */
+  private nextKey(): Promise<string | undefined> {
+    if (this.signal.aborted) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const onAbort = (): void => resolve(undefined);
+      this.signal.addEventListener('abort', onAbort, { once: true });
+      this.io.readKey().then(
+        (key) => {
+          this.signal.removeEventListener('abort', onAbort);
+          resolve(key);
+        },
+        (error: unknown) => {
+          this.signal.removeEventListener('abort', onAbort);
+          this.screen.line(`no answer possible (${errorMessage(error)}): taken as no`, 'red');
+          resolve('n');
+        },
+      );
+    });
+  }
+
+  private showToolLine(name: string, summary: string): void {
+    const width = this.screen.width();
+    const room = Math.max(10, width - name.length - 3);
+    this.screen.line(`● ${name} ${truncate(summary, room)}`, 'cyan');
+  }
+
+  private showResult(result: ToolResult): void {
+    const width = this.screen.width();
+    const lines = sanitize(result.content).replace(/\n+$/, '').split('\n');
+    const shown = lines.slice(0, RESULT_PREVIEW_LINES);
+    const style = result.isError ? 'red' : 'dim';
+    shown.forEach((line, index) => {
+      this.screen.line(`${index === 0 ? '  ⎿ ' : '    '}${truncate(line.replace(/\t/g, '  '), width - 5)}`, style);
+    });
+    if (lines.length > shown.length) this.screen.line(`    … ${lines.length - shown.length} more lines`, 'dim');
+  }
+}

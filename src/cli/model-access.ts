@@ -1,0 +1,43 @@
+// How this session reaches the model: the user's key, the offline demo model, or not at all (spec §9).
+import type { ModelStatus } from '../core/protocol.js';
+import { createModelClient } from '../llm/anthropic-client.js';
+import { startDemoServer } from '../llm/demo-script.js';
+import type { ScriptedServer } from '../llm/scripted-server.js';
+import type { ModelAccess } from '../server/agent-server.js';
+
+export const MODEL_HELP = 'The model is not configured: set ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for a compatible endpoint), '
+  + 'then restart agentmux — or try agentmux --demo. Everything else works without it: /help lists the commands.';
+
+export interface SessionModel {
+  status: ModelStatus;
+  access?: ModelAccess;
+  /** The demo model's local server, to close on exit. */
+  demoServer?: ScriptedServer;
+}
+
+export async function sessionModel(env: NodeJS.ProcessEnv, model: string, demo: boolean): Promise<SessionModel> {
+  if (demo) {
+    const demoServer = await startDemoServer();
+    const apiKey = 'demo';
+    return {
+      status: { configured: true, demo: true, model: `${model} (scripted demo)` },
+      access: {
+        client: createModelClient({ apiKey, baseURL: demoServer.url }),
+        model,
+        workerEnv: { ANTHROPIC_API_KEY: apiKey, ANTHROPIC_BASE_URL: demoServer.url },
+      },
+      demoServer,
+    };
+  }
+  const apiKey = env.ANTHROPIC_API_KEY;
+  if (!apiKey) return { status: { configured: false, help: MODEL_HELP } };
+  const baseURL = env.ANTHROPIC_BASE_URL || undefined;
+  return {
+    status: { configured: true, model },
+    access: {
+      client: createModelClient({ apiKey, ...(baseURL ? { baseURL } : {}) }),
+      model,
+      workerEnv: { ANTHROPIC_API_KEY: apiKey, ...(baseURL ? { ANTHROPIC_BASE_URL: baseURL } : {}) },
+    },
+  };
+}

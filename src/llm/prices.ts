@@ -1,0 +1,30 @@
+// What each model costs and how much context it holds (prices.json), looked up by model id.
+import type { ModelPrice } from '../core/usage.js';
+import prices from './prices.json' with { type: 'json' };
+
+/** The model agentmux talks to unless the user picks another. */
+export const DEFAULT_MODEL = 'claude-sonnet-5-5';
+
+/** Model id → price; the shape of prices.json's `models` and of price overrides from configuration. */
+export type PriceTable = Readonly<Record<string, ModelPrice>>;
+
+/** The bundled table (USD per million tokens, context window in tokens). */
+export const PRICES: PriceTable = prices.models;
+
+/** `claude-sonnet-4-5-20250929` → `claude-sonnet-4-5` (also the `@20250929` form of some cloud providers). */
+export function withoutDateSuffix(model: string): string {
+  return model.replace(/[-@]\d{8}$/, '');
+}
+
+/**
+ * The price of `model`: the exact id first, then the id without a date suffix; `overrides` (e.g. from
+ * configuration) win over the bundled table at each step. undefined when the model is not on file.
+ */
+export function priceFor(model: string, overrides?: PriceTable): ModelPrice | undefined {
+  for (const id of [model, withoutDateSuffix(model)]) {
+    const price = (overrides && Object.hasOwn(overrides, id) ? overrides[id] : undefined)
+      ?? (Object.hasOwn(PRICES, id) ? PRICES[id] : undefined);
+    if (price) return price;
+  }
+  return undefined;
+}

@@ -1,0 +1,246 @@
+// Every agent the server owns: starting them, following their processes and reports,
+// stopping them, and who is watching which screen.
+import { endStateOf, isEnded, type AgentInfo, type ProcessExit } from '../core/agent.js';
+import { nameError, nameFromCommand, nameFromTask, uniqueName } from '../core/names.js';
+import type { Flash, ServerEvent } from '../core/protocol.js';
+import type { WorkerReport } from '../core/report-channel.js';
+import type { ScreenFrame } from '../core/screen-frame.js';
+import type { AgentHandle, AgentLaunch, AgentRuntime } from './runtime.js';
+
+export interface Watcher {
+  send(event: ServerEvent): void;
+}
+
+export interface AgentEntry {
+  info: AgentInfo;
+  handle?: AgentHandle;
+  killRequested: boolean;
+  reportedOutcome?: 'finished' | 'failed';
+  watchers: Set<Watcher>;
+  /** Set while the main agent waits on this agent as one of its tool calls. */
+  foreground?: { resolve(entry: AgentEntry): void };
+}
+
+export interface AgentTableHooks {
+  publish(info: AgentInfo): void;
+  flash(flash: Flash): void;
+  /** An agent ended (not one the main agent was waiting on in the foreground). */
+  ended(entry: AgentEntry): void;
+  allEnded(): void;
+}
+
+export interface StartRequest {
+  kind: AgentInfo['kind'];
+  /** The command of a command agent or the task of a claude agent. */
+  task: string;
+  cwd: string;
+  name?: string;
+  program: AgentLaunch['program'];
+  env?: Record<string, string>;
+  reportSecret?: string;
+}
+
+const MAX_TASK_LENGTH = 64 * 1024;
+
+export class AgentTable {
+  private readonly entries = new Map<string, AgentEntry>();
+  private size = { cols: 80, rows: 24 };
+
+  constructor(private readonly runtime: AgentRuntime, private readonly hooks: AgentTableHooks, private readonly now: () => number) {}
+
+  all(): AgentEntry[] {
+    return [...this.entries.values()];
+  }
+
+  get(name: string): AgentEntry | undefined {
+    return this.entries.get(name);
+  }
+
+  /** The entry, or a one-line reason it cannot be used. */
+  lookup(name: string): AgentEntry | string {
+    const error = nameError(name);
+    if (error) return error;
+    return this.entries.get(name) ?? `no agent named ${name} (see /agents)`;
+  }
+
+  running(): AgentEntry[] {
+    return this.all().filter((entry) => !isEnded(entry.info.state));
+  }
+
+  /** A free name: the requested one (validated), or one derived from the task. */
+  chooseName(kind: AgentInfo['kind'], task: string, requested?: string): { name: string } | { error: string } {
+    if (requested !== undefined) {
+      const error = nameError(requested);
+      if (error) return { error };
+      if (this.entries.has(requested)) return { error: `an agent named ${requested} already exists: choose another name` };
+      return { name: requested };
+    }
+    const base = kind === 'command' ? nameFromCommand(task) : nameFromTask(task);
+    return { name: uniqueName(base, new Set(this.entries.keys())) };
+  }
+
+  /** Starts an agent; returns it, or a one-line error (nothing started then). */
+  start(request: StartRequest): AgentEntry | string {
+    if (!request.task.trim()) return request.kind === 'command' ? 'nothing to run: give a command after --' : 'nothing to do: give a task';
+    if (request.task.length > MAX_TASK_LENGTH) return `too long (${request.task.length} characters, at most ${MAX_TASK_LENGTH})`;
+    const chosen = this.chooseName(request.kind, request.task, request.name);
+    if ('error' in chosen) return chosen.error;
+    const { name } = chosen;
+    const entry: AgentEntry = {
+      info: {
+        name, kind: request.kind, task: request.task, cwd: request.cwd, state: 'running', startedAt: this.now(), lastLine: '', unread: false,
+      },
+      killRequested: false,
+      watchers: new Set(),
+    };
+    try {
+      entry.handle = this.runtime.start(
+        {
+          name, program: request.program, cwd: request.cwd, cols: this.size.cols, rows: this.size.rows,
+          ...(request.env ? { env: request.env } : {}),
+          ...(request.reportSecret ? { reportSecret: request.reportSecret } : {}),
+        },
+        {
+          onLastLine: (text) => {
+            // A worker's activity reports say more than its last printed line.
+            if (entry.info.kind === 'command' || !entry.info.lastLine) entry.info.lastLine = text;
+            if (entry.info.kind === 'command') this.hooks.publish(entry.info);
+          },
+          onFrame: (frame) => this.frame(entry, frame),
+          onReport: (report) => this.report(entry, report),
+          onEnd: (exit, lastLine) => this.ended(entry, exit, lastLine),
+        },
+      );
+    } catch (error) {
+      return `could not start ${name}: ${(error as Error).message}`;
+    }
+    this.entries.set(name, entry);
+    this.hooks.publish(entry.info);
+    return entry;
+  }
+
+  private frame(entry: AgentEntry, frame: ScreenFrame): void {
+    for (const watcher of entry.watchers) watcher.send({ type: 'screen', name: entry.info.name, frame });
+  }
+
+  private report(entry: AgentEntry, report: WorkerReport): void {
+    const info = entry.info;
+    if (isEnded(info.state)) return;
+    switch (report.type) {
+      case 'state': {
+        const wasWaiting = info.state === 'waiting';
+        info.state = report.state;
+        if (report.state === 'waiting') {
+          info.question = report.question;
+          if (!wasWaiting) {
+            this.hooks.flash({ name: info.name, word: 'needs input', durationMs: this.now() - info.startedAt, ...(report.question ? { summary: report.question } : {}) });
+          }
+        } else {
+          delete info.question;
+        }
+        break;
+      }
+      case 'usage':
+        info.usage = report.meter;
+        break;
+      case 'activity':
+        info.lastLine = report.text;
+        break;
+      case 'result':
+        entry.reportedOutcome = report.outcome;
+        info.result = report.text;
+        break;
+    }
+    this.hooks.publish(info);
+  }
+
+  private ended(entry: AgentEntry, exit: ProcessExit, lastLine: string): void {
+    const info = entry.info;
+    info.state = endStateOf(exit, entry.killRequested, entry.reportedOutcome);
+    info.endedAt = this.now();
+    delete info.question;
+    if (exit.signal) info.signal = signalName(exit.signal);
+    else info.exitCode = exit.exitCode;
+    if (info.kind === 'command') info.lastLine = lastLine;
+    // Nobody needs telling about an agent they watched end or stopped themselves.
+    info.unread = entry.watchers.size === 0 && !entry.killRequested && !entry.foreground;
+    this.hooks.publish(info);
+    const foreground = entry.foreground;
+    if (foreground) {
+      entry.foreground = undefined;
+      foreground.resolve(entry);
+    } else {
+      this.hooks.flash(flashFor(info));
+      this.hooks.ended(entry);
+    }
+    if (this.running().length === 0) this.hooks.allEnded();
+  }
+
+  kill(name: string): string | undefined {
+    const entry = this.lookup(name);
+    if (typeof entry === 'string') return entry;
+    if (isEnded(entry.info.state)) return `${name} has already ended (${entry.info.state})`;
+    entry.killRequested = true;
+    entry.handle?.kill();
+    return undefined;
+  }
+
+  killAll(): number {
+    const running = this.running();
+    for (const entry of running) {
+      entry.killRequested = true;
+      entry.handle?.kill();
+    }
+    return running.length;
+  }
+
+  watch(entry: AgentEntry, watcher: Watcher): void {
+    entry.watchers.add(watcher);
+    entry.handle?.watch(true);
+    if (entry.info.unread) {
+      entry.info.unread = false;
+      this.hooks.publish(entry.info);
+    }
+  }
+
+  unwatch(name: string, watcher: Watcher): void {
+    const entry = this.entries.get(name);
+    if (!entry) return;
+    entry.watchers.delete(watcher);
+    if (entry.watchers.size === 0) entry.handle?.watch(false);
+  }
+
+  resize(cols: number, rows: number): void {
+    this.size = { cols, rows };
+    for (const entry of this.running()) entry.handle?.resize(cols, rows);
+  }
+
+  dispose(): void {
+    for (const entry of this.entries.values()) entry.handle?.dispose();
+    this.entries.clear();
+  }
+}
+
+/** The flash for an agent that ended: word, duration, exit code or signal, and a one-line summary. */
+export function flashFor(info: AgentInfo): Flash {
+  const summary = info.kind === 'claude' ? firstLine(info.result ?? '') : info.state === 'failed' ? info.lastLine : '';
+  return {
+    name: info.name,
+    word: info.state as Flash['word'],
+    durationMs: (info.endedAt ?? 0) - info.startedAt,
+    ...(info.exitCode !== undefined ? { exitCode: info.exitCode } : {}),
+    ...(info.signal ? { signal: info.signal } : {}),
+    ...(summary ? { summary } : {}),
+  };
+}
+
+export function firstLine(text: string, max = 160): string {
+  const line = text.split('\n').map((part) => part.trim()).find((part) => part.length > 0) ?? '';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+const SIGNAL_NAMES: Record<number, string> = { 1: 'SIGHUP', 2: 'SIGINT', 6: 'SIGABRT', 9: 'SIGKILL', 11: 'SIGSEGV', 15: 'SIGTERM' };
+
+function signalName(signal: number): string {
+  return SIGNAL_NAMES[signal] ?? `signal ${signal}`;
+}

@@ -1,0 +1,253 @@
+// The main agent: the foreground conversation with Claude. User messages and background
+// agents' outcomes come in; each turn streams a reply and runs tool calls until done.
+import type { AgentInfo } from '../core/agent.js';
+import type { ChatEntry } from '../core/protocol.js';
+import type { UsageMeter } from '../core/usage.js';
+import { ModelError, type ContentBlock, type Message, type ModelClient } from '../llm/types.js';
+import { UsageTracker } from '../llm/usage-tracker.js';
+import type { ChatLog } from './chat-log.js';
+import { describeAgents, describeResult, MAIN_TOOLS, validateMainTool, type MainToolInput } from './main-tools.js';
+import { notificationText, NotificationQueue, type AgentNotification } from './notifications.js';
+
+export const MAIN_AGENT_MARKER = 'agentmux-main-agent';
+const MAX_STEPS = 40;
+const MAX_TOKENS = 8192;
+const STREAM_UPDATE_MS = 40;
+const TOOL_OUTPUT_LINES = 200;
+
+/** What a foreground run (the main agent's bash) came to. */
+export type ForegroundOutcome = { ended: AgentInfo } | { movedTo: string };
+
+export interface MainAgentHost {
+  agents(): AgentInfo[];
+  spawnWorker(task: string, name?: string): AgentInfo | string;
+  /** Starts a command agent the main agent waits on; resolves when it ends or is sent to the background. */
+  runForeground(command: string, timeoutMs: number, signal: AbortSignal): Promise<ForegroundOutcome | string>;
+  outputOf(name: string, maxLines: number): Promise<string>;
+  /** Whether the user allows this action; asked in the chat. */
+  approve(question: string, signal: AbortSignal): Promise<boolean>;
+  sessionChanged(): void;
+}
+
+export interface MainAgentOptions {
+  client: ModelClient;
+  model: string;
+  cwd: string;
+  chat: ChatLog;
+  host: MainAgentHost;
+  tracker: UsageTracker;
+}
+
+type Step = 'continue' | 'done';
+
+export class MainAgent {
+  private readonly messages: Message[] = [];
+  private readonly notifications = new NotificationQueue();
+  private readonly queuedTexts: string[] = [];
+  private busy = false;
+  private abort: AbortController | undefined;
+  private requestCount = 0;
+
+  constructor(private readonly options: MainAgentOptions) {}
+
+  get isBusy(): boolean {
+    return this.busy;
+  }
+
+  get usage(): UsageMeter {
+    return this.options.tracker.meter();
+  }
+
+  userMessage(text: string): void {
+    this.queuedTexts.push(text);
+    void this.run();
+  }
+
+  /** A background agent ended: an idle main agent takes a turn at once, a busy one after its turn. */
+  notify(notification: AgentNotification): void {
+    this.notifications.push(notification);
+    void this.run();
+  }
+
+  /** Ctrl+C: stop the current turn. Returns false when there is none. */
+  interrupt(): boolean {
+    if (!this.abort) return false;
+    this.abort.abort();
+    return true;
+  }
+
+  private async run(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    this.options.host.sessionChanged();
+    try {
+      while (this.queuedTexts.length > 0 || this.notifications.size > 0) {
+        this.addUserContent([
+          ...this.notifications.take().map((notification) => notificationText(notification)),
+          ...this.queuedTexts.splice(0),
+        ]);
+        this.abort = new AbortController();
+        await this.turn(this.abort.signal);
+      }
+    } finally {
+      this.abort = undefined;
+      this.busy = false;
+      this.options.host.sessionChanged();
+    }
+  }
+
+  /** Adds to the conversation; merged into the last message when that is the user's (after a failed turn). */
+  private addUserContent(texts: string[]): void {
+    const blocks: ContentBlock[] = texts.map((text) => ({ type: 'text', text }));
+    const last = this.messages[this.messages.length - 1];
+    if (last?.role === 'user') {
+      const earlier: ContentBlock[] = typeof last.content === 'string' ? [{ type: 'text', text: last.content }] : last.content;
+      last.content = [...earlier, ...blocks];
+    } else {
+      this.messages.push({ role: 'user', content: blocks });
+    }
+  }
+
+  private async turn(signal: AbortSignal): Promise<void> {
+    const { chat } = this.options;
+    try {
+      for (let step = 0; step < MAX_STEPS; step++) {
+        if ((await this.step(signal)) === 'done') return;
+      }
+      chat.add('error', `The main agent stopped after ${MAX_STEPS} steps in one turn; say how to go on.`);
+    } catch (error) {
+      if (error instanceof ModelError && error.kind === 'aborted') chat.add('notice', 'interrupted');
+      else chat.add('error', error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /** One model request and the tool calls it asks for. */
+  private async step(signal: AbortSignal): Promise<Step> {
+    const { chat, client, model, tracker } = this.options;
+    const requestId = `main-${++this.requestCount}`;
+    let entry: ChatEntry | undefined;
+    let text = '';
+    let lastUpdate = 0;
+    let content: ContentBlock[] | undefined;
+    try {
+      const stream = client.stream({ model, system: systemPrompt(this.options.cwd), messages: this.messages, tools: MAIN_TOOLS, maxTokens: MAX_TOKENS }, signal);
+      for await (const event of stream) {
+        tracker.observe(requestId, event);
+        switch (event.type) {
+          case 'retry':
+            text = '';
+            if (entry) chat.update(entry, '', true);
+            chat.add('notice', `retrying (${event.attempt}/${event.maxAttempts}) after ${event.reason}`);
+            break;
+          case 'text':
+            text += event.text;
+            entry ??= chat.add('assistant', '', { open: true });
+            if (Date.now() - lastUpdate >= STREAM_UPDATE_MS) {
+              chat.update(entry, text, true);
+              lastUpdate = Date.now();
+            }
+            break;
+          case 'usage':
+            this.options.host.sessionChanged();
+            break;
+          case 'done':
+            content = event.content;
+            break;
+          case 'tool_use':
+            break;
+        }
+      }
+    } finally {
+      tracker.end(requestId);
+      if (entry) chat.update(entry, text.trim());
+      this.options.host.sessionChanged();
+    }
+    if (!content) throw new ModelError('the model ended its reply without finishing it', 'request');
+    this.messages.push({ role: 'assistant', content });
+    const toolUses = content.filter((block): block is Extract<ContentBlock, { type: 'tool_use' }> => block.type === 'tool_use');
+    if (toolUses.length === 0) return 'done';
+    const results: ContentBlock[] = [];
+    for (const use of toolUses) {
+      // Every tool_use gets its result, even after an interrupt, so the conversation stays well-formed.
+      const result = signal.aborted
+        ? { content: 'not run: the user interrupted the turn', isError: true }
+        : await this.runTool(use.name, use.input, signal);
+      results.push({ type: 'tool_result', tool_use_id: use.id, content: result.content, ...(result.isError ? { is_error: true } : {}) });
+    }
+    this.messages.push({ role: 'user', content: results });
+    if (signal.aborted) throw new ModelError('interrupted', 'aborted');
+    return 'continue';
+  }
+
+  private async runTool(name: string, input: unknown, signal: AbortSignal): Promise<{ content: string; isError?: boolean }> {
+    const { chat } = this.options;
+    const valid = validateMainTool(name, input);
+    if ('error' in valid) {
+      chat.add('tool', `${name} ✖ ${valid.error}`);
+      return { content: valid.error, isError: true };
+    }
+    const line = chat.add('tool', toolLine(valid), { open: true });
+    const result = await this.execute(valid, signal);
+    chat.update(line, `${toolLine(valid)}${result.summary ? ` → ${result.summary}` : ''}`);
+    return result;
+  }
+
+  private async execute(input: MainToolInput, signal: AbortSignal): Promise<{ content: string; isError?: boolean; summary?: string }> {
+    const { host } = this.options;
+    switch (input.tool) {
+      case 'spawn_agent': {
+        const started = host.spawnWorker(input.task, input.name);
+        if (typeof started === 'string') return { content: started, isError: true, summary: started };
+        return {
+          content: `Started ${started.name}; it runs in the background. You will be notified with its result when it ends; do not wait or poll for it.`,
+          summary: `started ${started.name}`,
+        };
+      }
+      case 'list_agents':
+        return { content: describeAgents(host.agents()) };
+      case 'agent_result': {
+        const agent = host.agents().find((candidate) => candidate.name === input.name);
+        if (!agent) return { content: `no agent named ${input.name}`, isError: true };
+        return { content: describeResult(agent, await host.outputOf(agent.name, TOOL_OUTPUT_LINES)) };
+      }
+      case 'bash': {
+        if (!(await host.approve(`Allow bash: ${input.command}`, signal))) {
+          return { content: 'the user denied this command', isError: true, summary: 'denied' };
+        }
+        const outcome = await host.runForeground(input.command, input.timeoutMs, signal);
+        if (typeof outcome === 'string') return { content: outcome, isError: true, summary: outcome };
+        if ('movedTo' in outcome) {
+          return {
+            content: `moved to background as ${outcome.movedTo}: it keeps running, and you will be notified when it ends.`,
+            summary: `moved to background as ${outcome.movedTo}`,
+          };
+        }
+        const agent = outcome.ended;
+        const output = await host.outputOf(agent.name, TOOL_OUTPUT_LINES);
+        const status = agent.exitCode !== undefined ? `exit code ${agent.exitCode}` : agent.signal ?? agent.state;
+        return { content: `${status}\n${output}`, isError: agent.state !== 'finished', summary: status };
+      }
+    }
+  }
+}
+
+function toolLine(input: MainToolInput): string {
+  switch (input.tool) {
+    case 'spawn_agent': return `spawn_agent ${input.name ?? ''} ${JSON.stringify(input.task)}`.replace('  ', ' ');
+    case 'list_agents': return 'list_agents';
+    case 'agent_result': return `agent_result ${input.name}`;
+    case 'bash': return `bash ${input.command}`;
+  }
+}
+
+function systemPrompt(cwd: string): string {
+  return [
+    `You are the main agent of agentmux (${MAIN_AGENT_MARKER}), a terminal multiplexer for AI coding agents.`,
+    `You talk with a developer in the foreground. The working directory is ${cwd}.`,
+    'Hand long, separable work (audits, reviews, investigations, refactors of a module, test runs) to background agents with spawn_agent, '
+      + 'so the developer can keep working with you. Give each a complete task and a descriptive lowercase name.',
+    'When a background agent ends, its outcome arrives as an <agent-notification> in a user message. Tell the developer what it found or did, '
+      + 'briefly and concretely (e.g. "Your security audit is complete: three medium-severity issues in session handling …"). Each notification is news once.',
+    'Use bash for quick commands you need now. Be concise; format with short paragraphs, lists and fenced code blocks.',
+  ].join('\n');
+}

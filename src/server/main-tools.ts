@@ -1,0 +1,109 @@
+// The main agent's tools (spec §7, plus `bash`, run in the foreground and movable to the
+// background with Ctrl+B). Inputs come from the model: validated, errors returned as data.
+import { isEnded, type AgentInfo } from '../core/agent.js';
+import type { ToolDefinition } from '../llm/types.js';
+
+export const MAIN_TOOLS: ToolDefinition[] = [
+  {
+    name: 'spawn_agent',
+    description: 'Start a background agent (a separate Claude worker with file and shell tools in the working directory) on a self-contained task. '
+      + 'Returns at once with the agent\'s name; you are notified with its result when it ends. Use it for long or parallel work.',
+    input_schema: {
+      type: 'object',
+      properties: {
+        task: { type: 'string', description: 'What the agent should do, complete enough to work alone.' },
+        name: { type: 'string', description: 'Optional lowercase slug name, e.g. security-audit-auth.' },
+        worktree: { type: 'boolean', description: 'Give the agent its own git worktree (not available yet).' },
+        agent: { type: 'string', description: 'Agent profile (not available yet).' },
+        after: { type: 'string', description: 'Start only after this agent ends (not available yet).' },
+      },
+      required: ['task'],
+    },
+  },
+  {
+    name: 'list_agents',
+    description: 'List every agent with its state, task and token usage.',
+    input_schema: { type: 'object', properties: {} },
+  },
+  {
+    name: 'agent_result',
+    description: 'The final result of an agent, or its state if it has not ended.',
+    input_schema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
+  },
+  {
+    name: 'bash',
+    description: 'Run a shell command in the working directory and wait for it. The user may move a long run into the background; '
+      + 'you are then told its name and notified when it ends.',
+    input_schema: {
+      type: 'object',
+      properties: { command: { type: 'string' }, timeout_ms: { type: 'number', description: 'Default 120000, at most 600000.' } },
+      required: ['command'],
+    },
+  },
+];
+
+export type MainToolInput =
+  | { tool: 'spawn_agent'; task: string; name?: string }
+  | { tool: 'list_agents' }
+  | { tool: 'agent_result'; name: string }
+  | { tool: 'bash'; command: string; timeoutMs: number };
+
+const DEFAULT_BASH_TIMEOUT_MS = 120_000;
+const MAX_BASH_TIMEOUT_MS = 600_000;
+
+function record(input: unknown): Record<string, unknown> | undefined {
+  return input && typeof input === 'object' && !Array.isArray(input) ? input as Record<string, unknown> : undefined;
+}
+
+/** The validated input of a tool call, or the error the model reads. */
+export function validateMainTool(name: string, input: unknown): MainToolInput | { error: string } {
+  const fields = record(input);
+  if (!fields) return { error: `${name}: the input must be an object` };
+  switch (name) {
+    case 'spawn_agent': {
+      if (typeof fields.task !== 'string' || !fields.task.trim()) return { error: 'spawn_agent: "task" must be a non-empty string' };
+      if (fields.name !== undefined && typeof fields.name !== 'string') return { error: 'spawn_agent: "name" must be a string' };
+      if (fields.worktree === true) return { error: 'spawn_agent: worktrees are not available in this version; spawn without "worktree"' };
+      if (fields.agent !== undefined) return { error: 'spawn_agent: agent profiles are not available in this version; leave out "agent"' };
+      if (fields.after !== undefined) return { error: 'spawn_agent: "after" is not available in this version; spawn when the other agent has ended' };
+      return { tool: 'spawn_agent', task: fields.task, ...(typeof fields.name === 'string' ? { name: fields.name } : {}) };
+    }
+    case 'list_agents':
+      return { tool: 'list_agents' };
+    case 'agent_result':
+      if (typeof fields.name !== 'string') return { error: 'agent_result: "name" must be a string' };
+      return { tool: 'agent_result', name: fields.name };
+    case 'bash': {
+      if (typeof fields.command !== 'string' || !fields.command.trim()) return { error: 'bash: "command" must be a non-empty string' };
+      const timeout = fields.timeout_ms ?? DEFAULT_BASH_TIMEOUT_MS;
+      if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) return { error: 'bash: "timeout_ms" must be a positive number' };
+      return { tool: 'bash', command: fields.command, timeoutMs: Math.min(timeout, MAX_BASH_TIMEOUT_MS) };
+    }
+    default:
+      return { error: `unknown tool ${name}: use ${MAIN_TOOLS.map((tool) => tool.name).join(', ')}` };
+  }
+}
+
+/** list_agents' answer. */
+export function describeAgents(agents: readonly AgentInfo[]): string {
+  if (agents.length === 0) return 'No agents.';
+  return JSON.stringify(agents.map((agent) => ({
+    name: agent.name,
+    kind: agent.kind,
+    state: agent.state,
+    task: agent.task,
+    ...(agent.exitCode !== undefined ? { exit_code: agent.exitCode } : {}),
+    ...(agent.usage ? {
+      tokens: agent.usage.total.input + agent.usage.total.output + agent.usage.total.cacheRead + agent.usage.total.cacheWrite,
+      ...(agent.usage.costUsd !== undefined ? { cost_usd: Number(agent.usage.costUsd.toFixed(4)) } : {}),
+    } : {}),
+  })), null, 1);
+}
+
+/** agent_result's answer. */
+export function describeResult(agent: AgentInfo, output: string): string {
+  if (!isEnded(agent.state)) return `${agent.name} is ${agent.state}; it has no result yet. You will be notified when it ends.`;
+  const header = `${agent.name} ${agent.state}${agent.exitCode !== undefined ? ` (exit ${agent.exitCode})` : ''}`;
+  const body = agent.kind === 'claude' ? agent.result ?? output : output;
+  return `${header}\n${body}`;
+}

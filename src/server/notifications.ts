@@ -1,0 +1,61 @@
+// Outcomes of background agents waiting to be told to the main agent. Each one is taken
+// exactly once: never dropped, never delivered twice.
+import type { AgentInfo } from '../core/agent.js';
+import { formatDuration } from '../core/format.js';
+
+export interface AgentNotification {
+  name: string;
+  state: string;
+  durationMs: number;
+  exitCode?: number;
+  signal?: string;
+  /** The worker's final report, or the tail of a command's output. */
+  result: string;
+}
+
+const MAX_RESULT_CHARS = 8000;
+
+export function notificationFor(info: AgentInfo, output: string): AgentNotification {
+  const result = info.kind === 'claude' ? info.result ?? output : output;
+  return {
+    name: info.name,
+    state: info.state,
+    durationMs: (info.endedAt ?? info.startedAt) - info.startedAt,
+    ...(info.exitCode !== undefined ? { exitCode: info.exitCode } : {}),
+    ...(info.signal ? { signal: info.signal } : {}),
+    result: result.length > MAX_RESULT_CHARS ? `[… ${result.length - MAX_RESULT_CHARS} characters before this are left out]\n${result.slice(-MAX_RESULT_CHARS)}` : result,
+  };
+}
+
+function escapeAttribute(text: string): string {
+  return text.replace(/[&"<>]/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/** How a notification reads in the main conversation. */
+export function notificationText(notification: AgentNotification): string {
+  const attributes = [
+    `name="${escapeAttribute(notification.name)}"`,
+    `state="${notification.state}"`,
+    `duration="${formatDuration(notification.durationMs)}"`,
+    ...(notification.exitCode !== undefined ? [`exit_code="${notification.exitCode}"`] : []),
+    ...(notification.signal ? [`signal="${notification.signal}"`] : []),
+  ];
+  return `<agent-notification ${attributes.join(' ')}>\n${notification.result}\n</agent-notification>`;
+}
+
+export class NotificationQueue {
+  private pending: AgentNotification[] = [];
+
+  push(notification: AgentNotification): void {
+    this.pending.push(notification);
+  }
+
+  get size(): number {
+    return this.pending.length;
+  }
+
+  /** Everything pending, removed from the queue: the caller delivers it. */
+  take(): AgentNotification[] {
+    return this.pending.splice(0);
+  }
+}
