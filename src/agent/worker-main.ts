@@ -82,6 +82,8 @@ export type WorkerStdout = NodeJS.WritableStream & { columns?: number };
 export interface WorkerMainDeps {
   /** The model client (default: the Anthropic SDK client); tests may pass another. */
   createClient?: (options: { apiKey: string; baseURL?: string }) => ModelClient;
+  /** The agent's directory (default process.cwd()). */
+  cwd?: string;
 }
 
 const BOLD = '\x1b[1m';
@@ -111,8 +113,8 @@ export async function workerMain(argv: string[], env: NodeJS.ProcessEnv, stdin: 
   const secret = givenSecret || randomBytes(24).toString('hex');
 
   const budget = args.budgetUsd === undefined ? '' : ` · budget $${args.budgetUsd}`;
-  write(`${styled(BOLD, `agentmux worker ${args.name}`)} · model ${sanitize(args.model)} · permission mode ${args.permissionMode}${budget}\n`);
-  write(`task: ${sanitize(args.task)}\n\n`);
+  const task = sanitize(args.task).replace(/\s+/g, ' ').trim();
+  write(`${styled(BOLD, `agentmux worker ${args.name}`)} · model ${sanitize(args.model)} · permission mode ${args.permissionMode}${budget} · task: ${task}\n\n`);
 
   const apiKey = env.ANTHROPIC_API_KEY;
   if (!apiKey) {
@@ -130,7 +132,7 @@ export async function workerMain(argv: string[], env: NodeJS.ProcessEnv, stdin: 
     const outcome = await runWorker({
       name: args.name,
       task: args.task,
-      cwd: process.cwd(),
+      cwd: deps.cwd ?? process.cwd(),
       model: args.model,
       permissionMode: args.permissionMode,
       client,

@@ -123,6 +123,11 @@ class Screen {
     if (!this.atLineStart) this.put('\n');
   }
 
+  blankLine(): void {
+    this.breakLine();
+    this.put('\n');
+  }
+
   bell(): void {
     this.io.write('\x07');
   }
@@ -177,6 +182,8 @@ class Worker {
   private requestCount = 0;
   /** The last non-empty text the model wrote (the result if its final message has none). */
   private lastText = '';
+  /** Tool results are on screen last: the next text starts after a blank line. */
+  private afterTools = false;
 
   constructor(private readonly options: WorkerOptions, private readonly io: WorkerIO) {
     this.screen = new Screen(io, options.secret, options.color ?? true);
@@ -282,6 +289,8 @@ class Worker {
             this.reportUsage();
             break;
           case 'text':
+            if (this.afterTools) this.screen.blankLine();
+            this.afterTools = false;
             this.screen.stream(event.text);
             break;
           case 'tool_use':
@@ -423,5 +432,6 @@ class Worker {
       this.screen.line(`${index === 0 ? '  ⎿ ' : '    '}${truncate(line.replace(/\t/g, '  '), width - 5)}`, style);
     });
     if (lines.length > shown.length) this.screen.line(`    … ${lines.length - shown.length} more lines`, 'dim');
+    this.afterTools = true;
   }
 }

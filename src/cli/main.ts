@@ -19,6 +19,7 @@ import { noColorRequested, resolveTheme, type ResolvedTheme } from '../tui/theme
 import { parseArgs, USAGE } from './args.js';
 import { linkLocally } from './local-link.js';
 import { sessionModel } from './model-access.js';
+import { routeConsoleToChat } from './console-route.js';
 
 const CLI_ENTRY = fileURLToPath(import.meta.url);
 
@@ -100,6 +101,7 @@ async function openScreen(argv: string[]): Promise<void> {
     },
   });
   send = linkLocally(server, (event) => app.receive(event));
+  routeConsoleToChat((text) => server.notice(text));
   // Stop the agents, then die of the same signal: after a hang-up the terminal is gone,
   // and node's own exit path would fail restoring its modes.
   const shutdown = (signal: NodeJS.Signals) => {

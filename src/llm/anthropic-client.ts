@@ -132,7 +132,7 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
         if (attemptNumber >= maxAttempts) {
           const detail = failure.detail ? `: ${failure.detail}` : '';
           throw new ModelError(
-            redact(`the model request failed ${maxAttempts} times, giving up (last: ${failure.reason}${detail})`),
+            redact(`the model request failed ${maxAttempts === 1 ? 'once' : `${maxAttempts} times`}, giving up (last: ${failure.reason}${detail})`),
             'exhausted',
           );
         }
@@ -179,14 +179,15 @@ export function classify(error: unknown, signal?: AbortSignal): Retryable | Mode
   if (error instanceof ModelError) return error;
   if (signal?.aborted) return abortedError();
   if (error instanceof AttemptTimeout || error instanceof APIConnectionTimeoutError) return { reason: 'timed out' };
-  if (error instanceof StreamCut) return { reason: 'connection lost' };
+  if (error instanceof StreamCut) return { reason: 'connection lost', detail: error.message };
   if (error instanceof APIUserAbortError) return { reason: 'connection lost' };
   if (error instanceof APIConnectionError) {
-    return { reason: /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(describe(error)) ? 'cannot connect' : 'connection lost' };
+    const cannotConnect = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(describe(error));
+    return { reason: cannotConnect ? 'cannot connect' : 'connection lost', detail: rootCause(error) };
   }
   if (error instanceof APIError) return classifyApiError(error);
   const text = describe(error);
-  if (CONNECTION_TROUBLE.test(text)) return { reason: 'connection lost' };
+  if (CONNECTION_TROUBLE.test(text)) return { reason: 'connection lost', detail: rootCause(error) };
   if (/timed? ?out/i.test(text)) return { reason: 'timed out' };
   if (error instanceof SyntaxError) return { reason: 'garbled stream', detail: error.message };
   return new ModelError(`the model request failed: ${error instanceof Error ? error.message : String(error)}`, 'request');
@@ -246,6 +247,13 @@ function describe(error: unknown): string {
     }
   }
   return parts.join(' <- ');
+}
+
+/** The message of the innermost cause ("connect ECONNREFUSED 127.0.0.1:9", "other side closed"). */
+function rootCause(error: unknown): string | undefined {
+  let current = error;
+  for (let depth = 0; depth < 5 && current instanceof Error && current.cause instanceof Error; depth++) current = current.cause;
+  return current instanceof Error ? current.message : undefined;
 }
 
 /** `retry-after-ms`, then `retry-after` (seconds or an HTTP date), as the SDK reads them. */

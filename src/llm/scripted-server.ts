@@ -272,6 +272,8 @@ function frame(event: SseEvent): string {
 }
 
 async function streamReply(res: ServerResponse, request: MessagesRequestBody, index: number, plan: StreamReply): Promise<void> {
+  // The client may have given up while the script was deciding.
+  if (res.destroyed || !res.socket || res.socket.destroyed) return;
   let closed = false;
   const whenClosed = new Promise<void>((resolve) => {
     res.on('close', () => {

@@ -296,6 +296,11 @@ export class AgentServer {
     void done.then(() => client.send({ type: 'stopped', count }));
   }
 
+  /** A line from agentmux itself (e.g. a library's warning) shown in the chat instead of over the screen. */
+  notice(text: string): void {
+    this.chat.add('notice', text);
+  }
+
   dispose(): void {
     this.main?.interrupt();
     this.agents.dispose();
