@@ -55,4 +55,11 @@ export default tseslint.config(
     },
   },
   ...Object.keys(layers).map(rulesFor),
+  {
+    // no-restricted-imports cannot see import(): without it, a layer could reach any other.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', { selector: 'ImportExpression', message: 'No dynamic import() in src: the layering rule checks static imports only.' }],
+    },
+  },
 );

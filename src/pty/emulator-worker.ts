@@ -30,7 +30,8 @@ const hosted = new Map<number, Hosted>();
 let flushTimer: NodeJS.Timeout | undefined;
 
 function create(id: number, cols: number, rows: number, scrollback: number, reportSecret: string | undefined): void {
-  const terminal = new Terminal({ cols, rows, scrollback, allowProposedApi: true });
+  // logLevel off: xterm logs parse errors of odd input (a DEL byte) to the console, which is the user's terminal.
+  const terminal = new Terminal({ cols, rows, scrollback, allowProposedApi: true, logLevel: 'off' });
   const entry: Hosted = {
     terminal,
     frames: new FrameBuilder(terminal),

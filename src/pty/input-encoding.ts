@@ -11,7 +11,12 @@ export function encodeCursorKeys(data: string, applicationCursorKeys: boolean): 
 
 /** Text pasted or sent as a line: bracketed when the agent asked for it (DECSET 2004). */
 export function encodePaste(text: string, bracketedPaste: boolean): string {
-  // A pasted end-bracket must not end the paste early: drop any inside the text.
-  const clean = text.replace(/\x1b\[20[01]~/g, '');
+  // A pasted end-bracket must not end the paste early: drop any inside the text, again
+  // until none is left (removing one may join its neighbours into another).
+  let clean = text;
+  for (let previous = ''; previous !== clean;) {
+    previous = clean;
+    clean = clean.replace(/\x1b\[20[01]~/g, '');
+  }
   return bracketedPaste ? `\x1b[200~${clean}\x1b[201~` : clean;
 }

@@ -4,6 +4,7 @@ import blessed from 'blessed';
 import type { Config } from '../core/config-schema.js';
 import type { ClientCommand, ServerEvent } from '../core/protocol.js';
 import { isEnded } from '../core/agent.js';
+import { BACKGROUND_QUERY, readBackgroundReplies } from './background-query.js';
 import { preferUtf8Drawing } from './blessed-internals.js';
 import { ClientModel } from './client-model.js';
 import { helpText } from './help-text.js';
@@ -35,6 +36,7 @@ export interface AppOptions {
 
 const PROMPT = '› ';
 const MIN_FRAME_MS = 16;
+const BACKGROUND_REPLY_MS = 1000;
 
 export class App {
   private readonly screen: blessed.Widgets.Screen;
@@ -49,6 +51,8 @@ export class App {
   private chatMaxScroll = 0;
   private quitting = false;
   private keysTakenRaw = false;
+  /** Set while the terminal's answer to a query is awaited. */
+  private replyReader: ((data: string) => void) | undefined;
   private renderScheduled = false;
   private lastRenderAt = 0;
   private clockTimer: NodeJS.Timeout | undefined;
@@ -291,9 +295,13 @@ export class App {
    * belong to the agent too, even when this chunk detaches it.
    */
   private rawInput(data: string): void {
+    if (this.replyReader) {
+      this.takeKeysOfThisChunk();
+      this.replyReader(data);
+      return;
+    }
     if (this.focus !== 'agent' || !this.model.attached) return;
-    this.keysTakenRaw = true;
-    setImmediate(() => { this.keysTakenRaw = false; });
+    this.takeKeysOfThisChunk();
     if (this.attachedEnded()) {
       // Nothing reads its input any more: any key goes back to the chat.
       this.detach();
@@ -303,6 +311,11 @@ export class App {
     const forward = detachAt === -1 ? data : data.slice(0, detachAt);
     if (forward) this.options.send({ type: 'input', data: forward });
     if (detachAt !== -1) this.detach();
+  }
+
+  private takeKeysOfThisChunk(): void {
+    this.keysTakenRaw = true;
+    setImmediate(() => { this.keysTakenRaw = false; });
   }
 
   private detach(): void {
@@ -390,7 +403,8 @@ export class App {
   }
 
   private async switchTheme(name: string): Promise<void> {
-    const theme = await this.options.loadTheme(name);
+    const concrete = name === 'auto' ? (await this.askBackground()) ?? 'dark' : name;
+    const theme = await this.options.loadTheme(concrete);
     if (typeof theme === 'string') {
       this.model.note('error', theme);
     } else {
@@ -398,6 +412,28 @@ export class App {
       this.model.note('system', `theme: ${theme.name}`);
     }
     this.requestRender();
+  }
+
+  /**
+   * Asks the terminal for its background colour while blessed owns the input: the replies
+   * arrive as raw input and are kept from being read as keys.
+   */
+  private askBackground(): Promise<'light' | 'dark' | undefined> {
+    return new Promise((resolve) => {
+      let received = '';
+      const finish = (background: 'light' | 'dark' | undefined) => {
+        clearTimeout(timer);
+        this.replyReader = undefined;
+        resolve(background);
+      };
+      const timer = setTimeout(() => finish(readBackgroundReplies(received).background), BACKGROUND_REPLY_MS);
+      this.replyReader = (data) => {
+        received += data;
+        const replies = readBackgroundReplies(received);
+        if (replies.complete) finish(replies.background);
+      };
+      this.screen.program.write(BACKGROUND_QUERY);
+    });
   }
 
   private quit(): void {

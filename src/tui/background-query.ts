@@ -17,9 +17,8 @@ export interface QueryOutput {
   write(data: string): unknown;
 }
 
-const OSC11_QUERY = '\x1b]11;?\x1b\\';
 // Every terminal answers DA1, and answers in order, so its reply marks the end of the OSC 11 reply, if any.
-const DA1_QUERY = '\x1b[c';
+export const BACKGROUND_QUERY = '\x1b]11;?\x1b\\\x1b[c';
 const OSC11_REPLY = /\x1b\]11;rgb:([0-9a-f]{1,4})\/([0-9a-f]{1,4})\/([0-9a-f]{1,4})(?:\x07|\x1b\\)/i;
 const DA1_REPLY = /\x1b\[\?[\d;]*c/;
 // The start of a reply cut off by the timeout; a lone ESC is left alone, as it may be the Escape key.
@@ -44,6 +43,13 @@ export function isLightBackground({ r, g, b }: Rgb): boolean {
 
 function without(text: string, match: RegExpExecArray): string {
   return text.slice(0, match.index) + text.slice(match.index + match[0].length);
+}
+
+/** What the replies to BACKGROUND_QUERY received so far say; `complete` once the DA1 reply has come. */
+export function readBackgroundReplies(received: string): { complete: boolean; background?: 'light' | 'dark' } {
+  const rgb = parseOsc11Reply(received);
+  const background = rgb && (isLightBackground(rgb) ? 'light' as const : 'dark' as const);
+  return { complete: DA1_REPLY.test(received), ...(background ? { background } : {}) };
 }
 
 /**
@@ -93,6 +99,6 @@ export function queryTerminalBackground(
     input.on('data', onData);
     input.on('end', finish);
     input.resume();
-    output.write(OSC11_QUERY + DA1_QUERY);
+    output.write(BACKGROUND_QUERY);
   });
 }

@@ -18,6 +18,8 @@ describe('DEFAULT_CONFIG', () => {
       killGraceMs: 3000,
       scrollback: 5000,
       flashMs: 4000,
+      model: 'claude-sonnet-5-5',
+      permissionMode: 'ask',
     });
   });
 });

@@ -69,8 +69,10 @@ export function chatRows(entries: readonly ChatEntry[], width: number, height: n
 { rows: StyledLine[]; maxScroll: number } {
   const rows: StyledLine[] = [];
   for (const entry of entries) {
+    const own = entryRows(entry, width);
+    if (own.length === 0) continue;
     if (rows.length > 0 && (entry.role === 'user' || entry.role === 'assistant')) rows.push(line());
-    rows.push(...entryRows(entry, width));
+    rows.push(...own);
   }
   const maxScroll = Math.max(0, rows.length - height);
   const offset = Math.min(Math.max(0, scrollBack), maxScroll);
