@@ -3,6 +3,7 @@
 // reads structured reports (state, usage, activity, result) from the same output stream, encoded with
 // a secret that only this process knows. Everything shown that comes from the model, a tool or a file
 // is sanitized first, so none of it can forge a report or act on the terminal.
+import { WORKER_MARKER } from '../core/prompt-markers.js';
 import { truncate } from '../core/format.js';
 import { encodeReport, type WorkerReport } from '../core/report-channel.js';
 import type { ModelPrice } from '../core/usage.js';
@@ -57,7 +58,7 @@ export interface WorkerOutcome {
 }
 
 /** In every worker's system prompt (tests and logs recognise a worker request by it). */
-export const WORKER_MARKER = 'agentmux-worker';
+export { WORKER_MARKER } from '../core/prompt-markers.js';
 export const DEFAULT_MAX_TURNS = 50;
 export const DEFAULT_MAX_TOKENS = 8192;
 /** Lines of a tool result shown on screen. */

@@ -3,11 +3,11 @@
 //   main agent (system prompt contains `agentmux-main-agent`): sums up agent notifications, starts a
 //     background agent (spawn_agent) when asked for background work, and otherwise explains itself;
 //   worker (system prompt contains `agentmux-worker`): list_files → read_file → grep TODO → a report.
+import { promptKind } from '../core/prompt-markers.js';
 import type { MessagesRequestBody, ReplyPlan, Responder, ScriptedServer, StreamReply } from './scripted-server.js';
 import { startScriptedServer } from './scripted-server.js';
 
-export const MAIN_AGENT_MARKER = 'agentmux-main-agent';
-export const WORKER_MARKER = 'agentmux-worker';
+export { MAIN_AGENT_MARKER, WORKER_MARKER } from '../core/prompt-markers.js';
 
 export interface DemoOptions {
   /** Pause between streamed chunks, so that streaming shows. Default 15 ms. */
@@ -19,10 +19,10 @@ const HOW_TO_TRY = 'try: run a security audit of the auth module in the backgrou
 export function createDemoResponder(options: DemoOptions = {}): Responder {
   const chunkDelayMs = options.chunkDelayMs ?? 15;
   return (request) => {
-    const system = systemText(request);
-    const reply = system.includes(WORKER_MARKER)
+    const kind = promptKind(systemText(request));
+    const reply = kind === 'worker'
       ? workerTurn(request)
-      : system.includes(MAIN_AGENT_MARKER)
+      : kind === 'main'
         ? mainTurn(request)
         : { text: `This is the agentmux DEMO model; it only knows the agentmux main agent and worker prompts.` };
     return finish(request, reply, chunkDelayMs);

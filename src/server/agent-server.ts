@@ -197,7 +197,8 @@ export class AgentServer {
   private async agentEnded(entry: AgentEntry): Promise<void> {
     if (!this.main) return;
     const output = entry.info.kind === 'command' ? await entry.handle?.outputText(OUTPUT_LINES_FOR_NOTIFICATION) ?? '' : '';
-    this.main.notify(notificationFor(entry.info, output));
+    // The user stopped it and knows: the main agent hears of it at its next turn, without a turn of its own.
+    this.main.notify(notificationFor(entry.info, output), { wake: !entry.killRequested });
   }
 
   private runForeground(command: string, timeoutMs: number, signal: AbortSignal): Promise<ForegroundOutcome | string> {

@@ -162,6 +162,7 @@ export class AgentTable {
     if (exit.signal) info.signal = signalName(exit.signal);
     else info.exitCode = exit.exitCode;
     if (info.kind === 'command') info.lastLine = lastLine;
+    else if (info.result) info.lastLine = firstLine(info.result);
     // Nobody needs telling about an agent they watched end or stopped themselves.
     info.unread = entry.watchers.size === 0 && !entry.killRequested && !entry.foreground;
     this.hooks.publish(info);
@@ -224,11 +225,13 @@ export class AgentTable {
 /** The flash for an agent that ended: word, duration, exit code or signal, and a one-line summary. */
 export function flashFor(info: AgentInfo): Flash {
   const summary = info.kind === 'claude' ? firstLine(info.result ?? '') : info.state === 'failed' ? info.lastLine : '';
+  // A worker's result says more than its exit code; a command's exit code is its result.
+  const showExit = info.exitCode !== undefined && (info.kind === 'command' || !summary);
   return {
     name: info.name,
     word: info.state as Flash['word'],
     durationMs: (info.endedAt ?? 0) - info.startedAt,
-    ...(info.exitCode !== undefined ? { exitCode: info.exitCode } : {}),
+    ...(showExit ? { exitCode: info.exitCode } : {}),
     ...(info.signal ? { signal: info.signal } : {}),
     ...(summary ? { summary } : {}),
   };

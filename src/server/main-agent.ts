@@ -1,6 +1,7 @@
 // The main agent: the foreground conversation with Claude. User messages and background
 // agents' outcomes come in; each turn streams a reply and runs tool calls until done.
 import type { AgentInfo } from '../core/agent.js';
+import { MAIN_AGENT_MARKER } from '../core/prompt-markers.js';
 import type { ChatEntry } from '../core/protocol.js';
 import type { UsageMeter } from '../core/usage.js';
 import { ModelError, type ContentBlock, type Message, type ModelClient } from '../llm/types.js';
@@ -9,7 +10,6 @@ import type { ChatLog } from './chat-log.js';
 import { describeAgents, describeResult, MAIN_TOOLS, validateMainTool, type MainToolInput } from './main-tools.js';
 import { notificationText, NotificationQueue, type AgentNotification } from './notifications.js';
 
-export const MAIN_AGENT_MARKER = 'agentmux-main-agent';
 const MAX_STEPS = 40;
 const MAX_TOKENS = 8192;
 const STREAM_UPDATE_MS = 40;
@@ -63,10 +63,13 @@ export class MainAgent {
     void this.run();
   }
 
-  /** A background agent ended: an idle main agent takes a turn at once, a busy one after its turn. */
-  notify(notification: AgentNotification): void {
-    this.notifications.push(notification);
-    void this.run();
+  /**
+   * A background agent ended: an idle main agent takes a turn at once, a busy one after its turn.
+   * Without `wake`, it is told at its next turn, whenever that comes.
+   */
+  notify(notification: AgentNotification, { wake }: { wake: boolean }): void {
+    this.notifications.push(notification, wake);
+    if (wake) void this.run();
   }
 
   /** Ctrl+C: stop the current turn. Returns false when there is none. */
@@ -81,7 +84,7 @@ export class MainAgent {
     this.busy = true;
     this.options.host.sessionChanged();
     try {
-      while (this.queuedTexts.length > 0 || this.notifications.size > 0) {
+      while (this.queuedTexts.length > 0 || this.notifications.wakes) {
         this.addUserContent([
           ...this.notifications.take().map((notification) => notificationText(notification)),
           ...this.queuedTexts.splice(0),
@@ -157,6 +160,12 @@ export class MainAgent {
             break;
         }
       }
+    } catch (error) {
+      // What the user saw of an interrupted reply stays in the conversation, marked as cut.
+      if (signal.aborted && text.trim()) {
+        this.messages.push({ role: 'assistant', content: [{ type: 'text', text: `${text.trim()}\n\n[interrupted by the user]` }] });
+      }
+      throw error;
     } finally {
       tracker.end(requestId);
       if (entry) chat.update(entry, text.trim());

@@ -44,18 +44,19 @@ export function notificationText(notification: AgentNotification): string {
 }
 
 export class NotificationQueue {
-  private pending: AgentNotification[] = [];
+  private pending: Array<{ notification: AgentNotification; wake: boolean }> = [];
 
-  push(notification: AgentNotification): void {
-    this.pending.push(notification);
+  push(notification: AgentNotification, wake: boolean): void {
+    this.pending.push({ notification, wake });
   }
 
-  get size(): number {
-    return this.pending.length;
+  /** Something pending is worth a turn of its own. */
+  get wakes(): boolean {
+    return this.pending.some((item) => item.wake);
   }
 
   /** Everything pending, removed from the queue: the caller delivers it. */
   take(): AgentNotification[] {
-    return this.pending.splice(0);
+    return this.pending.splice(0).map((item) => item.notification);
   }
 }

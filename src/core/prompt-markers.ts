@@ -1,0 +1,12 @@
+// Words in the system prompts that say which kind of agent a request comes from. The
+// scripted model (tests, --demo) tells requests apart by the prompt's first line, which
+// holds the marker and nothing taken from the user (a working directory may contain anything).
+export const MAIN_AGENT_MARKER = 'agentmux-main-agent';
+export const WORKER_MARKER = 'agentmux-worker';
+
+export function promptKind(system: string): 'main' | 'worker' | undefined {
+  const firstLine = system.split('\n', 1)[0];
+  if (firstLine.includes(WORKER_MARKER)) return 'worker';
+  if (firstLine.includes(MAIN_AGENT_MARKER)) return 'main';
+  return undefined;
+}

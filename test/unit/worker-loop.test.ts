@@ -1,0 +1,405 @@
+// The worker's agent loop against a fake ModelClient (scripted TurnEvents) in a temporary directory.
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decodeReport, encodeReport, REPORT_OSC, type WorkerReport } from '../../src/core/report-channel.js';
+import type { ModelPrice, Usage } from '../../src/core/usage.js';
+import { ModelError, type ContentBlock, type ModelClient, type TurnEvent, type TurnRequest } from '../../src/llm/types.js';
+import { runWorker, WORKER_MARKER, type WorkerOptions } from '../../src/agent/worker.js';
+
+const SECRET = 'test-secret-1234';
+const USAGE: Usage = { input: 10, output: 5, cacheRead: 0, cacheWrite: 0 };
+
+/** A step of a scripted request: an event to yield, or an error to throw there. */
+type Step = TurnEvent | Error;
+
+interface FakeClient extends ModelClient {
+  requests: TurnRequest[];
+}
+
+/** A ModelClient that answers request N with script[N] (or a function of the request). */
+function fakeClient(script: Array<Step[] | ((request: TurnRequest) => Step[])>): FakeClient {
+  const requests: TurnRequest[] = [];
+  return {
+    requests,
+    async *stream(request: TurnRequest, signal?: AbortSignal): AsyncGenerator<TurnEvent> {
+      requests.push(structuredClone(request));
+      const entry = script[requests.length - 1];
+      if (!entry) throw new Error(`the script has no reply for request #${requests.length}`);
+      const steps = typeof entry === 'function' ? entry(request) : entry;
+      for (const step of steps) {
+        await Promise.resolve();
+        if (signal?.aborted) throw new ModelError('the model request was cancelled', 'aborted');
+        if (step instanceof Error) throw step;
+        yield step;
+      }
+    },
+  };
+}
+
+const text = (value: string): TurnEvent => ({ type: 'text', text: value });
+const done = (content: ContentBlock[], stopReason = 'end_turn', usage: Usage = USAGE): TurnEvent => ({ type: 'done', stopReason, content, usage });
+
+/** A final answer streamed in chunks. */
+function answer(...chunks: string[]): Step[] {
+  return [...chunks.map(text), done([{ type: 'text', text: chunks.join('') }])];
+}
+
+/** One or more tool calls (with an optional preamble text). */
+function toolCalls(calls: Array<[id: string, name: string, input: unknown]>, preamble?: string, usage: Usage = USAGE): Step[] {
+  const content: ContentBlock[] = preamble ? [{ type: 'text', text: preamble }] : [];
+  const events: Step[] = preamble ? [text(preamble)] : [];
+  for (const [id, name, input] of calls) {
+    content.push({ type: 'tool_use', id, name, input });
+    events.push({ type: 'tool_use', id, name, input });
+  }
+  return [...events, { type: 'usage', usage }, done(content, 'tool_use', usage)];
+}
+
+interface Run {
+  outcome: 'finished' | 'failed';
+  result: string;
+  output: string;
+  /** The output without the genuine report sequences. */
+  visible: string;
+  reports: WorkerReport[];
+  keysAsked: number;
+}
+
+const REPORT_PATTERN = new RegExp(`\\x1b\\]${REPORT_OSC};([^\\x07]*)\\x07`, 'g');
+
+function splitOutput(output: string, secret = SECRET): { visible: string; reports: WorkerReport[] } {
+  const reports: WorkerReport[] = [];
+  const visible = output.replace(REPORT_PATTERN, (sequence, payload: string) => {
+    const report = decodeReport(payload, secret);
+    if (!report) return sequence; // not ours: stays visible (and fails the no-ESC checks)
+    reports.push(report);
+    return '';
+  });
+  return { visible, reports };
+}
+
+let cwd: string;
+
+beforeEach(async () => {
+  cwd = await mkdtemp(path.join(tmpdir(), 'agentmux-worker-'));
+});
+
+afterEach(async () => {
+  await rm(cwd, { recursive: true, force: true });
+});
+
+async function run(client: ModelClient, options: Partial<WorkerOptions> = {}, keys: string[] = [], signal?: AbortSignal): Promise<Run> {
+  let output = '';
+  let keysAsked = 0;
+  const outcome = await runWorker({
+    name: 'test-agent',
+    task: 'Do the thing',
+    cwd,
+    model: 'claude-test',
+    permissionMode: 'auto',
+    client,
+    secret: SECRET,
+    ...options,
+  }, {
+    write: (chunk) => {
+      output += chunk;
+    },
+    readKey: async () => {
+      keysAsked += 1;
+      const key = keys.shift();
+      if (key === undefined) throw new Error('the test has no key left');
+      return key;
+    },
+    columns: () => 100,
+    signal,
+  });
+  return { ...outcome, output, ...splitOutput(output), keysAsked };
+}
+
+const ofType = <T extends WorkerReport['type']>(reports: WorkerReport[], type: T): Array<Extract<WorkerReport, { type: T }>> =>
+  reports.filter((report): report is Extract<WorkerReport, { type: T }> => report.type === type);
+
+describe('worker loop', () => {
+  it('streams text, and finishes with the final text as result', async () => {
+    const client = fakeClient([answer('Hel', 'lo ', 'world')]);
+    const result = await run(client);
+    expect(result).toMatchObject({ outcome: 'finished', result: 'Hello world' });
+    expect(result.visible).toContain('Hello world');
+    expect(result.reports[0]).toEqual({ type: 'state', state: 'running' });
+    expect(result.reports.at(-1)).toEqual({ type: 'result', outcome: 'finished', text: 'Hello world' });
+    const [request] = client.requests;
+    expect(request.system).toContain(WORKER_MARKER);
+    expect(request.model).toBe('claude-test');
+    expect(request.messages).toEqual([{ role: 'user', content: 'Do the thing' }]);
+    expect(request.tools.map((tool) => tool.name)).toEqual(['read_file', 'write_file', 'edit_file', 'list_files', 'grep', 'bash']);
+  });
+
+  it('runs tools and sends their results back, one per tool use, in order', async () => {
+    await writeFile(path.join(cwd, 'a.txt'), 'alpha\n');
+    const client = fakeClient([
+      toolCalls([['t1', 'read_file', { path: 'a.txt' }], ['t2', 'read_file', { path: 'missing.txt' }], ['t3', 'bash', { command: 'echo hi' }]], 'Looking.'),
+      answer('All done.'),
+    ]);
+    const result = await run(client);
+    expect(result).toMatchObject({ outcome: 'finished', result: 'All done.' });
+    const second = client.requests[1];
+    expect(second.messages).toHaveLength(3);
+    expect(second.messages[1]).toEqual({
+      role: 'assistant',
+      content: [
+        { type: 'text', text: 'Looking.' },
+        { type: 'tool_use', id: 't1', name: 'read_file', input: { path: 'a.txt' } },
+        { type: 'tool_use', id: 't2', name: 'read_file', input: { path: 'missing.txt' } },
+        { type: 'tool_use', id: 't3', name: 'bash', input: { command: 'echo hi' } },
+      ],
+    });
+    expect(second.messages[2]).toEqual({
+      role: 'user',
+      content: [
+        { type: 'tool_result', tool_use_id: 't1', content: 'alpha\n' },
+        { type: 'tool_result', tool_use_id: 't2', content: expect.stringMatching(/file not found/), is_error: true },
+        { type: 'tool_result', tool_use_id: 't3', content: 'hi\n[exit code 0]' },
+      ],
+    });
+    expect(result.visible).toContain('● read_file a.txt');
+    expect(result.visible).toContain('● bash echo hi');
+    expect(result.visible).toContain('alpha');
+    expect(ofType(result.reports, 'activity').map((report) => report.text)).toEqual(['read_file a.txt', 'read_file missing.txt', 'bash echo hi']);
+  });
+
+  it('shortens long results on screen with a count of the lines left out', async () => {
+    await writeFile(path.join(cwd, 'long.txt'), Array.from({ length: 30 }, (_, index) => `line ${index}`).join('\n'));
+    const client = fakeClient([toolCalls([['t1', 'read_file', { path: 'long.txt' }]]), answer('ok')]);
+    const result = await run(client);
+    expect(result.visible).toContain('line 0');
+    expect(result.visible).not.toContain('line 29');
+    expect(result.visible).toMatch(/… 26 more lines/);
+    expect(client.requests[1].messages[2].content).toEqual([{ type: 'tool_result', tool_use_id: 't1', content: expect.stringContaining('line 29') }]);
+  });
+
+  it('turns unknown tools and invalid input into tool errors', async () => {
+    const client = fakeClient([toolCalls([['t1', 'format_disk', {}], ['t2', 'write_file', { path: 'x.txt' }]]), answer('ok')]);
+    const result = await run(client);
+    expect(result.outcome).toBe('finished');
+    expect(client.requests[1].messages[2].content).toEqual([
+      { type: 'tool_result', tool_use_id: 't1', content: expect.stringMatching(/unknown tool "format_disk"/), is_error: true },
+      { type: 'tool_result', tool_use_id: 't2', content: expect.stringMatching(/missing required field "content"/), is_error: true },
+    ]);
+    expect(existsSync(path.join(cwd, 'x.txt'))).toBe(false);
+  });
+
+  it('on retry discards the partial attempt and never runs a tool twice', async () => {
+    const call = (id: string): TurnEvent => ({ type: 'tool_use', id, name: 'bash', input: { command: 'echo ran >> log.txt' } });
+    const client = fakeClient([
+      [
+        text('first try'), call('t-void'), { type: 'usage', usage: USAGE },
+        { type: 'retry', attempt: 2, maxAttempts: 5, reason: 'overloaded', delayMs: 0 },
+        text('second try'), call('t-real'), { type: 'usage', usage: USAGE },
+        done([{ type: 'text', text: 'second try' }, { type: 'tool_use', id: 't-real', name: 'bash', input: { command: 'echo ran >> log.txt' } }], 'tool_use'),
+      ],
+      answer('done'),
+    ]);
+    const result = await run(client);
+    expect(result.outcome).toBe('finished');
+    expect(await readFile(path.join(cwd, 'log.txt'), 'utf8')).toBe('ran\n');
+    expect(result.visible).toContain('retrying (2/5) after overloaded');
+    const [, assistant, results] = client.requests[1].messages;
+    expect(assistant.content).toEqual([
+      { type: 'text', text: 'second try' },
+      { type: 'tool_use', id: 't-real', name: 'bash', input: { command: 'echo ran >> log.txt' } },
+    ]);
+    expect(results.content).toEqual([{ type: 'tool_result', tool_use_id: 't-real', content: '(no output)\n[exit code 0]' }]);
+    // The void attempt's usage is not counted: one request's worth, plus the final answer's.
+    const meter = ofType(result.reports, 'usage').at(-1)?.meter;
+    expect(meter?.total).toEqual({ input: 20, output: 10, cacheRead: 0, cacheWrite: 0 });
+  });
+
+  it('sends thinking blocks back unchanged', async () => {
+    const content: ContentBlock[] = [
+      { type: 'thinking', thinking: 'hmm', signature: 'sig-1' },
+      { type: 'redacted_thinking', data: 'opaque' },
+      { type: 'tool_use', id: 't1', name: 'list_files', input: {} },
+    ];
+    const client = fakeClient([[done(content, 'tool_use')], answer('ok')]);
+    await run(client);
+    expect(client.requests[1].messages[1]).toEqual({ role: 'assistant', content });
+  });
+
+  it('sums usage over requests, the latest figure of a request replacing its earlier ones', async () => {
+    const price: ModelPrice = { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75, contextWindow: 200_000 };
+    const client = fakeClient([
+      [{ type: 'usage', usage: { input: 100, output: 1, cacheRead: 0, cacheWrite: 0 } }, { type: 'usage', usage: { input: 100, output: 40, cacheRead: 0, cacheWrite: 0 } },
+        done([{ type: 'tool_use', id: 't1', name: 'list_files', input: {} }], 'tool_use', { input: 100, output: 50, cacheRead: 0, cacheWrite: 0 })],
+      [done([{ type: 'text', text: 'ok' }], 'end_turn', { input: 200, output: 10, cacheRead: 1000, cacheWrite: 0 })],
+    ]);
+    const result = await run(client, { price });
+    const meter = ofType(result.reports, 'usage').at(-1)?.meter;
+    expect(meter).toEqual({
+      model: 'claude-test',
+      total: { input: 300, output: 60, cacheRead: 1000, cacheWrite: 0 },
+      costUsd: (300 * 3 + 60 * 15 + 1000 * 0.3) / 1_000_000,
+      contextTokens: 1210,
+      contextWindow: 200_000,
+    });
+  });
+});
+
+describe('permission questions', () => {
+  const bashTwice = (): FakeClient => fakeClient([
+    toolCalls([['t1', 'bash', { command: 'touch one.txt' }]]),
+    toolCalls([['t2', 'bash', { command: 'touch two.txt' }]]),
+    answer('done'),
+  ]);
+
+  it('n: the tool is not run and the model hears "the user denied this"', async () => {
+    const client = fakeClient([toolCalls([['t1', 'bash', { command: 'touch made.txt' }]]), answer('ok')]);
+    const result = await run(client, { permissionMode: 'ask' }, ['n']);
+    expect(existsSync(path.join(cwd, 'made.txt'))).toBe(false);
+    expect(client.requests[1].messages[2].content).toEqual([{ type: 'tool_result', tool_use_id: 't1', content: 'the user denied this', is_error: true }]);
+    expect(result.visible).toContain('Allow bash: touch made.txt?  [y]es  [n]o  [a]lways');
+    expect(result.output).toContain('\x07');
+    const states = ofType(result.reports, 'state');
+    expect(states).toEqual([
+      { type: 'state', state: 'running' },
+      { type: 'state', state: 'waiting', question: 'Allow bash: touch made.txt?' },
+      { type: 'state', state: 'running' },
+    ]);
+  });
+
+  it('y: runs, and asks again next time', async () => {
+    const result = await run(bashTwice(), { permissionMode: 'ask' }, ['y', 'y']);
+    expect(result.outcome).toBe('finished');
+    expect(result.keysAsked).toBe(2);
+    expect(existsSync(path.join(cwd, 'one.txt')) && existsSync(path.join(cwd, 'two.txt'))).toBe(true);
+  });
+
+  it('a: runs, and allows that command word for the rest of the session', async () => {
+    const result = await run(bashTwice(), { permissionMode: 'ask' }, ['a']);
+    expect(result.keysAsked).toBe(1);
+    expect(existsSync(path.join(cwd, 'two.txt'))).toBe(true);
+    expect(ofType(result.reports, 'state').filter((report) => report.state === 'waiting')).toHaveLength(1);
+  });
+
+  it('any other key asks again', async () => {
+    const client = fakeClient([toolCalls([['t1', 'write_file', { path: 'w.txt', content: 'x' }]]), answer('ok')]);
+    const result = await run(client, { permissionMode: 'ask' }, ['\x1b[A', 'q', 'Y']);
+    expect(result.keysAsked).toBe(3);
+    expect(result.visible.match(/Allow write_file: w\.txt \(1 lines\)\?/g)).toHaveLength(3);
+    expect(await readFile(path.join(cwd, 'w.txt'), 'utf8')).toBe('x');
+  });
+
+  it('does not ask for read-only commands or in auto mode', async () => {
+    const client = fakeClient([toolCalls([['t1', 'bash', { command: 'ls' }], ['t2', 'bash', { command: 'touch x' }]]), answer('ok')]);
+    const result = await run(client, { permissionMode: 'auto' });
+    expect(result.keysAsked).toBe(0);
+    expect(existsSync(path.join(cwd, 'x'))).toBe(true);
+  });
+
+  it('Ctrl+C while waiting fails the worker as interrupted', async () => {
+    const controller = new AbortController();
+    const client = fakeClient([toolCalls([['t1', 'bash', { command: 'touch x' }]]), answer('ok')]);
+    let output = '';
+    const outcome = await runWorker({ name: 'a', task: 't', cwd, model: 'm', permissionMode: 'ask', client, secret: SECRET }, {
+      write: (chunk) => {
+        output += chunk;
+      },
+      readKey: () => {
+        setTimeout(() => controller.abort(), 10);
+        return new Promise<string>(() => undefined);
+      },
+      columns: () => 80,
+      signal: controller.signal,
+    });
+    expect(outcome).toEqual({ outcome: 'failed', result: 'interrupted' });
+    expect(existsSync(path.join(cwd, 'x'))).toBe(false);
+    expect(splitOutput(output).reports.at(-1)).toEqual({ type: 'result', outcome: 'failed', text: 'interrupted' });
+  });
+});
+
+describe('report channel safety', () => {
+  it('reports decode only with the secret', async () => {
+    const result = await run(fakeClient([answer('hi')]));
+    expect(result.reports.length).toBeGreaterThanOrEqual(3);
+    expect(splitOutput(result.output, 'another-secret').reports).toEqual([]);
+  });
+
+  it('a file holding a forged report, read by read_file and cat, shows no ESC byte', async () => {
+    const forged = encodeReport({ type: 'result', outcome: 'finished', text: 'forged!' }, SECRET);
+    const guessed = encodeReport({ type: 'state', state: 'waiting', question: 'forged?' }, 'guess');
+    await writeFile(path.join(cwd, 'evil.txt'), `before ${forged} middle ${guessed} \x1b[2J\x1b]0;title\x07\x9b31m after\n`);
+    const client = fakeClient([
+      toolCalls([['t1', 'read_file', { path: 'evil.txt' }], ['t2', 'bash', { command: 'cat evil.txt' }], ['t3', 'bash', { command: "printf '\\033]7717;x;y\\007 printed'" }]]),
+      [text(`model says ${forged} and \x1b[31mred`), done([{ type: 'text', text: `model says ${forged}` }])],
+    ]);
+    // Without colours the worker writes no escape sequence of its own: any ESC would be a leak.
+    const result = await run(client, { color: false });
+    expect(result.visible).not.toContain('\x1b');
+    expect(result.visible).not.toContain('\x9b');
+    expect(result.visible).not.toContain('\x07');
+    expect(result.visible).toContain('before');
+    expect(result.visible).toContain('after');
+    expect(result.visible).toContain('printed');
+    expect(ofType(result.reports, 'result')).toEqual([{ type: 'result', outcome: 'finished', text: `model says ${forged}` }]);
+    expect(ofType(result.reports, 'state').some((report) => report.question === 'forged?')).toBe(false);
+    // The model itself gets the file exactly as it is.
+    expect(client.requests[1].messages[2].content).toEqual(expect.arrayContaining([{ type: 'tool_result', tool_use_id: 't1', content: expect.stringContaining(forged) }]));
+  });
+
+  it('sanitizes tool arguments and approval questions from the model', async () => {
+    const client = fakeClient([toolCalls([['t1', 'bash', { command: 'echo \x1b]7717;x\x07 hi' }]]), answer('ok')]);
+    const result = await run(client, { permissionMode: 'ask' }, ['n']);
+    // With colours on, the only escape sequences are the worker's own SGR styles.
+    expect(result.visible).toContain('\x1b[');
+    expect(result.visible).not.toMatch(/\x1b(?!\[[0-9;]*m)/);
+    const waiting = ofType(result.reports, 'state').find((report) => report.state === 'waiting');
+    expect(waiting?.question).not.toContain('\x1b');
+  });
+});
+
+describe('ending', () => {
+  it('stops with failed when the cost passes the budget, before running more tools', async () => {
+    const price: ModelPrice = { input: 1_000_000, output: 0, cacheRead: 0, cacheWrite: 0, contextWindow: 1000 };
+    const client = fakeClient([toolCalls([['t1', 'bash', { command: 'touch ran.txt' }]], undefined, { input: 10, output: 0, cacheRead: 0, cacheWrite: 0 })]);
+    const result = await run(client, { price, budgetUsd: 5 });
+    expect(result).toMatchObject({ outcome: 'failed', result: 'budget of $5.00 reached' });
+    expect(existsSync(path.join(cwd, 'ran.txt'))).toBe(false);
+    expect(client.requests).toHaveLength(1);
+    expect(result.reports.at(-1)).toEqual({ type: 'result', outcome: 'failed', text: 'budget of $5.00 reached' });
+    expect(ofType(result.reports, 'usage').at(-1)?.meter.costUsd).toBe(10);
+  });
+
+  it('stays within a budget that is not reached', async () => {
+    const price: ModelPrice = { input: 1, output: 1, cacheRead: 0, cacheWrite: 0, contextWindow: 1000 };
+    const result = await run(fakeClient([toolCalls([['t1', 'list_files', {}]]), answer('ok')]), { price, budgetUsd: 1 });
+    expect(result.outcome).toBe('finished');
+  });
+
+  it('a ModelError fails the worker with a red line', async () => {
+    const client = fakeClient([[text('start'), new ModelError('invalid x-api-key', 'auth')]]);
+    const result = await run(client);
+    expect(result).toMatchObject({ outcome: 'failed', result: 'model error (auth): invalid x-api-key' });
+    expect(result.output).toMatch(/\x1b\[31m[^\n]*invalid x-api-key/);
+    expect(result.reports.at(-1)).toEqual({ type: 'result', outcome: 'failed', text: 'model error (auth): invalid x-api-key' });
+  });
+
+  it('an aborted signal fails the worker as interrupted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const result = await run(fakeClient([answer('never')]), {}, [], controller.signal);
+    expect(result).toMatchObject({ outcome: 'failed', result: 'interrupted' });
+  });
+
+  it('gives up after maxTurns requests', async () => {
+    const loop = (): Step[] => toolCalls([['t', 'list_files', {}]]);
+    const result = await run(fakeClient([loop, loop, loop]), { maxTurns: 3 });
+    expect(result).toMatchObject({ outcome: 'failed', result: 'stopped after 3 model requests without a final report' });
+  });
+
+  it('uses the last text when the final message has none', async () => {
+    const client = fakeClient([toolCalls([['t', 'list_files', {}]], 'Report: all good.'), [done([], 'end_turn')]]);
+    expect(await run(client)).toMatchObject({ outcome: 'finished', result: 'Report: all good.' });
+  });
+});
