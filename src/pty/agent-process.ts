@@ -10,9 +10,10 @@ import type { EmulatorModes } from './emulator-messages.js';
 import { encodeCursorKeys, encodePaste } from './input-encoding.js';
 
 /** Pause the pty when this many bytes wait for the emulator; resume below the low mark. */
-// Kept small: node-pty drops unread output 200 ms after exit, so a paused pty must drain fast.
-const HIGH_WATERMARK = 2 << 20;
-const LOW_WATERMARK = 512 << 10;
+// Kept small: what waits here delays everything behind it in the same worker, and node-pty
+// drops unread output 200 ms after an exit, so a paused pty must drain fast.
+const HIGH_WATERMARK = 1 << 20;
+const LOW_WATERMARK = 256 << 10;
 /** Output is handed to the emulator in batches of about this size. */
 const BATCH_BYTES = 64 << 10;
 

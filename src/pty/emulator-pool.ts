@@ -94,7 +94,8 @@ export class EmulatorPool {
   private readonly emulators = new Map<number, Emulator>();
   private nextId = 1;
 
-  constructor(private readonly size = Math.max(1, Math.min(2, availableParallelism()))) {}
+  // Parsing may use every core but one: the screen and the pty reads need one to stay responsive.
+  constructor(private readonly size = Math.max(1, Math.min(2, availableParallelism() - 1))) {}
 
   private worker(index: number): Worker {
     if (!this.workers[index]) {

@@ -11,6 +11,8 @@ const { Terminal } = xterm;
 const FRAME_INTERVAL_MS = 16;
 /** A background agent's last line only feeds the list: fewer updates are plenty. */
 const BACKGROUND_INTERVAL_MS = 100;
+/** Bytes of a background terminal's output handed to xterm at a time. */
+const BACKGROUND_SLICE = 32 << 10;
 
 interface Hosted {
   terminal: XTerminal;
@@ -21,6 +23,10 @@ interface Hosted {
   lastLine: string;
   modes: EmulatorModes;
   sentAt: number;
+  /** Output not yet handed to xterm, and callbacks to run once everything before them is parsed. */
+  queue: Array<Uint8Array | (() => void)>;
+  /** Bytes handed to xterm and not yet parsed. */
+  inXterm: number;
 }
 
 const port = parentPort;
@@ -41,6 +47,8 @@ function create(id: number, cols: number, rows: number, scrollback: number, repo
     lastLine: '',
     modes: { applicationCursorKeys: false, bracketedPaste: false },
     sentAt: 0,
+    queue: [],
+    inXterm: 0,
   };
   // DECTCEM (show/hide cursor) is not in xterm's public API: observe it, then let xterm handle it too.
   const trackCursor = (visible: boolean) => (params: (number | number[])[]) => {
@@ -70,6 +78,11 @@ function markDirty(entry: Hosted): void {
 function sendChanges(id: number, entry: Hosted): void {
   entry.dirty = false;
   entry.sentAt = Date.now();
+  // The frame first: the screen redraws on the first message that arrives.
+  if (entry.watched) {
+    const frame = entry.frames.next(entry.cursorVisible);
+    if (frame) post({ op: 'frame', id, frame });
+  }
   const lastLine = lastLineOf(entry.terminal);
   if (lastLine !== entry.lastLine) {
     entry.lastLine = lastLine;
@@ -80,10 +93,39 @@ function sendChanges(id: number, entry: Hosted): void {
     entry.modes = { applicationCursorKeys: applicationCursorKeysMode, bracketedPaste: bracketedPasteMode };
     post({ op: 'modes', id, modes: entry.modes });
   }
-  if (entry.watched) {
-    const frame = entry.frames.next(entry.cursorVisible);
-    if (frame) post({ op: 'frame', id, frame });
+}
+
+/**
+ * Hands queued output to xterm: all of it for a watched terminal, a slice at a time for the
+ * others, so that what a watched agent prints (a typed key's echo) never waits behind a
+ * background agent's flood in the same worker.
+ */
+function feed(id: number, entry: Hosted): void {
+  while (entry.queue.length > 0 && (entry.watched || entry.inXterm < BACKGROUND_SLICE)) {
+    let item = entry.queue.shift() as Uint8Array | (() => void);
+    if (typeof item === 'function') {
+      entry.terminal.write('', item);
+      continue;
+    }
+    if (!entry.watched && item.byteLength > BACKGROUND_SLICE) {
+      entry.queue.unshift(item.subarray(BACKGROUND_SLICE));
+      item = item.subarray(0, BACKGROUND_SLICE);
+    }
+    const bytes = item.byteLength;
+    entry.inXterm += bytes;
+    entry.terminal.write(item, () => {
+      entry.inXterm -= bytes;
+      post({ op: 'parsed', id, bytes });
+      markDirty(entry);
+      feed(id, entry);
+    });
   }
+}
+
+/** Runs `callback` once everything written before has been parsed. */
+function afterParsed(id: number, entry: Hosted, callback: () => void): void {
+  entry.queue.push(callback);
+  feed(id, entry);
 }
 
 function flush(): void {
@@ -107,14 +149,10 @@ port.on('message', (message: ToWorker) => {
   const entry = hosted.get(message.id);
   if (!entry) return;
   switch (message.op) {
-    case 'write': {
-      const bytes = message.data.byteLength;
-      entry.terminal.write(message.data, () => {
-        post({ op: 'parsed', id: message.id, bytes });
-        markDirty(entry);
-      });
+    case 'write':
+      entry.queue.push(message.data);
+      feed(message.id, entry);
       break;
-    }
     case 'resize':
       entry.terminal.resize(message.cols, message.rows);
       markDirty(entry);
@@ -124,17 +162,18 @@ port.on('message', (message: ToWorker) => {
       if (message.on) {
         entry.frames.reset();
         markDirty(entry);
+        feed(message.id, entry);
       }
       break;
     case 'drain':
-      entry.terminal.write('', () => {
+      afterParsed(message.id, entry, () => {
         sendChanges(message.id, entry);
         post({ op: 'drained', id: message.id, lastLine: entry.lastLine });
       });
       break;
     case 'snapshot': {
       const { request, maxLines } = message;
-      entry.terminal.write('', () => post({ op: 'snapshot', id: message.id, request, text: textOf(entry.terminal, maxLines) }));
+      afterParsed(message.id, entry, () => post({ op: 'snapshot', id: message.id, request, text: textOf(entry.terminal, maxLines) }));
       break;
     }
     case 'dispose':
