@@ -6,7 +6,6 @@ import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { mergeConfig } from '../core/config-schema.js';
 import type { ClientCommand } from '../core/protocol.js';
-import { workerMain } from '../agent/worker-main.js';
 import { createPtyRuntime } from '../pty/pty-runtime.js';
 import { EmulatorPool } from '../pty/emulator-pool.js';
 import { AgentServer } from '../server/agent-server.js';
@@ -18,7 +17,7 @@ import { blessedTerminal } from '../tui/terminal-type.js';
 import { noColorRequested, resolveTheme, type ResolvedTheme } from '../tui/theme.js';
 import { parseArgs, USAGE } from './args.js';
 import { linkLocally } from './local-link.js';
-import { sessionModel } from './model-access.js';
+import { MODEL_HELP } from './model-help.js';
 import { routeConsoleToChat } from './console-route.js';
 
 const CLI_ENTRY = fileURLToPath(import.meta.url);
@@ -69,7 +68,10 @@ async function openScreen(argv: string[]): Promise<void> {
   const theme = await loadThemeNamed(config.theme);
   if (typeof theme === 'string') fail(theme);
 
-  const model = await sessionModel(env, config.model, args.demo);
+  // The SDK takes long to load: only when there is a model to talk to.
+  const model = env.ANTHROPIC_API_KEY || args.demo
+    ? await (await import('./model-access.js')).sessionModel(env, config.model, args.demo)
+    : { status: { configured: false, help: MODEL_HELP } };
   const pool = new EmulatorPool();
   const server = new AgentServer({
     runtime: createPtyRuntime(pool, { env, scrollback: config.scrollback, killGraceMs: config.killGraceMs }),
@@ -95,7 +97,7 @@ async function openScreen(argv: string[]): Promise<void> {
       app.destroy();
       server.dispose();
       void pool.dispose();
-      void model.demoServer?.close();
+      if ('demoServer' in model) void model.demoServer?.close();
       if (stopped > 0) process.stdout.write(`agentmux: stopped ${stopped} running agent${stopped === 1 ? '' : 's'}.\n`);
       process.exit(0);
     },
@@ -118,6 +120,7 @@ async function openScreen(argv: string[]): Promise<void> {
 async function main(): Promise<void> {
   const [first, ...rest] = process.argv.slice(2);
   if (first === 'worker') {
+    const { workerMain } = await import('../agent/worker-main.js');
     process.exitCode = await workerMain(rest, process.env, process.stdin, process.stdout);
     return;
   }

@@ -4,9 +4,8 @@ import { createModelClient } from '../llm/anthropic-client.js';
 import { startDemoServer } from '../llm/demo-script.js';
 import type { ScriptedServer } from '../llm/scripted-server.js';
 import type { ModelAccess } from '../server/agent-server.js';
+import { MODEL_HELP } from './model-help.js';
 
-export const MODEL_HELP = 'The model is not configured: set ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for a compatible endpoint), '
-  + 'then restart agentmux — or try agentmux --demo. Everything else works without it: /help lists the commands.';
 
 export interface SessionModel {
   status: ModelStatus;
