@@ -56,8 +56,11 @@ const RANGES = {
   flashMs: [500, 60000],
 } as const;
 
-const KEY_NAME_PATTERN = /^(?:[CM]-[a-z]|tab|escape|enter|f(?:[1-9]|1[0-2]))$/;
-const KEY_NAME_RULE = 'use C-<letter>, M-<letter>, tab, escape, enter or f1-f12';
+// Ctrl+H, I, J and M are what terminals send for Backspace, Tab, Enter: they cannot be bound apart.
+const KEY_NAME_PATTERN = /^(?:C-[a-gk-lnoq-z]|C-p|M-[a-z]|tab|escape|enter|f(?:[1-9]|1[0-2]))$/;
+const KEY_NAME_RULE = 'use C-<letter> (not C-h, C-i, C-j, C-m), M-<letter>, tab, escape, enter or f1-f12';
+// Every key typed into an attached agent passes by the background key: it must be one no other key's bytes start with.
+const BACKGROUND_KEY_PATTERN = /^(?:C-[a-gk-lnoq-z]|C-p)$/;
 
 export function isKeyName(value: string): boolean {
   return KEY_NAME_PATTERN.test(value);
@@ -86,6 +89,9 @@ function sectionError(obj: Record<string, unknown>, section: 'notifications' | '
     }
     if (section === 'keys' && (typeof setting !== 'string' || !isKeyName(setting))) {
       return `${path}: ${JSON.stringify(setting)} is not a key name (${KEY_NAME_RULE})`;
+    }
+    if (path === 'keys.background' && !BACKGROUND_KEY_PATTERN.test(setting as string)) {
+      return `${path}: ${JSON.stringify(setting)} cannot be the background key: use a Ctrl key such as "C-b" or "C-a" (not C-h, C-i, C-j, C-m)`;
     }
   }
   return undefined;

@@ -33,7 +33,7 @@ function slugWords(text: string, skip: Set<string>): string[] {
 function joinWithin(words: string[], limit: number): string {
   let slug = '';
   for (const word of words) {
-    const next = slug ? `${slug}-${word}` : word;
+    const next = slug ? `${slug}-${word}` : word.slice(0, limit);
     if (next.length > limit) break;
     slug = next;
   }

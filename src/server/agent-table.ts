@@ -83,6 +83,7 @@ export class AgentTable {
   start(request: StartRequest): AgentEntry | string {
     if (!request.task.trim()) return request.kind === 'command' ? 'nothing to run: give a command after --' : 'nothing to do: give a task';
     if (request.task.length > MAX_TASK_LENGTH) return `too long (${request.task.length} characters, at most ${MAX_TASK_LENGTH})`;
+    if (request.task.includes('\0')) return 'a command or task cannot contain a NUL character';
     const chosen = this.chooseName(request.kind, request.task, request.name);
     if ('error' in chosen) return chosen.error;
     const { name } = chosen;

@@ -20,6 +20,7 @@ interface PaintableBox extends blessed.Widgets.BoxElement {
 }
 
 const DEFAULT_ATTR = 0x1ff;
+const CONTROL_CHAR = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** A box whose content is drawn by `paint` on every render. */
 function paintedBox(
@@ -73,6 +74,8 @@ function definedOnly(style: BlessedStyle): BlessedStyle {
 /** Writes `text` into a screen row from column `x` (not past `xl`); returns the next column. */
 function putText(target: ScreenLine, x: number, xi: number, xl: number, attr: number, text: string): number {
   for (const char of text) {
+    // Control characters never reach the terminal, whatever text carries them (a model's reply, a file name).
+    if (CONTROL_CHAR.test(char)) continue;
     const w = charWidth(char);
     if (w === 0) {
       // A combining mark belongs to the character before it.

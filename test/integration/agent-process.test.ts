@@ -223,6 +223,18 @@ describe('kill', () => {
     await waitFor(`child ${child} to die`, () => (isDead(child) ? true : undefined), () => ({ child, ...probe.seen() }));
   });
 
+  it('ends when the shell exits even if a child that ignores SIGHUP still holds the terminal', async () => {
+    const probe = start('(trap "" HUP; exec sleep 30) & echo "child=$!"');
+    const { exit, lastLine } = await probe.ended();
+    const child = Number(/child=(\d+)/.exec(lastLine)?.[1]);
+    try {
+      expect(exit.exitCode).toBe(0);
+      expect(child).toBeGreaterThan(0);
+    } finally {
+      if (child > 0 && !isDead(child)) process.kill(child, 'SIGKILL');
+    }
+  });
+
   it('is a no-op once the process has ended', async () => {
     const probe = start('echo done');
     await probe.ended();
@@ -438,6 +450,13 @@ describe('flow control', () => {
     const growthMb = (peak - base) / 2 ** 20;
     console.log(`flood: RSS ${Math.round(base / 2 ** 20)} MB → peak ${Math.round(peak / 2 ** 20)} MB (+${Math.round(growthMb)} MB)`);
     expect(growthMb).toBeLessThan(300);
+  }, 180_000);
+
+  it('ends a flood that exits right away with the exact last line', async () => {
+    const probe = start(`cat '${floodFile}'`);
+    const { exit, lastLine } = await probe.ended(150_000);
+    expect(exit.exitCode).toBe(0);
+    expect(lastLine).toBe(lastFloodLine);
   }, 180_000);
 
   it('keeps several flooding agents apart', async () => {

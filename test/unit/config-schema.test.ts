@@ -25,9 +25,16 @@ describe('DEFAULT_CONFIG', () => {
 });
 
 describe('validateConfigFile', () => {
+  it('refuses keys a terminal cannot tell apart, and a background key other keys would trip', () => {
+    expect(validateConfigFile({ keys: { quit: 'C-i' } }, LABEL)).toMatchObject({ ok: false, error: expect.stringContaining('keys.quit') });
+    expect(validateConfigFile({ keys: { background: 'escape' } }, LABEL)).toMatchObject({ ok: false, error: expect.stringContaining('cannot be the background key') });
+    expect(validateConfigFile({ keys: { background: 'M-o' } }, LABEL)).toMatchObject({ ok: false, error: expect.stringContaining('cannot be the background key') });
+    expect(validateConfigFile({ keys: { background: 'C-a' } }, LABEL)).toEqual({ ok: true, value: { keys: { background: 'C-a' } } });
+  });
+
   it('accepts an empty object and a full one', () => {
     expect(validateConfigFile({}, LABEL)).toEqual({ ok: true, value: {} });
-    const full = { ...DEFAULT_CONFIG, theme: 'my-theme', keys: { ...DEFAULT_CONFIG.keys, quit: 'f10', background: 'M-b' } };
+    const full = { ...DEFAULT_CONFIG, theme: 'my-theme', keys: { ...DEFAULT_CONFIG.keys, quit: 'f10', background: 'C-a', focusNext: 'M-n' } };
     expect(validateConfigFile(full, LABEL)).toEqual({ ok: true, value: full });
   });
 
@@ -62,7 +69,7 @@ describe('validateConfigFile', () => {
 
   it('checks the form of key names', () => {
     expect(errorOf({ keys: { quit: 'ctrl-q' } })).toBe(
-      '~/.config/agentmux/config.json: keys.quit: "ctrl-q" is not a key name (use C-<letter>, M-<letter>, tab, escape, enter or f1-f12)',
+      '~/.config/agentmux/config.json: keys.quit: "ctrl-q" is not a key name (use C-<letter> (not C-h, C-i, C-j, C-m), M-<letter>, tab, escape, enter or f1-f12)',
     );
   });
 });

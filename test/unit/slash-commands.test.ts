@@ -1,0 +1,219 @@
+import { describe, expect, it } from 'vitest';
+import { NAME_RULE } from '../../src/core/names.js';
+import { DESCRIPTIONS, USAGE, parseSlashCommand, type ParseResult, type SlashCommand } from '../../src/core/slash-commands.js';
+
+function ok(line: string): SlashCommand {
+  const result = parseSlashCommand(line);
+  if (!result.ok) throw new Error(`${JSON.stringify(line)} was refused: ${result.error}`);
+  return result.command;
+}
+
+function refused(line: string): Extract<ParseResult, { ok: false }> {
+  const result = parseSlashCommand(line);
+  if (result.ok) throw new Error(`${JSON.stringify(line)} was accepted as ${JSON.stringify(result.command)}`);
+  expect(result.error).not.toContain('\n');
+  expect(result.error.length).toBeGreaterThan(0);
+  return result;
+}
+
+describe('/run', () => {
+  it('takes the command after --', () => {
+    expect(ok('/run -- echo hi')).toEqual({ kind: 'run', command: 'echo hi' });
+    expect(ok('/run -- npm test -- --watch')).toEqual({ kind: 'run', command: 'npm test -- --watch' });
+  });
+
+  it('takes a command without -- when it does not start with "-"', () => {
+    expect(ok('/run make build')).toEqual({ kind: 'run', command: 'make build' });
+  });
+
+  it('keeps the command text as typed, trimming only its ends', () => {
+    expect(ok("/run --   printf '%s  %s'  a b   ")).toEqual({ kind: 'run', command: "printf '%s  %s'  a b" });
+  });
+
+  it('treats everything after -- as the command, flags included', () => {
+    expect(ok('/run -- --name x')).toEqual({ kind: 'run', command: '--name x' });
+  });
+
+  it('takes --name NAME and --name=NAME', () => {
+    expect(ok('/run --name build -- make')).toEqual({ kind: 'run', command: 'make', name: 'build' });
+    expect(ok('/run --name=build -- make')).toEqual({ kind: 'run', command: 'make', name: 'build' });
+    expect(ok('/run --name build make all')).toEqual({ kind: 'run', command: 'make all', name: 'build' });
+  });
+
+  it('does not set name when --name is absent', () => {
+    expect('name' in ok('/run -- make')).toBe(false);
+  });
+
+  it('refuses a missing or invalid name, showing the rule and the usage', () => {
+    for (const line of ['/run --name', '/run --name --', '/run --name=', '/run --name= -- make']) {
+      const result = refused(line);
+      expect(result.usage).toBe(USAGE.run);
+    }
+    expect(refused('/run --name').error).toContain('needs an agent name');
+    for (const line of ['/run --name Build -- make', '/run --name=../x -- make', '/run --name -rf -- make']) {
+      const result = refused(line);
+      expect(result.error).toContain(NAME_RULE);
+      expect(result.usage).toBe(USAGE.run);
+    }
+  });
+
+  it('refuses a missing command', () => {
+    for (const line of ['/run', '/run --', '/run -- ', '/run --name build', '/run --name build --   ']) {
+      const result = refused(line);
+      expect(result.error).toContain('needs a command');
+      expect(result.usage).toBe(USAGE.run);
+    }
+  });
+
+  it('refuses unknown flags', () => {
+    for (const flag of ['--bogus', '-x', '--name-x', '-']) {
+      const result = refused(`/run ${flag} -- make`);
+      expect(result.error).toBe(`unknown option ${flag}`);
+      expect(result.usage).toBe(USAGE.run);
+    }
+  });
+
+  it('refuses contract flags this version does not have yet', () => {
+    for (const flag of ['--worktree', '--after']) {
+      const result = refused(`/run ${flag} -- make`);
+      expect(result.error).toContain('not available');
+      expect(result.error).toContain(flag);
+      expect(result.usage).toBe(USAGE.run);
+    }
+  });
+});
+
+describe('/spawn', () => {
+  it('takes the rest of the line as the task', () => {
+    expect(ok('/spawn Run a security audit of the auth module')).toEqual({ kind: 'spawn', task: 'Run a security audit of the auth module' });
+    expect(ok('/spawn -- --weird task')).toEqual({ kind: 'spawn', task: '--weird task' });
+  });
+
+  it('takes --name and --budget, with or without "="', () => {
+    expect(ok('/spawn --name audit --budget 2.50 check auth')).toEqual({ kind: 'spawn', task: 'check auth', name: 'audit', budgetUsd: 2.5 });
+    expect(ok('/spawn --name=audit --budget=3 -- check auth')).toEqual({ kind: 'spawn', task: 'check auth', name: 'audit', budgetUsd: 3 });
+    const plain = ok('/spawn check auth');
+    expect('name' in plain || 'budgetUsd' in plain).toBe(false);
+  });
+
+  it('refuses a missing value, an invalid name or budget, and a missing task, with the usage', () => {
+    const cases: Array<[string, string | RegExp]> = [
+      ['/spawn --name', '--name needs a value'],
+      ['/spawn --budget', '--budget needs a value'],
+      ['/spawn --name= task', '--name needs a value'],
+      ['/spawn --name Audit task', NAME_RULE],
+      ['/spawn --budget 0 task', /invalid budget "0"/],
+      ['/spawn --budget -1 task', /invalid budget "-1"/],
+      ['/spawn --budget 1e3 task', /invalid budget "1e3"/],
+      ['/spawn --budget $2 task', /invalid budget "\$2"/],
+      ['/spawn', '/spawn needs a task'],
+      ['/spawn --name audit', '/spawn needs a task'],
+      ['/spawn --name audit --   ', '/spawn needs a task'],
+    ];
+    for (const [line, message] of cases) {
+      const result = refused(line);
+      if (typeof message === 'string') expect(result.error, line).toContain(message);
+      else expect(result.error, line).toMatch(message);
+      expect(result.usage, line).toBe(USAGE.spawn);
+    }
+  });
+
+  it('refuses unknown flags and contract flags this version does not have yet', () => {
+    expect(refused('/spawn --fast task').error).toBe('unknown option --fast');
+    for (const flag of ['--worktree', '--after', '--agent']) {
+      const result = refused(`/spawn ${flag} x task`);
+      expect(result.error).toBe(`${flag} is not available in this version yet`);
+      expect(result.usage).toBe(USAGE.spawn);
+    }
+  });
+});
+
+describe('/fg and /kill', () => {
+  for (const kind of ['fg', 'kill'] as const) {
+    it(`/${kind} takes one name`, () => {
+      expect(ok(`/${kind} build`)).toEqual({ kind, name: 'build' });
+      expect(ok(`/${kind}   build  `)).toEqual({ kind, name: 'build' });
+    });
+
+    it(`/${kind} refuses a missing, invalid or extra argument with the usage`, () => {
+      const missing = refused(`/${kind}`);
+      expect(missing.error).toContain('needs an agent name');
+      expect(missing.usage).toBe(USAGE[kind]);
+      const invalid = refused(`/${kind} Build`);
+      expect(invalid.error).toContain(NAME_RULE);
+      expect(invalid.usage).toBe(USAGE[kind]);
+      const extra = refused(`/${kind} build now`);
+      expect(extra.error).toContain('"now"');
+      expect(extra.usage).toBe(USAGE[kind]);
+    });
+  }
+});
+
+describe('/send', () => {
+  it('takes a name and the rest of the line as text', () => {
+    expect(ok('/send build hello world')).toEqual({ kind: 'send', name: 'build', text: 'hello world' });
+    expect(ok('/send build   y  ')).toEqual({ kind: 'send', name: 'build', text: 'y  ' });
+  });
+
+  it('refuses a missing name, invalid name or missing text', () => {
+    expect(refused('/send').error).toContain('needs an agent name');
+    expect(refused('/send BAD hi').error).toContain(NAME_RULE);
+    const noText = refused('/send build');
+    expect(noText.error).toContain('needs the text');
+    expect(noText.usage).toBe(USAGE.send);
+    expect(refused('/send build    ').error).toContain('needs the text');
+  });
+});
+
+describe('/theme', () => {
+  it('takes one theme name', () => {
+    expect(ok('/theme dark')).toEqual({ kind: 'theme', theme: 'dark' });
+    expect(ok('/theme  high-contrast ')).toEqual({ kind: 'theme', theme: 'high-contrast' });
+  });
+
+  it('refuses none or several', () => {
+    for (const line of ['/theme', '/theme ', '/theme dark light']) {
+      const result = refused(line);
+      expect(result.error).toContain('theme');
+      expect(result.usage).toBe(USAGE.theme);
+    }
+  });
+});
+
+describe('commands without arguments', () => {
+  for (const kind of ['agents', 'help', 'quit'] as const) {
+    it(`/${kind}`, () => {
+      expect(ok(`/${kind}`)).toEqual({ kind });
+      expect(ok(`  /${kind}  `)).toEqual({ kind });
+      const result = refused(`/${kind} now`);
+      expect(result.error).toContain('takes no arguments');
+      expect(result.usage).toBe(USAGE[kind]);
+    });
+  }
+});
+
+describe('other commands', () => {
+  it('refuses contract commands that are not available yet, saying so rather than "unknown"', () => {
+    for (const word of ['compare', 'merge', 'discard', 'compact', 'fork', 'resume', 'cost']) {
+      const result = refused(`/${word} something`);
+      expect(result.error).toBe(`/${word} is not available in this version yet`);
+      expect(result.error).not.toContain('unknown');
+    }
+  });
+
+  it('refuses unknown commands and points to /help', () => {
+    for (const line of ['/bogus', '/RUN -- x', '/', '/ run', '/runn -- x', '/help/']) {
+      const result = refused(line);
+      expect(result.error).toMatch(/^unknown command /);
+      expect(result.usage).toContain('/help');
+    }
+  });
+
+  it('has usage and a description for every command kind', () => {
+    expect(Object.keys(USAGE).sort()).toEqual(Object.keys(DESCRIPTIONS).sort());
+    for (const [kind, usage] of Object.entries(USAGE)) {
+      expect(usage.startsWith(`/${kind}`)).toBe(true);
+      expect(DESCRIPTIONS[kind as SlashCommand['kind']].length).toBeGreaterThan(0);
+    }
+  });
+});
