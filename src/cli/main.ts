@@ -114,6 +114,12 @@ async function openScreen(argv: string[]): Promise<void> {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGHUP', shutdown);
+  // A bug must not leave the terminal in raw mode with the screen half drawn, nor stay unexplained.
+  process.on('uncaughtException', (error) => {
+    server.dispose();
+    app.destroy();
+    fail(`internal error, agents stopped: ${error.stack ?? error.message}`);
+  });
   app.start();
 }
 

@@ -30,7 +30,14 @@ function paintedBox(
   const box = blessed.box({ ...options, tags: false }) as PaintableBox;
   box.render = function render() {
     const coords = box._render();
-    if (coords) paint(box, coords, (box.screen as unknown as { lines: ScreenLine[] }).lines);
+    const lines = (box.screen as unknown as { lines: ScreenLine[] }).lines;
+    if (coords) {
+      // blessed renders once at the new size before the app has placed its boxes for it:
+      // never paint past the screen's edges.
+      const width = lines[0]?.length ?? 0;
+      const clamped = { xi: coords.xi, xl: Math.min(coords.xl, width), yi: coords.yi, yl: Math.min(coords.yl, lines.length) };
+      if (clamped.xl > clamped.xi && clamped.yl > clamped.yi) paint(box, clamped, lines);
+    }
     return coords as never;
   };
   return box;
