@@ -51,3 +51,17 @@ export function endStateOf(exit: ProcessExit, killRequested: boolean, reported?:
   const exitedCleanly = exit.exitCode === 0 && !exit.signal;
   return exitedCleanly && reported !== 'failed' ? 'finished' : 'failed';
 }
+
+/** How to start an agent's process: what both the server and the pty layer speak. */
+export interface AgentLaunch {
+  name: string;
+  /** A shell command (`/bin/sh -c`), or a program and its arguments. */
+  program: { shell: string } | { file: string; args: string[] };
+  cwd: string;
+  cols: number;
+  rows: number;
+  /** Variables on top of the inherited environment. */
+  env?: Record<string, string>;
+  /** Structured reports carrying this secret are accepted from the agent's output. */
+  reportSecret?: string;
+}

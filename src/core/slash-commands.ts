@@ -64,78 +64,59 @@ function parseName(kind: SlashCommand['kind'], text: string): { name: string; re
   return { name: head, rest };
 }
 
-function parseRun(args: string): ParseResult {
-  let name: string | undefined;
+/** Flags before the free text of /run and /spawn: each with a value, or one of a later version. */
+interface FlagSpec {
+  withValue: readonly string[];
+  notYet: readonly string[];
+}
+
+/** Reads `--flag value`, `--flag=value` and `--` until the free text; values are checked by the caller. */
+function parseFlags(kind: SlashCommand['kind'], args: string, spec: FlagSpec): { flags: Map<string, string>; text: string } | ParseResult {
+  const flags = new Map<string, string>();
   let rest = args;
   for (;;) {
     const { head, rest: after } = splitFirstWord(rest);
-    if (head === '--') {
-      rest = after;
-      break;
-    }
-    if (head === '--name') {
-      const parsed = parseName('run', after);
-      if ('ok' in parsed) return parsed;
-      name = parsed.name;
-      rest = parsed.rest;
-      continue;
-    }
-    if (head.startsWith('--name=')) {
-      const parsed = parseName('run', head.slice('--name='.length));
-      if ('ok' in parsed) return parsed;
-      name = parsed.name;
-      rest = after;
-      continue;
-    }
-    if (head === '--worktree' || head === '--after') {
-      return fail('run', `${head} is not available in this version yet`);
-    }
-    if (head.startsWith('-')) return fail('run', `unknown option ${head}`);
-    break;
+    if (head === '--') return { flags, text: after.trim() };
+    if (!head.startsWith('-')) return { flags, text: rest.trim() };
+    const equals = head.indexOf('=');
+    const flag = head.startsWith('--') && equals !== -1 ? head.slice(0, equals) : head;
+    if (spec.notYet.includes(flag)) return fail(kind, `${flag} is not available in this version yet`);
+    if (!spec.withValue.includes(flag)) return fail(kind, `unknown option ${head}`);
+    const next = splitFirstWord(after);
+    const value = equals !== -1 ? head.slice(equals + 1) : next.head;
+    if (!value || (equals === -1 && value.startsWith('--'))) return fail(kind, `${flag} needs ${flag === '--name' ? 'an agent name' : 'a value'}`);
+    flags.set(flag, value);
+    rest = equals !== -1 ? after : next.rest;
   }
-  const command = rest.trim();
-  if (!command) return fail('run', '/run needs a command');
-  return { ok: true, command: name === undefined ? { kind: 'run', command } : { kind: 'run', command, name } };
+}
+
+function parseRun(args: string): ParseResult {
+  const parsed = parseFlags('run', args, { withValue: ['--name'], notYet: ['--worktree', '--after'] });
+  if ('ok' in parsed) return parsed;
+  const name = parsed.flags.get('--name');
+  const error = name === undefined ? undefined : nameError(name);
+  if (error) return fail('run', error);
+  if (!parsed.text) return fail('run', '/run needs a command');
+  return { ok: true, command: { kind: 'run', command: parsed.text, ...(name !== undefined ? { name } : {}) } };
 }
 
 function parseSpawn(args: string): ParseResult {
-  let name: string | undefined;
-  let budgetUsd: number | undefined;
-  let rest = args;
-  for (;;) {
-    const { head, rest: after } = splitFirstWord(rest);
-    if (head === '--') {
-      rest = after;
-      break;
-    }
-    const [flag, inline] = head.startsWith('--') && head.includes('=') ? [head.slice(0, head.indexOf('=')), head.slice(head.indexOf('=') + 1)] : [head, undefined];
-    if (flag === '--name' || flag === '--budget') {
-      const value = inline ?? splitFirstWord(after).head;
-      const remaining = inline !== undefined ? after : splitFirstWord(after).rest;
-      if (!value) return fail('spawn', `${flag} needs a value`);
-      if (flag === '--name') {
-        const error = nameError(value);
-        if (error) return fail('spawn', error);
-        name = value;
-      } else {
-        const amount = Number(value);
-        if (!/^\d+(\.\d+)?$/.test(value) || !(amount > 0)) return fail('spawn', `invalid budget ${JSON.stringify(value)}: give an amount in USD, e.g. --budget 2.50`);
-        budgetUsd = amount;
-      }
-      rest = remaining;
-      continue;
-    }
-    if (flag === '--worktree' || flag === '--after' || flag === '--agent') {
-      return fail('spawn', `${flag} is not available in this version yet`);
-    }
-    if (head.startsWith('-')) return fail('spawn', `unknown option ${head}`);
-    break;
+  const parsed = parseFlags('spawn', args, { withValue: ['--name', '--budget'], notYet: ['--worktree', '--after', '--agent'] });
+  if ('ok' in parsed) return parsed;
+  const name = parsed.flags.get('--name');
+  const error = name === undefined ? undefined : nameError(name);
+  if (error) return fail('spawn', error);
+  const budget = parsed.flags.get('--budget');
+  if (budget !== undefined && (!/^\d+(\.\d+)?$/.test(budget) || !(Number(budget) > 0))) {
+    return fail('spawn', `invalid budget ${JSON.stringify(budget)}: give an amount in USD, e.g. --budget 2.50`);
   }
-  const task = rest.trim();
-  if (!task) return fail('spawn', '/spawn needs a task');
+  if (!parsed.text) return fail('spawn', '/spawn needs a task');
   return {
     ok: true,
-    command: { kind: 'spawn', task, ...(name !== undefined ? { name } : {}), ...(budgetUsd !== undefined ? { budgetUsd } : {}) },
+    command: {
+      kind: 'spawn', task: parsed.text,
+      ...(name !== undefined ? { name } : {}), ...(budget !== undefined ? { budgetUsd: Number(budget) } : {}),
+    },
   };
 }
 

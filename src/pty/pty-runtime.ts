@@ -1,4 +1,5 @@
 // Runs agents as shell commands in ptys whose output is parsed by pooled emulators.
+import type { AgentLaunch } from '../core/agent.js';
 import { AgentProcess, type AgentProcessListener } from './agent-process.js';
 import type { EmulatorPool } from './emulator-pool.js';
 
@@ -24,21 +25,9 @@ export function agentEnvironment(base: NodeJS.ProcessEnv, name: string): Record<
   return env;
 }
 
-export interface PtyLaunch {
-  name: string;
-  /** A shell command (`/bin/sh -c`), or a program and its arguments. */
-  program: { shell: string } | { file: string; args: string[] };
-  cwd: string;
-  cols: number;
-  rows: number;
-  /** Variables on top of the inherited environment. */
-  env?: Record<string, string>;
-  reportSecret?: string;
-}
-
 export function createPtyRuntime(pool: EmulatorPool, options: PtyRuntimeOptions) {
   return {
-    start(launch: PtyLaunch, events: AgentProcessListener): AgentProcess {
+    start(launch: AgentLaunch, events: AgentProcessListener): AgentProcess {
       const { file, args } = 'shell' in launch.program
         ? { file: '/bin/sh', args: ['-c', launch.program.shell] }
         : launch.program;

@@ -1,11 +1,11 @@
 // Every agent the server owns: starting them, following their processes and reports,
 // stopping them, and who is watching which screen.
-import { endStateOf, isEnded, type AgentInfo, type ProcessExit } from '../core/agent.js';
+import { endStateOf, isEnded, type AgentInfo, type AgentLaunch, type ProcessExit } from '../core/agent.js';
 import { nameError, nameFromCommand, nameFromTask, uniqueName } from '../core/names.js';
 import type { Flash, ServerEvent } from '../core/protocol.js';
 import type { WorkerReport } from '../core/report-channel.js';
 import type { ScreenFrame } from '../core/screen-frame.js';
-import type { AgentHandle, AgentLaunch, AgentRuntime } from './runtime.js';
+import type { AgentHandle, AgentRuntime } from './runtime.js';
 
 export interface Watcher {
   send(event: ServerEvent): void;

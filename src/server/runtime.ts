@@ -1,20 +1,7 @@
 // What the server needs from whatever runs agents' processes (the pty layer in production).
-import type { ProcessExit } from '../core/agent.js';
+import type { AgentLaunch, ProcessExit } from '../core/agent.js';
 import type { WorkerReport } from '../core/report-channel.js';
 import type { ScreenFrame } from '../core/screen-frame.js';
-
-export interface AgentLaunch {
-  name: string;
-  /** A shell command (`/bin/sh -c`), or a program and its arguments. */
-  program: { shell: string } | { file: string; args: string[] };
-  cwd: string;
-  cols: number;
-  rows: number;
-  /** Variables on top of the inherited environment. */
-  env?: Record<string, string>;
-  /** Structured reports carrying this secret are accepted from the agent's output. */
-  reportSecret?: string;
-}
 
 export interface AgentEvents {
   onLastLine(text: string): void;

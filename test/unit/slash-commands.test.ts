@@ -98,9 +98,9 @@ describe('/spawn', () => {
 
   it('refuses a missing value, an invalid name or budget, and a missing task, with the usage', () => {
     const cases: Array<[string, string | RegExp]> = [
-      ['/spawn --name', '--name needs a value'],
+      ['/spawn --name', '--name needs an agent name'],
       ['/spawn --budget', '--budget needs a value'],
-      ['/spawn --name= task', '--name needs a value'],
+      ['/spawn --name= task', '--name needs an agent name'],
       ['/spawn --name Audit task', NAME_RULE],
       ['/spawn --budget 0 task', /invalid budget "0"/],
       ['/spawn --budget -1 task', /invalid budget "-1"/],
