@@ -1,5 +1,5 @@
 // Reading a process's memory and CPU time from /proc (Linux).
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 function statusField(pid, field) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -20,17 +20,12 @@ export function peakRss(pid = process.pid) {
 /** Resets VmHWM to the current RSS; false where the kernel refuses. */
 export function resetPeakRss(pid = process.pid) {
   try {
-    // writeFileSync would open with O_CREAT|O_TRUNC, which /proc accepts for clear_refs.
-    readFileSync; // keep the import list honest for readers: only this file touches /proc
-    const { writeFileSync } = procFs;
     writeFileSync(`/proc/${pid}/clear_refs`, '5');
     return true;
   } catch {
     return false;
   }
 }
-
-const procFs = await import('node:fs');
 
 /**
  * CPU time (user + system) of all threads of `pid`, in milliseconds. Uses the nanosecond
@@ -53,11 +48,38 @@ export function cpuMs(pid) {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-/** Child pids of `pid` (direct children only). */
-export function childrenOf(pid) {
+/** Every descendant of `pid` (children of all its threads, recursively). */
+export function descendantsOf(pid) {
+  const found = [];
+  const visit = (parent) => {
+    let tids = [];
+    try {
+      tids = readdirSync(`/proc/${parent}/task`);
+    } catch {
+      return;
+    }
+    for (const tid of tids) {
+      let children = [];
+      try {
+        children = readFileSync(`/proc/${parent}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+      } catch {
+        // thread gone
+      }
+      for (const child of children) {
+        found.push(child);
+        visit(child);
+      }
+    }
+  };
+  visit(pid);
+  return found;
+}
+
+/** When `pid` started (clock ticks since boot), or undefined when it is gone: tells a pid reused from the original. */
+export function startTime(pid) {
   try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[19];
   } catch {
-    return [];
+    return undefined;
   }
 }
