@@ -8,6 +8,7 @@ export type SlashCommand =
   | { kind: 'kill'; name: string }
   | { kind: 'send'; name: string; text: string }
   | { kind: 'agents' }
+  | { kind: 'cost' }
   | { kind: 'theme'; theme: string }
   | { kind: 'help' }
   | { kind: 'quit' };
@@ -21,6 +22,7 @@ export const USAGE: Record<SlashCommand['kind'], string> = {
   kill: '/kill NAME',
   send: '/send NAME TEXT',
   agents: '/agents',
+  cost: '/cost',
   theme: '/theme dark|light|high-contrast|auto|NAME',
   help: '/help',
   quit: '/quit',
@@ -33,13 +35,14 @@ export const DESCRIPTIONS: Record<SlashCommand['kind'], string> = {
   kill: 'stop an agent (SIGTERM, then SIGKILL)',
   send: 'type a line into an agent',
   agents: 'list agents in the chat',
+  cost: 'tokens and cost of the session, per agent',
   theme: 'switch the colour theme',
   help: 'show commands and keys',
   quit: 'quit agentmux',
 };
 
 /** Commands of the contract that later versions bring; refused with a clear word, not "unknown". */
-const NOT_YET_AVAILABLE = new Set(['compare', 'merge', 'discard', 'compact', 'fork', 'resume', 'cost']);
+const NOT_YET_AVAILABLE = new Set(['compare', 'merge', 'discard', 'compact', 'fork', 'resume']);
 
 interface Words {
   head: string;
@@ -127,7 +130,7 @@ function parseNameOnly(kind: 'fg' | 'kill', args: string): ParseResult {
   return { ok: true, command: { kind, name: parsed.name } };
 }
 
-function parseNoArgs(kind: 'agents' | 'help' | 'quit', args: string): ParseResult {
+function parseNoArgs(kind: 'agents' | 'cost' | 'help' | 'quit', args: string): ParseResult {
   if (args.trim()) return fail(kind, `/${kind} takes no arguments`);
   return { ok: true, command: { kind } };
 }
@@ -156,6 +159,7 @@ export function parseSlashCommand(line: string): ParseResult {
       return { ok: true, command: { kind: 'theme', theme } };
     }
     case 'agents':
+    case 'cost':
     case 'help':
     case 'quit':
       return parseNoArgs(word, rest);

@@ -1,9 +1,10 @@
 // What the screen does with a line typed into the chat input.
-import { formatDuration } from '../core/format.js';
+import { formatCost, formatDuration, formatTokens } from '../core/format.js';
 import type { ClientCommand } from '../core/protocol.js';
 import { parseSlashCommand } from '../core/slash-commands.js';
 import type { ClientModel } from './client-model.js';
 import { elapsedOf } from './views/agent-list-view.js';
+import { meterDetail, sumMeters } from './views/meter.js';
 
 export interface SlashContext {
   model: ClientModel;
@@ -13,6 +14,17 @@ export interface SlashContext {
   help(): string;
   setTheme(name: string): void;
   quit(): void;
+}
+
+function costSummary(model: ClientModel): string {
+  const rows: string[] = [];
+  if (model.session.mainUsage) rows.push(`main agent: ${meterDetail(model.session.mainUsage)}`);
+  for (const agent of model.agents) if (agent.usage) rows.push(`${agent.name}: ${meterDetail(agent.usage)}`);
+  if (rows.length === 0) return 'No model usage yet.';
+  const meters = [...(model.session.mainUsage ? [model.session.mainUsage] : []), ...model.agents.flatMap((agent) => (agent.usage ? [agent.usage] : []))];
+  const sum = sumMeters(meters);
+  rows.push(`total: ${formatTokens(sum.tokens)} tokens${sum.costUsd !== undefined ? ` · ${formatCost(sum.costUsd)}` : ' · cost unknown (a model has no price on file)'}`);
+  return rows.join('\n');
 }
 
 function agentsSummary(model: ClientModel, now: number): string {
@@ -56,6 +68,9 @@ export function submitLine(line: string, context: SlashContext): void {
       return;
     case 'agents':
       context.note('system', agentsSummary(context.model, Date.now()));
+      return;
+    case 'cost':
+      context.note('system', costSummary(context.model));
       return;
     case 'theme':
       context.setTheme(command.theme);

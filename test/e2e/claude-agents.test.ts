@@ -79,7 +79,7 @@ describe('a background task asked of the main agent', () => {
     await eventually(h, (s) => {
       const rows = listRowsOf(s, name);
       expect(rows[1]).toMatch(/^ {3}running/);
-      expect(rows[2]).toMatch(/^ {3}1\.7k tok/);
+      expect(rows[2]).toMatch(/^ {3}1\.5k↑ 200↓ /);
       expect(chatText(s)).toContain('Started security-audit-auth-module;');
       expect(workerRequests(model.requests)).toHaveLength(2);
     }, { message: 'the running worker with its meter' });
@@ -97,7 +97,7 @@ describe('a background task asked of the main agent', () => {
     expect(occurrences(chat, 'Your security audit is complete:')).toBe(1);
     expect(chat.indexOf(`${name} finished`)).toBeLessThan(chat.indexOf('Your security audit is complete:'));
     expect(chat.indexOf('Started security-audit-auth-module;')).toBeLessThan(chat.indexOf(`${name} finished`));
-    expect(listRowsOf(h, name)[2]).toMatch(/^ {3}5\.7k tok/);
+    expect(listRowsOf(h, name)[2]).toMatch(/^ {3}4\.0k↑ 500↓ /);
 
     const main = mainRequests(model.requests);
     expect(main).toHaveLength(3);
@@ -180,7 +180,7 @@ describe('--demo', () => {
     expect(occurrences(chat, `${name} finished`)).toBe(1);
     expect(chat.match(/Your security-audit-auth-module is\s+complete/g)).toHaveLength(1);
     expect(chat.indexOf(`${name} finished`)).toBeLessThan(chat.search(/Your security-audit-auth-module is\s+complete/));
-    expect(listRowsOf(h, name)[2]).toMatch(/^ {3}[\d.]+k? tok/);
+    expect(listRowsOf(h, name)[2]).toMatch(/^ {3}[\d.]+k?↑ [\d.]+k?↓ /);
   });
 });
 

@@ -193,8 +193,13 @@ describe('commands without arguments', () => {
 });
 
 describe('other commands', () => {
+  it('/cost takes no arguments', () => {
+    expect(ok('/cost')).toEqual({ kind: 'cost' });
+    expect(refused('/cost now').error).toBe('/cost takes no arguments');
+  });
+
   it('refuses contract commands that are not available yet, saying so rather than "unknown"', () => {
-    for (const word of ['compare', 'merge', 'discard', 'compact', 'fork', 'resume', 'cost']) {
+    for (const word of ['compare', 'merge', 'discard', 'compact', 'fork', 'resume']) {
       const result = refused(`/${word} something`);
       expect(result.error).toBe(`/${word} is not available in this version yet`);
       expect(result.error).not.toContain('unknown');

@@ -465,7 +465,10 @@ describe('agentListRows', () => {
 
   it('adds a meter row for agents with usage and keeps the selected one visible', () => {
     const rows = agentListRows([agent({ name: 'claude-a', kind: 'claude', usage: meter(12_345, 0.04, 6000, 200_000) })], 0, false, 40, 20, now);
-    expect(rows.map(rowText)).toEqual([' agents (1)', expect.stringMatching(/^ ● claude-a/), '   running', '   12k tok · $0.04 · ctx 3%']);
+    expect(rows.map(rowText)).toEqual([' agents (1)', expect.stringMatching(/^ ● claude-a/), '   running', '   12k↑ 0↓ cache 0/0 $0.04 ctx 3%']);
+    // Narrower, the meter drops the breakdown before it drops cost and context.
+    const narrow = agentListRows([agent({ name: 'claude-a', kind: 'claude', usage: meter(12_345, 0.04, 6000, 200_000) })], 0, false, 26, 20, now);
+    expect(rowText(narrow[3])).toBe('   12k↑ 0↓ $0.04 ctx 3%');
     const many = Array.from({ length: 6 }, (_, i) => agent({ name: `w-${i}`, kind: 'claude', usage: meter(i, 0) }));
     const shown = agentListRows(many, 5, true, 40, 7, now); // title + 2 agents of 3 rows
     expect(shown.length).toBeLessThanOrEqual(7);

@@ -47,7 +47,7 @@ function agentRows(agent: AgentInfo, width: number, selected: boolean, now: numb
     ],
   };
   if (!agent.usage) return [first, second];
-  const third: StyledLine = { fill, segments: [{ text: '   ' }, { text: fitText(meterText(agent.usage), width - 3), role: 'meter' }] };
+  const third: StyledLine = { fill, segments: [{ text: '   ' }, { text: fitText(meterText(agent.usage, width - 3), width - 3), role: 'meter' }] };
   return [first, second, third];
 }
 

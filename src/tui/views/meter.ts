@@ -6,12 +6,38 @@ export function totalTokens(usage: Usage): number {
   return usage.input + usage.output + usage.cacheRead + usage.cacheWrite;
 }
 
-/** "12.3k tok · $0.04 · ctx 3%" (cost and context only when known). */
-export function meterText(meter: UsageMeter): string {
-  const parts = [`${formatTokens(totalTokens(meter.total))} tok`];
+function contextPercent(meter: UsageMeter): string | undefined {
+  if (!meter.contextWindow) return undefined;
+  return `${Math.min(100, Math.round((meter.contextTokens / meter.contextWindow) * 100))}%`;
+}
+
+/** Every figure: "in 12.3k · out 2.1k · cache read 40k · cache write 2.0k · $0.04 · context 3%". */
+export function meterDetail(meter: UsageMeter): string {
+  const { total } = meter;
+  const parts = [
+    `in ${formatTokens(total.input)}`, `out ${formatTokens(total.output)}`,
+    `cache read ${formatTokens(total.cacheRead)}`, `cache write ${formatTokens(total.cacheWrite)}`,
+  ];
   if (meter.costUsd !== undefined) parts.push(formatCost(meter.costUsd));
-  if (meter.contextWindow) parts.push(`ctx ${Math.min(100, Math.round((meter.contextTokens / meter.contextWindow) * 100))}%`);
+  const context = contextPercent(meter);
+  if (context) parts.push(`context ${context}`);
   return parts.join(' · ');
+}
+
+/**
+ * The longest form of the meter that fits `width`: input↑ output↓ and cache read/write
+ * when there is room, else the total; then cost and context fill.
+ */
+export function meterText(meter: UsageMeter, width: number): string {
+  const { total } = meter;
+  const tail = [meter.costUsd !== undefined ? formatCost(meter.costUsd) : '', contextPercent(meter) ? `ctx ${contextPercent(meter)}` : '']
+    .filter(Boolean);
+  const forms = [
+    [`${formatTokens(total.input)}↑ ${formatTokens(total.output)}↓ cache ${formatTokens(total.cacheRead)}/${formatTokens(total.cacheWrite)}`, ...tail],
+    [`${formatTokens(total.input)}↑ ${formatTokens(total.output)}↓`, ...tail],
+    [`${formatTokens(totalTokens(total))} tok`, ...tail],
+  ].map((parts) => parts.join(' '));
+  return forms.find((form) => Array.from(form).length <= width) ?? forms[forms.length - 1];
 }
 
 /** Sums meters for the status bar: tokens and cost (cost unknown if any part is). */
