@@ -85,7 +85,7 @@ export class App {
       terminal: terminalBox({}, () => ({ lines: this.model.attached?.lines ?? [], noColor: this.styles.current.noColor })),
       list: styledBox({}, styles, (width, height) => this.listLines(width, height)),
       status: styledBox({}, styles, (width) => [this.statusLine(width)]),
-      flash: styledBox({}, styles, (width) => flashRows(this.model.flashes, width)),
+      flash: styledBox({}, styles, (width, height) => flashRows(this.model.flashes.slice(-height), width)),
     };
     for (const box of Object.values(this.boxes)) this.screen.append(box);
     this.place();
@@ -138,7 +138,11 @@ export class App {
     this.position(this.boxes.list, layout.list);
     this.position(this.boxes.status, layout.status);
     const flashCount = this.model.flashes.length;
-    this.position(this.boxes.flash, { left: layout.body.left, top: layout.body.top, width: layout.body.width, height: Math.max(1, flashCount) });
+    // Over an attached agent a flash takes the header row, so it hides nothing of the agent's screen.
+    const flashArea = attached
+      ? layout.header
+      : { left: layout.body.left, top: layout.body.top, width: layout.body.width, height: Math.max(1, flashCount) };
+    this.position(this.boxes.flash, flashArea);
     this.show(this.boxes.chat, !attached);
     this.show(this.boxes.input, !attached);
     this.show(this.boxes.terminal, attached);

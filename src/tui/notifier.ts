@@ -1,5 +1,6 @@
 // Bell and OSC 9 desktop notification: the only bytes agentmux writes to the terminal
-// outside blessed, and they carry only our own text (validated names, fixed words).
+// outside blessed. The text is ours (validated names, fixed words) except a failed
+// agent's last line, which is printable text from the emulator, cleaned again here.
 import { describeFlash, type Flash } from '../core/protocol.js';
 
 export interface NotifyOptions {

@@ -2,7 +2,7 @@
 // live resizing (which also resizes the agents' ptys).
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  agentEntry, bodyRows, borderColumn, closeAll, launch, listRows, ready, statusLine, submit, waitForAgent, waitForAttached,
+  agentEntry, bodyRows, borderColumn, closeAll, eventually, launch, listRows, ready, statusLine, submit, waitForAgent, waitForAttached,
   waitForState, type ScreenHarness,
 } from './helpers.js';
 import type { CellColor } from '../support/screen-harness.js';
@@ -113,8 +113,10 @@ describe('resizing', () => {
       await waitForLayout(h);
       await waitForAgentSize(h, paneSize(h));
     }
-    expect(borderColumn(h)).toBeGreaterThan(80);
-    expect(agentEntry(h, 'sz')?.head).toMatch(/^ ● sz +\d+s$/);
+    await eventually(h, (s) => {
+      expect(borderColumn(s)).toBeGreaterThan(80);
+      expect(agentEntry(s, 'sz')?.head).toMatch(/^ ● sz +\d+s$/);
+    });
   });
 
   // blessed renders once at the new size before the app has placed its boxes for it: nothing may paint past the edge.

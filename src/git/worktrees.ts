@@ -1,0 +1,170 @@
+// The public surface of src/git: one git worktree and one branch `agentmux/NAME` per agent (issue 4).
+// Every method is async and rejects with a WorktreeError (errors.ts): one line that says what to do.
+
+/** What `repoInfo` finds about a directory. */
+export interface RepoInfo {
+  /** Top-level directory of the checkout that contains the directory. */
+  root: string;
+  /** Short name of the checked-out branch; undefined on a detached HEAD. */
+  branch: string | undefined;
+  detached: boolean;
+  /** The commit HEAD points at; undefined while the repository has no commits. */
+  head: string | undefined;
+  hasCommits: boolean;
+}
+
+export interface CreateOptions {
+  /** The agent's name (spec §2 slug); the branch is `agentmux/NAME`. */
+  name: string;
+  /** Branch, tag or commit to start from (HEAD of the main checkout by default). */
+  base?: string;
+}
+
+export interface CreatedWorktree {
+  name: string;
+  /** Absolute path of the new worktree (the agent's working directory). */
+  path: string;
+  /** Short branch name, `agentmux/NAME`. */
+  branch: string;
+  /** The commit the branch starts from, recorded for status, compare and discard. */
+  baseCommit: string;
+}
+
+/** Where an agent's worktree stands: `present`, deleted by hand (`missing`), or not registered (`none`). */
+export type WorktreePresence = 'present' | 'missing' | 'none';
+
+/** A cheap summary for the agent list: no full `git status`, no untracked scan below new directories. */
+export interface WorktreeStatus {
+  name: string;
+  branch: string;
+  path: string | undefined;
+  worktree: WorktreePresence;
+  locked: boolean;
+  baseCommit: string;
+  /** Tip of the branch. */
+  head: string;
+  /** Commits on the branch since the base. */
+  ahead: number;
+  /** Tracked changes vs the base, committed and uncommitted (committed only when the worktree is not present). */
+  filesChanged: number;
+  insertions: number;
+  deletions: number;
+  /** Untracked, not ignored entries in the worktree; a new directory counts once. */
+  untracked: number;
+  /** Whether the worktree has changes that are not committed to its branch. */
+  uncommitted: boolean;
+}
+
+export interface FileChange {
+  path: string;
+  /** Lines added and removed; undefined for a binary file. */
+  insertions: number | undefined;
+  deletions: number | undefined;
+}
+
+export interface CommitSummary {
+  commit: string;
+  subject: string;
+}
+
+/** Whether a branch would merge into the target without conflicts (`git merge-tree`, no checkout touched). */
+export type MergePrediction = { clean: true } | { clean: false; conflicts: string[] };
+
+/** One attempt of a comparison: what its branch holds since its base (committed work only). */
+export interface AttemptComparison {
+  name: string;
+  branch: string;
+  baseCommit: string;
+  head: string;
+  ahead: number;
+  /** Newest first, at most 50. */
+  commits: CommitSummary[];
+  files: FileChange[];
+  filesChanged: number;
+  insertions: number;
+  deletions: number;
+  /** The worktree has work not yet on the branch (see `commitPending`). */
+  uncommitted: boolean;
+  merge: MergePrediction;
+}
+
+export interface Comparison {
+  /** Short name of the target branch the predictions are for. */
+  target: string;
+  targetCommit: string;
+  attempts: AttemptComparison[];
+  /** Files touched by two or more attempts, with the names of those attempts. */
+  overlaps: Array<{ path: string; names: string[] }>;
+}
+
+export interface CommitResult {
+  /** False when the worktree was clean: nothing was committed. */
+  committed: boolean;
+  commit: string | undefined;
+}
+
+export interface MergeOptions {
+  /** Target branch (short name); default the branch checked out in the main checkout. */
+  into?: string;
+  /** One commit with the branch's changes instead of a merge commit. */
+  squash?: boolean;
+  /** What the agent did, usually its task; the commit message is built from it and the agent's name. */
+  message: string;
+}
+
+export interface MergeResult {
+  name: string;
+  /** Short name of the branch merged into. */
+  into: string;
+  /** The new commit on `into`. */
+  commit: string;
+  squash: boolean;
+  /** Files the merge changed on `into`. */
+  files: string[];
+}
+
+export interface DiscardOptions {
+  /** Discard even unmerged commits, uncommitted changes and a locked worktree. */
+  force?: boolean;
+}
+
+export interface DiscardResult {
+  name: string;
+  /** Path of the worktree removed (or pruned when its directory was already gone). */
+  removedWorktree: string | undefined;
+  deletedBranch: boolean;
+}
+
+/** A worktree or `agentmux/*` branch whose agent no longer exists (for `agentmux gc`). */
+export interface Leftover {
+  name: string;
+  /** Short branch name, when the branch exists. */
+  branch: string | undefined;
+  path: string | undefined;
+  worktree: WorktreePresence;
+  locked: boolean;
+}
+
+/** Worktrees per agent in one repository. */
+export interface Worktrees {
+  /** Facts about `cwd` (the repository this object was made for by default); rejects outside a repository. */
+  repoInfo(cwd?: string): Promise<RepoInfo>;
+  /** A new branch `agentmux/NAME` at a recorded base commit, checked out in a new worktree outside the repository. */
+  create(options: CreateOptions): Promise<CreatedWorktree>;
+  /** Cheap figures for the agent list. */
+  status(name: string): Promise<WorktreeStatus>;
+  /** Side by side: commits, diffstat, files, overlaps and merge predictions into `target` (default: main checkout's branch). */
+  compare(names: readonly string[], target?: string): Promise<Comparison>;
+  /** The diff of one file between the agent's base and its branch. */
+  fileDiff(name: string, file: string): Promise<string>;
+  /** Commits everything uncommitted in the agent's worktree to its branch; no-op when clean. */
+  commitPending(name: string, message: string): Promise<CommitResult>;
+  /** Merges the agent's branch; refuses, changing nothing, on conflicts or on dirty files in the way. */
+  merge(name: string, options: MergeOptions): Promise<MergeResult>;
+  /** Removes the worktree and deletes the branch; refuses unmerged or uncommitted work without `force`. */
+  discard(name: string, options?: DiscardOptions): Promise<DiscardResult>;
+  /** Worktrees and branches of agents not in `knownNames`. */
+  leftovers(knownNames: Iterable<string>): Promise<Leftover[]>;
+  /** `git worktree prune`: forgets worktrees whose directories are gone; returns their paths. */
+  prune(): Promise<string[]>;
+}
