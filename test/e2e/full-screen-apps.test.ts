@@ -39,8 +39,9 @@ describe('vim in an agent', () => {
     await h.waitFor((_, s) => bodyRows(s).slice(0, 3).join('|') === 'one|three|~');
 
     h.type(':q!\r');
-    await waitForAttached(h, 'vim', 'finished');
+    // The flash takes the header row while it shows; then the header says finished.
     await eventually(h, (s) => expect(flashLines(s)).toContainEqual(expect.stringMatching(/^ ✔ vim finished · after \d+s · exit 0$/)));
+    await waitForAttached(h, 'vim', 'finished');
     h.type('x');
     await waitForChat(h);
     await waitForState(h, 'vim', 'finished');
@@ -96,7 +97,7 @@ describe('less in an agent', () => {
     h.type('g');
     await h.waitFor((_, s) => bodyRows(s)[0] === 'line-001');
     h.type('q');
-    await waitForAttached(h, 'pager', 'finished');
     await eventually(h, (s) => expect(flashLines(s)).toContainEqual(expect.stringMatching(/^ ✔ pager finished · after \d+s · exit 0$/)));
+    await waitForAttached(h, 'pager', 'finished');
   });
 });

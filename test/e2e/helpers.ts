@@ -119,9 +119,12 @@ export function selectedAgent(h: ScreenHarness): string | undefined {
 }
 
 /** Main pane rows of the flash banner (top of the body, drawn with the flash role's fill). */
+/** The flash rows: at the top of the chat, or in the header row over an attached agent. */
 export function flashLines(h: ScreenHarness): string[] {
   const border = borderColumn(h);
   const plain = h.cellStyle(0, h.rows - 2);
+  const header = h.cellStyle(0, 0);
+  if (header.bg !== plain.bg || header.inverse !== plain.inverse) return [rowText(h, 0, 0, border)];
   const lines: string[] = [];
   for (let y = 1; y < h.rows - 2; y++) {
     const cell = h.cellStyle(0, y);
