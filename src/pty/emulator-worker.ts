@@ -117,9 +117,19 @@ function feed(id: number, entry: Hosted): void {
       entry.inXterm -= bytes;
       post({ op: 'parsed', id, bytes });
       markDirty(entry);
-      feed(id, entry);
+      // While other terminals have output waiting, not at once: xterm would go on parsing the
+      // next slice in the same turn, up to its 12 ms budget, and keep them waiting.
+      if (othersHaveOutput(entry)) setImmediate(() => feed(id, entry));
+      else feed(id, entry);
     });
   }
+}
+
+function othersHaveOutput(entry: Hosted): boolean {
+  for (const other of hosted.values()) {
+    if (other !== entry && (other.queue.length > 0 || other.inXterm > 0)) return true;
+  }
+  return false;
 }
 
 /** Runs `callback` once everything written before has been parsed. */
