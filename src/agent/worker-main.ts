@@ -5,7 +5,8 @@
 // the agent loop in process.cwd(), and exits 0 when finished, 1 when failed, 2 on bad flags.
 import { randomBytes } from 'node:crypto';
 import { nameError } from '../core/names.js';
-import { encodeReport, REPORT_SECRET_ENV } from '../core/report-channel.js';
+import { encodeReport, MODEL_PRICE_ENV, REPORT_SECRET_ENV } from '../core/report-channel.js';
+import { modelPriceError, type ModelPrice } from '../core/usage.js';
 import { createModelClient } from '../llm/anthropic-client.js';
 import { DEFAULT_MODEL } from '../llm/prices.js';
 import type { ModelClient } from '../llm/types.js';
@@ -116,6 +117,14 @@ export async function workerMain(argv: string[], env: NodeJS.ProcessEnv, stdin: 
   const task = sanitize(args.task).replace(/\s+/g, ' ').trim();
   write(`${styled(BOLD, `agentmux worker ${args.name}`)} · model ${sanitize(args.model)} · permission mode ${args.permissionMode}${budget} · task: ${task}\n\n`);
 
+  const price = configuredPrice(env[MODEL_PRICE_ENV]);
+  if (typeof price === 'string') {
+    write(`${styled(RED, price)}\n`);
+    write(encodeReport({ type: 'result', outcome: 'failed', text: price }, secret));
+    await flush(stdout);
+    return 1;
+  }
+
   const apiKey = env.ANTHROPIC_API_KEY;
   if (!apiKey) {
     const message = 'ANTHROPIC_API_KEY is not set: export ANTHROPIC_API_KEY=<your key> (and ANTHROPIC_BASE_URL for a compatible endpoint), then start the agent again';
@@ -138,6 +147,7 @@ export async function workerMain(argv: string[], env: NodeJS.ProcessEnv, stdin: 
       client,
       secret,
       budgetUsd: args.budgetUsd,
+      ...(price ? { price } : {}),
       maxTurns: args.maxTurns,
       color,
       env,
@@ -216,4 +226,17 @@ class KeyReader {
     if (this.rawMode) this.stdin.setRawMode?.(false);
     this.stdin.pause();
   }
+}
+
+/** The model's price set in agentmux's configuration, passed down in the environment; an error message if malformed. */
+function configuredPrice(json: string | undefined): ModelPrice | undefined | string {
+  if (!json) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return `${MODEL_PRICE_ENV} is not JSON: check the prices in agentmux's configuration`;
+  }
+  const error = modelPriceError(value);
+  return error ? `${MODEL_PRICE_ENV}: ${error.key ? `${error.key}: ` : ''}${error.message}` : value as ModelPrice;
 }

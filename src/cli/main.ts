@@ -70,7 +70,7 @@ async function openScreen(argv: string[]): Promise<void> {
 
   // The SDK takes long to load: only when there is a model to talk to.
   const model = env.ANTHROPIC_API_KEY || args.demo
-    ? await (await import('./model-access.js')).sessionModel(env, config.model, args.demo)
+    ? await (await import('./model-access.js')).sessionModel(env, config.model, args.demo, config.prices)
     : { status: { configured: false, help: MODEL_HELP } };
   const pool = new EmulatorPool();
   const server = new AgentServer({

@@ -1,5 +1,6 @@
 // How this session reaches the model: the user's key, the offline demo model, or not at all (spec §9).
 import type { ModelStatus } from '../core/protocol.js';
+import type { ModelPrice } from '../core/usage.js';
 import { createModelClient } from '../llm/anthropic-client.js';
 import { startDemoServer } from '../llm/demo-script.js';
 import type { ScriptedServer } from '../llm/scripted-server.js';
@@ -14,7 +15,7 @@ export interface SessionModel {
   demoServer?: ScriptedServer;
 }
 
-export async function sessionModel(env: NodeJS.ProcessEnv, model: string, demo: boolean): Promise<SessionModel> {
+export async function sessionModel(env: NodeJS.ProcessEnv, model: string, demo: boolean, prices: Record<string, ModelPrice>): Promise<SessionModel> {
   if (demo) {
     const demoServer = await startDemoServer();
     const apiKey = 'demo';
@@ -23,6 +24,7 @@ export async function sessionModel(env: NodeJS.ProcessEnv, model: string, demo: 
       access: {
         client: createModelClient({ apiKey, baseURL: demoServer.url }),
         model,
+        prices,
         workerEnv: { ANTHROPIC_API_KEY: apiKey, ANTHROPIC_BASE_URL: demoServer.url },
       },
       demoServer,
@@ -36,6 +38,7 @@ export async function sessionModel(env: NodeJS.ProcessEnv, model: string, demo: 
     access: {
       client: createModelClient({ apiKey, ...(baseURL ? { baseURL } : {}) }),
       model,
+      prices,
       workerEnv: { ANTHROPIC_API_KEY: apiKey, ...(baseURL ? { ANTHROPIC_BASE_URL: baseURL } : {}) },
     },
   };

@@ -1,6 +1,7 @@
 // The configuration: types, defaults, validation of one parsed config file, and merging of files over the defaults.
 
 import { isThemeName, THEME_NAME_RULE, type Validation } from './theme-schema.js';
+import { modelPriceError, type ModelPrice } from './usage.js';
 
 export interface KeyBindings {
   background: string;
@@ -21,6 +22,8 @@ export interface Config {
   model: string;
   /** What workers may do without asking (spec §8). */
   permissionMode: PermissionMode;
+  /** Prices by model id, over the bundled table. */
+  prices: Record<string, ModelPrice>;
 }
 
 /** One config file: every key optional. */
@@ -33,6 +36,7 @@ export interface ConfigFile {
   flashMs?: number;
   model?: string;
   permissionMode?: PermissionMode;
+  prices?: Record<string, ModelPrice>;
 }
 
 export type PermissionMode = 'ask' | 'edits' | 'auto';
@@ -48,6 +52,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   flashMs: 4000,
   model: 'claude-sonnet-5-5',
   permissionMode: 'ask',
+  prices: Object.freeze({}),
 });
 
 const RANGES = {
@@ -116,7 +121,18 @@ function fileError(obj: unknown): string | undefined {
   if (obj.permissionMode !== undefined && !PERMISSION_MODES.includes(obj.permissionMode as PermissionMode)) {
     return `permissionMode: ${JSON.stringify(obj.permissionMode)} is not one of ${PERMISSION_MODES.join(', ')}`;
   }
-  return sectionError(obj, 'notifications') ?? sectionError(obj, 'keys');
+  return pricesError(obj.prices) ?? sectionError(obj, 'notifications') ?? sectionError(obj, 'keys');
+}
+
+function pricesError(prices: unknown): string | undefined {
+  if (prices === undefined) return undefined;
+  if (!isObject(prices)) return 'prices: expected an object of model id → price';
+  for (const [model, price] of Object.entries(prices)) {
+    if (!MODEL_PATTERN.test(model)) return `prices.${model}: not a model id`;
+    const error = modelPriceError(price);
+    if (error) return `prices.${model}${error.key ? `.${error.key}` : ''}: ${error.message}`;
+  }
+  return undefined;
 }
 
 export function isModelId(value: string): boolean {
@@ -136,13 +152,14 @@ function defined<T extends object>(partial: T | undefined): Partial<T> {
 
 /** `base` with each partial applied in turn: later partials win, key by key. */
 export function mergeConfig(base: Readonly<Config>, ...partials: ConfigFile[]): Config {
-  let config: Config = { ...base, notifications: { ...base.notifications }, keys: { ...base.keys } };
+  let config: Config = { ...base, notifications: { ...base.notifications }, keys: { ...base.keys }, prices: { ...base.prices } };
   for (const partial of partials) {
     config = {
       ...config,
       ...defined(partial),
       notifications: { ...config.notifications, ...defined(partial.notifications) },
       keys: { ...config.keys, ...defined(partial.keys) },
+      prices: { ...config.prices, ...(partial.prices ?? {}) },
     };
   }
   return config;

@@ -6,6 +6,8 @@ import type { UsageMeter } from './usage.js';
 
 export const REPORT_OSC = 7717;
 export const REPORT_SECRET_ENV = 'AGENTMUX_REPORT_SECRET';
+/** A worker's model price when configuration overrides the bundled table (JSON of a ModelPrice). */
+export const MODEL_PRICE_ENV = 'AGENTMUX_MODEL_PRICE';
 const MAX_REPORT_CHARS = 256 * 1024;
 
 export type WorkerReport =

@@ -49,3 +49,20 @@ export interface UsageMeter {
   contextTokens: number;
   contextWindow?: number;
 }
+
+const PRICE_FIELDS = ['input', 'output', 'cacheRead', 'cacheWrite', 'contextWindow'] as const;
+
+/** Why `value` is not a ModelPrice (e.g. from configuration): the key at fault, if one, and what is wrong. */
+export function modelPriceError(value: unknown): { key?: string; message: string } | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { message: `expected an object with ${PRICE_FIELDS.join(', ')}` };
+  const fields = value as Record<string, unknown>;
+  const unknown = Object.keys(fields).find((key) => !(PRICE_FIELDS as readonly string[]).includes(key));
+  if (unknown) return { key: unknown, message: `unknown key (known: ${PRICE_FIELDS.join(', ')})` };
+  for (const key of PRICE_FIELDS) {
+    const field = fields[key];
+    if (typeof field !== 'number' || !Number.isFinite(field) || field < 0) {
+      return { key, message: key === 'contextWindow' ? 'expected a number of tokens' : 'expected USD per million tokens, 0 or more' };
+    }
+  }
+  return undefined;
+}

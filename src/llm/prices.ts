@@ -1,9 +1,10 @@
 // What each model costs and how much context it holds (prices.json), looked up by model id.
+import { DEFAULT_CONFIG } from '../core/config-schema.js';
 import type { ModelPrice } from '../core/usage.js';
 import prices from './prices.json' with { type: 'json' };
 
 /** The model agentmux talks to unless the user picks another. */
-export const DEFAULT_MODEL = 'claude-sonnet-5-5';
+export const DEFAULT_MODEL = DEFAULT_CONFIG.model;
 
 /** Model id → price; the shape of prices.json's `models` and of price overrides from configuration. */
 export type PriceTable = Readonly<Record<string, ModelPrice>>;

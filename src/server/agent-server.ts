@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { isEnded, type AgentInfo } from '../core/agent.js';
 import { PROTOCOL_VERSION, describeFlash, type ClientCommand, type Flash, type ModelStatus, type ServerEvent, type SessionStatus } from '../core/protocol.js';
-import { REPORT_SECRET_ENV } from '../core/report-channel.js';
+import { MODEL_PRICE_ENV, REPORT_SECRET_ENV } from '../core/report-channel.js';
+import type { ModelPrice } from '../core/usage.js';
 import type { ModelClient } from '../llm/types.js';
 import { UsageTracker } from '../llm/usage-tracker.js';
 import { AgentTable, type AgentEntry, type Watcher } from './agent-table.js';
@@ -14,6 +15,8 @@ import type { AgentRuntime } from './runtime.js';
 export interface ModelAccess {
   client: ModelClient;
   model: string;
+  /** Prices by model id from configuration, over the bundled table. */
+  prices?: Record<string, ModelPrice>;
   /** Environment a worker needs to reach the model (key, base URL). */
   workerEnv: Record<string, string>;
 }
@@ -75,7 +78,7 @@ export class AgentServer {
         model: access.model,
         cwd: options.cwd,
         chat: this.chat,
-        tracker: new UsageTracker({ model: access.model }),
+        tracker: new UsageTracker({ model: access.model, prices: access.prices }),
         host: {
           agents: () => this.agents.all().map((entry) => ({ ...entry.info })),
           spawnWorker: (task, name) => this.spawn(task, options.cwd, name),
@@ -187,9 +190,11 @@ export class AgentServer {
     const secret = randomBytes(24).toString('hex');
     const args = ['worker', '--name', chosen.name, '--task', task, '--model', access.model, '--permission-mode', workers.permissionMode];
     if (budgetUsd !== undefined) args.push('--budget', String(budgetUsd));
+    const price = access.prices?.[access.model];
     const started = this.agents.start({
       kind: 'claude', task, cwd, name: chosen.name, program: workers.program(args),
-      env: { ...access.workerEnv, [REPORT_SECRET_ENV]: secret }, reportSecret: secret,
+      env: { ...access.workerEnv, [REPORT_SECRET_ENV]: secret, ...(price ? { [MODEL_PRICE_ENV]: JSON.stringify(price) } : {}) },
+      reportSecret: secret,
     });
     return typeof started === 'string' ? started : started.info;
   }

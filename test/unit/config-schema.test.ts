@@ -20,11 +20,24 @@ describe('DEFAULT_CONFIG', () => {
       flashMs: 4000,
       model: 'claude-sonnet-5-5',
       permissionMode: 'ask',
+      prices: {},
     });
   });
 });
 
 describe('validateConfigFile', () => {
+  it('takes price overrides by model id and names the model and field at fault', () => {
+    const price = { input: 1, output: 2, cacheRead: 0.1, cacheWrite: 1.25, contextWindow: 200000 };
+    expect(validateConfigFile({ prices: { 'my-model': price } }, LABEL)).toEqual({ ok: true, value: { prices: { 'my-model': price } } });
+    expect(validateConfigFile({ prices: { 'my-model': { ...price, output: -1 } } }, LABEL))
+      .toEqual({ ok: false, error: `${LABEL}: prices.my-model.output: expected USD per million tokens, 0 or more` });
+    expect(validateConfigFile({ prices: { 'my-model': { ...price, extra: 1 } } }, LABEL))
+      .toMatchObject({ ok: false, error: expect.stringContaining('prices.my-model.extra: unknown key') });
+    expect(validateConfigFile({ prices: { 'my-model': 3 } }, LABEL))
+      .toMatchObject({ ok: false, error: expect.stringContaining('prices.my-model: expected an object') });
+    expect(mergeConfig(DEFAULT_CONFIG, { prices: { 'my-model': price } }).prices).toEqual({ 'my-model': price });
+  });
+
   it('refuses keys a terminal cannot tell apart, and a background key other keys would trip', () => {
     expect(validateConfigFile({ keys: { quit: 'C-i' } }, LABEL)).toMatchObject({ ok: false, error: expect.stringContaining('keys.quit') });
     expect(validateConfigFile({ keys: { background: 'escape' } }, LABEL)).toMatchObject({ ok: false, error: expect.stringContaining('cannot be the background key') });
