@@ -1,5 +1,6 @@
 // The agent model shared by server and screen: plain, serializable data.
 import type { UsageMeter } from './usage.js';
+import type { WorktreeInfo } from './worktree.js';
 
 export type AgentKind = 'command' | 'claude';
 
@@ -34,6 +35,8 @@ export interface AgentInfo {
   question?: string;
   /** A claude agent's final report. */
   result?: string;
+  /** Set for an agent working in its own git worktree. */
+  worktree?: WorktreeInfo;
 }
 
 export interface ProcessExit {

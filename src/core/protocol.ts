@@ -4,12 +4,13 @@
 import type { AgentInfo, EndState } from './agent.js';
 import type { ScreenFrame } from './screen-frame.js';
 import type { UsageMeter } from './usage.js';
+import type { ComparisonView } from './worktree.js';
 import { formatDuration } from './format.js';
 
 export const PROTOCOL_VERSION = 1;
 
 export type ClientCommand =
-  | { type: 'run'; command: string; name?: string; cwd: string }
+  | { type: 'run'; command: string; name?: string; cwd: string; worktree?: WorktreeRequest }
   | { type: 'kill'; name: string }
   /** Show this agent's screen to this client; keys typed by it then go to the agent. */
   | { type: 'attach'; name: string }
@@ -22,13 +23,24 @@ export type ClientCommand =
   | { type: 'resize'; cols: number; rows: number }
   | { type: 'chat'; text: string }
   /** Start a built-in claude agent on a task, without asking the model. */
-  | { type: 'spawn'; task: string; name?: string; budgetUsd?: number; cwd: string }
+  | { type: 'spawn'; task: string; name?: string; budgetUsd?: number; cwd: string; worktree?: WorktreeRequest }
+  /** Put worktree agents' attempts side by side (answered with a `comparison` event). */
+  | { type: 'compare'; names: string[] }
+  /** One file's diff in an attempt, against its base (answered with a `fileDiff` event). */
+  | { type: 'fileDiff'; name: string; file: string }
+  | { type: 'merge'; name: string; into?: string; squash?: boolean }
+  | { type: 'discard'; names: string[]; force?: boolean }
   /** Ctrl+C in the chat: stop the main agent's current turn. */
   | { type: 'interrupt' }
   /** Ctrl+B in the chat: move the main agent's running foreground tool into the background. */
   | { type: 'background' }
   /** Stop every agent (used when the screen quits while the server lives in-process). */
   | { type: 'stopAll' };
+
+/** Give the agent its own git worktree on a new branch from `base` (HEAD by default). */
+export interface WorktreeRequest {
+  base?: string;
+}
 
 export type FlashWord = EndState | 'needs input';
 
@@ -82,7 +94,9 @@ export type ServerEvent =
   | { type: 'screen'; name: string; frame: ScreenFrame }
   /** A command from this client was refused; nothing changed. */
   | { type: 'error'; message: string }
-  | { type: 'stopped'; count: number };
+  | { type: 'stopped'; count: number }
+  | { type: 'comparison'; comparison: ComparisonView }
+  | { type: 'fileDiff'; name: string; file: string; diff: string };
 
 /** One line for the chat history: `build-ui failed · after 12s · exit 2`. */
 export function describeFlash(flash: Flash): string {

@@ -2,8 +2,11 @@
 import { nameError } from './names.js';
 
 export type SlashCommand =
-  | { kind: 'run'; command: string; name?: string }
-  | { kind: 'spawn'; task: string; name?: string; budgetUsd?: number }
+  | { kind: 'run'; command: string; name?: string; worktree?: { base?: string } }
+  | { kind: 'spawn'; task: string; name?: string; budgetUsd?: number; worktree?: { base?: string } }
+  | { kind: 'compare'; names: string[] }
+  | { kind: 'merge'; name: string; into?: string; squash: boolean }
+  | { kind: 'discard'; names: string[]; force: boolean }
   | { kind: 'fg'; name: string }
   | { kind: 'kill'; name: string }
   | { kind: 'send'; name: string; text: string }
@@ -16,8 +19,11 @@ export type SlashCommand =
 export type ParseResult = { ok: true; command: SlashCommand } | { ok: false; error: string; usage?: string };
 
 export const USAGE: Record<SlashCommand['kind'], string> = {
-  run: '/run [--name NAME] -- COMMAND…',
-  spawn: '/spawn [--name NAME] [--budget USD] TASK…',
+  run: '/run [--name NAME] [--worktree [--base REF]] -- COMMAND…',
+  spawn: '/spawn [--name NAME] [--worktree [--base REF]] [--budget USD] TASK…',
+  compare: '/compare NAME NAME…',
+  merge: '/merge NAME [--into BRANCH] [--squash]',
+  discard: '/discard NAME… [--force]',
   fg: '/fg NAME',
   kill: '/kill NAME',
   send: '/send NAME TEXT',
@@ -31,6 +37,9 @@ export const USAGE: Record<SlashCommand['kind'], string> = {
 export const DESCRIPTIONS: Record<SlashCommand['kind'], string> = {
   run: 'start a shell command as a background agent',
   spawn: 'start a background Claude agent on a task',
+  compare: 'put worktree agents\' attempts side by side',
+  merge: 'merge a worktree agent\'s branch into the checked-out branch',
+  discard: 'remove worktree agents\' worktrees and branches',
   fg: 'bring an agent to the front (Ctrl+B sends it back)',
   kill: 'stop an agent (SIGTERM, then SIGKILL)',
   send: 'type a line into an agent',
@@ -42,7 +51,7 @@ export const DESCRIPTIONS: Record<SlashCommand['kind'], string> = {
 };
 
 /** Commands of the contract that later versions bring; refused with a clear word, not "unknown". */
-const NOT_YET_AVAILABLE = new Set(['compare', 'merge', 'discard', 'compact', 'fork', 'resume']);
+const NOT_YET_AVAILABLE = new Set(['compact', 'fork', 'resume']);
 
 interface Words {
   head: string;
@@ -67,9 +76,10 @@ function parseName(kind: SlashCommand['kind'], text: string): { name: string; re
   return { name: head, rest };
 }
 
-/** Flags before the free text of /run and /spawn: each with a value, or one of a later version. */
+/** Flags before the free text of /run and /spawn: with a value, without one, or of a later version. */
 interface FlagSpec {
   withValue: readonly string[];
+  switches?: readonly string[];
   notYet: readonly string[];
 }
 
@@ -84,6 +94,11 @@ function parseFlags(kind: SlashCommand['kind'], args: string, spec: FlagSpec): {
     const equals = head.indexOf('=');
     const flag = head.startsWith('--') && equals !== -1 ? head.slice(0, equals) : head;
     if (spec.notYet.includes(flag)) return fail(kind, `${flag} is not available in this version yet`);
+    if (spec.switches?.includes(head)) {
+      flags.set(head, '');
+      rest = after;
+      continue;
+    }
     if (!spec.withValue.includes(flag)) return fail(kind, `unknown option ${head}`);
     const next = splitFirstWord(after);
     const value = equals !== -1 ? head.slice(equals + 1) : next.head;
@@ -93,18 +108,27 @@ function parseFlags(kind: SlashCommand['kind'], args: string, spec: FlagSpec): {
   }
 }
 
+/** `--worktree [--base REF]`, checked; undefined without --worktree. */
+function worktreeOf(kind: 'run' | 'spawn', flags: Map<string, string>): { worktree?: { base?: string } } | ParseResult {
+  const base = flags.get('--base');
+  if (!flags.has('--worktree')) return base === undefined ? {} : fail(kind, '--base goes with --worktree');
+  return { worktree: base === undefined ? {} : { base } };
+}
+
 function parseRun(args: string): ParseResult {
-  const parsed = parseFlags('run', args, { withValue: ['--name'], notYet: ['--worktree', '--after'] });
+  const parsed = parseFlags('run', args, { withValue: ['--name', '--base'], switches: ['--worktree'], notYet: ['--after'] });
   if ('ok' in parsed) return parsed;
   const name = parsed.flags.get('--name');
   const error = name === undefined ? undefined : nameError(name);
   if (error) return fail('run', error);
+  const worktree = worktreeOf('run', parsed.flags);
+  if ('ok' in worktree) return worktree;
   if (!parsed.text) return fail('run', '/run needs a command');
-  return { ok: true, command: { kind: 'run', command: parsed.text, ...(name !== undefined ? { name } : {}) } };
+  return { ok: true, command: { kind: 'run', command: parsed.text, ...(name !== undefined ? { name } : {}), ...worktree } };
 }
 
 function parseSpawn(args: string): ParseResult {
-  const parsed = parseFlags('spawn', args, { withValue: ['--name', '--budget'], notYet: ['--worktree', '--after', '--agent'] });
+  const parsed = parseFlags('spawn', args, { withValue: ['--name', '--budget', '--base'], switches: ['--worktree'], notYet: ['--after', '--agent'] });
   if ('ok' in parsed) return parsed;
   const name = parsed.flags.get('--name');
   const error = name === undefined ? undefined : nameError(name);
@@ -113,14 +137,61 @@ function parseSpawn(args: string): ParseResult {
   if (budget !== undefined && (!/^\d+(\.\d+)?$/.test(budget) || !(Number(budget) > 0))) {
     return fail('spawn', `invalid budget ${JSON.stringify(budget)}: give an amount in USD, e.g. --budget 2.50`);
   }
+  const worktree = worktreeOf('spawn', parsed.flags);
+  if ('ok' in worktree) return worktree;
   if (!parsed.text) return fail('spawn', '/spawn needs a task');
   return {
     ok: true,
     command: {
       kind: 'spawn', task: parsed.text,
-      ...(name !== undefined ? { name } : {}), ...(budget !== undefined ? { budgetUsd: Number(budget) } : {}),
+      ...(name !== undefined ? { name } : {}), ...(budget !== undefined ? { budgetUsd: Number(budget) } : {}), ...worktree,
     },
   };
+}
+
+/** Names and flags in any order (`/discard a b --force`). */
+function namesAndFlags(kind: 'compare' | 'merge' | 'discard', args: string, switches: readonly string[], withValue: readonly string[]):
+{ names: string[]; flags: Map<string, string> } | ParseResult {
+  const words = args.trim() ? args.trim().split(/\s+/) : [];
+  const names: string[] = [];
+  const flags = new Map<string, string>();
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i];
+    if (switches.includes(word)) flags.set(word, '');
+    else if (withValue.includes(word)) {
+      const value = words[++i];
+      if (!value || value.startsWith('-')) return fail(kind, `${word} needs a value`);
+      flags.set(word, value);
+    } else if (word.startsWith('-')) return fail(kind, `unknown option ${word}`);
+    else {
+      const error = nameError(word);
+      if (error) return fail(kind, error);
+      if (!names.includes(word)) names.push(word);
+    }
+  }
+  return { names, flags };
+}
+
+function parseCompare(args: string): ParseResult {
+  const parsed = namesAndFlags('compare', args, [], []);
+  if ('ok' in parsed) return parsed;
+  if (parsed.names.length < 1) return fail('compare', '/compare needs the names of worktree agents');
+  return { ok: true, command: { kind: 'compare', names: parsed.names } };
+}
+
+function parseMerge(args: string): ParseResult {
+  const parsed = namesAndFlags('merge', args, ['--squash'], ['--into']);
+  if ('ok' in parsed) return parsed;
+  if (parsed.names.length !== 1) return fail('merge', '/merge takes one agent name');
+  const into = parsed.flags.get('--into');
+  return { ok: true, command: { kind: 'merge', name: parsed.names[0], squash: parsed.flags.has('--squash'), ...(into ? { into } : {}) } };
+}
+
+function parseDiscard(args: string): ParseResult {
+  const parsed = namesAndFlags('discard', args, ['--force'], []);
+  if ('ok' in parsed) return parsed;
+  if (parsed.names.length === 0) return fail('discard', '/discard needs at least one agent name');
+  return { ok: true, command: { kind: 'discard', names: parsed.names, force: parsed.flags.has('--force') } };
 }
 
 function parseNameOnly(kind: 'fg' | 'kill', args: string): ParseResult {
@@ -144,6 +215,12 @@ export function parseSlashCommand(line: string): ParseResult {
       return parseRun(rest);
     case 'spawn':
       return parseSpawn(rest);
+    case 'compare':
+      return parseCompare(rest);
+    case 'merge':
+      return parseMerge(rest);
+    case 'discard':
+      return parseDiscard(rest);
     case 'fg':
     case 'kill':
       return parseNameOnly(word, rest);

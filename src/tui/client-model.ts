@@ -1,6 +1,7 @@
 // What one screen knows, built only from server events. Pure: events in, state out.
 import type { AgentInfo } from '../core/agent.js';
 import type { ChatEntry, Flash, ModelStatus, ServerEvent, SessionStatus } from '../core/protocol.js';
+import type { ComparisonView } from '../core/worktree.js';
 import { applyFrame, type FrameLine, type ScreenFrame } from '../core/screen-frame.js';
 
 export interface AttachedScreen {
@@ -26,6 +27,9 @@ export class ClientModel {
   attached: AttachedScreen | undefined;
   flashes: ShownFlash[] = [];
   stoppedCount: number | undefined;
+  /** The last comparison the server sent, and the file diff asked for in it. */
+  comparison: ComparisonView | undefined;
+  fileDiff: { name: string; file: string; diff: string } | undefined;
 
   constructor(private readonly flashMs: number, private readonly now: () => number = Date.now) {}
 
@@ -88,6 +92,12 @@ export class ClientModel {
         return [];
       case 'stopped':
         this.stoppedCount = event.count;
+        return [];
+      case 'comparison':
+        this.comparison = event.comparison;
+        return [];
+      case 'fileDiff':
+        this.fileDiff = { name: event.name, file: event.file, diff: event.diff };
         return [];
     }
   }

@@ -49,12 +49,25 @@ export function submitLine(line: string, context: SlashContext): void {
   const command = parsed.command;
   switch (command.kind) {
     case 'run':
-      context.send({ type: 'run', command: command.command, cwd: context.cwd, ...(command.name ? { name: command.name } : {}) });
+      context.send({
+        type: 'run', command: command.command, cwd: context.cwd,
+        ...(command.name ? { name: command.name } : {}), ...(command.worktree ? { worktree: command.worktree } : {}),
+      });
+      return;
+    case 'compare':
+      context.send({ type: 'compare', names: command.names });
+      return;
+    case 'merge':
+      context.send({ type: 'merge', name: command.name, squash: command.squash, ...(command.into ? { into: command.into } : {}) });
+      return;
+    case 'discard':
+      context.send({ type: 'discard', names: command.names, force: command.force });
       return;
     case 'spawn':
       context.send({
         type: 'spawn', task: command.task, cwd: context.cwd,
         ...(command.name ? { name: command.name } : {}), ...(command.budgetUsd !== undefined ? { budgetUsd: command.budgetUsd } : {}),
+        ...(command.worktree ? { worktree: command.worktree } : {}),
       });
       return;
     case 'fg':
