@@ -8,6 +8,7 @@ import { mergeConfig } from '../core/config-schema.js';
 import type { ClientCommand } from '../core/protocol.js';
 import { createPtyRuntime } from '../pty/pty-runtime.js';
 import { EmulatorPool } from '../pty/emulator-pool.js';
+import { GitWorktrees } from '../git/index.js';
 import { AgentServer } from '../server/agent-server.js';
 import { loadConfig } from '../store/config-files.js';
 import { loadTheme } from '../store/theme-files.js';
@@ -82,6 +83,8 @@ async function openScreen(argv: string[]): Promise<void> {
       program: (workerArgs) => ({ file: process.execPath, args: [CLI_ENTRY, ...workerArgs] }),
       permissionMode: config.permissionMode,
     },
+    worktrees: new GitWorktrees(cwd, config.worktreeRoot ? { worktreeRoot: config.worktreeRoot } : {}),
+    ...(config.compare.check ? { compareCheck: config.compare.check } : {}),
   });
   let send: (command: ClientCommand) => void = () => undefined;
   const app = new App({

@@ -24,6 +24,10 @@ export interface Config {
   permissionMode: PermissionMode;
   /** Prices by model id, over the bundled table. */
   prices: Record<string, ModelPrice>;
+  /** Where worktree agents' worktrees go; empty: a folder beside the repository. */
+  worktreeRoot: string;
+  /** `check`: a command /compare runs in each attempt's worktree (e.g. "npm test"); empty: none. */
+  compare: { check: string };
 }
 
 /** One config file: every key optional. */
@@ -37,6 +41,8 @@ export interface ConfigFile {
   model?: string;
   permissionMode?: PermissionMode;
   prices?: Record<string, ModelPrice>;
+  worktreeRoot?: string;
+  compare?: Partial<Config['compare']>;
 }
 
 export type PermissionMode = 'ask' | 'edits' | 'auto';
@@ -53,6 +59,8 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   model: 'claude-sonnet-5-5',
   permissionMode: 'ask',
   prices: Object.freeze({}),
+  worktreeRoot: '',
+  compare: Object.freeze({ check: '' }),
 });
 
 const RANGES = {
@@ -80,7 +88,7 @@ function unknownKey(obj: Record<string, unknown>, known: readonly string[], pref
   return key === undefined ? undefined : `${prefix}${key}: unknown key (known: ${known.join(', ')})`;
 }
 
-function sectionError(obj: Record<string, unknown>, section: 'notifications' | 'keys'): string | undefined {
+function sectionError(obj: Record<string, unknown>, section: 'notifications' | 'keys' | 'compare'): string | undefined {
   const value = obj[section];
   if (value === undefined) return undefined;
   if (!isObject(value)) return `${section}: expected an object`;
@@ -89,6 +97,9 @@ function sectionError(obj: Record<string, unknown>, section: 'notifications' | '
   if (unknown) return unknown;
   for (const [key, setting] of Object.entries(value)) {
     const path = `${section}.${key}`;
+    if (section === 'compare' && typeof setting !== 'string') {
+      return `${path}: expected a shell command as a string, got ${JSON.stringify(setting)}`;
+    }
     if (section === 'notifications' && typeof setting !== 'boolean') {
       return `${path}: expected true or false, got ${JSON.stringify(setting)}`;
     }
@@ -121,7 +132,10 @@ function fileError(obj: unknown): string | undefined {
   if (obj.permissionMode !== undefined && !PERMISSION_MODES.includes(obj.permissionMode as PermissionMode)) {
     return `permissionMode: ${JSON.stringify(obj.permissionMode)} is not one of ${PERMISSION_MODES.join(', ')}`;
   }
-  return pricesError(obj.prices) ?? sectionError(obj, 'notifications') ?? sectionError(obj, 'keys');
+  if (obj.worktreeRoot !== undefined && typeof obj.worktreeRoot !== 'string') {
+    return `worktreeRoot: expected a directory path as a string, got ${JSON.stringify(obj.worktreeRoot)}`;
+  }
+  return pricesError(obj.prices) ?? sectionError(obj, 'notifications') ?? sectionError(obj, 'keys') ?? sectionError(obj, 'compare');
 }
 
 function pricesError(prices: unknown): string | undefined {
@@ -152,7 +166,9 @@ function defined<T extends object>(partial: T | undefined): Partial<T> {
 
 /** `base` with each partial applied in turn: later partials win, key by key. */
 export function mergeConfig(base: Readonly<Config>, ...partials: ConfigFile[]): Config {
-  let config: Config = { ...base, notifications: { ...base.notifications }, keys: { ...base.keys }, prices: { ...base.prices } };
+  let config: Config = {
+    ...base, notifications: { ...base.notifications }, keys: { ...base.keys }, prices: { ...base.prices }, compare: { ...base.compare },
+  };
   for (const partial of partials) {
     config = {
       ...config,
@@ -160,6 +176,7 @@ export function mergeConfig(base: Readonly<Config>, ...partials: ConfigFile[]): 
       notifications: { ...config.notifications, ...defined(partial.notifications) },
       keys: { ...config.keys, ...defined(partial.keys) },
       prices: { ...config.prices, ...(partial.prices ?? {}) },
+      compare: { ...config.compare, ...defined(partial.compare) },
     };
   }
   return config;

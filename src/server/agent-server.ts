@@ -4,12 +4,14 @@ import { isEnded, type AgentInfo } from '../core/agent.js';
 import { PROTOCOL_VERSION, describeFlash, type ClientCommand, type Flash, type ModelStatus, type ServerEvent, type SessionStatus } from '../core/protocol.js';
 import { MODEL_PRICE_ENV, REPORT_SECRET_ENV } from '../core/report-channel.js';
 import type { ModelPrice } from '../core/usage.js';
+import type { WorktreeInfo } from '../core/worktree.js';
 import type { ModelClient } from '../llm/types.js';
 import { UsageTracker } from '../llm/usage-tracker.js';
 import { AgentTable, type AgentEntry, type Watcher } from './agent-table.js';
 import { ChatLog } from './chat-log.js';
 import { MainAgent, type ForegroundOutcome } from './main-agent.js';
 import { notificationFor } from './notifications.js';
+import { WorktreeOps, type WorktreeService } from './worktree-ops.js';
 import type { AgentRuntime } from './runtime.js';
 
 export interface ModelAccess {
@@ -34,6 +36,10 @@ export interface ServerOptions {
   /** Absent when the model is not configured. */
   access?: ModelAccess;
   workers?: WorkerLauncher;
+  /** Git worktrees for `--worktree` agents; absent when none can be made (refused with the reason). */
+  worktrees?: WorktreeService;
+  /** A command /compare runs in each attempt's worktree (config `compare.check`). */
+  compareCheck?: string;
   now?: () => number;
 }
 
@@ -47,6 +53,7 @@ interface Client extends Watcher {
 }
 
 const OUTPUT_LINES_FOR_NOTIFICATION = 40;
+const WORKTREES_UNAVAILABLE = 'worktrees are not available in this session';
 const MAX_BUDGET_USD = 10_000;
 
 export class AgentServer {
@@ -57,20 +64,43 @@ export class AgentServer {
   private readonly now: () => number;
   private stopWaiters: Array<() => void> = [];
   private foreground: { entry: AgentEntry; moved(): void } | undefined;
-  private question: { resolve(answer: boolean): void } | undefined;
+  private question: { resolve(answer: 'yes' | 'no' | 'always'): void } | undefined;
   private allowAllBash = false;
+  private readonly worktreeOps: WorktreeOps | undefined;
 
   constructor(private readonly options: ServerOptions) {
     this.now = options.now ?? Date.now;
     this.chat = new ChatLog(this.now, (entry) => this.broadcast({ type: 'chat', entry: { ...entry } }));
     this.agents = new AgentTable(options.runtime, {
-      publish: (info) => this.broadcast({ type: 'agent', agent: { ...info } }),
+      publish: (info) => {
+        this.broadcast({ type: 'agent', agent: { ...info } });
+        const entry = this.agents.get(info.name);
+        if (entry) this.worktreeOps?.scheduleRefresh(entry);
+      },
       flash: (flash) => this.flash(flash),
-      ended: (entry) => void this.agentEnded(entry),
+      ended: (entry) => {
+        this.worktreeOps?.checkEnded(entry.info.name, entry.info.state, entry.info.exitCode);
+        void this.agentEnded(entry);
+      },
       allEnded: () => {
         for (const resolve of this.stopWaiters.splice(0)) resolve();
       },
     }, this.now);
+    if (options.worktrees) {
+      this.worktreeOps = new WorktreeOps({
+        git: options.worktrees,
+        agents: this.agents,
+        chat: this.chat,
+        publish: (entry) => this.broadcast({ type: 'agent', agent: { ...entry.info } }),
+        showComparison: (comparison) => this.broadcast({ type: 'comparison', comparison }),
+        confirm: async (question) => (await this.ask(question, false)) !== 'no',
+        runCheck: (name, command, cwd) => {
+          const started = this.agents.start({ kind: 'command', task: command, cwd, name, program: { shell: command } });
+          return typeof started === 'string' ? started : undefined;
+        },
+        ...(options.compareCheck ? { checkCommand: options.compareCheck } : {}),
+      });
+    }
     if (options.access) {
       const { access } = options;
       this.main = new MainAgent({
@@ -81,7 +111,7 @@ export class AgentServer {
         tracker: new UsageTracker({ model: access.model, prices: access.prices }),
         host: {
           agents: () => this.agents.all().map((entry) => ({ ...entry.info })),
-          spawnWorker: (task, name) => this.spawn(task, options.cwd, name),
+          spawnWorker: (task, name, worktree) => this.spawn(task, options.cwd, name, undefined, worktree ? {} : undefined),
           runForeground: (command, timeoutMs, signal) => this.runForeground(command, timeoutMs, signal),
           outputOf: (name, maxLines) => this.agents.get(name)?.handle?.outputText(maxLines) ?? Promise.resolve(''),
           approve: (question, signal) => this.approve(question, signal),
@@ -128,16 +158,37 @@ export class AgentServer {
   private execute(client: Client, command: ClientCommand): string | undefined {
     switch (command.type) {
       case 'run': {
-        const started = this.agents.start({ kind: 'command', task: command.command, cwd: command.cwd, program: { shell: command.command }, ...(command.name !== undefined ? { name: command.name } : {}) });
-        return typeof started === 'string' ? started : undefined;
+        const { command: shell, cwd, name, worktree } = command;
+        const run = (where: string, agentName?: string, info?: WorktreeInfo) => this.agents.start({
+          kind: 'command', task: shell, cwd: where, program: { shell }, ...(agentName !== undefined ? { name: agentName } : {}), ...(info ? { worktree: info } : {}),
+        });
+        if (!worktree) {
+          const started = run(cwd, name);
+          return typeof started === 'string' ? started : undefined;
+        }
+        void this.inWorktree('command', shell, name, worktree.base, (agentName, info) => run(info.path, agentName, info)).then((error) => this.reply(client, error));
+        return undefined;
       }
       case 'spawn': {
         if (command.budgetUsd !== undefined && !(command.budgetUsd > 0 && command.budgetUsd <= MAX_BUDGET_USD)) {
           return `invalid budget ${command.budgetUsd}: give an amount in USD above 0`;
         }
-        const started = this.spawn(command.task, command.cwd, command.name, command.budgetUsd);
-        return typeof started === 'string' ? started : undefined;
+        void this.spawn(command.task, command.cwd, command.name, command.budgetUsd, command.worktree)
+          .then((started) => this.reply(client, typeof started === 'string' ? started : undefined));
+        return undefined;
       }
+      case 'compare': return this.later(client, this.worktreeOps?.compare(command.names));
+      case 'fileDiff': {
+        const ops = this.worktreeOps;
+        if (!ops) return WORKTREES_UNAVAILABLE;
+        void ops.fileDiff(command.name, command.file).then((result) => {
+          if (typeof result === 'string') this.reply(client, result);
+          else client.send({ type: 'fileDiff', name: command.name, file: command.file, diff: result.diff });
+        });
+        return undefined;
+      }
+      case 'merge': return this.later(client, this.worktreeOps?.merge(command.name, command.into, command.squash ?? false));
+      case 'discard': return this.later(client, this.worktreeOps?.discard(command.names, command.force ?? false));
       case 'kill': return this.agents.kill(command.name);
       case 'attach': return this.attach(client, command.name);
       case 'detach':
@@ -163,13 +214,45 @@ export class AgentServer {
       }
       case 'chat': return this.chatMessage(command.text);
       case 'interrupt':
-        if (this.question) this.answer(false);
+        if (this.question) this.answer('no');
         if (!this.main?.interrupt()) return 'nothing to interrupt';
         return undefined;
       case 'background': return this.toBackground();
       case 'stopAll':
         this.stopAll(client);
         return undefined;
+    }
+  }
+
+  private reply(client: Client, error: string | undefined): void {
+    if (error) client.send({ type: 'error', message: error });
+  }
+
+  /** A command that finishes later: its refusal, if any, reaches the client when known. */
+  private later(client: Client, work: Promise<string | undefined> | undefined): string | undefined {
+    if (!work) return WORKTREES_UNAVAILABLE;
+    void work.then((error) => this.reply(client, error));
+    return undefined;
+  }
+
+  /** Makes a worktree for a new agent, then starts it there; the name is held meanwhile. */
+  private async inWorktree(
+    kind: AgentInfo['kind'], task: string, requested: string | undefined, base: string | undefined,
+    start: (name: string, worktree: WorktreeInfo) => AgentEntry | string,
+  ): Promise<string | undefined> {
+    const ops = this.worktreeOps;
+    if (!ops) return WORKTREES_UNAVAILABLE;
+    const chosen = this.agents.chooseName(kind, task, requested);
+    if ('error' in chosen) return chosen.error;
+    this.agents.reserve(chosen.name);
+    try {
+      const worktree = await ops.create(chosen.name, base);
+      const started = start(chosen.name, worktree);
+      return typeof started === 'string' ? started : undefined;
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    } finally {
+      this.agents.release(chosen.name);
     }
   }
 
@@ -182,20 +265,33 @@ export class AgentServer {
     this.chat.add('event', describeFlash(flash), { flash });
   }
 
-  private spawn(task: string, cwd: string, name?: string, budgetUsd?: number): AgentInfo | string {
+  private async spawn(task: string, cwd: string, name?: string, budgetUsd?: number, worktree?: { base?: string }): Promise<AgentInfo | string> {
     const { access, workers } = this.options;
     if (!access || !workers) return this.options.model.help ?? 'The model is not configured.';
+    const start = (agentName: string, where: string, info?: WorktreeInfo): AgentEntry | string => {
+      const secret = randomBytes(24).toString('hex');
+      const args = ['worker', '--name', agentName, '--task', task, '--model', access.model, '--permission-mode', workers.permissionMode];
+      if (budgetUsd !== undefined) args.push('--budget', String(budgetUsd));
+      const price = access.prices?.[access.model];
+      return this.agents.start({
+        kind: 'claude', task, cwd: where, name: agentName, program: workers.program(args),
+        env: { ...access.workerEnv, [REPORT_SECRET_ENV]: secret, ...(price ? { [MODEL_PRICE_ENV]: JSON.stringify(price) } : {}) },
+        reportSecret: secret,
+        ...(info ? { worktree: info } : {}),
+      });
+    };
+    if (worktree) {
+      let started: AgentEntry | undefined;
+      const error = await this.inWorktree('claude', task, name, worktree.base, (agentName, info) => {
+        const result = start(agentName, info.path, info);
+        if (typeof result !== 'string') started = result;
+        return result;
+      });
+      return error ?? (started ? started.info : 'the agent did not start');
+    }
     const chosen = this.agents.chooseName('claude', task, name);
     if ('error' in chosen) return chosen.error;
-    const secret = randomBytes(24).toString('hex');
-    const args = ['worker', '--name', chosen.name, '--task', task, '--model', access.model, '--permission-mode', workers.permissionMode];
-    if (budgetUsd !== undefined) args.push('--budget', String(budgetUsd));
-    const price = access.prices?.[access.model];
-    const started = this.agents.start({
-      kind: 'claude', task, cwd, name: chosen.name, program: workers.program(args),
-      env: { ...access.workerEnv, [REPORT_SECRET_ENV]: secret, ...(price ? { [MODEL_PRICE_ENV]: JSON.stringify(price) } : {}) },
-      reportSecret: secret,
-    });
+    const started = start(chosen.name, cwd);
     return typeof started === 'string' ? started : started.info;
   }
 
@@ -238,20 +334,28 @@ export class AgentServer {
     return undefined;
   }
 
-  private approve(question: string, signal: AbortSignal): Promise<boolean> {
-    if (this.options.workers?.permissionMode === 'auto' || this.allowAllBash) return Promise.resolve(true);
-    this.chat.add('notice', `${question}?  Answer y (yes), n (no) or a (always)`);
+  private async approve(question: string, signal: AbortSignal): Promise<boolean> {
+    if (this.options.workers?.permissionMode === 'auto' || this.allowAllBash) return true;
+    const answer = await this.ask(question, true, signal);
+    if (answer === 'always') this.allowAllBash = true;
+    return answer !== 'no';
+  }
+
+  /** Asks the user in the chat; the next line typed answers it (y, n, or a when `always` is offered). */
+  private ask(question: string, always: boolean, signal?: AbortSignal): Promise<'yes' | 'no' | 'always'> {
+    this.answer('no');
+    this.chat.add('notice', `${question}?  Answer y (yes) or n (no)${always ? ' or a (always)' : ''}`);
     return new Promise((resolve) => {
-      this.question = { resolve };
-      signal.addEventListener('abort', () => this.answer(false), { once: true });
+      this.question = { resolve: (answer) => resolve(!always && answer === 'always' ? 'yes' : answer) };
+      signal?.addEventListener('abort', () => this.answer('no'), { once: true });
       this.broadcast({ type: 'session', session: this.session() });
     });
   }
 
-  private answer(allowed: boolean): void {
+  private answer(answer: 'yes' | 'no' | 'always'): void {
     const question = this.question;
     this.question = undefined;
-    question?.resolve(allowed);
+    question?.resolve(answer);
   }
 
   private chatMessage(text: string): string | undefined {
@@ -259,12 +363,10 @@ export class AgentServer {
     if (this.question) {
       const word = text.trim().toLowerCase();
       this.chat.add('user', text);
-      if (['y', 'yes'].includes(word)) this.answer(true);
-      else if (['n', 'no'].includes(word)) this.answer(false);
-      else if (['a', 'always'].includes(word)) {
-        this.allowAllBash = true;
-        this.answer(true);
-      } else this.chat.add('notice', 'Answer y (yes), n (no) or a (always)');
+      if (['y', 'yes'].includes(word)) this.answer('yes');
+      else if (['n', 'no'].includes(word)) this.answer('no');
+      else if (['a', 'always'].includes(word)) this.answer('always');
+      else this.chat.add('notice', 'Answer y (yes), n (no) or a (always)');
       return undefined;
     }
     this.chat.add('user', text);
@@ -308,6 +410,7 @@ export class AgentServer {
   }
 
   dispose(): void {
+    this.worktreeOps?.dispose();
     this.main?.interrupt();
     this.agents.dispose();
     this.clients.clear();

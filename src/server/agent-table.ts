@@ -5,6 +5,7 @@ import { nameError, nameFromCommand, nameFromTask, uniqueName } from '../core/na
 import type { Flash, ServerEvent } from '../core/protocol.js';
 import type { WorkerReport } from '../core/report-channel.js';
 import type { ScreenFrame } from '../core/screen-frame.js';
+import type { WorktreeInfo } from '../core/worktree.js';
 import type { AgentHandle, AgentRuntime } from './runtime.js';
 
 export interface Watcher {
@@ -38,6 +39,7 @@ export interface StartRequest {
   program: AgentLaunch['program'];
   env?: Record<string, string>;
   reportSecret?: string;
+  worktree?: WorktreeInfo;
 }
 
 const MAX_TASK_LENGTH = 64 * 1024;
@@ -69,27 +71,41 @@ export class AgentTable {
 
   /** A free name: the requested one (validated), or one derived from the task. */
   chooseName(kind: AgentInfo['kind'], task: string, requested?: string): { name: string } | { error: string } {
+    const taken = new Set([...this.entries.keys(), ...this.reserved]);
     if (requested !== undefined) {
       const error = nameError(requested);
       if (error) return { error };
-      if (this.entries.has(requested)) return { error: `an agent named ${requested} already exists: choose another name` };
+      if (taken.has(requested)) return { error: `an agent named ${requested} already exists: choose another name` };
       return { name: requested };
     }
     const base = kind === 'command' ? nameFromCommand(task) : nameFromTask(task);
-    return { name: uniqueName(base, new Set(this.entries.keys())) };
+    return { name: uniqueName(base, taken) };
   }
+
+  /** Holds a name while its agent is being prepared (a worktree is made), so no other agent takes it. */
+  reserve(name: string): void {
+    this.reserved.add(name);
+  }
+
+  release(name: string): void {
+    this.reserved.delete(name);
+  }
+
+  private readonly reserved = new Set<string>();
 
   /** Starts an agent; returns it, or a one-line error (nothing started then). */
   start(request: StartRequest): AgentEntry | string {
     if (!request.task.trim()) return request.kind === 'command' ? 'nothing to run: give a command after --' : 'nothing to do: give a task';
     if (request.task.length > MAX_TASK_LENGTH) return `too long (${request.task.length} characters, at most ${MAX_TASK_LENGTH})`;
     if (request.task.includes('\0')) return 'a command or task cannot contain a NUL character';
+    this.release(request.name ?? '');
     const chosen = this.chooseName(request.kind, request.task, request.name);
     if ('error' in chosen) return chosen.error;
     const { name } = chosen;
     const entry: AgentEntry = {
       info: {
         name, kind: request.kind, task: request.task, cwd: request.cwd, state: 'running', startedAt: this.now(), lastLine: '', unread: false,
+        ...(request.worktree ? { worktree: request.worktree } : {}),
       },
       killRequested: false,
       watchers: new Set(),
@@ -175,8 +191,22 @@ export class AgentTable {
       this.hooks.flash(flashFor(info));
       this.hooks.ended(entry);
     }
+    for (const resolve of this.endWaiters.get(entry) ?? []) resolve();
+    this.endWaiters.delete(entry);
     if (this.running().length === 0) this.hooks.allEnded();
   }
+
+  /** Resolves once the agent has ended (at once if it has). */
+  whenEnded(entry: AgentEntry): Promise<void> {
+    if (isEnded(entry.info.state)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiters = this.endWaiters.get(entry) ?? [];
+      waiters.push(resolve);
+      this.endWaiters.set(entry, waiters);
+    });
+  }
+
+  private readonly endWaiters = new Map<AgentEntry, Array<() => void>>();
 
   kill(name: string): string | undefined {
     const entry = this.lookup(name);

@@ -20,7 +20,7 @@ export type ForegroundOutcome = { ended: AgentInfo } | { movedTo: string };
 
 export interface MainAgentHost {
   agents(): AgentInfo[];
-  spawnWorker(task: string, name?: string): AgentInfo | string;
+  spawnWorker(task: string, name?: string, worktree?: boolean): Promise<AgentInfo | string>;
   /** Starts a command agent the main agent waits on; resolves when it ends or is sent to the background. */
   runForeground(command: string, timeoutMs: number, signal: AbortSignal): Promise<ForegroundOutcome | string>;
   outputOf(name: string, maxLines: number): Promise<string>;
@@ -205,7 +205,7 @@ export class MainAgent {
     const { host } = this.options;
     switch (input.tool) {
       case 'spawn_agent': {
-        const started = host.spawnWorker(input.task, input.name);
+        const started = await host.spawnWorker(input.task, input.name, input.worktree);
         if (typeof started === 'string') return { content: started, isError: true, summary: started };
         return {
           content: `Started ${started.name}; it runs in the background. You will be notified with its result when it ends; do not wait or poll for it.`,

@@ -13,7 +13,7 @@ export const MAIN_TOOLS: ToolDefinition[] = [
       properties: {
         task: { type: 'string', description: 'What the agent should do, complete enough to work alone.' },
         name: { type: 'string', description: 'Optional lowercase slug name, e.g. security-audit-auth.' },
-        worktree: { type: 'boolean', description: 'Give the agent its own git worktree (not available yet).' },
+        worktree: { type: 'boolean', description: 'Give the agent its own git worktree and branch agentmux/NAME, for attempts that must not collide.' },
         agent: { type: 'string', description: 'Agent profile (not available yet).' },
         after: { type: 'string', description: 'Start only after this agent ends (not available yet).' },
       },
@@ -43,7 +43,7 @@ export const MAIN_TOOLS: ToolDefinition[] = [
 ];
 
 export type MainToolInput =
-  | { tool: 'spawn_agent'; task: string; name?: string }
+  | { tool: 'spawn_agent'; task: string; name?: string; worktree?: boolean }
   | { tool: 'list_agents' }
   | { tool: 'agent_result'; name: string }
   | { tool: 'bash'; command: string; timeoutMs: number };
@@ -63,10 +63,12 @@ export function validateMainTool(name: string, input: unknown): MainToolInput | 
     case 'spawn_agent': {
       if (typeof fields.task !== 'string' || !fields.task.trim()) return { error: 'spawn_agent: "task" must be a non-empty string' };
       if (fields.name !== undefined && typeof fields.name !== 'string') return { error: 'spawn_agent: "name" must be a string' };
-      if (fields.worktree === true) return { error: 'spawn_agent: worktrees are not available in this version; spawn without "worktree"' };
+      if (fields.worktree !== undefined && typeof fields.worktree !== 'boolean') return { error: 'spawn_agent: "worktree" must be true or false' };
       if (fields.agent !== undefined) return { error: 'spawn_agent: agent profiles are not available in this version; leave out "agent"' };
       if (fields.after !== undefined) return { error: 'spawn_agent: "after" is not available in this version; spawn when the other agent has ended' };
-      return { tool: 'spawn_agent', task: fields.task, ...(typeof fields.name === 'string' ? { name: fields.name } : {}) };
+      return {
+        tool: 'spawn_agent', task: fields.task, ...(typeof fields.name === 'string' ? { name: fields.name } : {}), ...(fields.worktree === true ? { worktree: true } : {}),
+      };
     }
     case 'list_agents':
       return { tool: 'list_agents' };

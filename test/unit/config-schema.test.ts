@@ -21,6 +21,8 @@ describe('DEFAULT_CONFIG', () => {
       model: 'claude-sonnet-5-5',
       permissionMode: 'ask',
       prices: {},
+      worktreeRoot: '',
+      compare: { check: '' },
     });
   });
 });

@@ -1,5 +1,6 @@
 // The agent list: two rows per agent (glyph, name, elapsed; state and last line).
 import type { AgentInfo, AgentState } from '../../core/agent.js';
+import type { WorktreeInfo } from '../../core/worktree.js';
 import { formatDuration } from '../../core/format.js';
 import type { ThemeRole } from '../../core/theme-schema.js';
 import { fitText, line, padText, type StyledLine } from '../styled-text.js';
@@ -46,9 +47,24 @@ function agentRows(agent: AgentInfo, width: number, selected: boolean, now: numb
       { text: detail ? ` · ${fitText(detail, rest)}` : '', role: agent.state === 'waiting' ? stateRole : 'muted' },
     ],
   };
-  if (!agent.usage) return [first, second];
-  const third: StyledLine = { fill, segments: [{ text: '   ' }, { text: fitText(meterText(agent.usage, width - 3), width - 3), role: 'meter' }] };
-  return [first, second, third];
+  const rows = [first, second];
+  if (agent.usage) rows.push({ fill, segments: [{ text: '   ' }, { text: fitText(meterText(agent.usage, width - 3), width - 3), role: 'meter' }] });
+  if (agent.worktree) rows.push({ fill, segments: [{ text: '   ' }, { text: fitText(worktreeText(agent.worktree), width - 3), role: 'muted' }] });
+  return rows;
+}
+
+/** "⎇ ui-dark ↑2 · 3 files +40 −5", or that its directory is gone. */
+export function worktreeText(worktree: WorktreeInfo): string {
+  const branch = worktree.branch.replace(/^agentmux\//, '');
+  if (worktree.missing) return `⎇ ${branch} · worktree deleted`;
+  const parts = [`⎇ ${branch} ↑${worktree.ahead ?? 0}`];
+  if (worktree.filesChanged) parts.push(`${worktree.filesChanged} file${worktree.filesChanged === 1 ? '' : 's'} +${worktree.insertions ?? 0} −${worktree.deletions ?? 0}`);
+  if (worktree.uncommitted) parts.push('uncommitted');
+  return parts.join(' · ');
+}
+
+function rowsPerAgent(agent: AgentInfo): number {
+  return 2 + (agent.usage ? 1 : 0) + (agent.worktree ? 1 : 0);
 }
 
 /** Rows for the list, scrolled so the selected agent is visible (two or three rows an agent). */
@@ -64,7 +80,7 @@ export function agentListRows(
     rows.push(line(), ...['No agents yet.', 'Start one with', '/run -- COMMAND'].map((text) => line({ text: ` ${fitText(text, width - 1)}`, role: 'muted' })));
     return rows;
   }
-  const perAgent = agents.some((agent) => agent.usage) ? 3 : 2;
+  const perAgent = Math.max(...agents.map(rowsPerAgent));
   const fits = Math.max(1, Math.floor((height - 1) / perAgent));
   const first = Math.min(Math.max(0, selected - fits + 1), Math.max(0, agents.length - fits));
   for (const [index, agent] of agents.slice(first, first + fits).entries()) {

@@ -9,7 +9,7 @@ import { elapsedOf, STATE_GLYPH } from './agent-list-view.js';
 import { FLASH_GLYPH, FLASH_ROLE } from './chat-view.js';
 import { sumMeters } from './meter.js';
 
-export type Focus = 'input' | 'list' | 'agent';
+export type Focus = 'input' | 'list' | 'agent' | 'compare';
 
 export function headerRow(width: number, attached: AgentInfo | undefined, model: ModelStatus, busy: boolean, now: number): StyledLine {
   const demo = model.demo === true;
@@ -71,7 +71,8 @@ export function flashRows(flashes: readonly ShownFlash[], width: number): Styled
   }));
 }
 
-function fitSegments(segments: Segment[], width: number): Segment[] {
+/** Keeps the segments that fit in `width` columns, cutting the last one with "…". */
+export function fitSegments(segments: Segment[], width: number): Segment[] {
   const out: Segment[] = [];
   let used = 0;
   for (const segment of segments) {

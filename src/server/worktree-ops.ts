@@ -1,0 +1,188 @@
+// Worktree agents: making their worktrees, keeping their list figures fresh, and comparing,
+// merging and discarding their attempts (issue 4), over the git layer.
+import { isEnded } from '../core/agent.js';
+import type { ComparisonView, WorktreeInfo } from '../core/worktree.js';
+import type { Worktrees } from '../git/worktrees.js';
+import type { AgentEntry, AgentTable } from './agent-table.js';
+import type { ChatLog } from './chat-log.js';
+
+/** The part of the git layer the server uses. */
+export type WorktreeService = Pick<Worktrees, 'create' | 'status' | 'compare' | 'fileDiff' | 'commitPending' | 'merge' | 'discard'>;
+
+export interface WorktreeOpsDeps {
+  git: WorktreeService;
+  agents: AgentTable;
+  chat: ChatLog;
+  /** Sends the agent's current info to every client. */
+  publish(entry: AgentEntry): void;
+  showComparison(comparison: ComparisonView): void;
+  /** Asks the user in the chat; resolves true for yes. */
+  confirm(question: string): Promise<boolean>;
+  /** Starts `command` as a command agent in `cwd`; returns its name or an error. */
+  runCheck(name: string, command: string, cwd: string): string | undefined;
+  /** The configured check command of /compare (`compare.check`), if any. */
+  checkCommand?: string;
+}
+
+const REFRESH_MS = 1500;
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class WorktreeOps {
+  private readonly refreshTimers = new Map<string, NodeJS.Timeout>();
+  private comparison: ComparisonView | undefined;
+
+  constructor(private readonly deps: WorktreeOpsDeps) {}
+
+  /** A new worktree for agent `name` from `base`; resolves to its info, or rejects with a one-line message. */
+  async create(name: string, base: string | undefined): Promise<WorktreeInfo> {
+    const created = await this.deps.git.create({ name, ...(base ? { base } : {}) });
+    return { branch: created.branch, path: created.path, baseCommit: created.baseCommit, ahead: 0, filesChanged: 0, insertions: 0, deletions: 0 };
+  }
+
+  /** Refreshes the list figures of a worktree agent soon, at most once per REFRESH_MS (git runs are not free). */
+  scheduleRefresh(entry: AgentEntry): void {
+    const name = entry.info.name;
+    if (!entry.info.worktree || this.refreshTimers.has(name)) return;
+    this.refreshTimers.set(name, setTimeout(() => {
+      this.refreshTimers.delete(name);
+      void this.refresh(entry);
+    }, REFRESH_MS));
+  }
+
+  private async refresh(entry: AgentEntry): Promise<void> {
+    const worktree = entry.info.worktree;
+    if (!worktree) return;
+    try {
+      const status = await this.deps.git.status(entry.info.name);
+      Object.assign(worktree, {
+        ahead: status.ahead, filesChanged: status.filesChanged + status.untracked, insertions: status.insertions,
+        deletions: status.deletions, uncommitted: status.uncommitted, missing: status.worktree === 'missing',
+      });
+      this.deps.publish(entry);
+    } catch (error) {
+      // The figures stay as they were; the next change asks again.
+      this.deps.chat.add('notice', `${entry.info.name}: could not read its worktree (${errorText(error)})`);
+    }
+  }
+
+  /** Worktree agents by name, or the first reason one of them cannot be used. */
+  private worktreeAgents(names: readonly string[]): AgentEntry[] | string {
+    const entries: AgentEntry[] = [];
+    for (const name of names) {
+      const entry = this.deps.agents.lookup(name);
+      if (typeof entry === 'string') return entry;
+      if (!entry.info.worktree) return `${name} has no worktree: only agents started with --worktree can be compared, merged or discarded`;
+      entries.push(entry);
+    }
+    return entries;
+  }
+
+  /** Ended agents' uncommitted work goes onto their branches first: it is never lost. */
+  private async commitPending(entries: readonly AgentEntry[]): Promise<void> {
+    for (const entry of entries) {
+      if (!isEnded(entry.info.state) || entry.info.worktree?.missing) continue;
+      const result = await this.deps.git.commitPending(entry.info.name, `agentmux: uncommitted work of ${entry.info.name} (${entry.info.task})`);
+      if (result.committed) this.deps.chat.add('notice', `committed ${entry.info.name}'s uncommitted work to ${entry.info.worktree?.branch}`);
+    }
+  }
+
+  async compare(names: readonly string[]): Promise<string | undefined> {
+    const entries = this.worktreeAgents(names);
+    if (typeof entries === 'string') return entries;
+    try {
+      await this.commitPending(entries);
+      const comparison = await this.deps.git.compare(names);
+      this.comparison = { ...comparison, checks: {} };
+      const check = this.deps.checkCommand;
+      if (check) {
+        for (const entry of entries) {
+          const agent = `${entry.info.name}-check`.slice(0, 48);
+          const error = this.deps.runCheck(agent, check, entry.info.worktree?.path ?? entry.info.cwd);
+          if (error) this.deps.chat.add('error', `check of ${entry.info.name} not started: ${error}`);
+          else this.comparison.checks[entry.info.name] = { agent, state: 'running' };
+        }
+      }
+      this.deps.showComparison(this.comparison);
+      return undefined;
+    } catch (error) {
+      return errorText(error);
+    }
+  }
+
+  /** A check agent ended: its result goes into the comparison on screen. */
+  checkEnded(agent: string, state: string, exitCode: number | undefined): void {
+    const comparison = this.comparison;
+    if (!comparison) return;
+    const attempt = Object.keys(comparison.checks).find((name) => comparison.checks[name].agent === agent);
+    if (!attempt) return;
+    comparison.checks[attempt] = { agent, state: state === 'finished' ? 'passed' : 'failed', ...(exitCode !== undefined ? { exitCode } : {}) };
+    this.deps.showComparison(comparison);
+  }
+
+  async fileDiff(name: string, file: string): Promise<string | { diff: string }> {
+    const entries = this.worktreeAgents([name]);
+    if (typeof entries === 'string') return entries;
+    try {
+      return { diff: await this.deps.git.fileDiff(name, file) };
+    } catch (error) {
+      return errorText(error);
+    }
+  }
+
+  async merge(name: string, into: string | undefined, squash: boolean): Promise<string | undefined> {
+    const entries = this.worktreeAgents([name]);
+    if (typeof entries === 'string') return entries;
+    const [entry] = entries;
+    if (!isEnded(entry.info.state)) return `${name} is still ${entry.info.state}: wait for it to end, or /kill it, before merging`;
+    try {
+      await this.commitPending(entries);
+      const merged = await this.deps.git.merge(name, { ...(into ? { into } : {}), squash, message: entry.info.task });
+      this.deps.chat.add('system', `Merged ${name} into ${merged.into}${merged.squash ? ' (squashed)' : ''}: ${merged.files.length} file${merged.files.length === 1 ? '' : 's'}, commit ${merged.commit.slice(0, 10)}.`);
+      const others = this.comparison?.attempts.map((attempt) => attempt.name).filter((other) => other !== name && this.deps.agents.get(other)?.info.worktree) ?? [];
+      if (others.length > 0) this.deps.chat.add('notice', `The other attempts are still there. To remove them: /discard ${others.join(' ')}`);
+      void this.refresh(entry);
+      return undefined;
+    } catch (error) {
+      return errorText(error);
+    }
+  }
+
+  /** Removes each agent's worktree and branch; a running one is stopped first, once the user agrees. */
+  async discard(names: readonly string[], force: boolean): Promise<string | undefined> {
+    const entries = this.worktreeAgents(names);
+    if (typeof entries === 'string') return entries;
+    for (const entry of entries) {
+      const { name } = entry.info;
+      if (!isEnded(entry.info.state)) {
+        if (!(await this.deps.confirm(`${name} is still running. Stop it and discard its worktree and branch`))) {
+          this.deps.chat.add('notice', `${name} kept`);
+          continue;
+        }
+        await this.stop(entry);
+      }
+      try {
+        await this.deps.git.discard(name, { force });
+        delete entry.info.worktree;
+        this.deps.publish(entry);
+        this.deps.chat.add('system', `Discarded ${name}: worktree removed, branch deleted.`);
+      } catch (error) {
+        this.deps.chat.add('error', `${name}: ${errorText(error)}`);
+      }
+    }
+    return undefined;
+  }
+
+  private stop(entry: AgentEntry): Promise<void> {
+    const ended = this.deps.agents.whenEnded(entry);
+    this.deps.agents.kill(entry.info.name);
+    return ended;
+  }
+
+  dispose(): void {
+    for (const timer of this.refreshTimers.values()) clearTimeout(timer);
+    this.refreshTimers.clear();
+  }
+}
