@@ -17,6 +17,7 @@ import { queryTerminalBackground } from '../tui/background-query.js';
 import { blessedTerminal } from '../tui/terminal-type.js';
 import { noColorRequested, resolveTheme, type ResolvedTheme } from '../tui/theme.js';
 import { parseArgs, USAGE } from './args.js';
+import { gcMain, leftoverNotice } from './gc.js';
 import { linkLocally } from './local-link.js';
 import { MODEL_HELP } from './model-help.js';
 import { routeConsoleToChat } from './console-route.js';
@@ -74,6 +75,7 @@ async function openScreen(argv: string[]): Promise<void> {
     ? await (await import('./model-access.js')).sessionModel(env, config.model, args.demo, config.prices)
     : { status: { configured: false, help: MODEL_HELP } };
   const pool = new EmulatorPool();
+  const worktrees = new GitWorktrees(cwd, config.worktreeRoot ? { worktreeRoot: config.worktreeRoot } : {});
   const server = new AgentServer({
     runtime: createPtyRuntime(pool, { env, scrollback: config.scrollback, killGraceMs: config.killGraceMs }),
     model: model.status,
@@ -83,7 +85,7 @@ async function openScreen(argv: string[]): Promise<void> {
       program: (workerArgs) => ({ file: process.execPath, args: [CLI_ENTRY, ...workerArgs] }),
       permissionMode: config.permissionMode,
     },
-    worktrees: new GitWorktrees(cwd, config.worktreeRoot ? { worktreeRoot: config.worktreeRoot } : {}),
+    worktrees,
     ...(config.compare.check ? { compareCheck: config.compare.check } : {}),
   });
   let send: (command: ClientCommand) => void = () => undefined;
@@ -124,10 +126,26 @@ async function openScreen(argv: string[]): Promise<void> {
     fail(`internal error, agents stopped: ${error.stack ?? error.message}`);
   });
   app.start();
+  // Outside a repository there is nothing to find; that is not worth a word.
+  worktrees.leftovers([]).then((leftovers) => {
+    const notice = leftoverNotice(leftovers);
+    if (notice) server.notice(notice);
+  }, () => undefined);
+}
+
+async function configuredWorktreeRoot(): Promise<string> {
+  const loaded = await loadConfig({ cwd: process.cwd(), env: process.env, homeDir: homedir() });
+  if (!loaded.ok) fail(loaded.error);
+  return loaded.config.worktreeRoot;
 }
 
 async function main(): Promise<void> {
   const [first, ...rest] = process.argv.slice(2);
+  if (first === 'gc') {
+    const worktreeRoot = await configuredWorktreeRoot();
+    process.exitCode = await gcMain(rest, new GitWorktrees(process.cwd(), worktreeRoot ? { worktreeRoot } : {}), { input: process.stdin, output: process.stdout });
+    return;
+  }
   if (first === 'worker') {
     const { workerMain } = await import('../agent/worker-main.js');
     process.exitCode = await workerMain(rest, process.env, process.stdin, process.stdout);

@@ -3,10 +3,12 @@
 import blessed from 'blessed';
 import type { Config } from '../core/config-schema.js';
 import type { ClientCommand, ServerEvent } from '../core/protocol.js';
+import type { ComparisonView } from '../core/worktree.js';
 import { isEnded } from '../core/agent.js';
 import { BACKGROUND_QUERY, readBackgroundReplies } from './background-query.js';
 import { preferUtf8Drawing } from './blessed-internals.js';
 import { ClientModel } from './client-model.js';
+import { CompareSelection, type CompareFit } from './compare-state.js';
 import { helpText } from './help-text.js';
 import { Keymap, type Action } from './keymap.js';
 import { agentPaneSize, layoutFor, type Layout, type Rect } from './layout.js';
@@ -19,6 +21,7 @@ import type { ResolvedTheme } from './theme.js';
 import { agentListRows } from './views/agent-list-view.js';
 import { flashRows, headerRow, statusRow, type Focus, type KeyHint } from './views/bars.js';
 import { chatRows } from './views/chat-view.js';
+import { compareView } from './views/compare-view.js';
 
 export interface AppOptions {
   input: NodeJS.ReadStream;
@@ -49,6 +52,12 @@ export class App {
   private selected = 0;
   private chatScroll = 0;
   private chatMaxScroll = 0;
+  /** The compare view replaces the chat from a `/compare` until Esc. */
+  private compareOpen = false;
+  /** This screen sent `/compare`: the answer opens the view (a check result alone does not). */
+  private compareWanted = false;
+  private readonly compare = new CompareSelection();
+  private compareFit: CompareFit = { diffMaxScroll: 0, page: 1 };
   private quitting = false;
   private keysTakenRaw = false;
   /** Set while the terminal's answer to a query is awaited. */
@@ -57,7 +66,7 @@ export class App {
   private lastRenderAt = 0;
   private clockTimer: NodeJS.Timeout | undefined;
   private flashTimer: NodeJS.Timeout | undefined;
-  private readonly boxes: Record<'header' | 'chat' | 'input' | 'terminal' | 'list' | 'status' | 'flash', blessed.Widgets.BoxElement>;
+  private readonly boxes: Record<'header' | 'chat' | 'input' | 'terminal' | 'compare' | 'list' | 'status' | 'flash', blessed.Widgets.BoxElement>;
 
   constructor(private readonly options: AppOptions) {
     this.model = new ClientModel(options.config.flashMs);
@@ -83,6 +92,7 @@ export class App {
       chat: styledBox({}, styles, (width, height) => this.chatLines(width, height)),
       input: styledBox({}, styles, (width) => [this.inputLine(width)]),
       terminal: terminalBox({}, () => ({ lines: this.model.attached?.lines ?? [], noColor: this.styles.current.noColor })),
+      compare: styledBox({}, styles, (width, height) => this.compareLines(width, height)),
       list: styledBox({}, styles, (width, height) => this.listLines(width, height)),
       status: styledBox({}, styles, (width) => [this.statusLine(width)]),
       flash: styledBox({}, styles, (width, height) => flashRows(this.model.flashes.slice(-height), width)),
@@ -102,6 +112,7 @@ export class App {
 
   /** A server event arrived. */
   receive(event: ServerEvent): void {
+    const previousComparison = this.model.comparison;
     const flashes = this.model.apply(event);
     if (flashes.length > 0) {
       const bytes = flashes.map((flash) => notificationBytes(flash, this.options.config.notifications)).join('');
@@ -109,8 +120,13 @@ export class App {
       this.scheduleFlashExpiry();
     }
     if (event.type === 'attached') this.focus = 'agent';
-    if (event.type === 'detached' && this.focus === 'agent') this.focus = 'input';
+    if (event.type === 'detached' && this.focus === 'agent') this.focus = this.mainFocus();
     if (event.type === 'chat' || event.type === 'error') this.chatScroll = 0;
+    if (event.type === 'comparison') this.showComparison(previousComparison);
+    if (event.type === 'error') {
+      this.compareWanted = false;
+      this.compare.failed(event.message);
+    }
     if (event.type === 'stopped' && this.quitting) {
       this.options.onExit(event.count);
       return;
@@ -130,11 +146,13 @@ export class App {
   private place(): void {
     const { layout } = this;
     const attached = this.focus === 'agent' || this.model.attached !== undefined;
+    const comparing = !attached && this.compareOpen && this.model.comparison !== undefined;
     const chatArea: Rect = { ...layout.body, height: Math.max(1, layout.body.height - 1) };
     this.position(this.boxes.header, layout.header);
     this.position(this.boxes.chat, chatArea);
     this.position(this.boxes.input, layout.input);
     this.position(this.boxes.terminal, layout.body);
+    this.position(this.boxes.compare, layout.body);
     this.position(this.boxes.list, layout.list);
     this.position(this.boxes.status, layout.status);
     const flashCount = this.model.flashes.length;
@@ -143,9 +161,10 @@ export class App {
       ? layout.header
       : { left: layout.body.left, top: layout.body.top, width: layout.body.width, height: Math.max(1, flashCount) };
     this.position(this.boxes.flash, flashArea);
-    this.show(this.boxes.chat, !attached);
-    this.show(this.boxes.input, !attached);
+    this.show(this.boxes.chat, !attached && !comparing);
+    this.show(this.boxes.input, !attached && !comparing);
     this.show(this.boxes.terminal, attached);
+    this.show(this.boxes.compare, comparing);
     this.show(this.boxes.flash, flashCount > 0);
   }
 
@@ -239,6 +258,14 @@ export class App {
     return rows.map((row) => ({ ...row, segments: [{ text: ' ' }, ...row.segments] }));
   }
 
+  private compareLines(width: number, height: number): StyledLine[] {
+    const comparison = this.model.comparison;
+    if (!comparison) return [];
+    const { rows, ...fit } = compareView(comparison, this.compare, width, height, this.model.fileDiff);
+    this.compareFit = fit;
+    return rows;
+  }
+
   private listLines(width: number, height: number): StyledLine[] {
     const border = { text: '│', role: this.focus === 'list' ? 'border.focus' as const : 'border' as const, ignoreFill: true };
     const rows = agentListRows(this.model.agents, this.selected, this.focus === 'list', width - 1, height, Date.now());
@@ -260,6 +287,10 @@ export class App {
       if (this.attachedEnded()) return [{ key: 'any key', label: 'back to chat' }];
       const name = this.model.attached?.name ?? '';
       return [{ key: bg, label: 'back to chat' }, { key: '', label: fitText(`keys go to ${name}`, 30) }];
+    }
+    if (this.focus === 'compare') {
+      if (this.compare.diff) return [{ key: 'PgUp/PgDn', label: 'scroll' }, { key: '↑↓', label: 'file' }, { key: '←→', label: 'attempt' }, { key: 'Esc', label: 'close diff' }];
+      return [{ key: '↑↓', label: 'file' }, { key: 'Enter', label: 'diff' }, { key: '←→', label: 'attempt' }, { key: 'Esc', label: 'back' }];
     }
     if (this.focus === 'list') {
       return [{ key: '↑↓', label: 'select' }, { key: 'Enter', label: 'attach' }, { key: next, label: 'chat' }, { key: quit, label: 'quit' }];
@@ -323,7 +354,7 @@ export class App {
   }
 
   private detach(): void {
-    this.focus = 'input';
+    this.focus = this.mainFocus();
     this.options.send({ type: 'detach' });
     this.requestRender();
   }
@@ -354,8 +385,8 @@ export class App {
       case 'background':
         if (this.model.session.foreground) this.options.send({ type: 'background' });
         return;
-      case 'focusNext': this.focus = this.focus === 'input' ? 'list' : 'input'; return;
-      case 'focusInput': this.focus = 'input'; return;
+      case 'focusNext': this.focus = this.focus === 'list' ? this.mainFocus() : 'list'; return;
+      case 'focusInput': this.focus = this.mainFocus(); return;
       case 'quit': this.quit(); return;
       case 'interrupt':
         // Like a shell: Ctrl+C drops what is typed; on an empty line it stops the main agent's turn.
@@ -384,7 +415,42 @@ export class App {
         if (agent) this.options.send({ type: 'attach', name: agent.name });
         return;
       }
+      case 'compareFileUp': this.compare.moveFile(-1, this.model.comparison); return;
+      case 'compareFileDown': this.compare.moveFile(1, this.model.comparison); return;
+      case 'compareAttemptLeft': this.compare.moveAttempt(-1, this.model.comparison); return;
+      case 'compareAttemptRight': this.compare.moveAttempt(1, this.model.comparison); return;
+      case 'comparePageUp': this.compare.page(-1, this.model.comparison, this.compareFit); return;
+      case 'comparePageDown': this.compare.page(1, this.model.comparison, this.compareFit); return;
+      case 'compareDiff': {
+        const request = this.compare.openDiff(this.model.comparison);
+        if (request) this.options.send({ type: 'fileDiff', ...request });
+        return;
+      }
+      case 'compareBack':
+        if (!this.compare.closeDiff()) this.closeComparison();
+        return;
     }
+  }
+
+  /** Where focus goes in the main pane: the compare view while it is open, else the input line. */
+  private mainFocus(): Focus {
+    return this.compareOpen ? 'compare' : 'input';
+  }
+
+  /** A comparison arrived: opens the view for this screen's `/compare`, refreshes it when open. */
+  private showComparison(previous: ComparisonView | undefined): void {
+    const comparison = this.model.comparison;
+    if (!comparison || (!this.compareOpen && !this.compareWanted)) return;
+    this.compare.follow(this.compareOpen ? previous : undefined, comparison);
+    this.compareWanted = false;
+    if (this.compareOpen) return;
+    this.compareOpen = true;
+    if (this.focus !== 'agent') this.focus = 'compare';
+  }
+
+  private closeComparison(): void {
+    this.compareOpen = false;
+    this.focus = 'input';
   }
 
   private pageSize(): number {
@@ -395,7 +461,10 @@ export class App {
     submitLine(this.editor.submit(), {
       model: this.model,
       cwd: this.options.cwd,
-      send: (command) => this.options.send(command),
+      send: (command) => {
+        if (command.type === 'compare') this.compareWanted = true;
+        this.options.send(command);
+      },
       note: (role, text) => {
         this.model.note(role, text);
         this.chatScroll = 0;

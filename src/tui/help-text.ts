@@ -11,6 +11,7 @@ export function helpText(keymap: Keymap): string {
     `  ${keymap.label('background')}  — send the agent in front back to the background`,
     `  ${keymap.label('interrupt')}  — clear the input line`,
     '  PgUp/PgDn  — scroll the chat',
+    '  After /compare: ←/→ attempt, ↑/↓ file, Enter its diff, PgUp/PgDn scroll, Esc back',
     `  ${keymap.label('quit')}  — quit (running agents are stopped)`,
   ];
   return ['Commands:', ...commands, 'Keys:', ...keys, 'Anything else you type goes to the main agent.'].join('\n');

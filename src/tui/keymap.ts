@@ -6,7 +6,9 @@ export type Action =
   | 'background' | 'focusNext' | 'quit' | 'interrupt'
   | 'submit' | 'historyUp' | 'historyDown' | 'cursorLeft' | 'cursorRight' | 'cursorHome' | 'cursorEnd'
   | 'deleteBack' | 'deleteForward' | 'deleteToStart' | 'deleteWordBack' | 'scrollUp' | 'scrollDown'
-  | 'selectUp' | 'selectDown' | 'attachSelected' | 'focusInput';
+  | 'selectUp' | 'selectDown' | 'attachSelected' | 'focusInput'
+  | 'compareFileUp' | 'compareFileDown' | 'compareAttemptLeft' | 'compareAttemptRight'
+  | 'compareDiff' | 'compareBack' | 'comparePageUp' | 'comparePageDown';
 
 const INPUT_KEYS: Record<string, Action> = {
   enter: 'submit',
@@ -37,6 +39,27 @@ const LIST_KEYS: Record<string, Action> = {
   pagedown: 'scrollDown',
 };
 
+const COMPARE_KEYS: Record<string, Action> = {
+  up: 'compareFileUp',
+  down: 'compareFileDown',
+  k: 'compareFileUp',
+  j: 'compareFileDown',
+  left: 'compareAttemptLeft',
+  right: 'compareAttemptRight',
+  h: 'compareAttemptLeft',
+  l: 'compareAttemptRight',
+  enter: 'compareDiff',
+  escape: 'compareBack',
+  pageup: 'comparePageUp',
+  pagedown: 'comparePageDown',
+};
+
+const FOCUS_KEYS: Record<Exclude<Focus, 'agent'>, Record<string, Action>> = {
+  input: INPUT_KEYS,
+  list: LIST_KEYS,
+  compare: COMPARE_KEYS,
+};
+
 export class Keymap {
   private readonly global: Map<string, Action>;
 
@@ -49,9 +72,9 @@ export class Keymap {
     ]);
   }
 
-  /** The action for a key in chat or list focus (an attached agent gets raw keys instead). */
+  /** The action for a key in chat, list or compare focus (an attached agent gets raw keys instead). */
   action(focus: Exclude<Focus, 'agent'>, key: string): Action | undefined {
-    return this.global.get(key) ?? (focus === 'input' ? INPUT_KEYS : LIST_KEYS)[key];
+    return this.global.get(key) ?? FOCUS_KEYS[focus][key];
   }
 
   /** The bytes a terminal sends for the key that detaches an agent. */
