@@ -73,8 +73,14 @@ describe('/run', () => {
     }
   });
 
+  it('takes --worktree with an optional --base, and refuses --base alone', () => {
+    expect(ok('/run --worktree --name ui-dark -- make')).toEqual({ kind: 'run', command: 'make', name: 'ui-dark', worktree: {} });
+    expect(ok('/run --worktree --base v1.2 -- make')).toEqual({ kind: 'run', command: 'make', worktree: { base: 'v1.2' } });
+    expect(refused('/run --base main -- make').error).toBe('--base goes with --worktree');
+  });
+
   it('refuses contract flags this version does not have yet', () => {
-    for (const flag of ['--worktree', '--after']) {
+    for (const flag of ['--after']) {
       const result = refused(`/run ${flag} -- make`);
       expect(result.error).toContain('not available');
       expect(result.error).toContain(flag);
@@ -120,7 +126,8 @@ describe('/spawn', () => {
 
   it('refuses unknown flags and contract flags this version does not have yet', () => {
     expect(refused('/spawn --fast task').error).toBe('unknown option --fast');
-    for (const flag of ['--worktree', '--after', '--agent']) {
+    expect(ok('/spawn --worktree --base main fix it')).toEqual({ kind: 'spawn', task: 'fix it', worktree: { base: 'main' } });
+    for (const flag of ['--after', '--agent']) {
       const result = refused(`/spawn ${flag} x task`);
       expect(result.error).toBe(`${flag} is not available in this version yet`);
       expect(result.usage).toBe(USAGE.spawn);
@@ -198,8 +205,19 @@ describe('other commands', () => {
     expect(refused('/cost now').error).toBe('/cost takes no arguments');
   });
 
+  it('/compare, /merge and /discard take names and their flags', () => {
+    expect(ok('/compare ui-dark ui-light ui-dark')).toEqual({ kind: 'compare', names: ['ui-dark', 'ui-light'] });
+    expect(ok('/merge ui-dark --squash --into release')).toEqual({ kind: 'merge', name: 'ui-dark', squash: true, into: 'release' });
+    expect(ok('/discard --force a b')).toEqual({ kind: 'discard', names: ['a', 'b'], force: true });
+    expect(refused('/compare').error).toBe('/compare needs the names of worktree agents');
+    expect(refused('/merge a b').error).toBe('/merge takes one agent name');
+    expect(refused('/merge a --into').error).toBe('--into needs a value');
+    expect(refused('/discard ../x').error).toContain('invalid name');
+    expect(refused('/discard a --hard').error).toBe('unknown option --hard');
+  });
+
   it('refuses contract commands that are not available yet, saying so rather than "unknown"', () => {
-    for (const word of ['compare', 'merge', 'discard', 'compact', 'fork', 'resume']) {
+    for (const word of ['compact', 'fork', 'resume']) {
       const result = refused(`/${word} something`);
       expect(result.error).toBe(`/${word} is not available in this version yet`);
       expect(result.error).not.toContain('unknown');
