@@ -249,7 +249,8 @@ export class App {
 
   private headerLine(width: number): StyledLine {
     const attached = this.model.attached ? this.model.agent(this.model.attached.name) : undefined;
-    return headerRow(width, attached, this.model.model, this.model.session.busy, Date.now());
+    const view = this.compareOpen && this.model.comparison ? 'compare' : 'chat';
+    return headerRow(width, attached, this.model.model, this.model.session.busy, Date.now(), view);
   }
 
   private chatLines(width: number, height: number): StyledLine[] {

@@ -11,7 +11,9 @@ import { sumMeters } from './meter.js';
 
 export type Focus = 'input' | 'list' | 'agent' | 'compare';
 
-export function headerRow(width: number, attached: AgentInfo | undefined, model: ModelStatus, busy: boolean, now: number): StyledLine {
+export function headerRow(
+  width: number, attached: AgentInfo | undefined, model: ModelStatus, busy: boolean, now: number, view: 'chat' | 'compare' = 'chat',
+): StyledLine {
   const demo = model.demo === true;
   const segments: Segment[] = [];
   if (attached) {
@@ -22,7 +24,7 @@ export function headerRow(width: number, attached: AgentInfo | undefined, model:
       { text: ` · ${fitText(attached.task, Math.max(0, width - attached.name.length - 30))}`, role: 'muted' },
     );
   } else {
-    segments.push({ text: ' agentmux', role: 'title' }, { text: ' · chat', role: 'muted' });
+    segments.push({ text: ' agentmux', role: 'title' }, { text: ` · ${view}`, role: 'muted' });
     if (demo) segments.push({ text: ' ' }, { text: ' DEMO ', role: 'demo' });
     if (model.configured && model.model) segments.push({ text: ` · ${model.model}`, role: 'muted' });
     else if (!model.configured) segments.push({ text: ' · model not configured', role: 'muted' });
