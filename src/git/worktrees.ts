@@ -1,5 +1,6 @@
 // The public surface of src/git: one git worktree and one branch `agentmux/NAME` per agent (issue 4).
 // Every method is async and rejects with a WorktreeError (errors.ts): one line that says what to do.
+import type { ComparisonView } from '../core/worktree.js';
 
 /** What `repoInfo` finds about a directory. */
 export interface RepoInfo {
@@ -55,47 +56,15 @@ export interface WorktreeStatus {
   uncommitted: boolean;
 }
 
-export interface FileChange {
-  path: string;
-  /** Lines added and removed; undefined for a binary file. */
-  insertions: number | undefined;
-  deletions: number | undefined;
-}
+export type { AttemptComparison, FileChange, MergePrediction } from '../core/worktree.js';
 
 export interface CommitSummary {
   commit: string;
   subject: string;
 }
 
-/** Whether a branch would merge into the target without conflicts (`git merge-tree`, no checkout touched). */
-export type MergePrediction = { clean: true } | { clean: false; conflicts: string[] };
-
-/** One attempt of a comparison: what its branch holds since its base (committed work only). */
-export interface AttemptComparison {
-  name: string;
-  branch: string;
-  baseCommit: string;
-  head: string;
-  ahead: number;
-  /** Newest first, at most 50. */
-  commits: CommitSummary[];
-  files: FileChange[];
-  filesChanged: number;
-  insertions: number;
-  deletions: number;
-  /** The worktree has work not yet on the branch (see `commitPending`). */
-  uncommitted: boolean;
-  merge: MergePrediction;
-}
-
-export interface Comparison {
-  /** Short name of the target branch the predictions are for. */
-  target: string;
-  targetCommit: string;
-  attempts: AttemptComparison[];
-  /** Files touched by two or more attempts, with the names of those attempts. */
-  overlaps: Array<{ path: string; names: string[] }>;
-}
+/** Side by side: the attempts, and the files two or more of them touched (the view adds check results). */
+export type Comparison = Omit<ComparisonView, 'checks'>;
 
 export interface CommitResult {
   /** False when the worktree was clean: nothing was committed. */
