@@ -150,8 +150,7 @@ export class AgentServer {
   }
 
   private handle(client: Client, command: ClientCommand): void {
-    const error = this.execute(client, command);
-    if (error) client.send({ type: 'error', message: error });
+    this.reply(client, this.execute(client, command));
   }
 
   /** Carries out a command; returns a one-line error when it is refused (nothing changed then). */
