@@ -7,7 +7,7 @@ import type { ModelPrice } from '../core/usage.js';
 import type { WorktreeInfo } from '../core/worktree.js';
 import type { ModelClient } from '../llm/types.js';
 import { UsageTracker } from '../llm/usage-tracker.js';
-import { AgentTable, type AgentEntry, type Watcher } from './agent-table.js';
+import { AgentTable, taskError, type AgentEntry, type Watcher } from './agent-table.js';
 import { ChatLog } from './chat-log.js';
 import { MainAgent, type ForegroundOutcome } from './main-agent.js';
 import { notificationFor } from './notifications.js';
@@ -94,9 +94,9 @@ export class AgentServer {
         publish: (entry) => this.broadcast({ type: 'agent', agent: { ...entry.info } }),
         showComparison: (comparison) => this.broadcast({ type: 'comparison', comparison }),
         confirm: async (question) => (await this.ask(question, false)) !== 'no',
-        runCheck: (name, command, cwd) => {
-          const started = this.agents.start({ kind: 'command', task: command, cwd, name, program: { shell: command } });
-          return typeof started === 'string' ? started : undefined;
+        runCheck: (attempt, command, cwd) => {
+          const started = this.agents.start({ kind: 'command', task: command, cwd, name: this.agents.freeName(`${attempt}-check`.slice(0, 42)), program: { shell: command } });
+          return typeof started === 'string' ? { error: started } : { name: started.info.name };
         },
         ...(options.compareCheck ? { checkCommand: options.compareCheck } : {}),
       });
@@ -172,6 +172,7 @@ export class AgentServer {
         if (command.budgetUsd !== undefined && !(command.budgetUsd > 0 && command.budgetUsd <= MAX_BUDGET_USD)) {
           return `invalid budget ${command.budgetUsd}: give an amount in USD above 0`;
         }
+        if (!this.options.access) return this.options.model.help ?? 'The model is not configured.';
         void this.spawn(command.task, command.cwd, command.name, command.budgetUsd, command.worktree)
           .then((started) => this.reply(client, typeof started === 'string' ? started : undefined));
         return undefined;
@@ -241,12 +242,15 @@ export class AgentServer {
   ): Promise<string | undefined> {
     const ops = this.worktreeOps;
     if (!ops) return WORKTREES_UNAVAILABLE;
+    const refused = taskError(kind, task);
+    if (refused) return refused;
     const chosen = this.agents.chooseName(kind, task, requested);
     if ('error' in chosen) return chosen.error;
     this.agents.reserve(chosen.name);
     try {
       const worktree = await ops.create(chosen.name, base);
       const started = start(chosen.name, worktree);
+      if (typeof started === 'string') await ops.removeUnused(chosen.name);
       return typeof started === 'string' ? started : undefined;
     } catch (error) {
       return error instanceof Error ? error.message : String(error);
@@ -343,7 +347,7 @@ export class AgentServer {
   /** Asks the user in the chat; the next line typed answers it (y, n, or a when `always` is offered). */
   private ask(question: string, always: boolean, signal?: AbortSignal): Promise<'yes' | 'no' | 'always'> {
     this.answer('no');
-    this.chat.add('notice', `${question}?  Answer y (yes) or n (no)${always ? ' or a (always)' : ''}`);
+    this.chat.add('notice', `${question}?  Answer ${always ? 'y (yes), n (no) or a (always)' : 'y (yes) or n (no)'}`);
     return new Promise((resolve) => {
       this.question = { resolve: (answer) => resolve(!always && answer === 'always' ? 'yes' : answer) };
       signal?.addEventListener('abort', () => this.answer('no'), { once: true });

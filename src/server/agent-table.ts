@@ -82,6 +82,11 @@ export class AgentTable {
     return { name: uniqueName(base, taken) };
   }
 
+  /** `base`, or `base-2`, … whichever no agent has. */
+  freeName(base: string): string {
+    return uniqueName(base, new Set([...this.entries.keys(), ...this.reserved]));
+  }
+
   /** Holds a name while its agent is being prepared (a worktree is made), so no other agent takes it. */
   reserve(name: string): void {
     this.reserved.add(name);
@@ -95,9 +100,8 @@ export class AgentTable {
 
   /** Starts an agent; returns it, or a one-line error (nothing started then). */
   start(request: StartRequest): AgentEntry | string {
-    if (!request.task.trim()) return request.kind === 'command' ? 'nothing to run: give a command after --' : 'nothing to do: give a task';
-    if (request.task.length > MAX_TASK_LENGTH) return `too long (${request.task.length} characters, at most ${MAX_TASK_LENGTH})`;
-    if (request.task.includes('\0')) return 'a command or task cannot contain a NUL character';
+    const error = taskError(request.kind, request.task);
+    if (error) return error;
     this.release(request.name ?? '');
     const chosen = this.chooseName(request.kind, request.task, request.name);
     if ('error' in chosen) return chosen.error;
@@ -251,6 +255,14 @@ export class AgentTable {
     for (const entry of this.entries.values()) entry.handle?.dispose();
     this.entries.clear();
   }
+}
+
+/** Why a command or task cannot start an agent, or undefined when it can. */
+export function taskError(kind: AgentInfo['kind'], task: string): string | undefined {
+  if (!task.trim()) return kind === 'command' ? 'nothing to run: give a command after --' : 'nothing to do: give a task';
+  if (task.length > MAX_TASK_LENGTH) return `too long (${task.length} characters, at most ${MAX_TASK_LENGTH})`;
+  if (task.includes('\0')) return 'a command or task cannot contain a NUL character';
+  return undefined;
 }
 
 /** The flash for an agent that ended: word, duration, exit code or signal, and a one-line summary. */

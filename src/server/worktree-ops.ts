@@ -18,8 +18,8 @@ export interface WorktreeOpsDeps {
   showComparison(comparison: ComparisonView): void;
   /** Asks the user in the chat; resolves true for yes. */
   confirm(question: string): Promise<boolean>;
-  /** Starts `command` as a command agent in `cwd`; returns its name or an error. */
-  runCheck(name: string, command: string, cwd: string): string | undefined;
+  /** Starts `command` as a command agent in `cwd` to check `attempt`; returns its name, or an error. */
+  runCheck(attempt: string, command: string, cwd: string): { name: string } | { error: string };
   /** The configured check command of /compare (`compare.check`), if any. */
   checkCommand?: string;
 }
@@ -80,8 +80,12 @@ export class WorktreeOps {
     return entries;
   }
 
-  /** Ended agents' uncommitted work goes onto their branches first: it is never lost. */
-  private async commitPending(entries: readonly AgentEntry[]): Promise<void> {
+  /**
+   * Before compare and merge: fresh figures (a worktree may have been deleted by hand), then
+   * ended agents' uncommitted work goes onto their branches: it is never lost.
+   */
+  private async prepare(entries: readonly AgentEntry[]): Promise<void> {
+    await Promise.all(entries.map((entry) => this.refresh(entry)));
     for (const entry of entries) {
       if (!isEnded(entry.info.state) || entry.info.worktree?.missing) continue;
       const result = await this.deps.git.commitPending(entry.info.name, `agentmux: uncommitted work of ${entry.info.name} (${entry.info.task})`);
@@ -93,16 +97,15 @@ export class WorktreeOps {
     const entries = this.worktreeAgents(names);
     if (typeof entries === 'string') return entries;
     try {
-      await this.commitPending(entries);
+      await this.prepare(entries);
       const comparison = await this.deps.git.compare(names);
       this.comparison = { ...comparison, checks: {} };
       const check = this.deps.checkCommand;
       if (check) {
         for (const entry of entries) {
-          const agent = `${entry.info.name}-check`.slice(0, 48);
-          const error = this.deps.runCheck(agent, check, entry.info.worktree?.path ?? entry.info.cwd);
-          if (error) this.deps.chat.add('error', `check of ${entry.info.name} not started: ${error}`);
-          else this.comparison.checks[entry.info.name] = { agent, state: 'running' };
+          const started = this.deps.runCheck(entry.info.name, check, entry.info.worktree?.path ?? entry.info.cwd);
+          if ('error' in started) this.deps.chat.add('error', `check of ${entry.info.name} not started: ${started.error}`);
+          else this.comparison.checks[entry.info.name] = { agent: started.name, state: 'running' };
         }
       }
       this.deps.showComparison(this.comparison);
@@ -138,11 +141,13 @@ export class WorktreeOps {
     const [entry] = entries;
     if (!isEnded(entry.info.state)) return `${name} is still ${entry.info.state}: wait for it to end, or /kill it, before merging`;
     try {
-      await this.commitPending(entries);
+      await this.prepare(entries);
       const merged = await this.deps.git.merge(name, { ...(into ? { into } : {}), squash, message: entry.info.task });
       this.deps.chat.add('system', `Merged ${name} into ${merged.into}${merged.squash ? ' (squashed)' : ''}: ${merged.files.length} file${merged.files.length === 1 ? '' : 's'}, commit ${merged.commit.slice(0, 10)}.`);
       const others = this.comparison?.attempts.map((attempt) => attempt.name).filter((other) => other !== name && this.deps.agents.get(other)?.info.worktree) ?? [];
-      if (others.length > 0) this.deps.chat.add('notice', `The other attempts are still there. To remove them: /discard ${others.join(' ')}`);
+      const offer = [`/discard ${name} removes its worktree and branch, now merged`];
+      if (others.length > 0) offer.push(`/discard --force ${others.join(' ')} removes the other attempts, unmerged work and all`);
+      this.deps.chat.add('notice', `${offer.join('; ')}.`);
       void this.refresh(entry);
       return undefined;
     } catch (error) {
@@ -157,6 +162,10 @@ export class WorktreeOps {
     for (const entry of entries) {
       const { name } = entry.info;
       if (!isEnded(entry.info.state)) {
+        if (!force) {
+          this.deps.chat.add('error', `${name} is still running: /discard --force ${name} stops it (after asking) and removes its worktree and branch with whatever it has done`);
+          continue;
+        }
         if (!(await this.deps.confirm(`${name} is still running. Stop it and discard its worktree and branch`))) {
           this.deps.chat.add('notice', `${name} kept`);
           continue;
@@ -179,6 +188,15 @@ export class WorktreeOps {
     const ended = this.deps.agents.whenEnded(entry);
     this.deps.agents.kill(entry.info.name);
     return ended;
+  }
+
+  /** Removes a worktree made for an agent that then did not start. */
+  async removeUnused(name: string): Promise<void> {
+    try {
+      await this.deps.git.discard(name, { force: true });
+    } catch (error) {
+      this.deps.chat.add('error', `${name}: its unused worktree could not be removed (${errorText(error)}); agentmux gc can`);
+    }
   }
 
   dispose(): void {
