@@ -9,6 +9,7 @@ import type { ModelClient } from '../llm/types.js';
 import { UsageTracker } from '../llm/usage-tracker.js';
 import { AgentTable, taskError, type AgentEntry, type Watcher } from './agent-table.js';
 import { ChatLog } from './chat-log.js';
+import { ChatQuestion } from './chat-question.js';
 import { MainAgent, type ForegroundOutcome } from './main-agent.js';
 import { notificationFor } from './notifications.js';
 import { WorktreeOps, type WorktreeService } from './worktree-ops.js';
@@ -64,13 +65,14 @@ export class AgentServer {
   private readonly now: () => number;
   private stopWaiters: Array<() => void> = [];
   private foreground: { entry: AgentEntry; moved(): void } | undefined;
-  private question: { resolve(answer: 'yes' | 'no' | 'always'): void } | undefined;
+  private readonly question: ChatQuestion;
   private allowAllBash = false;
   private readonly worktreeOps: WorktreeOps | undefined;
 
   constructor(private readonly options: ServerOptions) {
     this.now = options.now ?? Date.now;
     this.chat = new ChatLog(this.now, (entry) => this.broadcast({ type: 'chat', entry: { ...entry } }));
+    this.question = new ChatQuestion(this.chat, () => this.broadcast({ type: 'session', session: this.session() }));
     this.agents = new AgentTable(options.runtime, {
       publish: (info) => {
         this.broadcast({ type: 'agent', agent: { ...info } });
@@ -93,7 +95,7 @@ export class AgentServer {
         chat: this.chat,
         publish: (entry) => this.broadcast({ type: 'agent', agent: { ...entry.info } }),
         showComparison: (comparison) => this.broadcast({ type: 'comparison', comparison }),
-        confirm: async (question) => (await this.ask(question, false)) !== 'no',
+        confirm: async (question) => (await this.question.ask(question, false)) !== 'no',
         runCheck: (attempt, command, cwd) => {
           const started = this.agents.start({ kind: 'command', task: command, cwd, name: this.agents.freeName(`${attempt}-check`.slice(0, 42)), program: { shell: command } });
           return typeof started === 'string' ? { error: started } : { name: started.info.name };
@@ -214,7 +216,7 @@ export class AgentServer {
       }
       case 'chat': return this.chatMessage(command.text);
       case 'interrupt':
-        if (this.question) this.answer('no');
+        this.question.cancel();
         if (!this.main?.interrupt()) return 'nothing to interrupt';
         return undefined;
       case 'background': return this.toBackground();
@@ -339,37 +341,15 @@ export class AgentServer {
 
   private async approve(question: string, signal: AbortSignal): Promise<boolean> {
     if (this.options.workers?.permissionMode === 'auto' || this.allowAllBash) return true;
-    const answer = await this.ask(question, true, signal);
+    const answer = await this.question.ask(question, true, signal);
     if (answer === 'always') this.allowAllBash = true;
     return answer !== 'no';
   }
 
-  /** Asks the user in the chat; the next line typed answers it (y, n, or a when `always` is offered). */
-  private ask(question: string, always: boolean, signal?: AbortSignal): Promise<'yes' | 'no' | 'always'> {
-    this.answer('no');
-    this.chat.add('notice', `${question}?  Answer ${always ? 'y (yes), n (no) or a (always)' : 'y (yes) or n (no)'}`);
-    return new Promise((resolve) => {
-      this.question = { resolve: (answer) => resolve(!always && answer === 'always' ? 'yes' : answer) };
-      signal?.addEventListener('abort', () => this.answer('no'), { once: true });
-      this.broadcast({ type: 'session', session: this.session() });
-    });
-  }
-
-  private answer(answer: 'yes' | 'no' | 'always'): void {
-    const question = this.question;
-    this.question = undefined;
-    question?.resolve(answer);
-  }
-
   private chatMessage(text: string): string | undefined {
     if (!text.trim()) return undefined;
-    if (this.question) {
-      const word = text.trim().toLowerCase();
-      this.chat.add('user', text);
-      if (['y', 'yes'].includes(word)) this.answer('yes');
-      else if (['n', 'no'].includes(word)) this.answer('no');
-      else if (['a', 'always'].includes(word)) this.answer('always');
-      else this.chat.add('notice', 'Answer y (yes), n (no) or a (always)');
+    if (this.question.open) {
+      this.question.take(text);
       return undefined;
     }
     this.chat.add('user', text);
