@@ -552,10 +552,13 @@ describe('statusRow', () => {
     expect(rowText(statusRow(100, hints, unknownCost, meter(1000, 1), 'dark'))).toMatch(/ 1 running · 2\.0k tok · dark $/);
   });
 
-  it('cuts hints first when narrow', () => {
+  it('drops the theme name first when narrow, then cuts hints; totals stay', () => {
     const text = rowText(statusRow(30, hints, [agent({ name: 'a' })], undefined, 'high-contrast'));
     expect(textWidth(text)).toBe(30);
-    expect(text).toContain('1 running · high-contrast');
+    expect(text).toMatch(/ 1 running $/);
+    expect(text).not.toContain('high-contrast');
+    const wide = rowText(statusRow(100, hints, [agent({ name: 'a' })], undefined, 'high-contrast'));
+    expect(wide).toMatch(/ 1 running · high-contrast $/);
   });
 });
 

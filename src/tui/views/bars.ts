@@ -52,11 +52,14 @@ export function statusRow(
     const sum = sumMeters(meters);
     totals.push(`${formatTokens(sum.tokens)} tok${sum.costUsd !== undefined ? ` ${formatCost(sum.costUsd)}` : ''}`);
   }
-  const right = ` ${totals.join(' · ')} · ${themeName} `;
   const left: Segment[] = [];
   for (const hint of hints) {
     left.push({ text: ' ' }, { text: hint.key, role: 'status.key' }, { text: ` ${hint.label}`, role: 'status' });
   }
+  // The theme's name is the first thing to go when the key hints need the room.
+  const withTheme = ` ${totals.join(' · ')} · ${themeName} `;
+  const leftWidth = left.reduce((sum, segment) => sum + textWidth(segment.text), 0);
+  const right = leftWidth + textWidth(withTheme) <= width ? withTheme : ` ${totals.join(' · ')} `;
   const leftFitted = fitSegments(left, Math.max(0, width - textWidth(right)));
   const used = leftFitted.reduce((sum, segment) => sum + textWidth(segment.text), 0);
   return {
