@@ -17,6 +17,8 @@ export type ClientCommand =
   | { type: 'detach' }
   /** Keys for the agent this client has attached. */
   | { type: 'input'; data: string }
+  /** Look at the attached agent's history: `lines` further up (negative: down), or the live screen. */
+  | { type: 'scroll'; lines: number | 'live' }
   /** Type a line into an agent, attached or not. */
   | { type: 'send'; name: string; text: string }
   /** The size of the client's agent pane; agents' ptys take it. */

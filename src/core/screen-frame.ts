@@ -34,6 +34,9 @@ export interface ScreenFrame {
   full: boolean;
   lines: FrameLine[];
   cursor: { x: number; y: number; visible: boolean };
+  /** Lines of history above the screen, and how far up from the live screen this frame shows (0: live). */
+  history: number;
+  scrollBack: number;
 }
 
 /** Applies a frame to a grid of lines kept by a client; returns the new grid. */

@@ -163,6 +163,11 @@ export class AgentProcess {
     this.emulator.watch(on);
   }
 
+  /** Shows history `lines` further up (negative: down), or the live screen again. */
+  scroll(lines: number | 'live'): void {
+    this.emulator.scroll(lines);
+  }
+
   /** SIGTERM to the process group, then SIGKILL if it is still there after the grace period. */
   kill(): void {
     if (this.exited) return;

@@ -14,6 +14,8 @@ export type ToWorker =
   | { op: 'resize'; id: number; cols: number; rows: number }
   /** Frames wanted (someone is looking at this terminal) or not. */
   | { op: 'watch'; id: number; on: boolean }
+  /** Show history: `lines` further up (negative: down), or back to the live screen. */
+  | { op: 'scroll'; id: number; lines: number | 'live' }
   /** Reply once every write sent before this one has been parsed. */
   | { op: 'drain'; id: number }
   /** The last `maxLines` lines of output (scrollback and screen) as plain text. */

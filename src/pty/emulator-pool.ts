@@ -56,6 +56,10 @@ export class Emulator {
     this.send({ op: 'watch', id: this.id, on });
   }
 
+  scroll(lines: number | 'live'): void {
+    this.send({ op: 'scroll', id: this.id, lines });
+  }
+
   /** Resolves with the final last line once everything written so far is parsed. */
   drain(): Promise<string> {
     return new Promise((resolve) => {

@@ -27,6 +27,8 @@ interface Hosted {
   queue: Array<Uint8Array | (() => void)>;
   /** Bytes handed to xterm and not yet parsed. */
   inXterm: number;
+  /** How far up from the live screen the watcher looks. */
+  scrollBack: number;
 }
 
 const port = parentPort;
@@ -49,6 +51,7 @@ function create(id: number, cols: number, rows: number, scrollback: number, repo
     sentAt: 0,
     queue: [],
     inXterm: 0,
+    scrollBack: 0,
   };
   // DECTCEM (show/hide cursor) is not in xterm's public API: observe it, then let xterm handle it too.
   const trackCursor = (visible: boolean) => (params: (number | number[])[]) => {
@@ -80,7 +83,7 @@ function sendChanges(id: number, entry: Hosted): void {
   entry.sentAt = Date.now();
   // The frame first: the screen redraws on the first message that arrives.
   if (entry.watched) {
-    const frame = entry.frames.next(entry.cursorVisible);
+    const frame = entry.frames.next(entry.cursorVisible, entry.scrollBack);
     if (frame) post({ op: 'frame', id, frame });
   }
   const lastLine = lastLineOf(entry.terminal);
@@ -169,12 +172,19 @@ port.on('message', (message: ToWorker) => {
       break;
     case 'watch':
       entry.watched = message.on;
+      entry.scrollBack = 0;
       if (message.on) {
         entry.frames.reset();
         markDirty(entry);
         feed(message.id, entry);
       }
       break;
+    case 'scroll': {
+      const history = entry.terminal.buffer.active.baseY;
+      entry.scrollBack = message.lines === 'live' ? 0 : Math.max(0, Math.min(history, entry.scrollBack + message.lines));
+      markDirty(entry);
+      break;
+    }
     case 'drain':
       afterParsed(message.id, entry, () => {
         sendChanges(message.id, entry);

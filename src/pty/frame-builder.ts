@@ -79,26 +79,33 @@ export class FrameBuilder {
     this.sentRows = [];
   }
 
-  /** The next frame, or undefined when nothing visible changed. */
-  next(cursorVisible: boolean, force = false): ScreenFrame | undefined {
+  /**
+   * The next frame, or undefined when nothing visible changed. `scrollBack` lines up from
+   * the live screen, the history is shown instead (clamped to what there is).
+   */
+  next(cursorVisible: boolean, scrollBack = 0): ScreenFrame | undefined {
     const { cols, rows } = this.terminal;
     const buffer = this.terminal.buffer.active;
-    const full = this.sentRows.length !== rows;
+    const back = Math.max(0, Math.min(scrollBack, buffer.baseY));
+    const full = this.sentRows.length !== rows || back !== this.lastScrollBack;
     if (full) this.sentRows = new Array<string>(rows).fill('');
     const lines: FrameLine[] = [];
     for (let y = 0; y < rows; y++) {
-      const runs = readRow(buffer, buffer.baseY + y, cols, this.cell);
+      const runs = readRow(buffer, buffer.baseY - back + y, cols, this.cell);
       const key = JSON.stringify(runs);
       if (full || key !== this.sentRows[y]) {
         this.sentRows[y] = key;
         lines.push({ y, runs });
       }
     }
-    const cursor = { x: buffer.cursorX, y: buffer.cursorY, visible: cursorVisible };
-    if (!full && !force && lines.length === 0 && this.sameCursor(cursor)) return undefined;
+    const cursor = { x: buffer.cursorX, y: buffer.cursorY, visible: cursorVisible && back === 0 };
+    if (!full && lines.length === 0 && this.sameCursor(cursor)) return undefined;
     this.lastCursor = cursor;
-    return { cols, rows, full, lines, cursor };
+    this.lastScrollBack = back;
+    return { cols, rows, full, lines, cursor, history: buffer.baseY, scrollBack: back };
   }
+
+  private lastScrollBack = 0;
 
   private lastCursor: ScreenFrame['cursor'] | undefined;
 

@@ -201,6 +201,13 @@ export class AgentServer {
         entry?.handle?.writeKeys(command.data);
         return undefined;
       }
+      case 'scroll': {
+        const entry = client.attached ? this.agents.get(client.attached) : undefined;
+        if (!entry) return 'no agent is in front to scroll';
+        if (command.lines !== 'live' && !Number.isInteger(command.lines)) return `invalid scroll ${String(command.lines)}`;
+        entry.handle?.scroll(command.lines);
+        return undefined;
+      }
       case 'send': {
         const entry = this.agents.lookup(command.name);
         if (typeof entry === 'string') return entry;

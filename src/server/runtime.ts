@@ -17,6 +17,8 @@ export interface AgentHandle {
   resize(cols: number, rows: number): void;
   /** Plain text of the last `maxLines` lines of output (scrollback and screen). */
   outputText(maxLines: number): Promise<string>;
+  /** Frames show history `lines` further up (negative: down), or the live screen again. */
+  scroll(lines: number | 'live'): void;
   /** Frames wanted (a client shows this agent) or not. */
   watch(on: boolean): void;
   /** Ask the agent to stop; `onEnd` follows. */

@@ -40,6 +40,9 @@ export interface AppOptions {
 const PROMPT = '› ';
 const MIN_FRAME_MS = 16;
 const BACKGROUND_REPLY_MS = 1000;
+const SHIFT_PAGE_UP = '\x1b[5;2~';
+const SHIFT_PAGE_DOWN = '\x1b[6;2~';
+const SCROLL_KEYS = /(\x1b\[[56];2~)/;
 
 export class App {
   private readonly screen: blessed.Widgets.Screen;
@@ -250,7 +253,7 @@ export class App {
   private headerLine(width: number): StyledLine {
     const attached = this.model.attached ? this.model.agent(this.model.attached.name) : undefined;
     const view = this.compareOpen && this.model.comparison ? 'compare' : 'chat';
-    return headerRow(width, attached, this.model.model, this.model.session.busy, Date.now(), view);
+    return headerRow(width, attached, this.model.model, this.model.session.busy, Date.now(), view, this.model.attached?.scrollBack ?? 0);
   }
 
   private chatLines(width: number, height: number): StyledLine[] {
@@ -344,9 +347,28 @@ export class App {
       return;
     }
     const detachAt = data.indexOf(this.keymap.backgroundSequence);
-    const forward = detachAt === -1 ? data : data.slice(0, detachAt);
-    if (forward) this.options.send({ type: 'input', data: forward });
+    this.forwardKeys(detachAt === -1 ? data : data.slice(0, detachAt));
     if (detachAt !== -1) this.detach();
+  }
+
+  /**
+   * Keys for the attached agent. Shift+PgUp/PgDn look through its history instead; any other
+   * key first returns to the live screen.
+   */
+  private forwardKeys(data: string): void {
+    const page = Math.max(1, this.layout.body.height - 2);
+    let scrolledBack = (this.model.attached?.scrollBack ?? 0) > 0;
+    for (const part of data.split(SCROLL_KEYS)) {
+      if (!part) continue;
+      if (part === SHIFT_PAGE_UP || part === SHIFT_PAGE_DOWN) {
+        this.options.send({ type: 'scroll', lines: part === SHIFT_PAGE_UP ? page : -page });
+        scrolledBack = true;
+        continue;
+      }
+      if (scrolledBack) this.options.send({ type: 'scroll', lines: 'live' });
+      scrolledBack = false;
+      this.options.send({ type: 'input', data: part });
+    }
   }
 
   private takeKeysOfThisChunk(): void {

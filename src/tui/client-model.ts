@@ -10,6 +10,9 @@ export interface AttachedScreen {
   cursor: ScreenFrame['cursor'];
   cols: number;
   rows: number;
+  /** Lines of history above the screen, and how far up the view is (0: live). */
+  history: number;
+  scrollBack: number;
 }
 
 export interface ShownFlash {
@@ -70,7 +73,7 @@ export class ClientModel {
         return [];
       }
       case 'attached':
-        this.attached = { name: event.name, lines: [], cursor: { x: 0, y: 0, visible: false }, cols: 0, rows: 0 };
+        this.attached = { name: event.name, lines: [], cursor: { x: 0, y: 0, visible: false }, cols: 0, rows: 0, history: 0, scrollBack: 0 };
         return [];
       case 'detached':
         if (this.attached?.name === event.name) this.attached = undefined;
@@ -84,6 +87,8 @@ export class ClientModel {
             cursor: frame.cursor,
             cols: frame.cols,
             rows: frame.rows,
+            history: frame.history,
+            scrollBack: frame.scrollBack,
           };
         }
         return [];

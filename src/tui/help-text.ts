@@ -9,6 +9,7 @@ export function helpText(keymap: Keymap): string {
     `  ${keymap.label('focusNext')}  — move between the chat input and the agent list`,
     '  ↑/↓ and Enter in the list  — select an agent and bring it to the front',
     `  ${keymap.label('background')}  — send the agent in front back to the background`,
+    '  Shift+PgUp/PgDn with an agent in front  — look back through its history',
     `  ${keymap.label('interrupt')}  — clear the input line`,
     '  PgUp/PgDn  — scroll the chat',
     '  After /compare: ←/→ attempt, ↑/↓ file, Enter its diff, PgUp/PgDn scroll, Esc back',

@@ -128,7 +128,6 @@ describe('FrameBuilder diffs', () => {
     expect(hidden.lines).toEqual([]);
     expect(hidden.cursor.visible).toBe(false);
     expect(builder.next(false)).toBeUndefined();
-    expect(builder.next(false, true)).toMatchObject({ full: false, lines: [] });
   });
 
   it('sends all rows again after reset() and after the row count changes', async () => {
@@ -154,7 +153,7 @@ describe('FrameBuilder diffs', () => {
     builder.next(true);
     await write(t, Array.from({ length: 10 }, (_, i) => `line ${i + 1}`).join('\r\n'));
     const frame = builder.next(true)!;
-    const grid = applyFrame(applyFrame(undefined, { cols: 20, rows: 3, full: true, lines: [], cursor: frame.cursor }), frame);
+    const grid = applyFrame(applyFrame(undefined, { cols: 20, rows: 3, full: true, lines: [], cursor: frame.cursor, history: 0, scrollBack: 0 }), frame);
     expect(grid.map(text)).toEqual(['line 8', 'line 9', 'line 10']);
   });
 });
@@ -204,7 +203,8 @@ describe('control characters', () => {
     let grid: FrameLine[] | undefined;
     for (const data of hostile) {
       await write(t, data);
-      const frame = builder.next(true, true)!;
+      const frame = builder.next(true);
+      if (!frame) continue;
       grid = applyFrame(grid, frame);
       for (const line of frame.lines) {
         for (const r of line.runs) expect(r.text, JSON.stringify(r.text)).not.toMatch(CONTROL);
@@ -218,5 +218,21 @@ describe('control characters', () => {
 
   it('printable() blanks C0, DEL and C1 controls and keeps the rest', () => {
     expect(printable('a\x1b[31mb\x07\x7f\u009bc日本')).toBe('a [31mb   c日本');
+  });
+});
+
+describe('history', () => {
+  it('shows lines further up while scrolled back, with the cursor hidden, then the live screen again', async () => {
+    const t = terminal(20, 3);
+    const builder = new FrameBuilder(t);
+    await write(t, Array.from({ length: 10 }, (_, i) => `line ${i + 1}`).join('\r\n'));
+    const live = builder.next(true)!;
+    expect(live).toMatchObject({ history: 7, scrollBack: 0, cursor: { visible: true } });
+    const back = builder.next(true, 4)!;
+    expect(back).toMatchObject({ full: true, history: 7, scrollBack: 4, cursor: { visible: false } });
+    expect(applyFrame(undefined, back).map(text)).toEqual(['line 4', 'line 5', 'line 6']);
+    expect(builder.next(true, 100)).toMatchObject({ scrollBack: 7 });
+    const again = builder.next(true, 0)!;
+    expect(applyFrame(undefined, again).map(text)).toEqual(['line 8', 'line 9', 'line 10']);
   });
 });

@@ -6,7 +6,7 @@ function row(y: number, text: string): FrameLine {
 }
 
 function frame(rows: number, full: boolean, lines: FrameLine[]): ScreenFrame {
-  return { cols: 10, rows, full, lines, cursor: { x: 0, y: 0, visible: true } };
+  return { cols: 10, rows, full, lines, cursor: { x: 0, y: 0, visible: true }, history: 0, scrollBack: 0 };
 }
 
 function texts(grid: FrameLine[]): string[] {

@@ -589,6 +589,8 @@ function frameOf(rows: number, full: boolean, lines: Array<[number, string]>, cu
     full,
     lines: lines.map(([y, text]): FrameLine => ({ y, runs: [{ text, fg: DEFAULT_COLOR, bg: DEFAULT_COLOR, attrs: 0 }] })),
     cursor,
+    history: 0,
+    scrollBack: 0,
   };
 }
 

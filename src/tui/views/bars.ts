@@ -13,6 +13,7 @@ export type Focus = 'input' | 'list' | 'agent' | 'compare';
 
 export function headerRow(
   width: number, attached: AgentInfo | undefined, model: ModelStatus, busy: boolean, now: number, view: 'chat' | 'compare' = 'chat',
+  scrollBack = 0,
 ): StyledLine {
   const demo = model.demo === true;
   const segments: Segment[] = [];
@@ -21,6 +22,7 @@ export function headerRow(
       { text: ` ${STATE_GLYPH[attached.state]} `, role: `state.${attached.state}` },
       { text: attached.name, role: 'title' },
       { text: ` · ${attached.state} · ${formatDuration(elapsedOf(attached, now))}`, role: 'muted' },
+      ...(scrollBack > 0 ? [{ text: ` · ▲ ${scrollBack} lines up, any key: live`, role: 'state.waiting' as const }] : []),
       { text: ` · ${fitText(attached.task, Math.max(0, width - attached.name.length - 30))}`, role: 'muted' },
     );
   } else {
