@@ -16,11 +16,12 @@ import { LineEditor } from './line-editor.js';
 import { notificationBytes } from './notifier.js';
 import { StyleCache, styledBox, terminalBox } from './painter.js';
 import { submitLine } from './slash-actions.js';
-import { fitText, textWidth, type StyledLine } from './styled-text.js';
+import { textWidth, type StyledLine } from './styled-text.js';
 import type { ResolvedTheme } from './theme.js';
 import { agentListRows } from './views/agent-list-view.js';
 import { flashRows, headerRow, statusRow, type Focus, type KeyHint } from './views/bars.js';
 import { chatRows } from './views/chat-view.js';
+import { keyHints } from './views/key-hints.js';
 import { compareView } from './views/compare-view.js';
 
 export interface AppOptions {
@@ -284,26 +285,18 @@ export class App {
   }
 
   private hints(): KeyHint[] {
-    const bg = this.keymap.label('background');
-    const next = this.keymap.label('focusNext');
-    const quit = this.keymap.label('quit');
-    if (this.focus === 'agent') {
-      if (this.attachedEnded()) return [{ key: 'any key', label: 'back to chat' }];
-      const name = this.model.attached?.name ?? '';
-      return [{ key: bg, label: 'back to chat' }, { key: '', label: fitText(`keys go to ${name}`, 30) }];
-    }
-    if (this.focus === 'compare') {
-      if (this.compare.diff) return [{ key: 'PgUp/PgDn', label: 'scroll' }, { key: '↑↓', label: 'file' }, { key: '←→', label: 'attempt' }, { key: 'Esc', label: 'close diff' }];
-      return [{ key: '↑↓', label: 'file' }, { key: 'Enter', label: 'diff' }, { key: '←→', label: 'attempt' }, { key: 'Esc', label: 'back' }];
-    }
-    if (this.focus === 'list') {
-      return [{ key: '↑↓', label: 'select' }, { key: 'Enter', label: 'attach' }, { key: next, label: 'chat' }, { key: quit, label: 'quit' }];
-    }
-    const { session } = this.model;
-    if (session.foreground) return [{ key: bg, label: `${session.foreground} to background` }, { key: this.keymap.label('interrupt'), label: 'stop' }];
-    if (session.busy) return [{ key: this.keymap.label('interrupt'), label: 'interrupt' }, { key: next, label: 'agents' }, { key: quit, label: 'quit' }];
-    return [{ key: next, label: 'agents' }, { key: '/help', label: 'commands' }, { key: quit, label: 'quit' }];
+    const { keymap, model } = this;
+    return keyHints({
+      focus: this.focus,
+      labels: {
+        background: keymap.label('background'), focusNext: keymap.label('focusNext'), quit: keymap.label('quit'), interrupt: keymap.label('interrupt'),
+      },
+      ...(model.attached ? { attached: { name: model.attached.name, ended: this.attachedEnded() } } : {}),
+      diffOpen: this.compare.diff !== undefined,
+      session: model.session,
+    });
   }
+
 
   // ---- timers: only while something on screen changes with time ----
 

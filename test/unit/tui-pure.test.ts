@@ -1,3 +1,4 @@
+import { keyHints } from '../../src/tui/views/key-hints.js';
 import { describe, expect, it } from 'vitest';
 import type { AgentInfo } from '../../src/core/agent.js';
 import type { UsageMeter } from '../../src/core/usage.js';
@@ -816,5 +817,23 @@ describe('encodePaste', () => {
     const encoded = encodePaste(crafted, true);
     const inner = encoded.slice('\x1b[200~'.length, -'\x1b[201~'.length);
     expect(inner).not.toContain('\x1b[201~');
+  });
+});
+
+describe('keyHints', () => {
+  const labels = { background: 'Ctrl+B', focusNext: 'Tab', quit: 'Ctrl+Q', interrupt: 'Ctrl+C' };
+  const keys = (hints: Array<{ key: string }>) => hints.map((hint) => hint.key);
+
+  it('names the keys of each focus, with the configured labels', () => {
+    expect(keys(keyHints({ focus: 'input', labels, diffOpen: false, session: { busy: false } }))).toEqual(['Tab', '/help', 'Ctrl+Q']);
+    expect(keys(keyHints({ focus: 'input', labels, diffOpen: false, session: { busy: true } }))).toEqual(['Ctrl+C', 'Tab', 'Ctrl+Q']);
+    expect(keyHints({ focus: 'input', labels, diffOpen: false, session: { busy: true, foreground: 'npm-test' } })[0])
+      .toEqual({ key: 'Ctrl+B', label: 'npm-test to background' });
+    expect(keys(keyHints({ focus: 'list', labels, diffOpen: false, session: { busy: false } }))).toEqual(['↑↓', 'Enter', 'Tab', 'Ctrl+Q']);
+    expect(keys(keyHints({ focus: 'agent', labels, attached: { name: 'kitty', ended: false }, diffOpen: false, session: { busy: false } })))
+      .toEqual(['Ctrl+B', '', 'Shift+PgUp']);
+    expect(keyHints({ focus: 'agent', labels, attached: { name: 'kitty', ended: true }, diffOpen: false, session: { busy: false } }))
+      .toEqual([{ key: 'any key', label: 'back to chat' }]);
+    expect(keys(keyHints({ focus: 'compare', labels, diffOpen: true, session: { busy: false } }))).toContain('PgUp/PgDn');
   });
 });
