@@ -10,7 +10,7 @@ import { formatDuration } from './format.js';
 export const PROTOCOL_VERSION = 1;
 
 export type ClientCommand =
-  | { type: 'run'; command: string; name?: string; cwd: string; worktree?: WorktreeRequest }
+  | { type: 'run'; command: string; name?: string; cwd: string; worktree?: WorktreeRequest; after?: string }
   | { type: 'kill'; name: string }
   /** Show this agent's screen to this client; keys typed by it then go to the agent. */
   | { type: 'attach'; name: string }
@@ -25,7 +25,7 @@ export type ClientCommand =
   | { type: 'resize'; cols: number; rows: number }
   | { type: 'chat'; text: string }
   /** Start a built-in claude agent on a task, without asking the model. */
-  | { type: 'spawn'; task: string; name?: string; budgetUsd?: number; cwd: string; worktree?: WorktreeRequest }
+  | { type: 'spawn'; task: string; name?: string; budgetUsd?: number; cwd: string; worktree?: WorktreeRequest; after?: string }
   /** Put worktree agents' attempts side by side (answered with a `comparison` event). */
   | { type: 'compare'; names: string[] }
   /** One file's diff in an attempt, against its base (answered with a `fileDiff` event). */

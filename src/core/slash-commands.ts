@@ -2,8 +2,8 @@
 import { nameError } from './names.js';
 
 export type SlashCommand =
-  | { kind: 'run'; command: string; name?: string; worktree?: { base?: string } }
-  | { kind: 'spawn'; task: string; name?: string; budgetUsd?: number; worktree?: { base?: string } }
+  | { kind: 'run'; command: string; name?: string; worktree?: { base?: string }; after?: string }
+  | { kind: 'spawn'; task: string; name?: string; budgetUsd?: number; worktree?: { base?: string }; after?: string }
   | { kind: 'compare'; names: string[] }
   | { kind: 'merge'; name: string; into?: string; squash: boolean }
   | { kind: 'discard'; names: string[]; force: boolean }
@@ -19,8 +19,8 @@ export type SlashCommand =
 export type ParseResult = { ok: true; command: SlashCommand } | { ok: false; error: string; usage?: string };
 
 export const USAGE: Record<SlashCommand['kind'], string> = {
-  run: '/run [--name NAME] [--worktree [--base REF]] -- COMMAND…',
-  spawn: '/spawn [--name NAME] [--worktree [--base REF]] [--budget USD] TASK…',
+  run: '/run [--name NAME] [--worktree [--base REF]] [--after NAME] -- COMMAND…',
+  spawn: '/spawn [--name NAME] [--worktree [--base REF]] [--after NAME] [--budget USD] TASK…',
   compare: '/compare NAME NAME…',
   merge: '/merge NAME [--into BRANCH] [--squash]',
   discard: '/discard NAME… [--force]',
@@ -108,6 +108,14 @@ function parseFlags(kind: SlashCommand['kind'], args: string, spec: FlagSpec): {
   }
 }
 
+/** `--after NAME`, checked. */
+function afterOf(kind: 'run' | 'spawn', flags: Map<string, string>): { after?: string } | ParseResult {
+  const after = flags.get('--after');
+  if (after === undefined) return {};
+  const error = nameError(after);
+  return error ? fail(kind, `--after: ${error}`) : { after };
+}
+
 /** `--worktree [--base REF]`, checked; undefined without --worktree. */
 function worktreeOf(kind: 'run' | 'spawn', flags: Map<string, string>): { worktree?: { base?: string } } | ParseResult {
   const base = flags.get('--base');
@@ -116,19 +124,21 @@ function worktreeOf(kind: 'run' | 'spawn', flags: Map<string, string>): { worktr
 }
 
 function parseRun(args: string): ParseResult {
-  const parsed = parseFlags('run', args, { withValue: ['--name', '--base'], switches: ['--worktree'], notYet: ['--after'] });
+  const parsed = parseFlags('run', args, { withValue: ['--name', '--base', '--after'], switches: ['--worktree'], notYet: [] });
   if ('ok' in parsed) return parsed;
   const name = parsed.flags.get('--name');
   const error = name === undefined ? undefined : nameError(name);
   if (error) return fail('run', error);
   const worktree = worktreeOf('run', parsed.flags);
   if ('ok' in worktree) return worktree;
+  const after = afterOf('run', parsed.flags);
+  if ('ok' in after) return after;
   if (!parsed.text) return fail('run', '/run needs a command');
-  return { ok: true, command: { kind: 'run', command: parsed.text, ...(name !== undefined ? { name } : {}), ...worktree } };
+  return { ok: true, command: { kind: 'run', command: parsed.text, ...(name !== undefined ? { name } : {}), ...worktree, ...after } };
 }
 
 function parseSpawn(args: string): ParseResult {
-  const parsed = parseFlags('spawn', args, { withValue: ['--name', '--budget', '--base'], switches: ['--worktree'], notYet: ['--after', '--agent'] });
+  const parsed = parseFlags('spawn', args, { withValue: ['--name', '--budget', '--base', '--after'], switches: ['--worktree'], notYet: ['--agent'] });
   if ('ok' in parsed) return parsed;
   const name = parsed.flags.get('--name');
   const error = name === undefined ? undefined : nameError(name);
@@ -139,12 +149,14 @@ function parseSpawn(args: string): ParseResult {
   }
   const worktree = worktreeOf('spawn', parsed.flags);
   if ('ok' in worktree) return worktree;
+  const after = afterOf('spawn', parsed.flags);
+  if ('ok' in after) return after;
   if (!parsed.text) return fail('spawn', '/spawn needs a task');
   return {
     ok: true,
     command: {
       kind: 'spawn', task: parsed.text,
-      ...(name !== undefined ? { name } : {}), ...(budget !== undefined ? { budgetUsd: Number(budget) } : {}), ...worktree,
+      ...(name !== undefined ? { name } : {}), ...(budget !== undefined ? { budgetUsd: Number(budget) } : {}), ...worktree, ...after,
     },
   };
 }

@@ -53,6 +53,14 @@ interface Client extends Watcher {
   attached?: string;
 }
 
+interface SpawnOptions {
+  name?: string;
+  budgetUsd?: number;
+  worktree?: { base?: string };
+  /** Start once this agent has finished. */
+  after?: string;
+}
+
 const OUTPUT_LINES_FOR_NOTIFICATION = 40;
 const WORKTREES_UNAVAILABLE = 'worktrees are not available in this session';
 const MAX_BUDGET_USD = 10_000;
@@ -113,7 +121,7 @@ export class AgentServer {
         tracker: new UsageTracker({ model: access.model, prices: access.prices }),
         host: {
           agents: () => this.agents.all().map((entry) => ({ ...entry.info })),
-          spawnWorker: (task, name, worktree) => this.spawn(task, options.cwd, name, undefined, worktree ? {} : undefined),
+          spawnWorker: (task, spawnOptions) => this.spawn(task, options.cwd, { ...spawnOptions, worktree: spawnOptions.worktree ? {} : undefined }),
           runForeground: (command, timeoutMs, signal) => this.runForeground(command, timeoutMs, signal),
           outputOf: (name, maxLines) => this.agents.get(name)?.handle?.outputText(maxLines) ?? Promise.resolve(''),
           approve: (question, signal) => this.approve(question, signal),
@@ -159,9 +167,10 @@ export class AgentServer {
   private execute(client: Client, command: ClientCommand): string | undefined {
     switch (command.type) {
       case 'run': {
-        const { command: shell, cwd, name, worktree } = command;
+        const { command: shell, cwd, name, worktree, after } = command;
         const run = (where: string, agentName?: string, info?: WorktreeInfo) => this.agents.start({
-          kind: 'command', task: shell, cwd: where, program: { shell }, ...(agentName !== undefined ? { name: agentName } : {}), ...(info ? { worktree: info } : {}),
+          kind: 'command', task: shell, cwd: where, program: { shell },
+          ...(agentName !== undefined ? { name: agentName } : {}), ...(info ? { worktree: info } : {}), ...(after !== undefined ? { after } : {}),
         });
         if (!worktree) {
           const started = run(cwd, name);
@@ -175,7 +184,7 @@ export class AgentServer {
           return `invalid budget ${command.budgetUsd}: give an amount in USD above 0`;
         }
         if (!this.options.access) return this.options.model.help ?? 'The model is not configured.';
-        void this.spawn(command.task, command.cwd, command.name, command.budgetUsd, command.worktree)
+        void this.spawn(command.task, command.cwd, { name: command.name, budgetUsd: command.budgetUsd, worktree: command.worktree, after: command.after })
           .then((started) => this.reply(client, typeof started === 'string' ? started : undefined));
         return undefined;
       }
@@ -277,7 +286,8 @@ export class AgentServer {
     this.chat.add('event', describeFlash(flash), { flash });
   }
 
-  private async spawn(task: string, cwd: string, name?: string, budgetUsd?: number, worktree?: { base?: string }): Promise<AgentInfo | string> {
+  private async spawn(task: string, cwd: string, how: SpawnOptions): Promise<AgentInfo | string> {
+    const { name, budgetUsd, worktree, after } = how;
     const { access, workers } = this.options;
     if (!access || !workers) return this.options.model.help ?? 'The model is not configured.';
     const start = (agentName: string, where: string, info?: WorktreeInfo): AgentEntry | string => {
@@ -289,7 +299,7 @@ export class AgentServer {
         kind: 'claude', task, cwd: where, name: agentName, program: workers.program(args),
         env: { ...access.workerEnv, [REPORT_SECRET_ENV]: secret, ...(price ? { [MODEL_PRICE_ENV]: JSON.stringify(price) } : {}) },
         reportSecret: secret,
-        ...(info ? { worktree: info } : {}),
+        ...(info ? { worktree: info } : {}), ...(after !== undefined ? { after } : {}),
       });
     };
     if (worktree) {

@@ -1,6 +1,6 @@
 // Every agent the server owns: starting them, following their processes and reports,
 // stopping them, and who is watching which screen.
-import { endStateOf, isEnded, type AgentInfo, type AgentLaunch, type ProcessExit } from '../core/agent.js';
+import { endStateOf, isEnded, type AgentInfo, type AgentLaunch, type EndState, type ProcessExit } from '../core/agent.js';
 import { nameError, nameFromCommand, nameFromTask, uniqueName } from '../core/names.js';
 import type { Flash, ServerEvent } from '../core/protocol.js';
 import type { WorkerReport } from '../core/report-channel.js';
@@ -40,6 +40,8 @@ export interface StartRequest {
   env?: Record<string, string>;
   reportSecret?: string;
   worktree?: WorktreeInfo;
+  /** Start only once this agent has finished (queued until then). */
+  after?: string;
 }
 
 const MAX_TASK_LENGTH = 64 * 1024;
@@ -102,18 +104,44 @@ export class AgentTable {
   start(request: StartRequest): AgentEntry | string {
     const error = taskError(request.kind, request.task);
     if (error) return error;
+    const dependency = request.after === undefined ? undefined : this.dependency(request.after);
+    if (typeof dependency === 'string') return dependency;
     this.release(request.name ?? '');
     const chosen = this.chooseName(request.kind, request.task, request.name);
     if ('error' in chosen) return chosen.error;
     const { name } = chosen;
     const entry: AgentEntry = {
       info: {
-        name, kind: request.kind, task: request.task, cwd: request.cwd, state: 'running', startedAt: this.now(), lastLine: '', unread: false,
+        name, kind: request.kind, task: request.task, cwd: request.cwd, state: dependency ? 'queued' : 'running', startedAt: this.now(),
+        lastLine: dependency ? `waits for ${dependency.info.name}` : '', unread: false,
         ...(request.worktree ? { worktree: request.worktree } : {}),
       },
       killRequested: false,
       watchers: new Set(),
     };
+    if (dependency) {
+      this.queued.set(entry, { request, after: dependency });
+    } else {
+      const failed = this.launch(entry, request);
+      if (failed) return failed;
+    }
+    this.entries.set(name, entry);
+    this.hooks.publish(entry.info);
+    return entry;
+  }
+
+  /** The agent to wait for, or why it cannot be waited for; undefined when it has already finished. */
+  private dependency(name: string): AgentEntry | string | undefined {
+    const entry = this.lookup(name);
+    if (typeof entry === 'string') return entry.startsWith('no agent') ? `no agent named ${name} to wait for (see /agents)` : entry;
+    if (entry.info.state === 'finished') return undefined;
+    if (isEnded(entry.info.state)) return `${name} has ended (${entry.info.state}): it will not finish, so nothing would start after it`;
+    return entry;
+  }
+
+  /** Starts the agent's process; returns why it could not. */
+  private launch(entry: AgentEntry, request: StartRequest): string | undefined {
+    const { name } = entry.info;
     try {
       entry.handle = this.runtime.start(
         {
@@ -132,12 +160,38 @@ export class AgentTable {
           onEnd: (exit, lastLine) => this.ended(entry, exit, lastLine),
         },
       );
+      return undefined;
     } catch (error) {
       return `could not start ${name}: ${(error as Error).message}`;
     }
-    this.entries.set(name, entry);
-    this.hooks.publish(entry.info);
-    return entry;
+  }
+
+  /** Agents waiting for another to finish, with what starts them. */
+  private readonly queued = new Map<AgentEntry, { request: StartRequest; after: AgentEntry }>();
+
+  /** `ended` has ended: start the agents waiting for it, or end them when it did not finish. */
+  private startDependents(ended: AgentEntry): void {
+    for (const [entry, { request, after }] of this.queued) {
+      if (after !== ended) continue;
+      this.queued.delete(entry);
+      if (ended.info.state !== 'finished') {
+        this.endUnstarted(entry, 'failed', `not started: ${ended.info.name} ${ended.info.state}`);
+        continue;
+      }
+      entry.info.state = 'running';
+      entry.info.startedAt = this.now();
+      entry.info.lastLine = '';
+      const failed = this.launch(entry, request);
+      if (failed) this.endUnstarted(entry, 'failed', failed);
+      else this.hooks.publish(entry.info);
+    }
+  }
+
+  /** Ends an agent that never ran (its dependency did not finish, it was killed while queued, or it could not start). */
+  private endUnstarted(entry: AgentEntry, state: 'failed' | 'killed', reason: string): void {
+    this.queued.delete(entry);
+    entry.info.lastLine = reason;
+    this.finish(entry, state);
   }
 
   private frame(entry: AgentEntry, frame: ScreenFrame): void {
@@ -177,13 +231,19 @@ export class AgentTable {
 
   private ended(entry: AgentEntry, exit: ProcessExit, lastLine: string): void {
     const info = entry.info;
-    info.state = endStateOf(exit, entry.killRequested, entry.reportedOutcome);
-    info.endedAt = this.now();
-    delete info.question;
     if (exit.signal) info.signal = signalName(exit.signal);
     else info.exitCode = exit.exitCode;
     if (info.kind === 'command') info.lastLine = lastLine;
     else if (info.result) info.lastLine = firstLine(info.result);
+    this.finish(entry, endStateOf(exit, entry.killRequested, entry.reportedOutcome));
+  }
+
+  /** The agent has ended in `state`: everyone is told, and what waited for it goes on. */
+  private finish(entry: AgentEntry, state: EndState): void {
+    const info = entry.info;
+    info.state = state;
+    info.endedAt = this.now();
+    delete info.question;
     // Nobody needs telling about an agent they watched end or stopped themselves.
     info.unread = entry.watchers.size === 0 && !entry.killRequested && !entry.foreground;
     this.hooks.publish(info);
@@ -197,6 +257,7 @@ export class AgentTable {
     }
     for (const resolve of this.endWaiters.get(entry) ?? []) resolve();
     this.endWaiters.delete(entry);
+    this.startDependents(entry);
     if (this.running().length === 0) this.hooks.allEnded();
   }
 
@@ -217,16 +278,14 @@ export class AgentTable {
     if (typeof entry === 'string') return entry;
     if (isEnded(entry.info.state)) return `${name} has already ended (${entry.info.state})`;
     entry.killRequested = true;
-    entry.handle?.kill();
+    if (this.queued.has(entry)) this.endUnstarted(entry, 'killed', 'killed while it waited');
+    else entry.handle?.kill();
     return undefined;
   }
 
   killAll(): number {
     const running = this.running();
-    for (const entry of running) {
-      entry.killRequested = true;
-      entry.handle?.kill();
-    }
+    for (const entry of running) this.kill(entry.info.name);
     return running.length;
   }
 

@@ -20,7 +20,7 @@ export type ForegroundOutcome = { ended: AgentInfo } | { movedTo: string };
 
 export interface MainAgentHost {
   agents(): AgentInfo[];
-  spawnWorker(task: string, name?: string, worktree?: boolean): Promise<AgentInfo | string>;
+  spawnWorker(task: string, options: { name?: string; worktree?: boolean; after?: string }): Promise<AgentInfo | string>;
   /** Starts a command agent the main agent waits on; resolves when it ends or is sent to the background. */
   runForeground(command: string, timeoutMs: number, signal: AbortSignal): Promise<ForegroundOutcome | string>;
   outputOf(name: string, maxLines: number): Promise<string>;
@@ -205,11 +205,12 @@ export class MainAgent {
     const { host } = this.options;
     switch (input.tool) {
       case 'spawn_agent': {
-        const started = await host.spawnWorker(input.task, input.name, input.worktree);
+        const started = await host.spawnWorker(input.task, { name: input.name, worktree: input.worktree, after: input.after });
         if (typeof started === 'string') return { content: started, isError: true, summary: started };
+        const when = started.state === 'queued' ? `It starts when ${input.after} has finished and then runs in the background.` : 'It runs in the background.';
         return {
-          content: `Started ${started.name}; it runs in the background. You will be notified with its result when it ends; do not wait or poll for it.`,
-          summary: `started ${started.name}`,
+          content: `Started ${started.name}. ${when} You will be notified with its result when it ends; do not wait or poll for it.`,
+          summary: `${started.state === 'queued' ? 'queued' : 'started'} ${started.name}`,
         };
       }
       case 'list_agents':

@@ -15,7 +15,7 @@ export const MAIN_TOOLS: ToolDefinition[] = [
         name: { type: 'string', description: 'Optional lowercase slug name, e.g. security-audit-auth.' },
         worktree: { type: 'boolean', description: 'Give the agent its own git worktree and branch agentmux/NAME, for attempts that must not collide.' },
         agent: { type: 'string', description: 'Agent profile (not available yet).' },
-        after: { type: 'string', description: 'Start only after this agent ends (not available yet).' },
+        after: { type: 'string', description: 'Start only once this agent has finished (it waits, queued, until then).' },
       },
       required: ['task'],
     },
@@ -43,7 +43,7 @@ export const MAIN_TOOLS: ToolDefinition[] = [
 ];
 
 export type MainToolInput =
-  | { tool: 'spawn_agent'; task: string; name?: string; worktree?: boolean }
+  | { tool: 'spawn_agent'; task: string; name?: string; worktree?: boolean; after?: string }
   | { tool: 'list_agents' }
   | { tool: 'agent_result'; name: string }
   | { tool: 'bash'; command: string; timeoutMs: number };
@@ -65,9 +65,10 @@ export function validateMainTool(name: string, input: unknown): MainToolInput | 
       if (fields.name !== undefined && typeof fields.name !== 'string') return { error: 'spawn_agent: "name" must be a string' };
       if (fields.worktree !== undefined && typeof fields.worktree !== 'boolean') return { error: 'spawn_agent: "worktree" must be true or false' };
       if (fields.agent !== undefined) return { error: 'spawn_agent: agent profiles are not available in this version; leave out "agent"' };
-      if (fields.after !== undefined) return { error: 'spawn_agent: "after" is not available in this version; spawn when the other agent has ended' };
+      if (fields.after !== undefined && typeof fields.after !== 'string') return { error: 'spawn_agent: "after" must be the name of an agent' };
       return {
         tool: 'spawn_agent', task: fields.task, ...(typeof fields.name === 'string' ? { name: fields.name } : {}), ...(fields.worktree === true ? { worktree: true } : {}),
+        ...(typeof fields.after === 'string' ? { after: fields.after } : {}),
       };
     }
     case 'list_agents':

@@ -52,6 +52,7 @@ export function submitLine(line: string, context: SlashContext): void {
       context.send({
         type: 'run', command: command.command, cwd: context.cwd,
         ...(command.name ? { name: command.name } : {}), ...(command.worktree ? { worktree: command.worktree } : {}),
+        ...(command.after ? { after: command.after } : {}),
       });
       return;
     case 'compare':
@@ -67,7 +68,7 @@ export function submitLine(line: string, context: SlashContext): void {
       context.send({
         type: 'spawn', task: command.task, cwd: context.cwd,
         ...(command.name ? { name: command.name } : {}), ...(command.budgetUsd !== undefined ? { budgetUsd: command.budgetUsd } : {}),
-        ...(command.worktree ? { worktree: command.worktree } : {}),
+        ...(command.worktree ? { worktree: command.worktree } : {}), ...(command.after ? { after: command.after } : {}),
       });
       return;
     case 'fg':

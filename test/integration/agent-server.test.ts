@@ -1,6 +1,6 @@
 // AgentServer with the real pty runtime, driven through the protocol by two clients.
 // Needs the emulator worker from dist/: run `npm run build` first.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -224,6 +224,47 @@ describe('run', () => {
     run(a, 'echo "$AGENTMUX_AGENT $TERM tmux=${TMUX:-none} pane=${TMUX_PANE:-none}"', 'env-check');
     await a.ended('env-check');
     expect(a.agent('env-check')?.lastLine).toBe('env-check xterm-256color tmux=none pane=none');
+  });
+});
+
+describe('run --after', () => {
+  it('queues an agent until the one it waits for finishes, then starts it', async () => {
+    a.send({ type: 'run', name: 'first', command: 'read line; echo first done', cwd: tmp });
+    a.send({ type: 'run', name: 'second', command: 'echo second ran', cwd: tmp, after: 'first' });
+    await waitFor('second queued', () => (a.agent('second')?.state === 'queued' ? true : undefined), () => a.seen());
+    expect(a.agent('second')?.lastLine).toBe('waits for first');
+    a.send({ type: 'send', name: 'first', text: 'go' });
+    await waitFor('second finished', () => (a.agent('second')?.state === 'finished' ? true : undefined), () => a.seen());
+    expect(a.agent('second')?.lastLine).toBe('second ran');
+    expect(a.agentStates('second')).toEqual(expect.arrayContaining(['queued', 'running', 'finished']));
+    expect(a.errors()).toEqual([]);
+  });
+
+  it('ends a waiting agent as failed, without running it, when the one it waits for fails', async () => {
+    a.send({ type: 'run', name: 'breaks', command: 'read line; exit 4', cwd: tmp });
+    a.send({ type: 'run', name: 'never', command: `touch ${join(tmp, 'never-ran')}`, cwd: tmp, after: 'breaks' });
+    await waitFor('never queued', () => (a.agent('never')?.state === 'queued' ? true : undefined), () => a.seen());
+    a.send({ type: 'send', name: 'breaks', text: 'go' });
+    await waitFor('never failed', () => (a.agent('never')?.state === 'failed' ? true : undefined), () => a.seen());
+    expect(a.agent('never')?.lastLine).toBe('not started: breaks failed');
+    expect(a.flash('never')).toMatchObject({ word: 'failed', summary: 'not started: breaks failed' });
+    expect(existsSync(join(tmp, 'never-ran'))).toBe(false);
+  });
+
+  it('kills a waiting agent at once, and refuses to wait for an unknown or failed agent', async () => {
+    a.send({ type: 'run', name: 'slow', command: 'sleep 30', cwd: tmp });
+    a.send({ type: 'run', name: 'waiting', command: 'true', cwd: tmp, after: 'slow' });
+    await waitFor('waiting queued', () => (a.agent('waiting')?.state === 'queued' ? true : undefined), () => a.seen());
+    a.send({ type: 'kill', name: 'waiting' });
+    expect(a.agent('waiting')?.state).toBe('killed');
+    a.send({ type: 'run', name: 'orphan', command: 'true', cwd: tmp, after: 'nobody' });
+    expect(a.errors().pop()).toBe('no agent named nobody to wait for (see /agents)');
+    a.send({ type: 'kill', name: 'slow' });
+    await waitFor('slow killed', () => (a.agent('slow')?.state === 'killed' ? true : undefined), () => a.seen());
+    a.send({ type: 'run', name: 'late', command: 'true', cwd: tmp, after: 'slow' });
+    expect(a.errors().pop()).toBe('slow has ended (killed): it will not finish, so nothing would start after it');
+    expect(a.agent('orphan')).toBeUndefined();
+    expect(a.agent('late')).toBeUndefined();
   });
 });
 

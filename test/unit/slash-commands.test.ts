@@ -79,13 +79,10 @@ describe('/run', () => {
     expect(refused('/run --base main -- make').error).toBe('--base goes with --worktree');
   });
 
-  it('refuses contract flags this version does not have yet', () => {
-    for (const flag of ['--after']) {
-      const result = refused(`/run ${flag} -- make`);
-      expect(result.error).toContain('not available');
-      expect(result.error).toContain(flag);
-      expect(result.usage).toBe(USAGE.run);
-    }
+  it('takes --after NAME, checked by the name rule', () => {
+    expect(ok('/run --after build -- make test')).toEqual({ kind: 'run', command: 'make test', after: 'build' });
+    expect(ok('/spawn --after build review the build')).toEqual({ kind: 'spawn', task: 'review the build', after: 'build' });
+    expect(refused('/run --after ../x -- make').error).toContain('--after: invalid name');
   });
 });
 
@@ -127,7 +124,7 @@ describe('/spawn', () => {
   it('refuses unknown flags and contract flags this version does not have yet', () => {
     expect(refused('/spawn --fast task').error).toBe('unknown option --fast');
     expect(ok('/spawn --worktree --base main fix it')).toEqual({ kind: 'spawn', task: 'fix it', worktree: { base: 'main' } });
-    for (const flag of ['--after', '--agent']) {
+    for (const flag of ['--agent']) {
       const result = refused(`/spawn ${flag} x task`);
       expect(result.error).toBe(`${flag} is not available in this version yet`);
       expect(result.usage).toBe(USAGE.spawn);
