@@ -18,9 +18,6 @@ export interface Layout {
   status: Rect;
 }
 
-export const MIN_COLS = 80;
-export const MIN_ROWS = 24;
-
 function listWidth(cols: number): number {
   if (cols >= 160) return 44;
   if (cols >= 120) return 36;
