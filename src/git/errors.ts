@@ -1,4 +1,5 @@
 // The one error type of src/git: a one-line message that says what to do, a code for callers, the files involved.
+import { printable } from '../core/printable.js';
 
 export type WorktreeErrorCode =
   | 'not-a-repo'
@@ -36,16 +37,14 @@ export class WorktreeError extends Error {
   }
 }
 
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-
 /** `text` on one line, with control characters (from file names or git output) made harmless. */
 export function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, '; ').replace(CONTROL, '?').trim();
+  return printable(text.replace(/\s*[\r\n]+\s*/g, '; '), '?').trim();
 }
 
 /** A file list for a message: quoted, at most `max` shown. */
 export function fileList(files: readonly string[], max = 5): string {
-  const shown = files.slice(0, max).map((file) => JSON.stringify(file.replace(CONTROL, '?')));
+  const shown = files.slice(0, max).map((file) => JSON.stringify(printable(file, '?')));
   const more = files.length > max ? ` and ${files.length - max} more` : '';
   return shown.join(', ') + more;
 }

@@ -4,14 +4,8 @@ import {
   ATTR_BLINK, ATTR_BOLD, ATTR_DIM, ATTR_INVERSE, ATTR_INVISIBLE, ATTR_ITALIC, ATTR_UNDERLINE,
   DEFAULT_COLOR, RGB_FLAG, type CellColor, type CellRun, type FrameLine, type ScreenFrame,
 } from '../core/screen-frame.js';
-
-// C0, DEL and C1 controls: the emulator never stores them in cells, but nothing that
-// reaches the user's terminal may depend on that.
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g;
-
-export function printable(text: string): string {
-  return text.replace(CONTROL_CHARS, ' ');
-}
+// The emulator never stores control characters in cells, but nothing that reaches the user's terminal may depend on that.
+import { printable } from '../core/printable.js';
 
 function fgOf(cell: IBufferCell): CellColor {
   if (cell.isFgDefault()) return DEFAULT_COLOR;

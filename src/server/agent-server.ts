@@ -267,6 +267,8 @@ export class AgentServer {
     this.agents.reserve(chosen.name);
     try {
       const worktree = await ops.create(chosen.name, base);
+      // Nothing runs between here and the start: the name cannot be taken meanwhile.
+      this.agents.release(chosen.name);
       const started = start(chosen.name, worktree);
       if (typeof started === 'string') await ops.removeUnused(chosen.name);
       return typeof started === 'string' ? started : undefined;

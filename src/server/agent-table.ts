@@ -106,7 +106,6 @@ export class AgentTable {
     if (error) return error;
     const dependency = request.after === undefined ? undefined : this.dependency(request.after);
     if (typeof dependency === 'string') return dependency;
-    this.release(request.name ?? '');
     const chosen = this.chooseName(request.kind, request.task, request.name);
     if ('error' in chosen) return chosen.error;
     const { name } = chosen;

@@ -1,6 +1,7 @@
 // Bell and OSC 9 desktop notification: the only bytes agentmux writes to the terminal
 // outside blessed. The text is ours (validated names, fixed words) except a failed
 // agent's last line, which is printable text from the emulator, cleaned again here.
+import { printable } from '../core/printable.js';
 import { describeFlash, type Flash } from '../core/protocol.js';
 
 export interface NotifyOptions {
@@ -8,11 +9,9 @@ export interface NotifyOptions {
   osc9: boolean;
 }
 
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f]/g;
-
 export function notificationBytes(flash: Flash, options: NotifyOptions): string {
   let out = '';
   if (options.bell) out += '\x07';
-  if (options.osc9) out += `\x1b]9;agentmux: ${describeFlash(flash).replace(UNSAFE, ' ')}\x1b\\`;
+  if (options.osc9) out += `\x1b]9;agentmux: ${printable(describeFlash(flash))}\x1b\\`;
   return out;
 }

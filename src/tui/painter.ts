@@ -5,6 +5,7 @@ import {
   ATTR_BLINK, ATTR_BOLD, ATTR_INVERSE, ATTR_INVISIBLE, ATTR_UNDERLINE, DEFAULT_COLOR, RGB_FLAG,
   type CellColor, type FrameLine,
 } from '../core/screen-frame.js';
+import { isControlCharacter } from '../core/printable.js';
 import type { ThemeRole } from '../core/theme-schema.js';
 import { nearestColor } from './blessed-internals.js';
 import { charWidth, type Segment, type StyledLine } from './styled-text.js';
@@ -20,7 +21,6 @@ interface PaintableBox extends blessed.Widgets.BoxElement {
 }
 
 const DEFAULT_ATTR = 0x1ff;
-const CONTROL_CHAR = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** A box whose content is drawn by `paint` on every render. */
 function paintedBox(
@@ -82,7 +82,7 @@ function definedOnly(style: BlessedStyle): BlessedStyle {
 function putText(target: ScreenLine, x: number, xi: number, xl: number, attr: number, text: string): number {
   for (const char of text) {
     // Control characters never reach the terminal, whatever text carries them (a model's reply, a file name).
-    if (CONTROL_CHAR.test(char)) continue;
+    if (isControlCharacter(char)) continue;
     const w = charWidth(char);
     if (w === 0) {
       // A combining mark belongs to the character before it.

@@ -6,7 +6,8 @@ import {
   ATTR_BLINK, ATTR_BOLD, ATTR_DIM, ATTR_INVERSE, ATTR_INVISIBLE, ATTR_ITALIC, ATTR_UNDERLINE, DEFAULT_COLOR, RGB_FLAG,
   applyFrame, type CellRun, type FrameLine, type ScreenFrame,
 } from '../../src/core/screen-frame.js';
-import { FrameBuilder, lastLineOf, printable } from '../../src/pty/frame-builder.js';
+import { printable } from '../../src/core/printable.js';
+import { FrameBuilder, lastLineOf } from '../../src/pty/frame-builder.js';
 
 const { Terminal } = xterm;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
