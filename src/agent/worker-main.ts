@@ -1,9 +1,14 @@
 // `agentmux worker --name N --task T [--model M] [--permission-mode ask|edits|auto] [--budget USD]
-// [--max-turns N]`: the process agentmux starts in a pty for a built-in agent. It reads its report secret
-// from the environment (and removes it there, so no command it runs inherits it), talks to the model
-// with ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL), reads keys in raw mode (Ctrl+C interrupts), runs
-// the agent loop in process.cwd(), and exits 0 when finished, 1 when failed, 2 on bad flags.
+// [--max-turns N] [--transcript PATH [--resume]]`: the process agentmux starts in a pty for a built-in
+// agent. It reads its report secret from the environment (and removes it there, so no command it runs
+// inherits it), talks to the model with ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL), reads keys in raw
+// mode (Ctrl+C interrupts), runs the agent loop in process.cwd(), and exits 0 when finished, 1 when
+// failed, 2 on bad flags or a transcript that cannot be continued.
+// With --transcript the conversation is kept in that file (JSON Lines, agent/transcript.ts), a new one
+// replacing any file there; with --resume as well, the worker carries on the conversation in it, with
+// --task as the next user message and the usage meter continuing from the totals recorded there.
 import { randomBytes } from 'node:crypto';
+import { isAbsolute } from 'node:path';
 import { nameError } from '../core/names.js';
 import { encodeReport, MODEL_PRICE_ENV, REPORT_SECRET_ENV } from '../core/report-channel.js';
 import { modelPriceError, type ModelPrice } from '../core/usage.js';
@@ -12,9 +17,10 @@ import { DEFAULT_MODEL } from '../llm/prices.js';
 import type { ModelClient } from '../llm/types.js';
 import { PERMISSION_MODES, type PermissionMode } from './permission.js';
 import { sanitize } from './sanitize.js';
+import { loadTranscript, TranscriptError, type LoadedTranscript } from './transcript.js';
 import { runWorker } from './worker.js';
 
-export const WORKER_USAGE = 'usage: agentmux worker --name NAME --task TASK [--model MODEL] [--permission-mode ask|edits|auto] [--budget USD] [--max-turns N]';
+export const WORKER_USAGE = 'usage: agentmux worker --name NAME --task TASK [--model MODEL] [--permission-mode ask|edits|auto] [--budget USD] [--max-turns N] [--transcript PATH [--resume]]';
 
 export interface WorkerArgs {
   name: string;
@@ -23,18 +29,33 @@ export interface WorkerArgs {
   permissionMode: PermissionMode;
   budgetUsd?: number;
   maxTurns?: number;
+  /** Absolute path of the conversation's transcript. */
+  transcript?: string;
+  /** Carry on the conversation in `transcript` (which is then required), `task` being the next user message. */
+  resume: boolean;
 }
 
-const FLAGS = ['--name', '--task', '--model', '--permission-mode', '--budget', '--max-turns'] as const;
+const FLAGS = ['--name', '--task', '--model', '--permission-mode', '--budget', '--max-turns', '--transcript'] as const;
 type Flag = (typeof FLAGS)[number];
+/** Flags that take no value. */
+const SWITCHES = ['--resume'] as const;
+type Switch = (typeof SWITCHES)[number];
 
 /** Parses the worker's flags (`--flag value` or `--flag=value`); an error message on bad input. */
 export function parseWorkerArgs(argv: readonly string[]): { ok: true; args: WorkerArgs } | { ok: false; error: string } {
   const values = new Map<Flag, string>();
+  const switches = new Set<Switch>();
   for (let index = 0; index < argv.length; index += 1) {
     const word = argv[index];
     const equals = word.indexOf('=');
     const flag = (word.startsWith('--') && equals !== -1 ? word.slice(0, equals) : word) as Flag;
+    if (SWITCHES.includes(flag as string as Switch)) {
+      const name = flag as string as Switch;
+      if (equals !== -1) return { ok: false, error: `${name} takes no value` };
+      if (switches.has(name)) return { ok: false, error: `${name} given twice` };
+      switches.add(name);
+      continue;
+    }
     if (!FLAGS.includes(flag)) {
       return { ok: false, error: word.startsWith('-') ? `unknown flag ${word}` : `unexpected argument ${JSON.stringify(word)}` };
     }
@@ -61,7 +82,7 @@ export function parseWorkerArgs(argv: readonly string[]): { ok: true; args: Work
   if (!PERMISSION_MODES.includes(mode as PermissionMode)) {
     return { ok: false, error: `--permission-mode must be one of ${PERMISSION_MODES.join(', ')}, not ${JSON.stringify(mode)}` };
   }
-  const args: WorkerArgs = { name, task, model, permissionMode: mode as PermissionMode };
+  const args: WorkerArgs = { name, task, model, permissionMode: mode as PermissionMode, resume: switches.has('--resume') };
   const budget = values.get('--budget');
   if (budget !== undefined) {
     const amount = Number(budget);
@@ -74,6 +95,13 @@ export function parseWorkerArgs(argv: readonly string[]): { ok: true; args: Work
     if (!/^\d+$/.test(maxTurns) || count < 1) return { ok: false, error: `--max-turns must be a positive integer, not ${JSON.stringify(maxTurns)}` };
     args.maxTurns = count;
   }
+  const transcript = values.get('--transcript');
+  if (transcript !== undefined) {
+    if (transcript.trim() === '') return { ok: false, error: '--transcript must not be empty' };
+    if (!isAbsolute(transcript)) return { ok: false, error: `--transcript must be an absolute path, not ${JSON.stringify(transcript)}` };
+    args.transcript = transcript;
+  }
+  if (args.resume && args.transcript === undefined) return { ok: false, error: '--resume needs --transcript' };
   return { ok: true, args };
 }
 
@@ -89,9 +117,10 @@ export interface WorkerMainDeps {
 
 const BOLD = '\x1b[1m';
 const RED = '\x1b[31m';
+const YELLOW = '\x1b[33m';
 const RESET = '\x1b[0m';
 
-/** Runs the worker process; resolves to its exit code (0 finished, 1 failed, 2 bad flags). */
+/** Runs the worker process; resolves to its exit code (0 finished, 1 failed, 2 bad flags or no transcript to continue). */
 export async function workerMain(argv: string[], env: NodeJS.ProcessEnv, stdin: WorkerStdin, stdout: WorkerStdout, deps: WorkerMainDeps = {}): Promise<number> {
   const color = env.NO_COLOR === undefined || env.NO_COLOR === '';
   const write = (text: string): void => {
@@ -115,7 +144,26 @@ export async function workerMain(argv: string[], env: NodeJS.ProcessEnv, stdin: 
 
   const budget = args.budgetUsd === undefined ? '' : ` · budget $${args.budgetUsd}`;
   const task = sanitize(args.task).replace(/\s+/g, ' ').trim();
-  write(`${styled(BOLD, `agentmux worker ${args.name}`)} · model ${sanitize(args.model)} · permission mode ${args.permissionMode}${budget} · task: ${task}\n\n`);
+  let resume: LoadedTranscript | undefined;
+  if (args.resume && args.transcript !== undefined) {
+    try {
+      resume = loadTranscript(args.transcript);
+    } catch (error) {
+      if (!(error instanceof TranscriptError)) throw error;
+      const message = sanitize(error.message);
+      write(`agentmux worker: ${styled(RED, message)}\n`);
+      write(encodeReport({ type: 'result', outcome: 'failed', text: message }, secret));
+      await flush(stdout);
+      return 2;
+    }
+    // A user attaching sees first that this is a continuation, and of what.
+    write(`${styled(BOLD, `▸ continuing: ${task}`)}\n`);
+    write(`agentmux worker ${args.name} · model ${sanitize(args.model)} · permission mode ${args.permissionMode}${budget} · earlier conversation: ${resume.messages.length} messages\n`);
+    for (const warning of resume.warnings) write(`${styled(YELLOW, `warning: ${sanitize(warning)}`)}\n`);
+    write('\n');
+  } else {
+    write(`${styled(BOLD, `agentmux worker ${args.name}`)} · model ${sanitize(args.model)} · permission mode ${args.permissionMode}${budget} · task: ${task}\n\n`);
+  }
 
   const price = configuredPrice(env[MODEL_PRICE_ENV]);
   if (typeof price === 'string') {
@@ -151,6 +199,9 @@ export async function workerMain(argv: string[], env: NodeJS.ProcessEnv, stdin: 
       maxTurns: args.maxTurns,
       color,
       env,
+      ...(args.transcript !== undefined ? { transcriptPath: args.transcript } : {}),
+      ...(resume ? { resume } : {}),
+      secrets: [apiKey],
     }, {
       write,
       readKey: () => keys.next(),

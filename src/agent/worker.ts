@@ -3,6 +3,8 @@
 // reads structured reports (state, usage, activity, result) from the same output stream, encoded with
 // a secret that only this process knows. Everything shown that comes from the model, a tool or a file
 // is sanitized first, so none of it can forge a report or act on the terminal.
+// With a transcript path the conversation is also kept on disk as it grows (agent/transcript.ts), and a
+// worker started with an earlier conversation carries it on, the task being its next user message.
 import { WORKER_MARKER } from '../core/prompt-markers.js';
 import { truncate } from '../core/format.js';
 import { encodeReport, type WorkerReport } from '../core/report-channel.js';
@@ -11,6 +13,7 @@ import { ModelError, type ContentBlock, type Message, type ModelClient, type Tur
 import { UsageTracker } from '../llm/usage-tracker.js';
 import { PermissionSession, type PermissionMode } from './permission.js';
 import { sanitize } from './sanitize.js';
+import { TranscriptWriter, withText, type LoadedTranscript } from './transcript.js';
 import { definitionOf, toolNamed, WORKER_TOOLS, type Tool, type ToolResult } from './tools/index.js';
 
 export interface WorkerOptions {
@@ -38,6 +41,18 @@ export interface WorkerOptions {
   tools?: readonly Tool[];
   /** Environment for commands (default process.env; the report secret is always removed). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Absolute path of the transcript, where each message and the usage totals are kept as they come
+   * (agent/transcript.ts). A new conversation replaces any file there; a resumed one appends to it.
+   */
+  transcriptPath?: string;
+  /**
+   * The earlier conversation to carry on (loadTranscript of `transcriptPath`): `task` becomes its next
+   * user message, and the usage meter continues from its totals.
+   */
+  resume?: LoadedTranscript;
+  /** Strings never written to the transcript (the API key); the report secret is always among them. */
+  secrets?: readonly string[];
 }
 
 export interface WorkerIO {
@@ -179,6 +194,9 @@ class Worker {
   private readonly tools: readonly Tool[];
   private readonly controller = new AbortController();
   private readonly messages: Message[] = [];
+  private transcript: TranscriptWriter | undefined;
+  /** The totals last written to the transcript. */
+  private lastRecordedUsage = '';
   private lastMeter = '';
   private requestCount = 0;
   /** The last non-empty text the model wrote (the result if its final message has none). */
@@ -189,7 +207,11 @@ class Worker {
   constructor(private readonly options: WorkerOptions, private readonly io: WorkerIO) {
     this.screen = new Screen(io, options.secret, options.color ?? true);
     this.permissions = new PermissionSession(options.permissionMode);
-    this.tracker = new UsageTracker({ model: options.model, prices: options.price ? { [options.model]: options.price } : undefined });
+    this.tracker = new UsageTracker({
+      model: options.model,
+      prices: options.price ? { [options.model]: options.price } : undefined,
+      ...(options.resume?.usage ? { initial: options.resume.usage } : {}),
+    });
     this.tools = options.tools ?? WORKER_TOOLS;
   }
 
@@ -205,6 +227,7 @@ class Worker {
     this.reportUsage();
     let outcome: WorkerOutcome;
     try {
+      this.openTranscript();
       this.warnIfBudgetUnenforceable();
       outcome = { outcome: 'finished', result: await this.loop() };
       this.screen.line('── finished ──', 'bold');
@@ -226,6 +249,54 @@ class Worker {
     return `error: ${errorMessage(error)}`;
   }
 
+  private openTranscript(): void {
+    const path = this.options.transcriptPath;
+    if (path === undefined) return;
+    const options = {
+      secrets: [this.options.secret, ...(this.options.secrets ?? [])],
+      onError: (message: string) => this.screen.line(`warning: ${message}`, 'yellow'),
+    };
+    this.transcript = this.options.resume ? TranscriptWriter.append(path, options) : TranscriptWriter.create(path, options);
+    this.lastRecordedUsage = JSON.stringify(this.tracker.meter().total);
+  }
+
+  /** Adds `message` to the conversation, and to the transcript. */
+  private commit(message: Message): void {
+    this.messages.push(message);
+    this.transcript?.message(message);
+  }
+
+  /** The conversation the loop starts from: the task alone, or the earlier one with the task as next user message. */
+  private start(): void {
+    const resume = this.options.resume;
+    const task: Message = { role: 'user', content: this.options.task };
+    if (!resume) {
+      this.commit(task);
+      return;
+    }
+    this.messages.push(...resume.messages);
+    // Results made up for calls that never ran are not on disk yet.
+    for (const message of resume.added) this.transcript?.message(message);
+    const last = this.messages.at(-1);
+    if (last?.role === 'user') {
+      // Two user messages in a row become one, here as when the transcript is read back.
+      this.messages[this.messages.length - 1] = withText(last, this.options.task);
+      this.transcript?.message(task);
+    } else {
+      this.commit(task);
+    }
+  }
+
+  /** The totals so far, in the transcript (when they changed since the last record). */
+  private recordUsage(): void {
+    if (!this.transcript) return;
+    const meter = this.tracker.meter();
+    const key = JSON.stringify(meter.total);
+    if (key === this.lastRecordedUsage) return;
+    this.lastRecordedUsage = key;
+    this.transcript.usage(meter.total, meter.costUsd);
+  }
+
   private warnIfBudgetUnenforceable(): void {
     if (this.options.budgetUsd !== undefined && this.tracker.meter().costUsd === undefined) {
       this.screen.line(`warning: no price on file for ${this.options.model}; the budget of ${formatUsd(this.options.budgetUsd)} cannot be enforced`, 'yellow');
@@ -239,29 +310,37 @@ class Worker {
   /** The model/tool loop; returns the final report. */
   private async loop(): Promise<string> {
     const maxTurns = this.options.maxTurns ?? DEFAULT_MAX_TURNS;
-    this.messages.push({ role: 'user', content: this.options.task });
+    this.start();
     for (let turn = 0; turn < maxTurns; turn += 1) {
       this.checkInterrupted();
       const done = await this.request();
       const text = textOf(done.content);
       if (text !== '') this.lastText = text;
+      // The API refuses an empty assistant message in later requests: such a reply is not kept.
+      if (done.content.length > 0) this.commit({ role: 'assistant', content: done.content });
       const toolUses = done.content.filter((block): block is Extract<ContentBlock, { type: 'tool_use' }> => block.type === 'tool_use');
       if (toolUses.length === 0) {
         this.screen.breakLine();
         if (done.stopReason === 'refusal') throw new Stop('the model declined the task (stop reason: refusal)');
         return text || this.lastText || '(the agent ended without a final report)';
       }
+      // Kept with its tool calls unanswered: a continued worker tells the model they never ran.
       if (this.overBudget()) throw this.budgetStop();
-      this.messages.push({ role: 'assistant', content: done.content });
       const results: ContentBlock[] = [];
-      for (const toolUse of toolUses) {
-        const result = await this.runTool(toolUse);
-        results.push(result.isError
-          ? { type: 'tool_result', tool_use_id: toolUse.id, content: result.content, is_error: true }
-          : { type: 'tool_result', tool_use_id: toolUse.id, content: result.content });
-        this.checkInterrupted();
+      try {
+        for (const toolUse of toolUses) {
+          const result = await this.runTool(toolUse);
+          results.push(result.isError
+            ? { type: 'tool_result', tool_use_id: toolUse.id, content: result.content, is_error: true }
+            : { type: 'tool_result', tool_use_id: toolUse.id, content: result.content });
+          this.checkInterrupted();
+        }
+      } catch (error) {
+        // Stopped part way: the results so far are kept; a continued worker hears that the others never ran.
+        if (results.length > 0) this.commit({ role: 'user', content: results });
+        throw error;
       }
-      this.messages.push({ role: 'user', content: results });
+      this.commit({ role: 'user', content: results });
     }
     throw new Stop(`stopped after ${maxTurns} model requests without a final report`);
   }
@@ -310,6 +389,7 @@ class Worker {
       }
     } finally {
       this.tracker.end(requestId);
+      this.recordUsage();
     }
     if (budgetReached && !done) {
       this.controller.abort();

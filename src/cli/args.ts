@@ -8,17 +8,20 @@ export interface CliArgs {
   demo: boolean;
   help: boolean;
   version: boolean;
+  /** `--continue`: the latest conversation; `--resume [ID]`: a chosen one (a picker without ID). */
+  session?: { kind: 'continue' } | { kind: 'resume'; id?: string };
+  forkSession: boolean;
 }
 
-export const USAGE = 'usage: agentmux [--theme dark|light|high-contrast|auto|NAME] [--model MODEL] '
-  + '[--permission-mode ask|edits|auto] [--demo] [--help] [--version]';
+export const USAGE = 'usage: agentmux [attach] [--theme dark|light|high-contrast|auto|NAME] [--model MODEL] '
+  + '[--permission-mode ask|edits|auto] [--demo] [--continue | --resume [ID]] [--fork-session] [--help] [--version]';
 
 export type ArgsResult = { ok: true; args: CliArgs } | { ok: false; error: string };
 
 const WITH_VALUE = ['--theme', '--model', '--permission-mode'] as const;
 
 export function parseArgs(argv: readonly string[]): ArgsResult {
-  const args: CliArgs = { demo: false, help: false, version: false };
+  const args: CliArgs = { demo: false, help: false, version: false, forkSession: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const flag = WITH_VALUE.find((name) => arg === name || arg.startsWith(`${name}=`));
@@ -33,11 +36,24 @@ export function parseArgs(argv: readonly string[]): ArgsResult {
         if (!PERMISSION_MODES.includes(value as PermissionMode)) return { ok: false, error: `--permission-mode must be one of ${PERMISSION_MODES.join(', ')}` };
         args.permissionMode = value as PermissionMode;
       }
-    } else if (arg === '--demo') args.demo = true;
+    } else if (arg === '--continue' || arg === '-c' || arg === '--resume' || arg.startsWith('--resume=')) {
+      if (args.session) return { ok: false, error: 'give --continue or --resume once' };
+      if (arg === '--continue' || arg === '-c') {
+        args.session = { kind: 'continue' };
+        continue;
+      }
+      const next = arg === '--resume' ? argv[i + 1] : arg.slice('--resume='.length);
+      const id = next !== undefined && !next.startsWith('-') ? next : undefined;
+      if (arg === '--resume' && id !== undefined) i++;
+      if (id !== undefined && !/^[0-9a-f-]{1,64}$/.test(id)) return { ok: false, error: `--resume: ${JSON.stringify(id)} is not a session ID (run agentmux --resume to choose one)` };
+      args.session = { kind: 'resume', ...(id !== undefined ? { id } : {}) };
+    } else if (arg === '--fork-session') args.forkSession = true;
+    else if (arg === '--demo') args.demo = true;
     else if (arg === '--help' || arg === '-h') args.help = true;
     else if (arg === '--version' || arg === '-V') args.version = true;
     else if (arg.startsWith('-')) return { ok: false, error: `unknown option ${arg}` };
     else return { ok: false, error: `unexpected argument ${JSON.stringify(arg)}` };
   }
+  if (args.forkSession && !args.session) return { ok: false, error: '--fork-session goes with --continue or --resume' };
   return { ok: true, args };
 }

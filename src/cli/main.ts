@@ -1,28 +1,17 @@
 #!/usr/bin/env node
-// `agentmux`: opens the screen in the current directory with an in-process server.
-// `agentmux worker …`: a built-in background agent (started by agentmux in a pty).
+// `agentmux [attach]`: the screen, attached to the user's server (started when none runs).
+// `agentmux ls|run|spawn|logs|wait|send|kill`: scripting without the screen.
+// `agentmux server run|stop`: the server itself. `agentmux gc`: leftover worktrees.
+// `agentmux worker …`: a built-in background agent (started by the server in a pty).
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { mergeConfig } from '../core/config-schema.js';
-import type { ClientCommand } from '../core/protocol.js';
-import { createPtyRuntime } from '../pty/pty-runtime.js';
-import { EmulatorPool } from '../pty/emulator-pool.js';
 import { GitWorktrees } from '../git/index.js';
-import { AgentServer } from '../server/agent-server.js';
 import { loadConfig } from '../store/config-files.js';
-import { loadTheme } from '../store/theme-files.js';
-import { App } from '../tui/app.js';
-import { queryTerminalBackground } from '../tui/background-query.js';
-import { blessedTerminal } from '../tui/terminal-type.js';
-import { noColorRequested, resolveTheme, type ResolvedTheme } from '../tui/theme.js';
 import { parseArgs, USAGE } from './args.js';
-import { gcMain, leftoverNotice } from './gc.js';
-import { linkLocally } from './local-link.js';
-import { MODEL_HELP } from './model-help.js';
-import { routeConsoleToChat } from './console-route.js';
+import { gcMain } from './gc.js';
+import { SCRIPT_COMMANDS } from './script-args.js';
 
-const CLI_ENTRY = fileURLToPath(import.meta.url);
+const SERVER_USAGE = 'usage: agentmux server stop [--force]';
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`agentmux: ${message}\n`);
@@ -34,109 +23,45 @@ function version(): string {
   return pkg.version;
 }
 
-function themeLoader(env: NodeJS.ProcessEnv): (name: string) => Promise<ResolvedTheme | string> {
-  const location = { env, homeDir: homedir() };
-  const noColor = noColorRequested(env);
-  return async (name) => {
-    let concrete = name;
-    if (name === 'auto') {
-      concrete = (await queryTerminalBackground(process.stdin, process.stdout)) ?? 'dark';
-    }
-    const loaded = await loadTheme(concrete, location);
-    return loaded.ok ? resolveTheme(loaded.theme, { noColor }) : loaded.error;
-  };
+async function configuredWorktreeRoot(): Promise<string> {
+  const loaded = await loadConfig({ cwd: process.cwd(), env: process.env, homeDir: homedir() });
+  if (!loaded.ok) fail(loaded.error);
+  return loaded.config.worktreeRoot;
 }
 
-async function openScreen(argv: string[]): Promise<void> {
+async function screen(argv: string[]): Promise<void> {
   const parsed = parseArgs(argv);
   if (!parsed.ok) fail(`${parsed.error}\n${USAGE}`, 2);
   const { args } = parsed;
   if (args.help) {
-    process.stdout.write(`${USAGE}\nOpens the agentmux screen in the current directory. Inside, type /help.\n`);
+    process.stdout.write(`${USAGE}\n`
+      + 'Opens the agentmux screen for this repository; its agents run in your agentmux server and outlive the screen.\n'
+      + 'Scripting: agentmux ls | run | spawn | logs | wait | send | kill | server stop (each with --help-free usage on error).\n'
+      + 'Inside the screen, type /help.\n');
     return;
   }
   if (args.version) {
     process.stdout.write(`agentmux ${version()}\n`);
     return;
   }
-  if (!process.stdin.isTTY || !process.stdout.isTTY) fail('needs a terminal: run it in an interactive terminal (stdin and stdout must be a tty)');
-
-  const env = process.env;
-  const cwd = process.cwd();
-  const loadedConfig = await loadConfig({ cwd, env, homeDir: homedir() });
-  if (!loadedConfig.ok) fail(loadedConfig.error);
-  const config = mergeConfig(loadedConfig.config, { model: args.model, permissionMode: args.permissionMode, theme: args.theme });
-  const loadThemeNamed = themeLoader(env);
-  const theme = await loadThemeNamed(config.theme);
-  if (typeof theme === 'string') fail(theme);
-
-  // The SDK takes long to load: only when there is a model to talk to.
-  const model = env.ANTHROPIC_API_KEY || args.demo
-    ? await (await import('./model-access.js')).sessionModel(env, config.model, args.demo, config.prices)
-    : { status: { configured: false, help: MODEL_HELP } };
-  const pool = new EmulatorPool();
-  const worktrees = new GitWorktrees(cwd, config.worktreeRoot ? { worktreeRoot: config.worktreeRoot } : {});
-  const server = new AgentServer({
-    runtime: createPtyRuntime(pool, { env, scrollback: config.scrollback, killGraceMs: config.killGraceMs }),
-    model: model.status,
-    cwd,
-    ...(model.access ? { access: model.access } : {}),
-    workers: {
-      program: (workerArgs) => ({ file: process.execPath, args: [CLI_ENTRY, ...workerArgs] }),
-      permissionMode: config.permissionMode,
-    },
-    worktrees,
-    ...(config.compare.check ? { compareCheck: config.compare.check } : {}),
-  });
-  let send: (command: ClientCommand) => void = () => undefined;
-  const app = new App({
-    input: process.stdin,
-    output: process.stdout,
-    terminal: blessedTerminal(env.TERM, env.COLORTERM),
-    config,
-    theme,
-    loadTheme: loadThemeNamed,
-    cwd,
-    send: (command) => send(command),
-    onExit: (stopped) => {
-      app.destroy();
-      server.dispose();
-      void pool.dispose();
-      if ('demoServer' in model) void model.demoServer?.close();
-      if (stopped > 0) process.stdout.write(`agentmux: stopped ${stopped} running agent${stopped === 1 ? '' : 's'}.\n`);
-      process.exit(0);
-    },
-  });
-  send = linkLocally(server, (event) => app.receive(event));
-  routeConsoleToChat((text) => server.notice(text));
-  // Stop the agents, then die of the same signal: after a hang-up the terminal is gone,
-  // and node's own exit path would fail restoring its modes.
-  const shutdown = (signal: NodeJS.Signals) => {
-    server.dispose();
-    if (signal !== 'SIGHUP') app.destroy();
-    process.removeAllListeners(signal);
-    process.kill(process.pid, signal);
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGHUP', shutdown);
-  // A bug must not leave the terminal in raw mode with the screen half drawn, nor stay unexplained.
-  process.on('uncaughtException', (error) => {
-    server.dispose();
-    app.destroy();
-    fail(`internal error, agents stopped: ${error.stack ?? error.message}`);
-  });
-  app.start();
-  // Outside a repository there is nothing to find; that is not worth a word.
-  worktrees.leftovers([]).then((leftovers) => {
-    const notice = leftoverNotice(leftovers);
-    if (notice) server.notice(notice);
-  }, () => undefined);
+  const { openScreen } = await import('./screen.js');
+  await openScreen(args, fail);
 }
 
-async function configuredWorktreeRoot(): Promise<string> {
-  const loaded = await loadConfig({ cwd: process.cwd(), env: process.env, homeDir: homedir() });
-  if (!loaded.ok) fail(loaded.error);
-  return loaded.config.worktreeRoot;
+async function server(argv: string[]): Promise<void> {
+  const [action, ...rest] = argv;
+  if (action === 'run') {
+    const readyFd = rest[0] === '--ready-fd' && /^\d+$/.test(rest[1] ?? '') ? Number(rest[1]) : undefined;
+    const { runServer } = await import('./server-process.js');
+    await runServer(process.env, version(), readyFd);
+    return;
+  }
+  if (action === 'stop') {
+    const { scriptMain } = await import('./scripting.js');
+    process.exitCode = await scriptMain('stop', rest);
+    return;
+  }
+  fail(`${action === undefined ? 'server needs an action' : `unknown server action ${JSON.stringify(action)}`}\n${SERVER_USAGE}`, 2);
 }
 
 async function main(): Promise<void> {
@@ -151,7 +76,14 @@ async function main(): Promise<void> {
     process.exitCode = await workerMain(rest, process.env, process.stdin, process.stdout);
     return;
   }
-  await openScreen(process.argv.slice(2));
+  if (first === 'server') return server(rest);
+  if ((SCRIPT_COMMANDS as readonly string[]).includes(first)) {
+    const { scriptMain } = await import('./scripting.js');
+    process.exitCode = await scriptMain(first as (typeof SCRIPT_COMMANDS)[number], rest);
+    return;
+  }
+  if (first === 'attach') return screen(rest);
+  return screen(process.argv.slice(2));
 }
 
 main().catch((error: unknown) => {

@@ -7,7 +7,38 @@ import type { UsageMeter } from './usage.js';
 import type { ComparisonView } from './worktree.js';
 import { formatDuration } from './format.js';
 
-export const PROTOCOL_VERSION = 1;
+/** Raised whenever a message changes shape; a client and a server of different versions refuse each other. */
+export const PROTOCOL_VERSION = 2;
+
+/** The most a client may send in one message (a line of JSON); more disconnects it. */
+export const MAX_CLIENT_MESSAGE_BYTES = 1024 * 1024;
+
+/** Which main conversation a screen wants when it opens a workspace. */
+export type SessionChoice =
+  | { kind: 'current' }
+  /** The latest conversation of this repository (`--continue`). */
+  | { kind: 'continue'; fork?: boolean }
+  /** A chosen one by ID or unique ID prefix (`--resume ID`). */
+  | { kind: 'resume'; id: string; fork?: boolean };
+
+/** Flags the first client of a workspace chose; later clients' differing flags are reported, not applied. */
+export interface WorkspaceFlags {
+  model?: string;
+  permissionMode?: 'ask' | 'edits' | 'auto';
+  demo?: boolean;
+}
+
+/** The first message on a connection: who is speaking, for which directory. */
+export interface ClientHello {
+  type: 'hello';
+  version: number;
+  /** `screen`: the full-screen UI; `script`: a one-shot command such as `agentmux ls`. */
+  role: 'screen' | 'script';
+  /** The client's working directory: the workspace is its repository (or the directory itself). */
+  cwd: string;
+  flags: WorkspaceFlags;
+  session: SessionChoice;
+}
 
 export type ClientCommand =
   | { type: 'run'; command: string; name?: string; cwd: string; worktree?: WorktreeRequest; after?: string }
@@ -36,8 +67,17 @@ export type ClientCommand =
   | { type: 'interrupt' }
   /** Ctrl+B in the chat: move the main agent's running foreground tool into the background. */
   | { type: 'background' }
-  /** Stop every agent (used when the screen quits while the server lives in-process). */
-  | { type: 'stopAll' };
+  /** The output log of an agent, then (with `follow`) what it prints until it ends: `log` events, then `logEnd`. */
+  | { type: 'logs'; name: string; follow?: boolean }
+  /** Stop the server. Refused while agents run unless `force`; forced, it stops them first. */
+  | { type: 'shutdown'; force?: boolean }
+  /** Copy the current main conversation into a new session and continue in the copy. */
+  | { type: 'fork' }
+  /** Switch the main conversation to `session` (ID or unique prefix); without it: answered with `sessions`. */
+  | { type: 'resume'; session?: string };
+
+/** A command as it crosses the wire: with `id`, the server answers `done` with the same id when it is carried out. */
+export type ClientMessage = ClientCommand & { id?: number };
 
 /** Give the agent its own git worktree on a new branch from `base` (HEAD by default). */
 export interface WorktreeRequest {
@@ -78,6 +118,8 @@ export interface ModelStatus {
 }
 
 export interface SessionStatus {
+  /** The main conversation's session ID (its transcript's name). */
+  id?: string;
   /** The main agent is taking a turn. */
   busy: boolean;
   /** A foreground tool run that Ctrl+B can send to the background. */
@@ -85,18 +127,39 @@ export interface SessionStatus {
   mainUsage?: UsageMeter;
 }
 
+/** A main conversation on disk, for `--resume` and `/resume`. */
+export interface SessionSummary {
+  id: string;
+  createdAt: number;
+  updatedAt: number;
+  /** The first thing the user said, as a title. */
+  title: string;
+  messages: number;
+  forkedFrom?: string;
+}
+
 export type ServerEvent =
-  | { type: 'welcome'; version: number; agents: AgentInfo[]; chat: ChatEntry[]; model: ModelStatus; session: SessionStatus }
+  | { type: 'welcome'; version: number; serverVersion: string; workspace: string; agents: AgentInfo[]; chat: ChatEntry[]; model: ModelStatus; session: SessionStatus }
+  /** The hello was refused (e.g. another protocol version); the connection closes after it. */
+  | { type: 'refused'; version: number; serverVersion: string; message: string }
+  /** The command with this id was carried out (`error` unset) or refused; `name` is the agent it started. */
+  | { type: 'done'; id: number; error?: string; name?: string; running?: number }
+  | { type: 'log'; name: string; data: string }
+  | { type: 'logEnd'; name: string }
+  | { type: 'sessions'; sessions: SessionSummary[] }
+  /** The server is going away (stopped, or it disconnects this client for sending garbage). */
+  | { type: 'goodbye'; message: string }
   | { type: 'session'; session: SessionStatus }
   | { type: 'agent'; agent: AgentInfo }
   | { type: 'flash'; flash: Flash }
   | { type: 'chat'; entry: ChatEntry }
+  /** The chat shows another conversation now (a resumed or forked session): these lines replace all. */
+  | { type: 'chatReset'; chat: ChatEntry[] }
   | { type: 'attached'; name: string }
   | { type: 'detached'; name: string }
   | { type: 'screen'; name: string; frame: ScreenFrame }
   /** A command from this client was refused; nothing changed. */
   | { type: 'error'; message: string }
-  | { type: 'stopped'; count: number }
   | { type: 'comparison'; comparison: ComparisonView }
   | { type: 'fileDiff'; name: string; file: string; diff: string };
 

@@ -12,6 +12,8 @@ export type SlashCommand =
   | { kind: 'send'; name: string; text: string }
   | { kind: 'agents' }
   | { kind: 'cost' }
+  | { kind: 'fork' }
+  | { kind: 'resume'; session?: string }
   | { kind: 'theme'; theme: string }
   | { kind: 'help' }
   | { kind: 'quit' };
@@ -29,6 +31,8 @@ export const USAGE: Record<SlashCommand['kind'], string> = {
   send: '/send NAME TEXT',
   agents: '/agents',
   cost: '/cost',
+  fork: '/fork',
+  resume: '/resume [ID]',
   theme: '/theme dark|light|high-contrast|auto|NAME',
   help: '/help',
   quit: '/quit',
@@ -45,13 +49,15 @@ export const DESCRIPTIONS: Record<SlashCommand['kind'], string> = {
   send: 'type a line into an agent',
   agents: 'list agents in the chat',
   cost: 'tokens and cost of the session, per agent',
+  fork: 'go on in a copy of this conversation; the original stays as it is',
+  resume: 'switch to another conversation of this repository (lists them without ID)',
   theme: 'switch the colour theme',
   help: 'show commands and keys',
   quit: 'quit agentmux',
 };
 
 /** Commands of the contract that later versions bring; refused with a clear word, not "unknown". */
-const NOT_YET_AVAILABLE = new Set(['compact', 'fork', 'resume']);
+const NOT_YET_AVAILABLE = new Set(['compact']);
 
 interface Words {
   head: string;
@@ -213,7 +219,7 @@ function parseNameOnly(kind: 'fg' | 'kill', args: string): ParseResult {
   return { ok: true, command: { kind, name: parsed.name } };
 }
 
-function parseNoArgs(kind: 'agents' | 'cost' | 'help' | 'quit', args: string): ParseResult {
+function parseNoArgs(kind: 'agents' | 'cost' | 'fork' | 'help' | 'quit', args: string): ParseResult {
   if (args.trim()) return fail(kind, `/${kind} takes no arguments`);
   return { ok: true, command: { kind } };
 }
@@ -247,8 +253,15 @@ export function parseSlashCommand(line: string): ParseResult {
       if (!theme || /\s/.test(theme)) return fail('theme', '/theme needs one theme name');
       return { ok: true, command: { kind: 'theme', theme } };
     }
+    case 'resume': {
+      const session = rest.trim();
+      if (!session) return { ok: true, command: { kind: 'resume' } };
+      if (!/^[0-9a-f-]{1,64}$/.test(session)) return fail('resume', `${JSON.stringify(session)} is not a session ID: /resume lists them`);
+      return { ok: true, command: { kind: 'resume', session } };
+    }
     case 'agents':
     case 'cost':
+    case 'fork':
     case 'help':
     case 'quit':
       return parseNoArgs(word, rest);

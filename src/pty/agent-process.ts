@@ -34,6 +34,8 @@ export interface AgentProcessListener {
   onLastLine(text: string): void;
   onFrame(frame: ScreenFrame): void;
   onReport(report: WorkerReport): void;
+  /** Raw output as it came from the pty, before any parsing (for the agent's output log). */
+  onOutput(data: Buffer): void;
   /** The process ended and all its output has been parsed; `lastLine` is final. */
   onEnd(exit: ProcessExit, lastLine: string): void;
 }
@@ -93,6 +95,7 @@ export class AgentProcess {
   }
 
   private received(data: Buffer): void {
+    this.listener.onOutput(data);
     this.batch.push(data);
     this.batchBytes += data.length;
     this.inFlight += data.length;

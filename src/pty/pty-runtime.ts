@@ -2,6 +2,7 @@
 import type { AgentLaunch } from '../core/agent.js';
 import { AgentProcess, type AgentProcessListener } from './agent-process.js';
 import type { EmulatorPool } from './emulator-pool.js';
+import { ReplayedOutput, type ReplayListener } from './replayed-output.js';
 
 export interface PtyRuntimeOptions {
   /** The environment agents inherit; TERM and agentmux's own variables are set on top. */
@@ -42,6 +43,9 @@ export function createPtyRuntime(pool: EmulatorPool, options: PtyRuntimeOptions)
         killGraceMs: options.killGraceMs,
         reportSecret: launch.reportSecret,
       }, events);
+    },
+    replay(output: Buffer, size: { cols: number; rows: number }, listener: ReplayListener): ReplayedOutput {
+      return new ReplayedOutput(pool, { data: output, ...size, scrollback: options.scrollback }, listener);
     },
   };
 }

@@ -1,16 +1,25 @@
 // Owns every agent and the main conversation; speaks the protocol to any number of clients.
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { isEnded, type AgentInfo } from '../core/agent.js';
-import { PROTOCOL_VERSION, describeFlash, type ClientCommand, type Flash, type ModelStatus, type ServerEvent, type SessionStatus } from '../core/protocol.js';
+import { plainText } from '../core/plain-text.js';
+import {
+  PROTOCOL_VERSION, describeFlash, type ClientMessage, type Flash, type ModelStatus, type ServerEvent, type SessionChoice, type SessionStatus,
+} from '../core/protocol.js';
 import { MODEL_PRICE_ENV, REPORT_SECRET_ENV } from '../core/report-channel.js';
 import type { ModelPrice } from '../core/usage.js';
 import type { WorktreeInfo } from '../core/worktree.js';
 import type { ModelClient } from '../llm/types.js';
 import { UsageTracker } from '../llm/usage-tracker.js';
-import { AgentTable, taskError, type AgentEntry, type Watcher } from './agent-table.js';
+import type { Message } from '../llm/types.js';
+import { SessionStore } from '../store/session-store.js';
+import { AgentJournal } from './agent-journal.js';
+import { AgentTable, flashFor, taskError, type AgentEntry, type Watcher } from './agent-table.js';
 import { ChatLog } from './chat-log.js';
 import { ChatQuestion } from './chat-question.js';
 import { MainAgent, type ForegroundOutcome } from './main-agent.js';
+import { LogFollowers } from './log-followers.js';
+import { MainSession, type LoadedSession } from './main-session.js';
 import { notificationFor } from './notifications.js';
 import { WorktreeOps, type WorktreeService } from './worktree-ops.js';
 import type { AgentRuntime } from './runtime.js';
@@ -41,16 +50,22 @@ export interface ServerOptions {
   worktrees?: WorktreeService;
   /** A command /compare runs in each attempt's worktree (config `compare.check`). */
   compareCheck?: string;
+  /** Where this workspace's records, logs and transcripts are kept; nothing is kept without it. */
+  stateDir?: string;
+  /** The agentmux version serving (told to clients). */
+  serverVersion?: string;
   now?: () => number;
 }
 
 export interface ClientConnection {
-  handle(command: ClientCommand): void;
+  handle(message: ClientMessage): void;
   close(): void;
 }
 
 interface Client extends Watcher {
   attached?: string;
+  /** The size of this client's agent pane. */
+  size?: { cols: number; rows: number };
 }
 
 interface SpawnOptions {
@@ -64,6 +79,8 @@ interface SpawnOptions {
 const OUTPUT_LINES_FOR_NOTIFICATION = 40;
 const WORKTREES_UNAVAILABLE = 'worktrees are not available in this session';
 const MAX_BUDGET_USD = 10_000;
+/** How much of an ended agent's log is replayed to show its last screen and history. */
+const REPLAY_BYTES = 4 << 20;
 
 export class AgentServer {
   private readonly clients = new Set<Client>();
@@ -76,21 +93,43 @@ export class AgentServer {
   private readonly question: ChatQuestion;
   private allowAllBash = false;
   private readonly worktreeOps: WorktreeOps | undefined;
+  private readonly journal: AgentJournal | undefined;
+  private readonly mainSession: MainSession | undefined;
+  private readonly followers: LogFollowers;
+  /** Who set each agent's pty size last: the client that attached it last. */
+  private readonly sizeOwners = new Map<string, Client>();
 
   constructor(private readonly options: ServerOptions) {
     this.now = options.now ?? Date.now;
-    this.chat = new ChatLog(this.now, (entry) => this.broadcast({ type: 'chat', entry: { ...entry } }));
+    if (options.stateDir) {
+      this.journal = new AgentJournal(options.stateDir);
+      this.mainSession = new MainSession(new SessionStore(join(options.stateDir, 'sessions')), options.cwd);
+    }
+    this.followers = new LogFollowers(this.journal);
+    this.chat = new ChatLog(this.now, (entry) => {
+      this.broadcast({ type: 'chat', entry: { ...entry } });
+      if (!entry.open) this.mainSession?.recordChat(entry);
+    });
     this.question = new ChatQuestion(this.chat, () => this.broadcast({ type: 'session', session: this.session() }));
     this.agents = new AgentTable(options.runtime, {
       publish: (info) => {
         this.broadcast({ type: 'agent', agent: { ...info } });
+        this.journal?.changed(info);
         const entry = this.agents.get(info.name);
         if (entry) this.worktreeOps?.scheduleRefresh(entry);
+      },
+      output: (entry, data) => {
+        this.journal?.output(entry.info.name, data);
+        this.followers.output(entry.info.name, data);
       },
       flash: (flash) => this.flash(flash),
       ended: (entry) => {
         this.worktreeOps?.checkEnded(entry.info.name, entry.info.state, entry.info.exitCode);
         void this.agentEnded(entry);
+      },
+      stopped: (entry) => {
+        this.journal?.closeLog(entry.info.name);
+        this.followers.ended(entry.info.name);
       },
       allEnded: () => {
         for (const resolve of this.stopWaiters.splice(0)) resolve();
@@ -119,16 +158,68 @@ export class AgentServer {
         cwd: options.cwd,
         chat: this.chat,
         tracker: new UsageTracker({ model: access.model, prices: access.prices }),
+        ...(this.mainSession ? { record: (message: Message) => this.mainSession?.recordMessage(message) } : {}),
+        delivered: (names) => {
+          for (const name of names) {
+            const entry = this.agents.get(name);
+            if (entry) this.journal?.notified(entry.info);
+          }
+        },
         host: {
           agents: () => this.agents.all().map((entry) => ({ ...entry.info })),
           spawnWorker: (task, spawnOptions) => this.spawn(task, options.cwd, { ...spawnOptions, worktree: spawnOptions.worktree ? {} : undefined }),
           runForeground: (command, timeoutMs, signal) => this.runForeground(command, timeoutMs, signal),
-          outputOf: (name, maxLines) => this.agents.get(name)?.handle?.outputText(maxLines) ?? Promise.resolve(''),
+          outputOf: (name, maxLines) => this.outputOf(name, maxLines),
           approve: (question, signal) => this.approve(question, signal),
           sessionChanged: () => this.broadcast({ type: 'session', session: this.session() }),
         },
       });
     }
+  }
+
+  /**
+   * Reads back what an earlier server of this workspace left: its agents (those that were still
+   * going are `lost`: nobody saw them end) and their unread outcomes. Call once, before clients connect.
+   */
+  restore(): string[] {
+    if (!this.journal) return [];
+    const { records, warnings } = this.journal.load();
+    for (const record of records) {
+      const info = { ...record.info };
+      const vanished = !isEnded(info.state);
+      if (vanished) {
+        info.state = 'lost';
+        info.endedAt = this.now();
+        info.unread = true;
+        delete info.question;
+      }
+      this.agents.restore(info);
+      if (vanished) {
+        this.journal.changed(info);
+        this.chat.add('event', describeFlash(flashFor(info)), { flash: flashFor(info) });
+      }
+      if (!this.journal.isNotified(info.name)) this.main?.notify(notificationFor(info, ''), { wake: false });
+    }
+    return warnings;
+  }
+
+  /** Switches the main conversation to the chosen session; returns why it cannot. */
+  openSession(choice: SessionChoice): string | undefined {
+    if (!this.mainSession) return choice.kind === 'current' ? undefined : 'this server keeps no conversations';
+    if (choice.kind === 'current' && this.mainSession.id === undefined) return undefined;
+    const loaded = this.mainSession.open(choice);
+    if ('error' in loaded) return loaded.error;
+    return this.showSession(loaded);
+  }
+
+  private showSession(loaded: LoadedSession, notice?: string): string | undefined {
+    if (this.main && !this.main.replaceConversation(loaded.messages)) return 'the main agent is busy: wait for its turn to end, or press Ctrl+C';
+    this.chat.reset(loaded.chat);
+    this.broadcast({ type: 'chatReset', chat: this.chat.all() });
+    for (const warning of loaded.warnings) this.chat.add('notice', warning);
+    if (notice) this.chat.add('notice', notice);
+    this.broadcast({ type: 'session', session: this.session() });
+    return undefined;
   }
 
   connect(send: (event: ServerEvent) => void): ClientConnection {
@@ -137,34 +228,53 @@ export class AgentServer {
     send({
       type: 'welcome',
       version: PROTOCOL_VERSION,
+      serverVersion: this.options.serverVersion ?? 'dev',
+      workspace: this.options.cwd,
       agents: this.agents.all().map((entry) => ({ ...entry.info })),
       chat: this.chat.all(),
       model: this.options.model,
       session: this.session(),
     });
     return {
-      handle: (command) => this.handle(client, command),
+      handle: (message) => this.handle(client, message),
       close: () => {
         this.detach(client);
+        this.followers.forget(client);
         this.clients.delete(client);
       },
     };
   }
 
+  agentNames(): string[] {
+    return this.agents.all().map((entry) => entry.info.name);
+  }
+
+  /** Agents still going. */
+  get runningCount(): number {
+    return this.agents.running().length;
+  }
+
   private session(): SessionStatus {
     return {
+      ...(this.mainSession?.id ? { id: this.mainSession.id } : {}),
       busy: this.main?.isBusy ?? false,
       ...(this.foreground ? { foreground: this.foreground.entry.info.name } : {}),
       ...(this.main ? { mainUsage: this.main.usage } : {}),
     };
   }
 
-  private handle(client: Client, command: ClientCommand): void {
-    this.reply(client, this.execute(client, command));
+  private handle(client: Client, message: ClientMessage): void {
+    const { id, ...command } = message;
+    const outcome = this.execute(client, command as ClientMessage);
+    if (outcome instanceof Promise) void outcome.then((result) => this.reply(client, result, id));
+    else this.reply(client, outcome, id);
   }
 
-  /** Carries out a command; returns a one-line error when it is refused (nothing changed then). */
-  private execute(client: Client, command: ClientCommand): string | undefined {
+  /**
+   * Carries out a command; returns a one-line error when it is refused (nothing changed then),
+   * or a promise of the outcome for a command that finishes later (with the agent it started).
+   */
+  private execute(client: Client, command: ClientMessage): Outcome | Promise<Outcome> {
     switch (command.type) {
       case 'run': {
         const { command: shell, cwd, name, worktree, after } = command;
@@ -174,32 +284,34 @@ export class AgentServer {
         });
         if (!worktree) {
           const started = run(cwd, name);
-          return typeof started === 'string' ? started : undefined;
+          return typeof started === 'string' ? started : { name: started.info.name };
         }
-        void this.inWorktree('command', shell, name, worktree.base, (agentName, info) => run(info.path, agentName, info)).then((error) => this.reply(client, error));
-        return undefined;
+        let startedName = '';
+        return this.inWorktree('command', shell, name, worktree.base, (agentName, info) => {
+          startedName = agentName;
+          return run(info.path, agentName, info);
+        }).then((error) => error ?? { name: startedName });
       }
       case 'spawn': {
         if (command.budgetUsd !== undefined && !(command.budgetUsd > 0 && command.budgetUsd <= MAX_BUDGET_USD)) {
           return `invalid budget ${command.budgetUsd}: give an amount in USD above 0`;
         }
         if (!this.options.access) return this.options.model.help ?? 'The model is not configured.';
-        void this.spawn(command.task, command.cwd, { name: command.name, budgetUsd: command.budgetUsd, worktree: command.worktree, after: command.after })
-          .then((started) => this.reply(client, typeof started === 'string' ? started : undefined));
-        return undefined;
+        return this.spawn(command.task, command.cwd, { name: command.name, budgetUsd: command.budgetUsd, worktree: command.worktree, after: command.after })
+          .then((started) => typeof started === 'string' ? started : { name: started.name });
       }
-      case 'compare': return this.later(client, this.worktreeOps?.compare(command.names));
+      case 'compare': return this.worktreeOps?.compare(command.names) ?? WORKTREES_UNAVAILABLE;
       case 'fileDiff': {
         const ops = this.worktreeOps;
         if (!ops) return WORKTREES_UNAVAILABLE;
-        void ops.fileDiff(command.name, command.file).then((result) => {
-          if (typeof result === 'string') this.reply(client, result);
-          else client.send({ type: 'fileDiff', name: command.name, file: command.file, diff: result.diff });
+        return ops.fileDiff(command.name, command.file).then((result) => {
+          if (typeof result === 'string') return result;
+          client.send({ type: 'fileDiff', name: command.name, file: command.file, diff: result.diff });
+          return undefined;
         });
-        return undefined;
       }
-      case 'merge': return this.later(client, this.worktreeOps?.merge(command.name, command.into, command.squash ?? false));
-      case 'discard': return this.later(client, this.worktreeOps?.discard(command.names, command.force ?? false));
+      case 'merge': return this.worktreeOps?.merge(command.name, command.into, command.squash ?? false) ?? WORKTREES_UNAVAILABLE;
+      case 'discard': return this.worktreeOps?.discard(command.names, command.force ?? false) ?? WORKTREES_UNAVAILABLE;
       case 'kill': return this.agents.kill(command.name);
       case 'attach': return this.attach(client, command.name);
       case 'detach':
@@ -220,37 +332,100 @@ export class AgentServer {
       case 'send': {
         const entry = this.agents.lookup(command.name);
         if (typeof entry === 'string') return entry;
-        if (isEnded(entry.info.state)) return `${command.name} has ended (${entry.info.state}): nothing reads its input`;
+        if (isEnded(entry.info.state)) return this.continueWorker(entry, command.text);
         entry.handle?.sendLine(command.text);
         return undefined;
       }
       case 'resize': {
         const { cols, rows } = command;
         if (!Number.isInteger(cols) || !Number.isInteger(rows) || cols < 2 || rows < 2 || cols > 1000 || rows > 1000) return `invalid size ${cols}x${rows}`;
-        this.agents.resize(cols, rows);
+        this.resize(client, cols, rows);
         return undefined;
       }
+      case 'logs': {
+        const entry = this.agents.lookup(command.name);
+        if (typeof entry === 'string') return entry;
+        return this.followers.start(client, entry.info.name, command.follow === true && !isEnded(entry.info.state));
+      }
+      case 'fork': {
+        if (!this.mainSession) return 'this server keeps no conversations';
+        const from = this.mainSession.id;
+        if (this.main?.isBusy) return 'the main agent is busy: wait for its turn to end, or press Ctrl+C';
+        const loaded = this.mainSession.fork();
+        return this.showSession(loaded, `forked: this conversation goes on as session ${loaded.id}; /resume ${from ?? ''} goes back to the original`);
+      }
+      case 'resume': {
+        if (!this.mainSession) return 'this server keeps no conversations';
+        if (command.session === undefined) {
+          client.send({ type: 'sessions', sessions: this.mainSession.list() });
+          return undefined;
+        }
+        if (this.main?.isBusy) return 'the main agent is busy: wait for its turn to end, or press Ctrl+C';
+        const loaded = this.mainSession.open({ kind: 'resume', id: command.session });
+        if ('error' in loaded) return loaded.error;
+        return this.showSession(loaded, `resumed session ${loaded.id}`);
+      }
+      case 'shutdown':
+        // The host that runs the server handles it; a server on its own cannot stop itself.
+        return 'this server cannot be stopped from here';
       case 'chat': return this.chatMessage(command.text);
       case 'interrupt':
         this.question.cancel();
         if (!this.main?.interrupt()) return 'nothing to interrupt';
         return undefined;
       case 'background': return this.toBackground();
-      case 'stopAll':
-        this.stopAll(client);
-        return undefined;
     }
   }
 
-  private reply(client: Client, error: string | undefined): void {
-    if (error) client.send({ type: 'error', message: error });
+  /** Tells the client how its command went: `done` when it asked (gave an id), else only a refusal. */
+  private reply(client: Client, outcome: Outcome, id: number | undefined): void {
+    const error = typeof outcome === 'string' ? outcome : undefined;
+    if (id !== undefined) {
+      client.send({ type: 'done', id, ...(error ? { error } : {}), ...(outcome && typeof outcome === 'object' ? { name: outcome.name } : {}) });
+    } else if (error) {
+      client.send({ type: 'error', message: error });
+    }
   }
 
-  /** A command that finishes later: its refusal, if any, reaches the client when known. */
-  private later(client: Client, work: Promise<string | undefined> | undefined): string | undefined {
-    if (!work) return WORKTREES_UNAVAILABLE;
-    void work.then((error) => this.reply(client, error));
-    return undefined;
+  /** Background agents take the latest client size; an attached one the size of the client that attached it last. */
+  private resize(client: Client, cols: number, rows: number): void {
+    client.size = { cols, rows };
+    this.agents.setDefaultSize(cols, rows);
+    for (const entry of this.agents.running()) {
+      const owner = this.sizeOwners.get(entry.info.name);
+      if (!owner || owner === client) entry.handle?.resize(cols, rows);
+    }
+  }
+
+  /** A finished built-in worker goes on with its conversation, with `text` as the user's next message. */
+  private continueWorker(entry: AgentEntry, text: string): string | undefined {
+    const { name, state, kind } = entry.info;
+    if (kind !== 'claude') return `${name} has ended (${state}): nothing reads its input`;
+    const settings = this.journal?.worker(name);
+    const { access, workers } = this.options;
+    if (!settings || !this.journal) return `${name} cannot be continued: its conversation was not kept`;
+    if (!access || !workers) return this.options.model.help ?? 'The model is not configured.';
+    const refused = taskError('claude', text);
+    if (refused) return refused;
+    const secret = randomBytes(24).toString('hex');
+    const args = ['worker', '--name', name, '--task', text, '--model', settings.model, '--permission-mode', settings.permissionMode,
+      '--transcript', this.journal.transcriptPath(name), '--resume'];
+    if (settings.budgetUsd !== undefined) args.push('--budget', String(settings.budgetUsd));
+    this.chat.add('event', `${name} continues: ${text}`);
+    return this.agents.restart(entry, workers.program(args), this.workerEnv(access, secret), secret);
+  }
+
+  private workerEnv(access: ModelAccess, secret: string): Record<string, string> {
+    const price = access.prices?.[access.model];
+    return { ...access.workerEnv, [REPORT_SECRET_ENV]: secret, ...(price ? { [MODEL_PRICE_ENV]: JSON.stringify(price) } : {}) };
+  }
+
+  /** Plain text of an agent's last lines: from its screen, or from its log when its screen is gone. */
+  private async outputOf(name: string, maxLines: number): Promise<string> {
+    const entry = this.agents.get(name);
+    if (entry?.handle) return entry.handle.outputText(maxLines);
+    if (!this.journal) return '';
+    return plainText(await this.journal.readLog(name)).split('\n').slice(-maxLines).join('\n');
   }
 
   /** Makes a worktree for a new agent, then starts it there; the name is held meanwhile. */
@@ -296,10 +471,13 @@ export class AgentServer {
       const secret = randomBytes(24).toString('hex');
       const args = ['worker', '--name', agentName, '--task', task, '--model', access.model, '--permission-mode', workers.permissionMode];
       if (budgetUsd !== undefined) args.push('--budget', String(budgetUsd));
-      const price = access.prices?.[access.model];
+      if (this.journal) {
+        args.push('--transcript', this.journal.transcriptPath(agentName));
+        this.journal.setWorker(agentName, { model: access.model, permissionMode: workers.permissionMode, ...(budgetUsd !== undefined ? { budgetUsd } : {}) });
+      }
       return this.agents.start({
         kind: 'claude', task, cwd: where, name: agentName, program: workers.program(args),
-        env: { ...access.workerEnv, [REPORT_SECRET_ENV]: secret, ...(price ? { [MODEL_PRICE_ENV]: JSON.stringify(price) } : {}) },
+        env: this.workerEnv(access, secret),
         reportSecret: secret,
         ...(info ? { worktree: info } : {}), ...(after !== undefined ? { after } : {}),
       });
@@ -380,11 +558,20 @@ export class AgentServer {
     return undefined;
   }
 
-  private attach(client: Client, name: string): string | undefined {
+  private attach(client: Client, name: string): Outcome | Promise<Outcome> {
     const entry = this.agents.lookup(name);
     if (typeof entry === 'string') return entry;
+    if (!entry.handle && this.journal) {
+      // An agent of an earlier server: its screen is rebuilt from its log the first time someone looks.
+      return this.journal.readLog(name).then((log) => {
+        if (!entry.handle) this.agents.replay(entry, Buffer.from(log.slice(-REPLAY_BYTES)));
+        return this.attach(client, name);
+      });
+    }
     this.detach(client);
     client.attached = name;
+    this.sizeOwners.set(name, client);
+    if (client.size && !isEnded(entry.info.state)) entry.handle?.resize(client.size.cols, client.size.rows);
     this.agents.watch(entry, client);
     client.send({ type: 'attached', name });
     return undefined;
@@ -395,15 +582,21 @@ export class AgentServer {
     if (!name) return;
     client.attached = undefined;
     this.agents.unwatch(name, client);
+    if (this.sizeOwners.get(name) === client) this.sizeOwners.delete(name);
     client.send({ type: 'detached', name });
   }
 
-  /** Stops every running agent; tells the client how many once they have all ended. */
-  private stopAll(client: Client): void {
+  /** Stops every running agent; resolves with how many once they have all ended. */
+  async stopAll(): Promise<number> {
     this.main?.interrupt();
     const count = this.agents.killAll();
-    const done = count === 0 ? Promise.resolve() : new Promise<void>((resolve) => this.stopWaiters.push(resolve));
-    void done.then(() => client.send({ type: 'stopped', count }));
+    if (count > 0) await new Promise<void>((resolve) => this.stopWaiters.push(resolve));
+    return count;
+  }
+
+  /** Tells every client the server is going away. */
+  goodbye(message: string): void {
+    this.broadcast({ type: 'goodbye', message });
   }
 
   /** A line from agentmux itself (e.g. a library's warning) shown in the chat instead of over the screen. */
@@ -415,6 +608,10 @@ export class AgentServer {
     this.worktreeOps?.dispose();
     this.main?.interrupt();
     this.agents.dispose();
+    this.journal?.dispose();
     this.clients.clear();
   }
 }
+
+/** A refusal (one line), the agent a command started, or nothing to say. */
+type Outcome = string | { name: string } | undefined;

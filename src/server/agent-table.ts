@@ -28,6 +28,10 @@ export interface AgentTableHooks {
   /** An agent ended (not one the main agent was waiting on in the foreground). */
   ended(entry: AgentEntry): void;
   allEnded(): void;
+  /** An agent ended, for whatever reason (its output is complete). */
+  stopped(entry: AgentEntry): void;
+  /** Raw output of a running agent, as its process wrote it. */
+  output(entry: AgentEntry, data: Buffer): void;
 }
 
 export interface StartRequest {
@@ -129,6 +133,43 @@ export class AgentTable {
     return entry;
   }
 
+  /** An agent an earlier server ran, read back from its record; it has ended. `handle` shows its last screen. */
+  restore(info: AgentInfo, handle?: AgentHandle): AgentEntry {
+    const entry: AgentEntry = { info, killRequested: false, watchers: new Set(), ...(handle ? { handle } : {}) };
+    this.entries.set(info.name, entry);
+    return entry;
+  }
+
+  /** Gives an ended agent without a screen one rebuilt from its output. */
+  replay(entry: AgentEntry, output: Buffer): void {
+    entry.handle = this.runtime.replay(output, this.size, { onFrame: (frame) => this.frame(entry, frame) });
+  }
+
+  /** Runs an ended agent again under its name (a worker continuing its conversation); returns why not. */
+  restart(entry: AgentEntry, program: AgentLaunch['program'], env?: Record<string, string>, reportSecret?: string): string | undefined {
+    const info = entry.info;
+    if (!isEnded(info.state)) return `${info.name} is still ${info.state}`;
+    entry.handle?.dispose();
+    entry.killRequested = false;
+    entry.reportedOutcome = undefined;
+    for (const key of ['endedAt', 'exitCode', 'signal', 'result', 'question'] as const) delete info[key];
+    info.state = 'running';
+    info.startedAt = this.now();
+    info.lastLine = '';
+    info.unread = false;
+    const failed = this.launch(entry, {
+      kind: info.kind, task: info.task, cwd: info.cwd, program,
+      ...(env ? { env } : {}), ...(reportSecret ? { reportSecret } : {}),
+    });
+    if (failed) {
+      this.endUnstarted(entry, 'failed', failed);
+      return failed;
+    }
+    if (entry.watchers.size > 0) entry.handle?.watch(true);
+    this.hooks.publish(info);
+    return undefined;
+  }
+
   /** The agent to wait for, or why it cannot be waited for; undefined when it has already finished. */
   private dependency(name: string): AgentEntry | string | undefined {
     const entry = this.lookup(name);
@@ -156,6 +197,7 @@ export class AgentTable {
           },
           onFrame: (frame) => this.frame(entry, frame),
           onReport: (report) => this.report(entry, report),
+          onOutput: (data) => this.hooks.output(entry, data),
           onEnd: (exit, lastLine) => this.ended(entry, exit, lastLine),
         },
       );
@@ -243,6 +285,7 @@ export class AgentTable {
     info.state = state;
     info.endedAt = this.now();
     delete info.question;
+    this.hooks.stopped(entry);
     // Nobody needs telling about an agent they watched end or stopped themselves.
     info.unread = entry.watchers.size === 0 && !entry.killRequested && !entry.foreground;
     this.hooks.publish(info);
@@ -304,9 +347,9 @@ export class AgentTable {
     if (entry.watchers.size === 0) entry.handle?.watch(false);
   }
 
-  resize(cols: number, rows: number): void {
+  /** The size new agents start with. */
+  setDefaultSize(cols: number, rows: number): void {
     this.size = { cols, rows };
-    for (const entry of this.running()) entry.handle?.resize(cols, rows);
   }
 
   dispose(): void {

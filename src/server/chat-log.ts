@@ -33,6 +33,12 @@ export class ChatLog {
     this.changed(entry);
   }
 
+  /** Shows another conversation's lines instead (a resumed or forked session); numbering goes on after them. */
+  reset(entries: readonly ChatEntry[]): void {
+    this.entries.splice(0, this.entries.length, ...entries.slice(-MAX_ENTRIES).map((entry) => ({ ...entry })));
+    this.nextId = Math.max(this.nextId, ...entries.map((entry) => entry.id + 1));
+  }
+
   all(): ChatEntry[] {
     return this.entries.map((entry) => ({ ...entry }));
   }

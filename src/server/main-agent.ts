@@ -36,19 +36,39 @@ export interface MainAgentOptions {
   chat: ChatLog;
   host: MainAgentHost;
   tracker: UsageTracker;
+  /** The conversation so far (a resumed session). */
+  history?: Message[];
+  /** Each message as it joins the conversation (the session's transcript). */
+  record?(message: Message): void;
+  /** These agents' outcomes have just been handed to the model. */
+  delivered?(names: string[]): void;
 }
 
 type Step = 'continue' | 'done';
 
 export class MainAgent {
-  private readonly messages: Message[] = [];
+  private messages: Message[];
   private readonly notifications = new NotificationQueue();
   private readonly queuedTexts: string[] = [];
   private busy = false;
   private abort: AbortController | undefined;
   private requestCount = 0;
 
-  constructor(private readonly options: MainAgentOptions) {}
+  constructor(private readonly options: MainAgentOptions) {
+    this.messages = [...(options.history ?? [])];
+  }
+
+  /** Continues another conversation from here on (a resumed or forked session). False while a turn runs. */
+  replaceConversation(messages: Message[]): boolean {
+    if (this.busy) return false;
+    this.messages = [...messages];
+    return true;
+  }
+
+  private commit(message: Message): void {
+    this.messages.push(message);
+    this.options.record?.(message);
+  }
 
   get isBusy(): boolean {
     return this.busy;
@@ -85,10 +105,9 @@ export class MainAgent {
     this.options.host.sessionChanged();
     try {
       while (this.queuedTexts.length > 0 || this.notifications.wakes) {
-        this.addUserContent([
-          ...this.notifications.take().map((notification) => notificationText(notification)),
-          ...this.queuedTexts.splice(0),
-        ]);
+        const notifications = this.notifications.take();
+        this.addUserContent([...notifications.map((notification) => notificationText(notification)), ...this.queuedTexts.splice(0)]);
+        if (notifications.length > 0) this.options.delivered?.(notifications.map((notification) => notification.name));
         this.abort = new AbortController();
         await this.turn(this.abort.signal);
       }
@@ -99,15 +118,19 @@ export class MainAgent {
     }
   }
 
-  /** Adds to the conversation; merged into the last message when that is the user's (after a failed turn). */
+  /**
+   * Adds to the conversation; merged into the last message when that is the user's (after a failed turn).
+   * The transcript gets the new blocks as a message of their own: reading it back merges them the same way.
+   */
   private addUserContent(texts: string[]): void {
     const blocks: ContentBlock[] = texts.map((text) => ({ type: 'text', text }));
     const last = this.messages[this.messages.length - 1];
     if (last?.role === 'user') {
       const earlier: ContentBlock[] = typeof last.content === 'string' ? [{ type: 'text', text: last.content }] : last.content;
       last.content = [...earlier, ...blocks];
+      this.options.record?.({ role: 'user', content: blocks });
     } else {
-      this.messages.push({ role: 'user', content: blocks });
+      this.commit({ role: 'user', content: blocks });
     }
   }
 
@@ -163,7 +186,7 @@ export class MainAgent {
     } catch (error) {
       // What the user saw of an interrupted reply stays in the conversation, marked as cut.
       if (signal.aborted && text.trim()) {
-        this.messages.push({ role: 'assistant', content: [{ type: 'text', text: `${text.trim()}\n\n[interrupted by the user]` }] });
+        this.commit({ role: 'assistant', content: [{ type: 'text', text: `${text.trim()}\n\n[interrupted by the user]` }] });
       }
       throw error;
     } finally {
@@ -172,7 +195,7 @@ export class MainAgent {
       this.options.host.sessionChanged();
     }
     if (!content) throw new ModelError('the model ended its reply without finishing it', 'request');
-    this.messages.push({ role: 'assistant', content });
+    this.commit({ role: 'assistant', content });
     const toolUses = content.filter((block): block is Extract<ContentBlock, { type: 'tool_use' }> => block.type === 'tool_use');
     if (toolUses.length === 0) return 'done';
     const results: ContentBlock[] = [];
@@ -183,7 +206,7 @@ export class MainAgent {
         : await this.runTool(use.name, use.input, signal);
       results.push({ type: 'tool_result', tool_use_id: use.id, content: result.content, ...(result.isError ? { is_error: true } : {}) });
     }
-    this.messages.push({ role: 'user', content: results });
+    this.commit({ role: 'user', content: results });
     if (signal.aborted) throw new ModelError('interrupted', 'aborted');
     return 'continue';
   }

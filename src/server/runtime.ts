@@ -7,6 +7,8 @@ export interface AgentEvents {
   onLastLine(text: string): void;
   onFrame(frame: ScreenFrame): void;
   onReport(report: WorkerReport): void;
+  /** Raw output as the process wrote it (for its output log). */
+  onOutput(data: Buffer): void;
   /** Called once, after all output was processed. */
   onEnd(exit: ProcessExit, lastLine: string): void;
 }
@@ -29,4 +31,6 @@ export interface AgentHandle {
 export interface AgentRuntime {
   /** Throws with a one-line message when the agent cannot be started. */
   start(launch: AgentLaunch, events: AgentEvents): AgentHandle;
+  /** The screen of an agent that ended before the server restarted, rebuilt from its output log. */
+  replay(output: Buffer, size: { cols: number; rows: number }, events: { onFrame(frame: ScreenFrame): void }): AgentHandle;
 }

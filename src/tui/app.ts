@@ -34,8 +34,8 @@ export interface AppOptions {
   loadTheme(name: string): Promise<ResolvedTheme | string>;
   cwd: string;
   send(command: ClientCommand): void;
-  /** The screen is done; `stopped` agents were stopped on the way out. */
-  onExit(stopped: number): void;
+  /** The screen is done: the user quit (no reason) or the server went away (its reason). */
+  onExit(reason?: string): void;
 }
 
 const PROMPT = '› ';
@@ -131,8 +131,9 @@ export class App {
       this.compareWanted = false;
       this.compare.failed(event.message);
     }
-    if (event.type === 'stopped' && this.quitting) {
-      this.options.onExit(event.count);
+    if (this.model.goodbye !== undefined) {
+      this.quitting = true;
+      this.options.onExit(this.model.goodbye);
       return;
     }
     this.updateClock();
@@ -191,7 +192,7 @@ export class App {
     const wait = this.lastRenderAt + MIN_FRAME_MS - Date.now();
     const render = () => {
       this.renderScheduled = false;
-      if (this.quitting && this.model.stoppedCount !== undefined) return;
+      if (this.quitting) return;
       this.lastRenderAt = Date.now();
       this.place();
       this.screen.render();
@@ -525,12 +526,10 @@ export class App {
     });
   }
 
+  /** Closes this screen only: the agents go on in the server. */
   private quit(): void {
     if (this.quitting) return;
     this.quitting = true;
-    const running = this.model.agents.filter((agent) => !isEnded(agent.state)).length;
-    if (running > 0) this.model.note('system', `Stopping ${running} running agent${running === 1 ? '' : 's'}…`);
-    this.requestRender();
-    this.options.send({ type: 'stopAll' });
+    this.options.onExit();
   }
 }

@@ -1,6 +1,6 @@
 // What one screen knows, built only from server events. Pure: events in, state out.
 import type { AgentInfo } from '../core/agent.js';
-import type { ChatEntry, Flash, ModelStatus, ServerEvent, SessionStatus } from '../core/protocol.js';
+import type { ChatEntry, Flash, ModelStatus, ServerEvent, SessionStatus, SessionSummary } from '../core/protocol.js';
 import type { ComparisonView } from '../core/worktree.js';
 import { applyFrame, type FrameLine, type ScreenFrame } from '../core/screen-frame.js';
 
@@ -29,7 +29,8 @@ export class ClientModel {
   session: SessionStatus = { busy: false };
   attached: AttachedScreen | undefined;
   flashes: ShownFlash[] = [];
-  stoppedCount: number | undefined;
+  /** Why the screen must close (the server stopped, or refused this client). */
+  goodbye: string | undefined;
   /** The last comparison the server sent, and the file diff asked for in it. */
   comparison: ComparisonView | undefined;
   fileDiff: { name: string; file: string; diff: string } | undefined;
@@ -95,8 +96,22 @@ export class ClientModel {
       case 'error':
         this.chat.push({ id: -1, at: this.now(), role: 'error', text: event.message });
         return [];
-      case 'stopped':
-        this.stoppedCount = event.count;
+      case 'chatReset':
+        this.chat = event.chat.slice(-MAX_CHAT_ENTRIES);
+        return [];
+      case 'sessions':
+        this.note('system', describeSessions(event.sessions, this.session.id));
+        return [];
+      case 'goodbye':
+        this.goodbye = event.message;
+        return [];
+      case 'refused':
+        this.goodbye = event.message;
+        return [];
+      case 'done':
+      case 'log':
+      case 'logEnd':
+        // Answers for scripting clients; a screen sends no ids and asks for no logs.
         return [];
       case 'comparison':
         this.comparison = event.comparison;
@@ -118,4 +133,15 @@ export class ClientModel {
     this.flashes = this.flashes.filter((shown) => shown.until > now);
     return this.flashes.length ? Math.min(...this.flashes.map((shown) => shown.until)) : undefined;
   }
+}
+
+/** The conversations `/resume` can switch to, newest first. */
+export function describeSessions(sessions: readonly SessionSummary[], current: string | undefined): string {
+  if (sessions.length === 0) return 'No conversations in this repository yet.';
+  const rows = sessions.map((session) => {
+    const when = new Date(session.updatedAt).toISOString().slice(0, 16).replace('T', ' ');
+    const marks = [session.id === current ? 'current' : '', session.forkedFrom ? `fork of ${session.forkedFrom.slice(0, 8)}` : ''].filter(Boolean);
+    return `${session.id.slice(0, 8)}  ${when}  ${session.messages} messages  ${session.title}${marks.length ? `  (${marks.join(', ')})` : ''}`;
+  });
+  return ['Conversations (/resume ID to switch; the first 8 characters are enough):', ...rows].join('\n');
 }

@@ -13,7 +13,7 @@ export function helpText(keymap: Keymap): string {
     `  ${keymap.label('interrupt')}  — clear the input line`,
     '  PgUp/PgDn  — scroll the chat',
     '  After /compare: ←/→ attempt, ↑/↓ file, Enter its diff, PgUp/PgDn scroll, Esc back',
-    `  ${keymap.label('quit')}  — quit (running agents are stopped)`,
+    `  ${keymap.label('quit')}  — quit the screen; agents keep running (agentmux attach comes back)`,
   ];
   return ['Commands:', ...commands, 'Keys:', ...keys, 'Anything else you type goes to the main agent.'].join('\n');
 }

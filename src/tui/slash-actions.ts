@@ -86,6 +86,12 @@ export function submitLine(line: string, context: SlashContext): void {
     case 'cost':
       context.note('system', costSummary(context.model));
       return;
+    case 'fork':
+      context.send({ type: 'fork' });
+      return;
+    case 'resume':
+      context.send({ type: 'resume', ...(command.session ? { session: command.session } : {}) });
+      return;
     case 'theme':
       context.setTheme(command.theme);
       return;

@@ -174,6 +174,8 @@ describe('workerMain', () => {
       ['--name', 'x', '--task', 't', '--budget', '-1'],
       ['--name', 'x', '--task', 't', '--frobnicate'],
       ['--name', 'x', '--task'],
+      ['--name', 'x', '--task', 't', '--resume'],
+      ['--name', 'x', '--task', 't', '--transcript', 'relative/t.jsonl'],
     ]) {
       const worker = start(argv, { ANTHROPIC_API_KEY: API_KEY });
       expect(await worker.exit, argv.join(' ')).toBe(2);

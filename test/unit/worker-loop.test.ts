@@ -8,6 +8,9 @@ import { decodeReport, encodeReport, REPORT_OSC, type WorkerReport } from '../..
 import type { ModelPrice, Usage } from '../../src/core/usage.js';
 import { ModelError, type ContentBlock, type ModelClient, type TurnEvent, type TurnRequest } from '../../src/llm/types.js';
 import { runWorker, WORKER_MARKER, type WorkerOptions } from '../../src/agent/worker.js';
+import { parseWorkerArgs, WORKER_USAGE } from '../../src/agent/worker-main.js';
+import { loadTranscript } from '../../src/agent/transcript.js';
+import { NOT_RUN } from '../../src/llm/conversation.js';
 
 const SECRET = 'test-secret-1234';
 const USAGE: Usage = { input: 10, output: 5, cacheRead: 0, cacheWrite: 0 };
@@ -401,5 +404,82 @@ describe('ending', () => {
   it('uses the last text when the final message has none', async () => {
     const client = fakeClient([toolCalls([['t', 'list_files', {}]], 'Report: all good.'), [done([], 'end_turn')]]);
     expect(await run(client)).toMatchObject({ outcome: 'finished', result: 'Report: all good.' });
+  });
+});
+
+describe('transcript', () => {
+  const transcriptPath = (): string => path.join(cwd, 'state', 'transcript.jsonl');
+
+  it('a budget stop keeps the reply whose calls it did not run: continued, the model hears they never ran', async () => {
+    const price: ModelPrice = { input: 1_000_000, output: 0, cacheRead: 0, cacheWrite: 0, contextWindow: 1000 };
+    // Under budget while it streams; over it once the whole reply is in: the calls are not run.
+    const calls = toolCalls([['t1', 'bash', { command: 'touch ran.txt' }]], 'Trying.', { input: 1, output: 0, cacheRead: 0, cacheWrite: 0 });
+    const client = fakeClient([[...calls.slice(0, -1), done((calls.at(-1) as Extract<TurnEvent, { type: 'done' }>).content, 'tool_use', { input: 10, output: 0, cacheRead: 0, cacheWrite: 0 })]]);
+    const result = await run(client, { price, budgetUsd: 5, transcriptPath: transcriptPath() });
+    expect(result.result).toBe('budget of $5.00 reached');
+    const loaded = loadTranscript(transcriptPath());
+    expect(loaded.messages).toEqual([
+      { role: 'user', content: 'Do the thing' },
+      { role: 'assistant', content: [{ type: 'text', text: 'Trying.' }, { type: 'tool_use', id: 't1', name: 'bash', input: { command: 'touch ran.txt' } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: NOT_RUN, is_error: true }] },
+    ]);
+    expect(loaded.added).toEqual([loaded.messages[2]]);
+    expect(loaded.usage).toEqual({ total: { input: 10, output: 0, cacheRead: 0, cacheWrite: 0 }, costUsd: 10 });
+
+    // Continued: the made-up results and the new task go to disk, merged into one user message in the request.
+    const next = fakeClient([answer('Over budget, so I stopped.')]);
+    const resumed = await run(next, { task: 'why?', price, transcriptPath: transcriptPath(), resume: loaded });
+    expect(resumed.outcome).toBe('finished');
+    expect(next.requests[0].messages.at(-1)).toEqual({
+      role: 'user',
+      content: [{ type: 'tool_result', tool_use_id: 't1', content: NOT_RUN, is_error: true }, { type: 'text', text: 'why?' }],
+    });
+    expect(ofType(resumed.reports, 'usage')[0]?.meter).toMatchObject({ total: { input: 10 }, costUsd: 10 });
+    const again = loadTranscript(transcriptPath());
+    expect(again.messages.slice(0, 3)).toEqual(next.requests[0].messages);
+    expect(again.added).toEqual([]);
+    expect(existsSync(path.join(cwd, 'ran.txt'))).toBe(false);
+  });
+
+  it('an empty final reply is not kept (the API refuses empty messages)', async () => {
+    const client = fakeClient([toolCalls([['t', 'list_files', {}]], 'Report: all good.'), [done([], 'end_turn')]]);
+    await run(client, { transcriptPath: transcriptPath() });
+    const loaded = loadTranscript(transcriptPath());
+    expect(loaded.messages.map((message) => message.role)).toEqual(['user', 'assistant', 'user']);
+  });
+
+  it('a transcript that cannot be written is a warning on screen; the work goes on', async () => {
+    await writeFile(path.join(cwd, 'state'), 'a file, not a directory');
+    const result = await run(fakeClient([toolCalls([['t', 'list_files', {}]]), answer('done')]), { transcriptPath: transcriptPath() });
+    expect(result.outcome).toBe('finished');
+    expect(result.visible.match(/warning: cannot write the transcript/g)).toHaveLength(1);
+    expect(result.visible).toContain('this agent cannot be continued later');
+  });
+});
+
+describe('parseWorkerArgs', () => {
+  const base = ['--name', 'fixer', '--task', 'Fix it'];
+
+  it('takes --transcript PATH (absolute) and --resume (no value)', () => {
+    const plain = parseWorkerArgs(base);
+    expect(plain).toEqual({ ok: true, args: expect.objectContaining({ resume: false }) });
+    expect(plain).not.toHaveProperty('args.transcript');
+    expect(parseWorkerArgs([...base, '--transcript', '/tmp/a/t.jsonl'])).toEqual({ ok: true, args: expect.objectContaining({ transcript: '/tmp/a/t.jsonl', resume: false }) });
+    expect(parseWorkerArgs(['--resume', ...base, '--transcript=/tmp/t.jsonl'])).toEqual({ ok: true, args: expect.objectContaining({ transcript: '/tmp/t.jsonl', resume: true, task: 'Fix it' }) });
+  });
+
+  it('refuses a relative or empty transcript path, --resume without --transcript, and --resume with a value', () => {
+    expect(parseWorkerArgs([...base, '--transcript', 'state/t.jsonl'])).toEqual({ ok: false, error: '--transcript must be an absolute path, not "state/t.jsonl"' });
+    expect(parseWorkerArgs([...base, '--transcript', ''])).toEqual({ ok: false, error: '--transcript must not be empty' });
+    expect(parseWorkerArgs([...base, '--transcript'])).toEqual({ ok: false, error: '--transcript needs a value' });
+    expect(parseWorkerArgs([...base, '--resume'])).toEqual({ ok: false, error: '--resume needs --transcript' });
+    expect(parseWorkerArgs([...base, '--resume=yes', '--transcript', '/t'])).toEqual({ ok: false, error: '--resume takes no value' });
+    expect(parseWorkerArgs([...base, '--resume', '--resume', '--transcript', '/t'])).toEqual({ ok: false, error: '--resume given twice' });
+    // --resume does not swallow the next word as its value.
+    expect(parseWorkerArgs(['--name', 'fixer', '--resume', '--task', 'x', '--transcript', '/t'])).toMatchObject({ ok: true, args: { task: 'x', resume: true } });
+  });
+
+  it('the usage line names the new flags', () => {
+    expect(WORKER_USAGE).toContain('[--transcript PATH [--resume]]');
   });
 });

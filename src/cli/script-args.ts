@@ -1,0 +1,158 @@
+// Flags of the scripting commands (`agentmux ls|run|spawn|logs|wait|send|kill|server stop`).
+// Pure: words in, a request or a one-line error out.
+
+export type ScriptCommand =
+  | { kind: 'ls'; json: boolean }
+  | { kind: 'run'; json: boolean; command: string; name?: string; worktree?: { base?: string }; after?: string }
+  | { kind: 'spawn'; json: boolean; task: string; name?: string; worktree?: { base?: string }; after?: string; budgetUsd?: number }
+  | { kind: 'logs'; name: string; follow: boolean; raw: boolean }
+  | { kind: 'wait'; json: boolean; names: string[] }
+  | { kind: 'send'; name: string; text: string }
+  | { kind: 'kill'; names: string[] }
+  | { kind: 'stop'; force: boolean };
+
+export const SCRIPT_USAGE: Record<ScriptCommand['kind'], string> = {
+  ls: 'agentmux ls [--json]',
+  run: 'agentmux run [--name NAME] [--worktree [--base REF]] [--after NAME] [--json] -- COMMAND…',
+  spawn: 'agentmux spawn [--name NAME] [--worktree [--base REF]] [--after NAME] [--budget USD] [--json] TASK…',
+  logs: 'agentmux logs NAME [-f|--follow] [--raw]',
+  wait: 'agentmux wait NAME… [--json]',
+  send: 'agentmux send NAME TEXT…',
+  kill: 'agentmux kill NAME…',
+  stop: 'agentmux server stop [--force]',
+};
+
+export const SCRIPT_COMMANDS = ['ls', 'run', 'spawn', 'logs', 'wait', 'send', 'kill'] as const;
+
+type Parsed = { ok: true; command: ScriptCommand } | { ok: false; error: string; usage: string };
+
+interface Words {
+  flags: Map<string, string | true>;
+  rest: string[];
+}
+
+/** Splits flags from the other words; stops at `--` (all that follows is kept verbatim), or at the first word when `untilWord`. */
+function words(argv: readonly string[], valued: readonly string[], switches: readonly string[], untilWord: boolean): Words | string {
+  const flags = new Map<string, string | true>();
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i];
+    if (word === '--') {
+      rest.push('--', ...argv.slice(i + 1));
+      break;
+    }
+    if (!word.startsWith('-') || word === '-') {
+      if (untilWord) {
+        rest.push(...argv.slice(i));
+        break;
+      }
+      rest.push(word);
+      continue;
+    }
+    const [flag, inline] = word.startsWith('--') && word.includes('=') ? [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)] : [word, undefined];
+    if (switches.includes(flag)) {
+      if (inline !== undefined) return `${flag} takes no value`;
+      flags.set(flag, true);
+    } else if (valued.includes(flag)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined || value === '') return `${flag} needs a value`;
+      flags.set(flag, value);
+    } else {
+      return `unknown option ${word}`;
+    }
+  }
+  return { flags, rest };
+}
+
+function text(flags: Map<string, string | true>, flag: string): string | undefined {
+  const value = flags.get(flag);
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A shell word for `sh -c`: kept as it is when it is plain, else single-quoted. */
+export function shellWord(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+function worktreeOf(flags: Map<string, string | true>): { base?: string } | undefined | string {
+  const base = text(flags, '--base');
+  if (base !== undefined && !flags.has('--worktree')) return '--base goes with --worktree';
+  return flags.has('--worktree') ? { ...(base !== undefined ? { base } : {}) } : undefined;
+}
+
+export function parseScriptCommand(kind: ScriptCommand['kind'], argv: readonly string[]): Parsed {
+  const usage = SCRIPT_USAGE[kind];
+  const fail = (error: string): Parsed => ({ ok: false, error, usage });
+  switch (kind) {
+    case 'ls': {
+      const parsed = words(argv, [], ['--json'], false);
+      if (typeof parsed === 'string') return fail(parsed);
+      if (parsed.rest.length > 0) return fail(`unexpected ${JSON.stringify(parsed.rest[0])}`);
+      return { ok: true, command: { kind, json: parsed.flags.has('--json') } };
+    }
+    case 'run': {
+      const parsed = words(argv, ['--name', '--base', '--after'], ['--worktree', '--json'], false);
+      if (typeof parsed === 'string') return fail(parsed);
+      if (parsed.rest[0] !== '--') return fail(parsed.rest.length > 0 ? `put -- before the command: ${usage}` : 'nothing to run: give a command after --');
+      const command = parsed.rest.slice(1);
+      if (command.length === 0) return fail('nothing to run: give a command after --');
+      const worktree = worktreeOf(parsed.flags);
+      if (typeof worktree === 'string') return fail(worktree);
+      // One word is a command line as typed; several are the words of one command, quoted as needed.
+      const line = command.length === 1 ? command[0] : command.map(shellWord).join(' ');
+      const name = text(parsed.flags, '--name');
+      const after = text(parsed.flags, '--after');
+      return { ok: true, command: { kind, json: parsed.flags.has('--json'), command: line, ...(name ? { name } : {}), ...(worktree ? { worktree } : {}), ...(after ? { after } : {}) } };
+    }
+    case 'spawn': {
+      const parsed = words(argv, ['--name', '--base', '--after', '--budget'], ['--worktree', '--json'], true);
+      if (typeof parsed === 'string') return fail(parsed);
+      const task = (parsed.rest[0] === '--' ? parsed.rest.slice(1) : parsed.rest).join(' ').trim();
+      if (!task) return fail('nothing to do: give a task');
+      const worktree = worktreeOf(parsed.flags);
+      if (typeof worktree === 'string') return fail(worktree);
+      const budget = text(parsed.flags, '--budget');
+      const budgetUsd = budget === undefined ? undefined : Number(budget);
+      if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd > 0)) return fail(`--budget must be an amount in USD above 0, not ${JSON.stringify(budget)}`);
+      const name = text(parsed.flags, '--name');
+      const after = text(parsed.flags, '--after');
+      return {
+        ok: true,
+        command: {
+          kind, json: parsed.flags.has('--json'), task,
+          ...(name ? { name } : {}), ...(worktree ? { worktree } : {}), ...(after ? { after } : {}), ...(budgetUsd !== undefined ? { budgetUsd } : {}),
+        },
+      };
+    }
+    case 'logs': {
+      const parsed = words(argv, [], ['-f', '--follow', '--raw'], false);
+      if (typeof parsed === 'string') return fail(parsed);
+      if (parsed.rest.length !== 1) return fail(parsed.rest.length === 0 ? 'give the agent\'s name' : 'give one agent\'s name');
+      return { ok: true, command: { kind, name: parsed.rest[0], follow: parsed.flags.has('-f') || parsed.flags.has('--follow'), raw: parsed.flags.has('--raw') } };
+    }
+    case 'wait': {
+      const parsed = words(argv, [], ['--json'], false);
+      if (typeof parsed === 'string') return fail(parsed);
+      if (parsed.rest.length === 0) return fail('give the names of the agents to wait for');
+      return { ok: true, command: { kind, json: parsed.flags.has('--json'), names: [...new Set(parsed.rest)] } };
+    }
+    case 'send': {
+      if (argv.length < 2) return fail('give an agent\'s name and the text to send');
+      const [name, ...rest] = argv;
+      if (name.startsWith('-')) return fail(`unknown option ${name}`);
+      return { ok: true, command: { kind, name, text: rest.join(' ') } };
+    }
+    case 'kill': {
+      const parsed = words(argv, [], [], false);
+      if (typeof parsed === 'string') return fail(parsed);
+      if (parsed.rest.length === 0) return fail('give the names of the agents to stop');
+      return { ok: true, command: { kind, names: parsed.rest } };
+    }
+    case 'stop': {
+      const parsed = words(argv, [], ['--force'], false);
+      if (typeof parsed === 'string') return fail(parsed);
+      if (parsed.rest.length > 0) return fail(`unexpected ${JSON.stringify(parsed.rest[0])}`);
+      return { ok: true, command: { kind, force: parsed.flags.has('--force') } };
+    }
+  }
+}

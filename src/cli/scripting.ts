@@ -1,0 +1,189 @@
+// The scripting commands: each connects to the user's server (starting it when needed), asks
+// for one thing, prints the answer (as JSON with --json) and exits with a status that says how
+// it went. `agentmux wait` exits 0 when every agent finished, 1 when one failed, 3 killed, 4 lost.
+import { createInterface } from 'node:readline/promises';
+import { isEnded, type AgentInfo } from '../core/agent.js';
+import { formatDuration } from '../core/format.js';
+import { PlainTextFilter } from '../core/plain-text.js';
+import type { ServerEvent } from '../core/protocol.js';
+import { parseScriptCommand, type ScriptCommand } from './script-args.js';
+import type { ServerLink } from './server-link.js';
+import { openLink } from './screen.js';
+
+/** Exit status of `agentmux wait` per outcome; with several agents, the highest. */
+export const WAIT_STATUS = { finished: 0, failed: 1, killed: 3, lost: 4 } as const;
+export const USAGE_STATUS = 2;
+
+interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const io: Io = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+/** Runs `agentmux KIND ARGS…`; resolves with the exit status. */
+export async function scriptMain(kind: ScriptCommand['kind'], argv: readonly string[]): Promise<number> {
+  const parsed = parseScriptCommand(kind, argv);
+  if (!parsed.ok) {
+    io.err(`agentmux: ${parsed.error}\nusage: ${parsed.usage}\n`);
+    return USAGE_STATUS;
+  }
+  const command = parsed.command;
+  let failure: string | undefined;
+  const fail = (message: string): never => {
+    failure = message;
+    throw new ScriptFailure(message);
+  };
+  try {
+    const link = await openLink('script', { kind: 'current' }, undefined, fail, command.kind !== 'stop');
+    if (!link) {
+      // Only `server stop` does not start a server: none runs, so there is nothing to stop.
+      io.err('agentmux: no server is running\n');
+      return 0;
+    }
+    try {
+      return await carryOut(command, link);
+    } finally {
+      link.close();
+    }
+  } catch (error) {
+    if (!(error instanceof ScriptFailure)) throw error;
+    io.err(`agentmux: ${failure}\n`);
+    return 1;
+  }
+}
+
+class ScriptFailure extends Error {}
+
+async function carryOut(command: ScriptCommand, link: ServerLink): Promise<number> {
+  const cwd = process.cwd();
+  switch (command.kind) {
+    case 'ls':
+      io.out(command.json ? `${JSON.stringify(link.welcome.agents, null, 2)}\n` : listing(link.welcome.agents, Date.now()));
+      return 0;
+    case 'run':
+    case 'spawn': {
+      const answer = await link.request(command.kind === 'run'
+        ? { type: 'run', command: command.command, cwd, ...pick(command, ['name', 'worktree', 'after']) }
+        : { type: 'spawn', task: command.task, cwd, ...pick(command, ['name', 'worktree', 'after', 'budgetUsd']) });
+      if (answer.error) return refused(answer.error);
+      io.out(command.json ? `${JSON.stringify({ name: answer.name })}\n` : `${answer.name}\n`);
+      return 0;
+    }
+    case 'send': {
+      const answer = await link.request({ type: 'send', name: command.name, text: command.text });
+      return answer.error ? refused(answer.error) : 0;
+    }
+    case 'kill': {
+      let status = 0;
+      for (const name of command.names) {
+        const answer = await link.request({ type: 'kill', name });
+        if (answer.error) status = refused(answer.error);
+      }
+      return status;
+    }
+    case 'logs':
+      return logs(link, command.name, command.follow, command.raw);
+    case 'wait':
+      return wait(link, command.names, command.json);
+    case 'stop':
+      return stop(link, command.force);
+  }
+}
+
+function pick<T extends object, K extends keyof T>(value: T, keys: K[]): Partial<Pick<T, K>> {
+  return Object.fromEntries(keys.filter((key) => value[key] !== undefined).map((key) => [key, value[key]])) as Partial<Pick<T, K>>;
+}
+
+function refused(message: string): number {
+  io.err(`agentmux: ${message}\n`);
+  return 1;
+}
+
+function listing(agents: readonly AgentInfo[], now: number): string {
+  if (agents.length === 0) return 'no agents\n';
+  const rows = agents.map((agent) => [
+    agent.name,
+    agent.state,
+    formatDuration((agent.endedAt ?? now) - agent.startedAt),
+    agent.exitCode !== undefined ? `exit ${agent.exitCode}` : agent.signal ?? '',
+    agent.kind === 'claude' ? `claude: ${agent.task}` : agent.task,
+  ]);
+  const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => row[column].length)));
+  return `${rows.map((row) => row.map((cell, column) => (column < 4 ? cell.padEnd(widths[column]) : cell.replace(/\s+/g, ' ').slice(0, 80))).join('  ').trimEnd()).join('\n')}\n`;
+}
+
+/** Prints an agent's log; with `follow`, goes on until the agent ends. Plain text unless `raw`. */
+function logs(link: ServerLink, name: string, follow: boolean, raw: boolean): Promise<number> {
+  const filter = raw ? undefined : new PlainTextFilter();
+  return new Promise((resolve) => {
+    link.onEvent((event: ServerEvent) => {
+      if (event.type === 'log' && event.name === name) io.out(filter ? filter.push(event.data) : event.data);
+      if (event.type === 'logEnd' && event.name === name) {
+        if (filter) io.out(filter.flush());
+        resolve(0);
+      }
+    });
+    link.onClose((reason) => resolve(refused(reason ?? 'the agentmux server closed the connection')));
+    void link.request({ type: 'logs', name, follow }).then((answer) => {
+      if (answer.error) resolve(refused(answer.error));
+    });
+  });
+}
+
+/** Waits until every named agent has ended; the exit status is the worst outcome. */
+function wait(link: ServerLink, names: readonly string[], json: boolean): Promise<number> {
+  const known = new Map(link.welcome.agents.map((agent) => [agent.name, agent]));
+  const missing = names.filter((name) => !known.has(name));
+  if (missing.length > 0) {
+    io.err(`agentmux: no agent named ${missing.join(', ')} (agentmux ls lists them)\n`);
+    return Promise.resolve(USAGE_STATUS);
+  }
+  const told = new Set<string>();
+  return new Promise((resolve) => {
+    const check = () => {
+      const agents = names.map((name) => known.get(name) as AgentInfo);
+      for (const agent of agents) {
+        if (agent.state === 'waiting' && !told.has(agent.name)) {
+          told.add(agent.name);
+          io.err(`agentmux: ${agent.name} needs input${agent.question ? `: ${agent.question}` : ''} (agentmux attach, or agentmux send ${agent.name} TEXT)\n`);
+        }
+      }
+      if (!agents.every((agent) => isEnded(agent.state))) return;
+      if (json) io.out(`${JSON.stringify(agents, null, 2)}\n`);
+      else io.out(agents.map((agent) => `${agent.name} ${agent.state}${agent.exitCode !== undefined ? ` · exit ${agent.exitCode}` : ''}${agent.result ? ` · ${agent.result.split('\n')[0]}` : ''}\n`).join(''));
+      resolve(Math.max(...agents.map((agent) => WAIT_STATUS[agent.state as keyof typeof WAIT_STATUS] ?? 1)));
+    };
+    link.onEvent((event) => {
+      if (event.type === 'agent' && known.has(event.agent.name)) {
+        known.set(event.agent.name, event.agent);
+        check();
+      }
+    });
+    link.onClose((reason) => resolve(refused(reason ?? 'the agentmux server closed the connection')));
+    check();
+  });
+}
+
+/** `agentmux server stop`: asks first when agents are running (unless --force), then waits for the server to go. */
+async function stop(link: ServerLink, force: boolean): Promise<number> {
+  const gone = new Promise<void>((resolve) => link.onClose(() => resolve()));
+  let answer = await link.request({ type: 'shutdown', force });
+  if (answer.error && answer.running && process.stdin.isTTY) {
+    const prompt = createInterface({ input: process.stdin, output: process.stderr });
+    const reply = (await prompt.question(`${answer.running} agent${answer.running === 1 ? ' is' : 's are'} running. Stop them and the server? [y/N] `)).trim().toLowerCase();
+    prompt.close();
+    if (reply !== 'y' && reply !== 'yes') {
+      io.err('agentmux: nothing stopped\n');
+      return 1;
+    }
+    answer = await link.request({ type: 'shutdown', force: true });
+  }
+  if (answer.error) return refused(answer.error);
+  await gone;
+  io.err(`agentmux: server stopped${answer.running ? ` (${answer.running} agent${answer.running === 1 ? '' : 's'} stopped)` : ''}\n`);
+  return 0;
+}

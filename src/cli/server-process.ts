@@ -1,0 +1,124 @@
+// `agentmux server run`: the per-user server. Started detached by the first client (its own
+// session, no terminal), it hosts every workspace's agents and conversation, listens on a
+// Unix socket in a directory only the user can enter, and lives until `agentmux server stop`.
+import { closeSync, existsSync, unlinkSync, writeSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mergeConfig } from '../core/config-schema.js';
+import type { WorkspaceFlags } from '../core/protocol.js';
+import { GitWorktrees } from '../git/index.js';
+import { workspaceRoot } from '../git/workspace-root.js';
+import { EmulatorPool } from '../pty/emulator-pool.js';
+import { createPtyRuntime } from '../pty/pty-runtime.js';
+import { AgentServer } from '../server/agent-server.js';
+import { ServerHost, type Workspace } from '../server/server-host.js';
+import { SocketServer } from '../server/socket-server.js';
+import { loadConfig } from '../store/config-files.js';
+import { preparePrivateDir, runtimeDir, SOCKET_FILE, stateRoot, workspaceStateDir } from '../store/state-paths.js';
+import { routeConsoleToChat } from './console-route.js';
+import { leftoverNotice } from './gc.js';
+import { MODEL_HELP } from './model-help.js';
+import { probeServer } from './server-link.js';
+
+const CLI_ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
+
+export interface ServerPaths {
+  stateRoot: string;
+  runtimeDir: string;
+  socket: string;
+}
+
+/** Where this user's server keeps its state and its socket; both directories are made private (0700). */
+export function serverPaths(env: NodeJS.ProcessEnv): ServerPaths {
+  const uid = process.getuid?.() ?? 0;
+  const paths = { stateRoot: stateRoot(env, homedir()), runtimeDir: runtimeDir(env, uid, tmpdir()) };
+  preparePrivateDir(paths.stateRoot);
+  preparePrivateDir(paths.runtimeDir);
+  return { ...paths, socket: join(paths.runtimeDir, SOCKET_FILE) };
+}
+
+/** Runs the server until it is stopped; `readyFd` is told `ready` once clients can connect. */
+export async function runServer(env: NodeJS.ProcessEnv, serverVersion: string, readyFd?: number): Promise<void> {
+  const paths = serverPaths(env);
+  const ready = (word: string) => {
+    if (readyFd === undefined) return;
+    writeSync(readyFd, `${word}\n`);
+    closeSync(readyFd);
+  };
+  if (await probeServer(paths.socket)) {
+    ready('running');
+    return;
+  }
+  if (existsSync(paths.socket)) unlinkSync(paths.socket);
+  const pool = new EmulatorPool();
+  const workspaces: Workspace[] = [];
+  const host = new ServerHost({
+    rootOf: workspaceRoot,
+    open: async (root, flags) => {
+      const workspace = await openWorkspace(root, flags, env, pool, paths.stateRoot, serverVersion);
+      workspaces.push(workspace);
+      return workspace;
+    },
+    stopped: () => {
+      void socket.close().then(() => pool.dispose()).then(() => process.exit(0));
+    },
+  });
+  const socket = new SocketServer(paths.socket, host, serverVersion);
+  await socket.listen();
+  // Library warnings have no terminal here: they go to every workspace's chat.
+  routeConsoleToChat((text) => {
+    for (const workspace of workspaces) workspace.server.notice(text);
+  });
+  const stop = () => {
+    for (const workspace of workspaces) workspace.server.goodbye('the agentmux server was terminated');
+    void Promise.all(workspaces.map((workspace) => workspace.dispose())).then(() => socket.close()).finally(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  // No terminal to lose: a hang-up is not a reason to stop.
+  process.on('SIGHUP', () => undefined);
+  ready('ready');
+  process.stdout.write(`${new Date().toISOString()} agentmux server ${serverVersion} (pid ${process.pid}) listening on ${paths.socket}\n`);
+}
+
+async function openWorkspace(
+  root: string, flags: WorkspaceFlags, env: NodeJS.ProcessEnv, pool: EmulatorPool, stateRootDir: string, serverVersion: string,
+): Promise<Workspace> {
+  const loaded = await loadConfig({ cwd: root, env, homeDir: homedir() });
+  if (!loaded.ok) throw new Error(loaded.error);
+  const config = mergeConfig(loaded.config, { model: flags.model, permissionMode: flags.permissionMode });
+  const model = env.ANTHROPIC_API_KEY || flags.demo
+    ? await (await import('./model-access.js')).sessionModel(env, config.model, flags.demo === true, config.prices)
+    : { status: { configured: false, help: MODEL_HELP } };
+  const worktrees = new GitWorktrees(root, config.worktreeRoot ? { worktreeRoot: config.worktreeRoot } : {});
+  const server = new AgentServer({
+    runtime: createPtyRuntime(pool, { env, scrollback: config.scrollback, killGraceMs: config.killGraceMs }),
+    model: model.status,
+    cwd: root,
+    ...(model.access ? { access: model.access } : {}),
+    workers: {
+      program: (workerArgs) => ({ file: process.execPath, args: [CLI_ENTRY, ...workerArgs] }),
+      permissionMode: config.permissionMode,
+    },
+    worktrees,
+    ...(config.compare.check ? { compareCheck: config.compare.check } : {}),
+    stateDir: workspaceStateDir(stateRootDir, root),
+    serverVersion,
+  });
+  return {
+    server,
+    flags: { ...(flags.model ? { model: flags.model } : { model: config.model }), permissionMode: flags.permissionMode ?? config.permissionMode, demo: flags.demo === true },
+    restored: (names) => {
+      // Outside a repository there is nothing to find; that is not worth a word.
+      worktrees.leftovers(names).then((leftovers) => {
+        const notice = leftoverNotice(leftovers);
+        if (notice) server.notice(notice);
+      }, () => undefined);
+    },
+    dispose: async () => {
+      server.dispose();
+      if ('demoServer' in model) await model.demoServer?.close();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+// The screen of an agent whose process is gone (it ended before the server restarted):
+// its output log replayed into an emulator, so attaching shows its screen and scrollback
+// as they were. Nothing runs: keys go nowhere.
+import type { ScreenFrame } from '../core/screen-frame.js';
+import type { Emulator, EmulatorPool } from './emulator-pool.js';
+
+export interface ReplayListener {
+  onFrame(frame: ScreenFrame): void;
+}
+
+export class ReplayedOutput {
+  private readonly emulator: Emulator;
+
+  constructor(pool: EmulatorPool, options: { data: Buffer; cols: number; rows: number; scrollback: number }, listener: ReplayListener) {
+    this.emulator = pool.create({ cols: options.cols, rows: options.rows, scrollback: options.scrollback }, {
+      onParsed: () => undefined,
+      onLastLine: () => undefined,
+      onFrame: (frame) => listener.onFrame(frame),
+      onModes: () => undefined,
+      onReply: () => undefined,
+      onReport: () => undefined,
+    });
+    if (options.data.length > 0) this.emulator.write(options.data);
+  }
+
+  outputText(maxLines: number): Promise<string> {
+    return this.emulator.snapshot(maxLines);
+  }
+
+  watch(on: boolean): void {
+    this.emulator.watch(on);
+  }
+
+  scroll(lines: number | 'live'): void {
+    this.emulator.scroll(lines);
+  }
+
+  resize(cols: number, rows: number): void {
+    this.emulator.resize(cols, rows);
+  }
+
+  writeKeys(): void {
+    // Nothing reads keys: the process is gone.
+  }
+
+  sendLine(): void {
+    // Nothing reads input: the process is gone.
+  }
+
+  kill(): void {
+    // Nothing to stop.
+  }
+
+  dispose(): void {
+    this.emulator.dispose();
+  }
+}

@@ -1,0 +1,119 @@
+// Everything about a workspace's agents that must outlive the server: their records
+// (saved on every change that matters, not on every new last line) and their output logs.
+import { join } from 'node:path';
+import { isEnded, type AgentInfo } from '../core/agent.js';
+import { AgentRecords, type AgentRecord } from '../store/agent-records.js';
+import { OutputLog, outputLogSize, readOutputLog, readOutputLogRange } from '../store/output-log.js';
+
+export type WorkerSettings = NonNullable<AgentRecord['worker']>;
+
+export class AgentJournal {
+  private readonly records: AgentRecords;
+  private readonly saved = new Map<string, string>();
+  private readonly extras = new Map<string, Pick<AgentRecord, 'notified' | 'worker'>>();
+  private readonly logs = new Map<string, OutputLog>();
+
+  constructor(private readonly dir: string) {
+    this.records = new AgentRecords(dir);
+  }
+
+  /** The records of an earlier server; agents that were still going are its to mark as lost. */
+  load(): { records: AgentRecord[]; warnings: string[] } {
+    const loaded = this.records.load();
+    for (const record of loaded.records) {
+      this.saved.set(record.info.name, significant(record.info));
+      this.extras.set(record.info.name, { notified: record.notified, ...(record.worker ? { worker: record.worker } : {}) });
+    }
+    return loaded;
+  }
+
+  /** An agent changed: saved when something other than its running last line did. */
+  changed(info: AgentInfo, force = false): void {
+    const key = significant(info);
+    if (!force && this.saved.get(info.name) === key) return;
+    this.saved.set(info.name, key);
+    const extra = this.extras.get(info.name) ?? { notified: false };
+    if (info.state === 'running' && extra.notified) {
+      // Running again (a worker continued): its next end is news again.
+      extra.notified = false;
+      this.extras.set(info.name, extra);
+    }
+    this.records.save({
+      info, notified: extra.notified, log: this.logName(info.name),
+      ...(extra.worker ? { worker: extra.worker, transcript: this.transcriptName(info.name) } : {}),
+    });
+  }
+
+  /** A built-in worker: how it was started, so it can be continued from its transcript. */
+  setWorker(name: string, worker: WorkerSettings): void {
+    this.extras.set(name, { ...(this.extras.get(name) ?? { notified: false }), worker });
+  }
+
+  worker(name: string): WorkerSettings | undefined {
+    return this.extras.get(name)?.worker;
+  }
+
+  /** The main agent has been told this agent's outcome. */
+  notified(info: AgentInfo): void {
+    this.extras.set(info.name, { ...(this.extras.get(info.name) ?? {}), notified: true });
+    this.changed(info, true);
+  }
+
+  isNotified(name: string): boolean {
+    return this.extras.get(name)?.notified ?? false;
+  }
+
+  output(name: string, data: Buffer): void {
+    let log = this.logs.get(name);
+    if (!log) {
+      log = new OutputLog(this.logPath(name));
+      this.logs.set(name, log);
+    }
+    log.append(data);
+  }
+
+  /** The agent's process is gone: its log is complete. */
+  closeLog(name: string): void {
+    this.logs.get(name)?.close();
+    this.logs.delete(name);
+  }
+
+  logPath(name: string): string {
+    return join(this.dir, this.logName(name));
+  }
+
+  transcriptPath(name: string): string {
+    return join(this.dir, this.transcriptName(name));
+  }
+
+  readLog(name: string): Promise<string> {
+    return readOutputLog(this.logPath(name));
+  }
+
+  logSize(name: string): number {
+    return outputLogSize(this.logPath(name));
+  }
+
+  /** Bytes `start` to `end` of the log (`.1` and the current file as one). */
+  readLogRange(name: string, start: number, end: number): Promise<Buffer> {
+    return readOutputLogRange(this.logPath(name), start, end);
+  }
+
+  dispose(): void {
+    for (const log of this.logs.values()) log.close();
+    this.logs.clear();
+  }
+
+  private logName(name: string): string {
+    return `logs/${name}.log`;
+  }
+
+  private transcriptName(name: string): string {
+    return `workers/${name}.jsonl`;
+  }
+}
+
+/** What is worth a record: everything but a running agent's last line, which changes all the time. */
+function significant(info: AgentInfo): string {
+  return JSON.stringify(isEnded(info.state) ? info : { ...info, lastLine: '' });
+}

@@ -1,0 +1,109 @@
+// The main conversation's session on disk: which one is current, its transcript (the
+// messages the model sees and the chat lines the screen shows), forks and resumes.
+import type { ChatEntry, SessionChoice, SessionSummary } from '../core/protocol.js';
+import { redact, usableSecrets } from '../core/redact.js';
+import { messageOf, wellFormed } from '../llm/conversation.js';
+import type { Message } from '../llm/types.js';
+import type { SessionStore } from '../store/session-store.js';
+
+export interface LoadedSession {
+  id: string;
+  messages: Message[];
+  chat: ChatEntry[];
+  warnings: string[];
+}
+
+const CHAT_ROLES = new Set(['user', 'assistant', 'system', 'error', 'event', 'tool', 'notice']);
+
+export class MainSession {
+  private current: string | undefined;
+
+  private readonly secrets: string[];
+
+  /** `secrets` (the API key) are never written: replaced wherever they occur. */
+  constructor(private readonly store: SessionStore, private readonly cwd: string, secrets: readonly string[] = []) {
+    this.secrets = usableSecrets(secrets);
+  }
+
+  get id(): string | undefined {
+    return this.current;
+  }
+
+  /** Opens the session the choice names (a new one for `current` when there is none yet). */
+  open(choice: SessionChoice): LoadedSession | { error: string } {
+    if (choice.kind === 'current') {
+      if (this.current) return this.load(this.current);
+      this.current = this.store.create(this.cwd);
+      return { id: this.current, messages: [], chat: [], warnings: [] };
+    }
+    let id: string;
+    if (choice.kind === 'continue') {
+      const latest = this.store.latest();
+      if (!latest) return { error: 'no earlier conversation in this repository to continue' };
+      id = latest;
+    } else {
+      const found = this.store.find(choice.id);
+      if ('error' in found) return found;
+      id = found.id;
+    }
+    if (choice.fork) id = this.store.fork(id);
+    this.current = id;
+    return this.load(id);
+  }
+
+  /** Copies the current session into a new one, which becomes current; the original is left as it is. */
+  fork(): LoadedSession {
+    const id = this.store.fork(this.ensure());
+    this.current = id;
+    return this.load(id);
+  }
+
+  list(): SessionSummary[] {
+    return this.store.list();
+  }
+
+  recordMessage(message: Message): void {
+    this.store.append(this.ensure(), [redact({ type: 'message', message }, this.secrets)]);
+  }
+
+  recordChat(entry: ChatEntry): void {
+    this.store.append(this.ensure(), [redact({ type: 'chat', entry }, this.secrets)]);
+  }
+
+  private ensure(): string {
+    this.current ??= this.store.create(this.cwd);
+    return this.current;
+  }
+
+  private load(id: string): LoadedSession {
+    const read = this.store.read(id);
+    const messages: Message[] = [];
+    const chat = new Map<number, ChatEntry>();
+    const warnings = [...read.warnings];
+    read.records.forEach((record, index) => {
+      const value = record as { type?: unknown; message?: unknown; entry?: unknown };
+      if (value.type === 'message') {
+        const message = messageOf(value.message);
+        if (message) messages.push(message);
+        else warnings.push(`session ${id}: record ${index + 2} is not a valid message; left out`);
+      } else if (value.type === 'chat') {
+        const entry = chatEntryFrom(value.entry);
+        // A line written again (closed, then changed) replaces its earlier copy.
+        if (entry) chat.set(entry.id, entry);
+        else warnings.push(`session ${id}: record ${index + 2} is not a valid chat line; left out`);
+      }
+    });
+    const repaired = wellFormed(messages, warnings);
+    // Answers made up for tool calls that never ran join the file, so that it says what the model will see.
+    if (repaired.added.length > 0) this.store.append(id, repaired.added.map((message) => ({ type: 'message', message })));
+    return { id, messages: repaired.messages, chat: [...chat.values()], warnings };
+  }
+}
+
+function chatEntryFrom(value: unknown): ChatEntry | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const entry = value as Record<string, unknown>;
+  if (typeof entry.id !== 'number' || typeof entry.at !== 'number' || typeof entry.text !== 'string') return undefined;
+  if (typeof entry.role !== 'string' || !CHAT_ROLES.has(entry.role)) return undefined;
+  return { id: entry.id, at: entry.at, role: entry.role as ChatEntry['role'], text: entry.text };
+}

@@ -1,0 +1,97 @@
+// One server process for the user, hosting a workspace per repository: each an AgentServer
+// with its own agents, conversation and state directory, opened when a client first asks.
+import type { ClientHello, ServerEvent, WorkspaceFlags } from '../core/protocol.js';
+import type { AgentServer } from './agent-server.js';
+import type { ClientHost, HostConnection } from './socket-server.js';
+
+export interface Workspace {
+  server: AgentServer;
+  /** The flags it was opened with (a later client's different flags are reported, not applied). */
+  flags: WorkspaceFlags;
+  /** What an earlier server left has been read back: these agents exist. */
+  restored?(names: string[]): void;
+  dispose(): Promise<void>;
+}
+
+export interface HostOptions {
+  /** The workspace (repository root) a client's directory belongs to. */
+  rootOf(cwd: string): Promise<string>;
+  open(root: string, flags: WorkspaceFlags): Promise<Workspace>;
+  /** Every workspace has stopped: the process can end. */
+  stopped(): void;
+}
+
+const STOPPED = 'the agentmux server stopped';
+
+export class ServerHost implements ClientHost {
+  private readonly workspaces = new Map<string, Promise<Workspace>>();
+  private stopping = false;
+
+  constructor(private readonly options: HostOptions) {}
+
+  async connect(hello: ClientHello, send: (event: ServerEvent) => void): Promise<HostConnection | string> {
+    if (this.stopping) return `${STOPPED}; start it again with agentmux`;
+    const root = await this.options.rootOf(hello.cwd);
+    let opening = this.workspaces.get(root);
+    const fresh = !opening;
+    if (!opening) {
+      opening = this.options.open(root, hello.flags);
+      this.workspaces.set(root, opening);
+      opening.catch(() => this.workspaces.delete(root));
+    }
+    const workspace = await opening;
+    const { server } = workspace;
+    const refused = hello.session.kind === 'current' ? undefined : server.openSession(hello.session);
+    // What an earlier server left is read once, after the conversation is chosen, so its notes land there.
+    if (fresh) {
+      for (const warning of server.restore()) server.notice(warning);
+      workspace.restored?.(server.agentNames());
+    }
+    if (refused) return refused;
+    const connection = server.connect(send);
+    const differs = flagDifferences(workspace.flags, hello.flags);
+    if (differs) send({ type: 'error', message: `this repository's agents already run with ${differs}: your flags apply after \`agentmux server stop\`` });
+    return {
+      handle: (message) => {
+        if (message.type !== 'shutdown') {
+          connection.handle(message);
+          return;
+        }
+        void this.shutdown(message.force === true).then((result) => {
+          if (message.id !== undefined) send({ type: 'done', id: message.id, ...result });
+        });
+      },
+      close: () => connection.close(),
+    };
+  }
+
+  /** Stops every workspace (refused while agents run, unless forced) and then the process. */
+  private async shutdown(force: boolean): Promise<{ error?: string; running?: number }> {
+    const workspaces = await Promise.all(this.workspaces.values());
+    const running = workspaces.reduce((sum, workspace) => sum + workspace.server.runningCount, 0);
+    if (running > 0 && !force) {
+      return { error: `${running} agent${running === 1 ? ' is' : 's are'} running: \`agentmux server stop --force\` stops them too`, running };
+    }
+    if (this.stopping) return { running };
+    this.stopping = true;
+    setImmediate(() => void this.stopAll(workspaces));
+    return { running };
+  }
+
+  private async stopAll(workspaces: Workspace[]): Promise<void> {
+    await Promise.all(workspaces.map(async (workspace) => {
+      await workspace.server.stopAll();
+      workspace.server.goodbye(STOPPED);
+      await workspace.dispose();
+    }));
+    this.options.stopped();
+  }
+}
+
+function flagDifferences(opened: WorkspaceFlags, asked: WorkspaceFlags): string | undefined {
+  const parts: string[] = [];
+  if (asked.model !== undefined && asked.model !== opened.model) parts.push(`model ${opened.model ?? 'from configuration'}`);
+  if (asked.permissionMode !== undefined && asked.permissionMode !== opened.permissionMode) parts.push(`permission mode ${opened.permissionMode ?? 'from configuration'}`);
+  if (asked.demo === true && !opened.demo) parts.push('the configured model, not the demo');
+  return parts.length > 0 ? parts.join(', ') : undefined;
+}

@@ -1,0 +1,154 @@
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AgentInfo } from '../../src/core/agent.js';
+import { AgentRecords, type AgentRecord } from '../../src/store/agent-records.js';
+
+let dir: string;
+let file: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'agentmux-records-'));
+  file = join(dir, 'agents.jsonl');
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function record(name: string, info: Partial<AgentInfo> = {}, extra: Partial<AgentRecord> = {}): AgentRecord {
+  return {
+    info: { name, kind: 'command', task: 'npm test', cwd: '/repo', state: 'running', startedAt: 1000, lastLine: '', unread: false, ...info },
+    notified: false,
+    log: `logs/${name}.log`,
+    ...extra,
+  };
+}
+
+const lines = (): string[] => readFileSync(file, 'utf8').split('\n').filter((line) => line !== '');
+const line = (value: unknown): string => `${JSON.stringify(value)}\n`;
+
+describe('AgentRecords', () => {
+  it('has no records before anything is saved', () => {
+    expect(new AgentRecords(dir).load()).toEqual({ records: [], warnings: [] });
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('appends one versioned line per save, in a private file', () => {
+    const records = new AgentRecords(join(dir, 'ws'));
+    records.save(record('build'));
+    const path = join(dir, 'ws', 'agents.jsonl');
+    expect(readFileSync(path, 'utf8')).toBe(line({ v: 1, record: record('build') }));
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'ws')).mode & 0o777).toBe(0o700);
+  });
+
+  it('keeps the last record per agent, in the order agents first appeared', () => {
+    const records = new AgentRecords(dir);
+    const full = record('review', { kind: 'claude', state: 'finished', endedAt: 5000, exitCode: 0, result: 'ok',
+      usage: { model: 'm', total: { input: 1, output: 2, cacheRead: 3, cacheWrite: 4 }, costUsd: 0.1, contextTokens: 10, contextWindow: 200 },
+      worktree: { branch: 'agentmux/review', path: '/wt', baseCommit: 'abc', ahead: 1, uncommitted: false } },
+    { notified: true, transcript: 'workers/review.jsonl', worker: { model: 'm', permissionMode: 'edits', budgetUsd: 2 } });
+    records.save(record('build'));
+    records.save(record('review', { kind: 'claude' }));
+    records.save(record('build', { state: 'failed', exitCode: 2 }));
+    records.save(full);
+    const loaded = new AgentRecords(dir).load();
+    expect(loaded.warnings).toEqual([]);
+    expect(loaded.records).toEqual([record('build', { state: 'failed', exitCode: 2 }), full]);
+  });
+
+  it('tolerates a torn last line, then cuts it off so the next save lands on a line of its own', () => {
+    const records = new AgentRecords(dir);
+    records.save(record('build'));
+    appendFileSync(file, '{"v":1,"record":{"info":{"na');
+    const loaded = records.load();
+    expect(loaded.records).toEqual([record('build')]);
+    expect(loaded.warnings).toEqual([`${file} line 2: cut off by a crash while it was written, skipped`]);
+    records.save(record('test'));
+    expect(readFileSync(file, 'utf8')).toBe(line({ v: 1, record: record('build') }) + line({ v: 1, record: record('test') }));
+    expect(records.load()).toEqual({ records: [record('build'), record('test')], warnings: [] });
+  });
+
+  it('skips a damaged line in the middle with a warning', () => {
+    writeFileSync(file, line({ v: 1, record: record('a') }) + 'garbage{\n\n' + line({ v: 1, record: record('b') }));
+    const loaded = new AgentRecords(dir).load();
+    expect(loaded.records.map((r) => r.info.name)).toEqual(['a', 'b']);
+    expect(loaded.warnings).toEqual([`${file} line 2: not JSON, skipped`]);
+  });
+
+  it('skips records that are not valid, naming the line and the field', () => {
+    const good = record('good');
+    writeFileSync(file, [
+      line({ v: 1, record: record('Bad Name') }),
+      line({ v: 1, record: record('escape', {}, { log: '../../etc/passwd' }) }),
+      line({ v: 1, record: record('absolute', {}, { log: '/etc/passwd' }) }),
+      line({ v: 1, record: record('state', { state: 'sleeping' as AgentInfo['state'] }) }),
+      line({ v: 1, record: record('kind', { kind: 'robot' as AgentInfo['kind'] }) }),
+      line({ v: 1, record: record('started', { startedAt: '1000' as unknown as number }) }),
+      line({ v: 1, record: record('mode', {}, { worker: { model: 'm', permissionMode: 'yolo' as 'ask' } }) }),
+      line({ v: 1, record: record('worker-log', {}, { transcript: 'workers/../../x' }) }),
+      line({ v: 2, record: record('future') }),
+      line({ record: good }),
+      line([good]),
+      line({ v: 1, record: 'good' }),
+      line({ v: 1, record: good }),
+    ].join(''));
+    const loaded = new AgentRecords(dir).load();
+    expect(loaded.records).toEqual([good]);
+    expect(loaded.warnings).toEqual([
+      `${file} line 1: record.info.name is missing or invalid, skipped`,
+      `${file} line 2: record.log is missing or invalid, skipped`,
+      `${file} line 3: record.log is missing or invalid, skipped`,
+      `${file} line 4: record.info.state is missing or invalid, skipped`,
+      `${file} line 5: record.info.kind is missing or invalid, skipped`,
+      `${file} line 6: record.info.startedAt is missing or invalid, skipped`,
+      `${file} line 7: record.worker.permissionMode is missing or invalid, skipped`,
+      `${file} line 8: record.transcript is missing or invalid, skipped`,
+      `${file} line 9: written by another version of agentmux (v 2), skipped`,
+      `${file} line 10: not an agent record, skipped`,
+      `${file} line 11: not an agent record, skipped`,
+      `${file} line 12: record is not an object, skipped`,
+    ]);
+  });
+
+  it('keeps the last valid record when a later one for the same agent is invalid', () => {
+    const records = new AgentRecords(dir);
+    records.save(record('build', { state: 'finished' }));
+    records.save(record('build', { state: 'bogus' as AgentInfo['state'] }));
+    expect(records.load().records).toEqual([record('build', { state: 'finished' })]);
+  });
+
+  it('compacts a long file atomically to the latest record per agent', () => {
+    const records = new AgentRecords(dir);
+    // One line past the threshold, 4 × (3 agents + 50).
+    for (let i = 0; i < 213; i++) records.save(record(`agent-${i % 3}`, { lastLine: `line ${i}` }));
+    const before = statSync(file).ino;
+    const loaded = records.load();
+    const latest = [record('agent-0', { lastLine: 'line 210' }), record('agent-1', { lastLine: 'line 211' }), record('agent-2', { lastLine: 'line 212' })];
+    expect(loaded).toEqual({ records: latest, warnings: [] });
+    // Written to a new file and renamed over the old one, never rewritten in place.
+    expect(statSync(file).ino).not.toBe(before);
+    expect(existsSync(`${file}.tmp`)).toBe(false);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(lines()).toEqual(latest.map((r) => JSON.stringify({ v: 1, record: r })));
+    records.save(record('agent-3'));
+    expect(records.load().records.map((r) => r.info.name)).toEqual(['agent-0', 'agent-1', 'agent-2', 'agent-3']);
+  });
+
+  it('leaves a file within the compaction threshold as it is', () => {
+    const records = new AgentRecords(dir);
+    // Exactly the threshold, 4 × (1 agent + 50).
+    for (let i = 0; i < 204; i++) records.save(record('build', { lastLine: `line ${i}` }));
+    const before = readFileSync(file);
+    records.load();
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('ignores a temporary file left by a compaction cut short', () => {
+    const records = new AgentRecords(dir);
+    records.save(record('build'));
+    writeFileSync(`${file}.tmp`, line({ v: 1, record: record('half') }).slice(0, 10));
+    expect(records.load().records).toEqual([record('build')]);
+  });
+});
