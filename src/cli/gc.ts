@@ -1,6 +1,6 @@
 // `agentmux gc [--yes] [--force]`: worktrees and agentmux/* branches whose agents no longer
-// exist (in this version agents live only as long as the screen), removed one by one once
-// the user agrees. Unmerged or uncommitted work is kept unless --force.
+// exist (no record of this repository's server names them), removed one by one once the
+// user agrees. Unmerged or uncommitted work is kept unless --force.
 import { createInterface } from 'node:readline/promises';
 import type { GitWorktrees, Leftover } from '../git/index.js';
 
@@ -18,7 +18,9 @@ export function leftoverNotice(leftovers: readonly Leftover[]): string | undefin
   return `${leftovers.length} worktree agent${leftovers.length === 1 ? '' : 's'} from earlier sessions left worktrees or branches (${names}): run agentmux gc to review and remove them.`;
 }
 
-export async function gcMain(argv: readonly string[], git: GitWorktrees, io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream }): Promise<number> {
+export async function gcMain(
+  argv: readonly string[], git: GitWorktrees, knownAgents: readonly string[], io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream },
+): Promise<number> {
   const unknown = argv.find((arg) => arg !== '--yes' && arg !== '--force');
   if (unknown) {
     io.output.write(`agentmux gc: unknown option ${unknown}\n${GC_USAGE}\n`);
@@ -34,7 +36,7 @@ export async function gcMain(argv: readonly string[], git: GitWorktrees, io: { i
   }
   const pruned = await git.prune();
   for (const path of pruned) io.output.write(`pruned the stale worktree entry ${path}\n`);
-  const leftovers = await git.leftovers([]);
+  const leftovers = await git.leftovers(knownAgents);
   if (leftovers.length === 0) {
     io.output.write('Nothing to clean up: no agentmux worktrees or branches.\n');
     return 0;

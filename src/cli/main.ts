@@ -6,7 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { GitWorktrees } from '../git/index.js';
+import { workspaceRoot } from '../git/workspace-root.js';
+import { AgentRecords } from '../store/agent-records.js';
 import { loadConfig } from '../store/config-files.js';
+import { stateRoot, workspaceStateDir } from '../store/state-paths.js';
 import { parseArgs, USAGE } from './args.js';
 import { gcMain } from './gc.js';
 import { SCRIPT_COMMANDS } from './script-args.js';
@@ -27,6 +30,13 @@ async function configuredWorktreeRoot(): Promise<string> {
   const loaded = await loadConfig({ cwd: process.cwd(), env: process.env, homeDir: homedir() });
   if (!loaded.ok) fail(loaded.error);
   return loaded.config.worktreeRoot;
+}
+
+/** The agents this repository's server knows (running or not): their worktrees are not leftovers. */
+async function knownAgents(): Promise<string[]> {
+  const root = await workspaceRoot(process.cwd());
+  const records = new AgentRecords(workspaceStateDir(stateRoot(process.env, homedir()), root)).load();
+  return records.records.map((record) => record.info.name);
 }
 
 async function screen(argv: string[]): Promise<void> {
@@ -68,7 +78,8 @@ async function main(): Promise<void> {
   const [first, ...rest] = process.argv.slice(2);
   if (first === 'gc') {
     const worktreeRoot = await configuredWorktreeRoot();
-    process.exitCode = await gcMain(rest, new GitWorktrees(process.cwd(), worktreeRoot ? { worktreeRoot } : {}), { input: process.stdin, output: process.stdout });
+    const git = new GitWorktrees(process.cwd(), worktreeRoot ? { worktreeRoot } : {});
+    process.exitCode = await gcMain(rest, git, await knownAgents(), { input: process.stdin, output: process.stdout });
     return;
   }
   if (first === 'worker') {

@@ -50,7 +50,11 @@ export async function openLink(
       ...(flags?.demo ? { demo: true } : {}),
     },
   }).catch((error: Error) => fail(`cannot talk to the agentmux server: ${error.message}`));
-  if ('refused' in link) fail(link.refused);
+  if ('refused' in link) {
+    // A server on its way out is as good as none for a command that would not start one.
+    if (link.stopping && !start) return undefined;
+    fail(link.refused);
+  }
   return link;
 }
 

@@ -27,7 +27,7 @@ export class ServerLink {
   private constructor(private readonly socket: Socket, readonly welcome: Welcome) {}
 
   /** Says hello on a connected socket; resolves once the server welcomed or refused this client. */
-  static open(socket: Socket, hello: ClientHello): Promise<ServerLink | { refused: string }> {
+  static open(socket: Socket, hello: ClientHello): Promise<ServerLink | { refused: string; stopping?: boolean }> {
     return new Promise((resolve, reject) => {
       const decoder = new MessageDecoder(MAX_EVENT_BYTES);
       let link: ServerLink | undefined;
@@ -51,7 +51,7 @@ export class ServerLink {
             link = new ServerLink(socket, event);
             resolve(link);
           } else if (event.type === 'refused') {
-            resolve({ refused: event.message });
+            resolve({ refused: event.message, ...(event.stopping ? { stopping: true } : {}) });
           } else if (event.type === 'goodbye') {
             resolve({ refused: event.message });
           } else {

@@ -141,7 +141,7 @@ export interface SessionSummary {
 export type ServerEvent =
   | { type: 'welcome'; version: number; serverVersion: string; workspace: string; agents: AgentInfo[]; chat: ChatEntry[]; model: ModelStatus; session: SessionStatus }
   /** The hello was refused (e.g. another protocol version); the connection closes after it. */
-  | { type: 'refused'; version: number; serverVersion: string; message: string }
+  | { type: 'refused'; version: number; serverVersion: string; message: string; stopping?: boolean }
   /** The command with this id was carried out (`error` unset) or refused; `name` is the agent it started. */
   | { type: 'done'; id: number; error?: string; name?: string; running?: number }
   | { type: 'log'; name: string; data: string }

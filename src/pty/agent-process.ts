@@ -34,7 +34,10 @@ export interface AgentProcessListener {
   onLastLine(text: string): void;
   onFrame(frame: ScreenFrame): void;
   onReport(report: WorkerReport): void;
-  /** Raw output as it came from the pty, before any parsing (for the agent's output log). */
+  /**
+   * Raw output as it came from the pty, before any parsing (for the agent's output log). Valid only
+   * during the call: its memory is handed to the emulator's thread afterwards, so copy what you keep.
+   */
   onOutput(data: Buffer): void;
   /** The process ended and all its output has been parsed; `lastLine` is final. */
   onEnd(exit: ProcessExit, lastLine: string): void;

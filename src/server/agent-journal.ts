@@ -2,6 +2,7 @@
 // (saved on every change that matters, not on every new last line) and their output logs.
 import { join } from 'node:path';
 import { isEnded, type AgentInfo } from '../core/agent.js';
+import { redact, StreamRedactor, usableSecrets } from '../core/redact.js';
 import { AgentRecords, type AgentRecord } from '../store/agent-records.js';
 import { OutputLog, outputLogSize, readOutputLog, readOutputLogRange } from '../store/output-log.js';
 
@@ -11,10 +12,13 @@ export class AgentJournal {
   private readonly records: AgentRecords;
   private readonly saved = new Map<string, string>();
   private readonly extras = new Map<string, Pick<AgentRecord, 'notified' | 'worker'>>();
-  private readonly logs = new Map<string, OutputLog>();
+  private readonly logs = new Map<string, { file: OutputLog; redactor: StreamRedactor }>();
+  private readonly secrets: string[];
 
-  constructor(private readonly dir: string) {
+  /** `secrets` (the API key) never reach the disk: replaced in records and logs. */
+  constructor(private readonly dir: string, secrets: readonly string[] = []) {
     this.records = new AgentRecords(dir);
+    this.secrets = usableSecrets(secrets);
   }
 
   /** The records of an earlier server; agents that were still going are its to mark as lost. */
@@ -38,10 +42,10 @@ export class AgentJournal {
       extra.notified = false;
       this.extras.set(info.name, extra);
     }
-    this.records.save({
+    this.records.save(redact({
       info, notified: extra.notified, log: this.logName(info.name),
       ...(extra.worker ? { worker: extra.worker, transcript: this.transcriptName(info.name) } : {}),
-    });
+    }, this.secrets));
   }
 
   /** A built-in worker: how it was started, so it can be continued from its transcript. */
@@ -63,19 +67,27 @@ export class AgentJournal {
     return this.extras.get(name)?.notified ?? false;
   }
 
-  output(name: string, data: Buffer): void {
+  /** Appends to the agent's log; returns what was written (secrets redacted, a possible secret's start held back). */
+  output(name: string, data: Buffer): Buffer {
     let log = this.logs.get(name);
     if (!log) {
-      log = new OutputLog(this.logPath(name));
+      log = { file: new OutputLog(this.logPath(name)), redactor: new StreamRedactor(this.secrets) };
       this.logs.set(name, log);
     }
-    log.append(data);
+    const written = log.redactor.push(data);
+    log.file.append(written);
+    return written;
   }
 
-  /** The agent's process is gone: its log is complete. */
-  closeLog(name: string): void {
-    this.logs.get(name)?.close();
+  /** The agent's process is gone: its log is complete. Returns the bytes written last. */
+  closeLog(name: string): Buffer {
+    const log = this.logs.get(name);
+    if (!log) return Buffer.alloc(0);
+    const rest = log.redactor.flush();
+    log.file.append(rest);
+    log.file.close();
     this.logs.delete(name);
+    return rest;
   }
 
   logPath(name: string): string {
@@ -100,8 +112,7 @@ export class AgentJournal {
   }
 
   dispose(): void {
-    for (const log of this.logs.values()) log.close();
-    this.logs.clear();
+    for (const name of [...this.logs.keys()]) this.closeLog(name);
   }
 
   private logName(name: string): string {

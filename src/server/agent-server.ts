@@ -102,8 +102,9 @@ export class AgentServer {
   constructor(private readonly options: ServerOptions) {
     this.now = options.now ?? Date.now;
     if (options.stateDir) {
-      this.journal = new AgentJournal(options.stateDir);
-      this.mainSession = new MainSession(new SessionStore(join(options.stateDir, 'sessions')), options.cwd);
+      const secrets = Object.values(options.access?.workerEnv ?? {});
+      this.journal = new AgentJournal(options.stateDir, secrets);
+      this.mainSession = new MainSession(new SessionStore(join(options.stateDir, 'sessions')), options.cwd, secrets);
     }
     this.followers = new LogFollowers(this.journal);
     this.chat = new ChatLog(this.now, (entry) => {
@@ -119,8 +120,7 @@ export class AgentServer {
         if (entry) this.worktreeOps?.scheduleRefresh(entry);
       },
       output: (entry, data) => {
-        this.journal?.output(entry.info.name, data);
-        this.followers.output(entry.info.name, data);
+        if (this.journal) this.followers.output(entry.info.name, this.journal.output(entry.info.name, data));
       },
       flash: (flash) => this.flash(flash),
       ended: (entry) => {
@@ -128,7 +128,7 @@ export class AgentServer {
         void this.agentEnded(entry);
       },
       stopped: (entry) => {
-        this.journal?.closeLog(entry.info.name);
+        if (this.journal) this.followers.output(entry.info.name, this.journal.closeLog(entry.info.name));
         this.followers.ended(entry.info.name);
       },
       allEnded: () => {

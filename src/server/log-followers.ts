@@ -40,7 +40,8 @@ export class LogFollowers {
   output(name: string, data: Buffer): void {
     for (const entry of this.follows) {
       if (entry.name !== name) continue;
-      if (entry.held) entry.held.push(data);
+      // `data` is only lent to us (the emulator takes its memory next): what waits is a copy.
+      if (entry.held) entry.held.push(Buffer.from(data));
       else this.send(entry, data);
     }
   }

@@ -7,7 +7,7 @@ export interface AgentEvents {
   onLastLine(text: string): void;
   onFrame(frame: ScreenFrame): void;
   onReport(report: WorkerReport): void;
-  /** Raw output as the process wrote it (for its output log). */
+  /** Raw output as the process wrote it (for its output log); valid only during the call: copy what you keep. */
   onOutput(data: Buffer): void;
   /** Called once, after all output was processed. */
   onEnd(exit: ProcessExit, lastLine: string): void;

@@ -25,12 +25,16 @@ const STOPPED = 'the agentmux server stopped';
 
 export class ServerHost implements ClientHost {
   private readonly workspaces = new Map<string, Promise<Workspace>>();
-  private stopping = false;
+  private stopRequested = false;
+
+  get stopping(): boolean {
+    return this.stopRequested;
+  }
 
   constructor(private readonly options: HostOptions) {}
 
   async connect(hello: ClientHello, send: (event: ServerEvent) => void): Promise<HostConnection | string> {
-    if (this.stopping) return `${STOPPED}; start it again with agentmux`;
+    if (this.stopRequested) return `${STOPPED}; start it again with agentmux`;
     const root = await this.options.rootOf(hello.cwd);
     let opening = this.workspaces.get(root);
     const fresh = !opening;
@@ -72,8 +76,8 @@ export class ServerHost implements ClientHost {
     if (running > 0 && !force) {
       return { error: `${running} agent${running === 1 ? ' is' : 's are'} running: \`agentmux server stop --force\` stops them too`, running };
     }
-    if (this.stopping) return { running };
-    this.stopping = true;
+    if (this.stopRequested) return { running };
+    this.stopRequested = true;
     setImmediate(() => void this.stopAll(workspaces));
     return { running };
   }

@@ -16,6 +16,8 @@ export interface HostConnection {
 /** What serves clients once they said hello: a refusal (one line), or their connection. */
 export interface ClientHost {
   connect(hello: ClientHello, send: (event: ServerEvent) => void): Promise<HostConnection | string>;
+  /** The server is on its way out: new clients are refused. */
+  readonly stopping: boolean;
 }
 
 const HELLO_TIMEOUT_MS = 10_000;
@@ -80,7 +82,8 @@ export class SocketServer {
       setTimeout(() => socket.destroy(), 1000).unref();
     };
     const refuse = (message: string) => {
-      socket.write(encodeMessage({ type: 'refused', version: PROTOCOL_VERSION, serverVersion: this.serverVersion, message } satisfies ServerEvent));
+      const event: ServerEvent = { type: 'refused', version: PROTOCOL_VERSION, serverVersion: this.serverVersion, message, ...(this.host.stopping ? { stopping: true } : {}) };
+      socket.write(encodeMessage(event));
       closed = true;
       socket.end();
     };

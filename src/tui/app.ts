@@ -6,7 +6,8 @@ import type { ClientCommand, ServerEvent } from '../core/protocol.js';
 import type { ComparisonView } from '../core/worktree.js';
 import { isEnded } from '../core/agent.js';
 import { BACKGROUND_QUERY, readBackgroundReplies } from './background-query.js';
-import { preferUtf8Drawing } from './blessed-internals.js';
+import { readSyncOutputReplies, SYNC_OUTPUT_QUERY } from './sync-output-query.js';
+import { preferUtf8Drawing, renderInOneWrite } from './blessed-internals.js';
 import { ClientModel } from './client-model.js';
 import { CompareSelection, type CompareFit } from './compare-state.js';
 import { helpText } from './help-text.js';
@@ -66,6 +67,10 @@ export class App {
   private keysTakenRaw = false;
   /** Set while the terminal's answer to a query is awaited. */
   private replyReader: ((data: string) => void) | undefined;
+  /** The terminal query under way (they are asked one after the other). */
+  private terminalQuery: Promise<void> = Promise.resolve();
+  /** The terminal supports synchronized output (DECSET 2026). */
+  private synchronizedOutput = false;
   private renderScheduled = false;
   private lastRenderAt = 0;
   private clockTimer: NodeJS.Timeout | undefined;
@@ -112,6 +117,7 @@ export class App {
   start(): void {
     this.sendPaneSize();
     this.requestRender();
+    void this.askSynchronizedOutput();
   }
 
   /** A server event arrived. */
@@ -195,7 +201,7 @@ export class App {
       if (this.quitting) return;
       this.lastRenderAt = Date.now();
       this.place();
-      this.screen.render();
+      renderInOneWrite(this.screen, this.synchronizedOutput);
     };
     if (wait > 0) setTimeout(render, wait);
     else setImmediate(render);
@@ -504,26 +510,37 @@ export class App {
     this.requestRender();
   }
 
-  /**
-   * Asks the terminal for its background colour while blessed owns the input: the replies
-   * arrive as raw input and are kept from being read as keys.
-   */
+  /** Whether the terminal draws a frame at once (DECSET 2026); until it has said so, frames go without. */
+  private async askSynchronizedOutput(): Promise<void> {
+    this.synchronizedOutput = await this.askTerminal(SYNC_OUTPUT_QUERY, (received) => readSyncOutputReplies(received), false, (replies) => replies.supported);
+  }
+
   private askBackground(): Promise<'light' | 'dark' | undefined> {
-    return new Promise((resolve) => {
+    return this.askTerminal(BACKGROUND_QUERY, readBackgroundReplies, undefined, (replies) => replies.background);
+  }
+
+  /**
+   * Sends a query to the terminal while blessed owns the input: the replies arrive as raw input
+   * and are kept from being read as keys. One query at a time; `fallback` when no complete answer comes.
+   */
+  private askTerminal<R extends { complete: boolean }, T>(query: string, read: (received: string) => R, fallback: T, pick: (replies: R) => T): Promise<T> {
+    const asked = this.terminalQuery.then(() => new Promise<T>((resolve) => {
       let received = '';
-      const finish = (background: 'light' | 'dark' | undefined) => {
+      const finish = (answer: T) => {
         clearTimeout(timer);
         this.replyReader = undefined;
-        resolve(background);
+        resolve(answer);
       };
-      const timer = setTimeout(() => finish(readBackgroundReplies(received).background), BACKGROUND_REPLY_MS);
+      const timer = setTimeout(() => finish(received ? pick(read(received)) : fallback), BACKGROUND_REPLY_MS);
       this.replyReader = (data) => {
         received += data;
-        const replies = readBackgroundReplies(received);
-        if (replies.complete) finish(replies.background);
+        const replies = read(received);
+        if (replies.complete) finish(pick(replies));
       };
-      this.screen.program.write(BACKGROUND_QUERY);
-    });
+      this.screen.program.write(query);
+    }));
+    this.terminalQuery = asked.then(() => undefined);
+    return asked;
   }
 
   /** Closes this screen only: the agents go on in the server. */

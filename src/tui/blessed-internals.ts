@@ -18,3 +18,26 @@ export const nearestColor = (r: number, g: number, b: number): number => interna
 export function preferUtf8Drawing(screen: blessed.Widgets.Screen): void {
   (screen.program as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
 }
+
+interface BufferedProgram {
+  _buf: string;
+  flush(): void;
+  _owrite(text: string): unknown;
+}
+
+/**
+ * Renders and writes the frame in one write. With `synchronized`, the frame is wrapped in
+ * DECSET/DECRST 2026 (synchronized output), so a terminal that supports it shows it all at
+ * once: no half-drawn screens over a slow SSH link.
+ */
+export function renderInOneWrite(screen: blessed.Widgets.Screen, synchronized: boolean): void {
+  const program = screen.program as unknown as BufferedProgram;
+  program.flush();
+  screen.render();
+  const frame = program._buf;
+  program._buf = '';
+  if (frame) program._owrite(synchronized ? `${SYNC_BEGIN}${frame}${SYNC_END}` : frame);
+}
+
+const SYNC_BEGIN = '\x1b[?2026h';
+const SYNC_END = '\x1b[?2026l';

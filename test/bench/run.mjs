@@ -16,6 +16,8 @@ const BENCHMARKS = {
   'idle-cpu': 'idle CPU: 20 idle agents',
   'echo-latency': 'keystroke echo latency, idle and under a flood',
   startup: 'launch to first frame',
+  reattach: 'reattach to a server holding 20 agents with 5,000 lines of scrollback each',
+  'client-bytes': 'bytes written to the client terminal while an attached agent streams',
 };
 
 function runChild(name, fixtures) {

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   agentEntry, bodyRows, chatLines, closeAll, configDir, eventually, flashLines, headerLine, inputLine, launch, listRows,
   newHome, processAlive, readPid, ready, selectedAgent, statusLine, submit, waitForAgent, waitForAttached, waitForChat,
-  waitForProcessEnd, waitForState, writeFile,
+  waitForState, writeFile,
 } from './helpers.js';
 
 afterEach(closeAll);
@@ -192,32 +192,31 @@ describe.each(SIZES)('agents at $cols×$rows', ({ cols, rows }) => {
     });
   });
 
-  it('/quit stops running agents and says how many after the screen is gone; Ctrl+Q does the same', async () => {
-    const h = await launch({ cols, rows });
+  it('/quit and Ctrl+Q leave running agents in the server; the next screen shows them with the output they printed meanwhile', async () => {
+    const home = newHome();
+    const h = await launch({ cols, rows, home });
     await ready(h);
-    submit(h, `/run --name one -- sh -c 'echo $$ > one.pid; exec sleep 30'`);
-    submit(h, `/run --name two -- sh -c 'echo $$ > two.pid; exec sleep 30'`);
-    submit(h, `/run --name done -- true`);
-    const pids = [await readPid(h, join(h.home, 'one.pid')), await readPid(h, join(h.home, 'two.pid'))];
+    submit(h, `/run --name ticker -- sh -c 'echo $$ > ticker.pid; i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.1; done'`);
+    submit(h, '/run --name done -- true');
+    const pid = await readPid(h, join(home, 'ticker.pid'));
     await waitForState(h, 'done', 'finished');
-    await waitForState(h, 'two', 'running');
     submit(h, '/quit');
     await expect(h.waitForExit()).resolves.toEqual({ exitCode: 0, signal: null });
     const raw = h.rawText();
-    const message = raw.lastIndexOf('agentmux: stopped 2 running agents.');
-    expect(message).toBeGreaterThan(raw.lastIndexOf('\x1b[?1049l')); // after leaving the alternate screen
-    expect(h.text()).toContain('agentmux: stopped 2 running agents.');
-    for (const pid of pids) await waitForProcessEnd(h, pid);
+    expect(raw.lastIndexOf('agentmux: detached; agents keep running')).toBeGreaterThan(raw.lastIndexOf('\x1b[?1049l')); // after leaving the alternate screen
+    expect(processAlive(pid)).toBe(true);
 
-    const q = await launch({ cols, rows });
-    await ready(q);
-    submit(q, `/run --name solo -- sh -c 'echo $$ > solo.pid; exec sleep 30'`);
-    const solo = await readPid(q, join(q.home, 'solo.pid'));
-    expect(processAlive(solo)).toBe(true);
-    q.press('ctrl-q');
-    await expect(q.waitForExit()).resolves.toEqual({ exitCode: 0, signal: null });
-    expect(q.text()).toContain('agentmux: stopped 1 running agent.');
-    await waitForProcessEnd(q, solo);
+    const again = await launch({ cols, rows, home });
+    await waitForState(again, 'ticker', 'running');
+    await waitForState(again, 'done', 'finished');
+    submit(again, '/fg ticker');
+    // Its screen is the live one, and its history holds what it printed while no screen was open.
+    await again.waitFor((text) => Number(/tick (\d+)\s*$/m.exec(text.trimEnd())?.[1] ?? 0) > 30, { message: 'ticker well past tick 30' });
+    again.press('ctrl-b');
+    await again.waitFor((_, screen) => inputLine(screen).startsWith('›'), { message: 'the chat input back' });
+    again.press('ctrl-q');
+    await expect(again.waitForExit()).resolves.toEqual({ exitCode: 0, signal: null });
+    expect(processAlive(pid)).toBe(true);
   });
 
   it('/quit without running agents exits quietly', async () => {

@@ -149,7 +149,7 @@ describe('broken files stop agentmux with one line naming the file and the key',
     expect(option.exitCode).toBe(2);
     expect(option.output.split(/\r?\n/)).toEqual([
       'agentmux: unknown option --bogus',
-      expect.stringMatching(/^usage: agentmux \[--theme dark\|light\|high-contrast\|auto\|NAME\] .*\[--help\] \[--version\]$/),
+      expect.stringMatching(/^usage: agentmux \[attach\] \[--theme dark\|light\|high-contrast\|auto\|NAME\] .*\[--help\] \[--version\]$/),
     ]);
   });
 });

@@ -28,6 +28,7 @@ class Probe {
   readonly lastLines: string[] = [];
   readonly frames: ScreenFrame[] = [];
   readonly reports: WorkerReport[] = [];
+  readonly output: Buffer[] = [];
   grid: FrameLine[] | undefined;
   end: { exit: ProcessExit; lastLine: string; at: number } | undefined;
   endCount = 0;
@@ -52,6 +53,7 @@ class Probe {
         this.grid = applyFrame(this.grid, frame);
       },
       onReport: (report) => { this.reports.push(report); },
+      onOutput: (data) => { this.output.push(Buffer.from(data)); },
       onEnd: (exit, lastLine) => {
         this.endCount++;
         this.end = { exit, lastLine, at: Date.now() };
@@ -174,6 +176,9 @@ describe('output and exit', () => {
     const { exit, lastLine } = await probe.ended(30_000);
     expect(exit.exitCode).toBe(0);
     expect(lastLine).toBe('100000');
+    // The raw bytes (for the output log) are all there, in order, before the end is reported.
+    const raw = Buffer.concat(probe.output).toString('utf8').split('\r\n');
+    expect(raw.slice(0, 100_000)).toEqual(Array.from({ length: 100_000 }, (_, index) => String(index + 1)));
   });
 
   // On Linux, node-pty may report the exit before it has read the last output (microsoft/node-pty#726, #85);

@@ -1,5 +1,6 @@
 // AgentServer with the real pty runtime, driven through the protocol by two clients.
 // Needs the emulator worker from dist/: run `npm run build` first.
+import { PROTOCOL_VERSION } from '../../src/core/protocol.js';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,7 +136,7 @@ afterEach(async () => {
 
 describe('connecting', () => {
   it('welcomes a client with the protocol version, agents, chat and model status', async () => {
-    expect(a.events).toEqual([{ type: 'welcome', version: 1, agents: [], chat: [], model: { configured: false, help: MODEL_HELP }, session: { busy: false } }]);
+    expect(a.events).toEqual([{ type: 'welcome', version: PROTOCOL_VERSION, serverVersion: 'dev', workspace: tmp, agents: [], chat: [], model: { configured: false, help: MODEL_HELP }, session: { busy: false } }]);
     run(a, 'echo hi', 'greeter');
     await a.ended('greeter');
     a.send({ type: 'chat', text: 'hello' });
@@ -461,25 +462,21 @@ describe('chat', () => {
 });
 
 describe('stopAll', () => {
-  it('kills every running agent and tells the asking client how many once all have ended', async () => {
+  it('kills every running agent and resolves with how many once all have ended', async () => {
     run(a, 'true', 'already-done');
     await a.ended('already-done');
     run(a, 'sleep 30', 'one');
     run(a, 'trap "" TERM; echo ready; sleep 30', 'two');
     await a.lastLineIs('two', 'ready');
-    a.send({ type: 'stopAll' });
-    const stopped = await a.waitFor('stopped', () => a.of('stopped')[0]);
-    expect(stopped).toEqual({ type: 'stopped', count: 2 });
+    expect(await server.stopAll()).toBe(2);
     expect(a.agent('one')?.state).toBe('killed');
     expect(a.agent('two')?.state).toBe('killed');
     expect(a.agent('already-done')?.state).toBe('finished');
-    expect(b.of('stopped')).toEqual([]);
     expect(b.flash('one')?.word).toBe('killed');
   });
 
-  it('answers at once when nothing runs', async () => {
-    a.send({ type: 'stopAll' });
-    expect(await a.waitFor('stopped', () => a.of('stopped')[0])).toEqual({ type: 'stopped', count: 0 });
+  it('resolves at once when nothing runs', async () => {
+    expect(await server.stopAll()).toBe(0);
   });
 });
 
@@ -494,11 +491,10 @@ describe('events', () => {
     a.send({ type: 'detach' });
     a.send({ type: 'chat', text: 'hi' });
     a.send({ type: 'kill', name: 'ghost' });
-    a.send({ type: 'stopAll' });
-    await a.waitFor('stopped', () => a.of('stopped')[0]);
+    await a.waitFor('error', () => a.of('error')[0]);
 
     const kinds = new Set(allEvents.map((event) => event.type));
-    expect([...kinds].sort()).toEqual(['agent', 'attached', 'chat', 'detached', 'error', 'flash', 'screen', 'stopped', 'welcome']);
+    expect([...kinds].sort()).toEqual(['agent', 'attached', 'chat', 'detached', 'error', 'flash', 'screen', 'welcome']);
     for (const event of allEvents) {
       expect(JSON.parse(JSON.stringify(event)), event.type).toStrictEqual(event);
     }

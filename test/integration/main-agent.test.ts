@@ -155,6 +155,7 @@ async function setup(scripts: RoutedScripts, permissionMode: 'ask' | 'edits' | '
       if (launch.reportSecret) secrets.set(launch.name, launch.reportSecret);
       return real.start(launch, events);
     },
+    replay: (output, size, events) => real.replay(output, size, events),
   };
   server = new AgentServer({
     runtime,

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as pty from 'node-pty';
 import xterm from '@xterm/headless';
+import { stopServer } from './cli-runner.js';
 import type { IBufferCell, IBufferLine, Terminal as XTerminal } from '@xterm/headless';
 
 const { Terminal } = xterm;
@@ -158,6 +159,10 @@ export class ScreenHarness {
   private exit: ExitStatus | undefined;
   private readonly exited: Promise<ExitStatus>;
   private closing: Promise<void> | undefined;
+  /** The environment the program runs with (a test runs `agentmux ls` and the like in the same one). */
+  readonly env: Record<string, string>;
+  readonly cwd: string;
+  private readonly runsAgentmux: boolean;
 
   constructor(options: ScreenOptions = {}) {
     const cols = options.cols ?? 100;
@@ -169,6 +174,9 @@ export class ScreenHarness {
     this.ownsHome = givenHome === undefined;
     this.home = givenHome ?? mkdtempSync(join(tmpdir(), 'agentmux-screen-'));
     const env = buildEnv(this.home, options);
+    this.env = env;
+    this.cwd = options.cwd ?? this.home;
+    this.runsAgentmux = options.command === undefined;
     for (const name of ['XDG_CONFIG_HOME', 'XDG_STATE_HOME', 'XDG_DATA_HOME']) mkdirSync(env[name], { recursive: true });
     mkdirSync(env.XDG_RUNTIME_DIR, { recursive: true, mode: 0o700 });
 
@@ -390,6 +398,8 @@ export class ScreenHarness {
     }
     for (const dispose of this.disposers) dispose();
     this.terminal.dispose();
+    // The screen started the user's server, which outlives it by design: a test's server ends with the test.
+    if (this.runsAgentmux) await stopServer(this.env, this.cwd);
     if (this.ownsHome) rmSync(this.home, { recursive: true, force: true });
   }
 

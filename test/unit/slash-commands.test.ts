@@ -214,11 +214,19 @@ describe('other commands', () => {
   });
 
   it('refuses contract commands that are not available yet, saying so rather than "unknown"', () => {
-    for (const word of ['compact', 'fork', 'resume']) {
+    for (const word of ['compact']) {
       const result = refused(`/${word} something`);
       expect(result.error).toBe(`/${word} is not available in this version yet`);
       expect(result.error).not.toContain('unknown');
     }
+  });
+
+  it('parses /fork and /resume [ID]', () => {
+    expect(parseSlashCommand('/fork')).toEqual({ ok: true, command: { kind: 'fork' } });
+    expect(parseSlashCommand('/resume')).toEqual({ ok: true, command: { kind: 'resume' } });
+    expect(parseSlashCommand('/resume 1a2b3c4d')).toEqual({ ok: true, command: { kind: 'resume', session: '1a2b3c4d' } });
+    expect(refused('/resume ../etc').error).toBe('"../etc" is not a session ID: /resume lists them');
+    expect(refused('/fork now').error).toBe('/fork takes no arguments');
   });
 
   it('refuses unknown commands and points to /help', () => {

@@ -603,7 +603,7 @@ describe('ClientModel', () => {
 
   it('takes agents, chat and model status from the welcome', () => {
     const { model: m } = model();
-    m.apply({ type: 'welcome', version: 1, agents: [agent({ name: 'a' })], chat: [entry(1, 'system', 'hi')], model: { configured: true }, session: { busy: true } });
+    m.apply({ type: 'welcome', version: 2, serverVersion: '0.1.0', workspace: '/repo', agents: [agent({ name: 'a' })], chat: [entry(1, 'system', 'hi')], model: { configured: true }, session: { busy: true } });
     expect(m.agents.map((a) => a.name)).toEqual(['a']);
     expect(m.chat.map((c) => c.text)).toEqual(['hi']);
     expect(m.model).toEqual({ configured: true });
@@ -669,7 +669,9 @@ describe('ClientModel', () => {
       { type: 'agent', agent: agent({ name: 'a' }) },
       { type: 'chat', entry: entry(1, 'user', 'x') },
       { type: 'error', message: 'no' },
-      { type: 'stopped', count: 0 },
+      { type: 'done', id: 1 },
+      { type: 'log', name: 'a', data: 'x' },
+      { type: 'logEnd', name: 'a' },
     ];
     for (const event of events) expect(m.apply(event)).toEqual([]);
   });
@@ -717,11 +719,30 @@ describe('ClientModel', () => {
     expect(m.chat[1].at).toBe(4242);
   });
 
-  it('records the stopped count', () => {
+  it('records why the server let this screen go', () => {
     const { model: m } = model();
-    expect(m.stoppedCount).toBeUndefined();
-    m.apply({ type: 'stopped', count: 3 });
-    expect(m.stoppedCount).toBe(3);
+    expect(m.goodbye).toBeUndefined();
+    m.apply({ type: 'goodbye', message: 'the agentmux server stopped' });
+    expect(m.goodbye).toBe('the agentmux server stopped');
+  });
+
+  it('shows another conversation in place of the chat after a resume or fork', () => {
+    const { model: m } = model();
+    m.apply({ type: 'chat', entry: entry(1, 'user', 'old') });
+    m.apply({ type: 'chatReset', chat: [entry(7, 'user', 'resumed'), entry(8, 'assistant', 'answer')] });
+    expect(m.chat.map((c) => c.text)).toEqual(['resumed', 'answer']);
+  });
+
+  it('lists conversations for /resume, newest first, marking the current one', () => {
+    const { model: m } = model();
+    m.apply({ type: 'session', session: { id: 'aaaaaaaa-1111', busy: false } });
+    m.apply({ type: 'sessions', sessions: [
+      { id: 'aaaaaaaa-1111', createdAt: 0, updatedAt: Date.UTC(2026, 10, 28, 9, 30), title: 'fix the login', messages: 4 },
+      { id: 'bbbbbbbb-2222', createdAt: 0, updatedAt: Date.UTC(2026, 10, 27, 8, 0), title: 'try the risky way', messages: 2, forkedFrom: 'aaaaaaaa-1111' },
+    ] });
+    const text = m.chat[m.chat.length - 1].text.split('\n');
+    expect(text[1]).toBe('aaaaaaaa  2026-11-28 09:30  4 messages  fix the login  (current)');
+    expect(text[2]).toBe('bbbbbbbb  2026-11-27 08:00  2 messages  try the risky way  (fork of aaaaaaaa)');
   });
 
   it('keeps the chat bounded', () => {

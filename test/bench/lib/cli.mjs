@@ -1,7 +1,11 @@
-// The agentmux CLI (dist/cli/main.js) running in a Screen with a private HOME.
-import { mkdirSync } from 'node:fs';
+// The agentmux CLI (dist/cli/main.js) running in a Screen with a private HOME, and the
+// per-user server it starts (in that HOME's runtime directory), stopped however the run ends.
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { killGroup, onCleanup } from './cleanup.mjs';
+import { descendantsOf, startTime } from './proc.mjs';
 import { Screen } from './screen.mjs';
 import { tempDir } from './fixtures.mjs';
 
@@ -18,9 +22,117 @@ export function cleanEnv(home) {
     XDG_CONFIG_HOME: join(home, '.config'),
     XDG_STATE_HOME: join(home, '.local', 'state'),
     XDG_DATA_HOME: join(home, '.local', 'share'),
+    // The server's socket goes here: never the user's own server, nor another run's.
+    XDG_RUNTIME_DIR: join(home, 'run'),
   };
   for (const dir of [env.XDG_CONFIG_HOME, env.XDG_STATE_HOME, env.XDG_DATA_HOME]) mkdirSync(dir, { recursive: true });
+  mkdirSync(env.XDG_RUNTIME_DIR, { recursive: true, mode: 0o700 });
   return env;
+}
+
+const cliFlags = () => (process.env.AGENTMUX_BENCH_CLI_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+
+/**
+ * A private HOME (and XDG directories) for agentmux: its own server, started by the first
+ * client, stopped by close() or, if the benchmark dies first, at exit.
+ */
+export class Sandbox {
+  constructor() {
+    this.home = tempDir('agentmux-bench-home-');
+    this.env = cleanEnv(this.home);
+    // Registered after the temp dir, so it runs before the dir is removed.
+    this.dropCleanup = onCleanup(() => this.stopServerSync());
+  }
+
+  /** The CLI in a Screen (a pty), in this HOME; `args` as for `agentmux`. */
+  screen({ args = [], cols = 100, rows = 30 } = {}) {
+    return new Screen({ command: process.execPath, args: [...cliFlags(), CLI_ENTRY, ...args], cols, rows, env: this.env, cwd: this.home });
+  }
+
+  /** Runs `agentmux ARGS…` without a terminal; resolves with its stdout, rejects on a failure or after `timeoutMs`. */
+  cli(args, { timeoutMs = 30_000 } = {}) {
+    return new Promise((resolve, reject) => {
+      execFile(process.execPath, [CLI_ENTRY, ...args], { env: this.env, cwd: this.home, encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
+        if (error) reject(new Error(`agentmux ${args.join(' ')} failed (${error.killed ? `timed out after ${timeoutMs} ms` : `exit ${error.code}`}): ${stderr.trim() || error.message}`));
+        else resolve(stdout);
+      });
+    });
+  }
+
+  /** `agentmux ls --json`: the server's agents. */
+  async agents() {
+    return JSON.parse(await this.cli(['ls', '--json']));
+  }
+
+  /** The pid the server wrote to its log when it last started, if it is still that process. */
+  serverPid() {
+    let log = '';
+    try {
+      log = readFileSync(join(this.env.XDG_STATE_HOME, 'agentmux', 'server.log'), 'utf8');
+    } catch {
+      return undefined;
+    }
+    const pids = [...log.matchAll(/agentmux server \S+ \(pid (\d+)\) listening/g)].map((match) => Number(match[1]));
+    const pid = pids.at(-1);
+    if (pid === undefined || startTime(pid) === undefined) return undefined;
+    // A reused pid is not ours: the server's command line names our CLI.
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(CLI_ENTRY)) return undefined;
+    } catch {
+      return undefined;
+    }
+    return pid;
+  }
+
+  /**
+   * `agentmux server stop --force`; if that fails, SIGKILL for the server and every process it
+   * started (agents lead sessions of their own). Synchronous, so it can run at exit.
+   */
+  stopServerSync() {
+    try {
+      execFileSync(process.execPath, [CLI_ENTRY, 'server', 'stop', '--force'], { env: this.env, cwd: this.home, stdio: 'ignore', timeout: 15_000, killSignal: 'SIGKILL' });
+    } catch {
+      // Falls through to the kill below.
+    }
+    const pid = this.serverPid();
+    if (pid === undefined) return true;
+    for (const child of descendantsOf(pid)) killGroup(child);
+    killGroup(pid);
+    return false;
+  }
+
+  /** Stops the server; resolves with a warning when it had to be killed or left agents behind. */
+  async stopServer() {
+    const before = this.serverPid();
+    const agents = before === undefined ? [] : descendantsOf(before).map((pid) => ({ pid, started: startTime(pid) }));
+    let warning;
+    try {
+      await this.cli(['server', 'stop', '--force']);
+    } catch (error) {
+      warning = `agentmux server stop --force: ${error.message}`;
+    }
+    // The server exits after its answer: give it a moment, then it must be gone.
+    const deadline = Date.now() + 5000;
+    while (this.serverPid() !== undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    const left = this.serverPid();
+    if (left !== undefined) {
+      warning = `${warning ? `${warning}; ` : ''}server pid ${left} still running 5 s after server stop --force: killed`;
+      this.stopServerSync();
+    }
+    const orphans = agents.filter(({ pid, started }) => started !== undefined && startTime(pid) === started);
+    if (orphans.length) {
+      warning = `${warning ? `${warning}; ` : ''}${orphans.length} process(es) the server started outlived it (pids ${orphans.map(({ pid }) => pid).join(' ')}): killed`;
+      for (const { pid } of orphans) killGroup(pid);
+    }
+    return warning;
+  }
+
+  /** Stops the server (see stopServer) and drops the exit-time cleanup. */
+  async close() {
+    const warning = await this.stopServer();
+    this.dropCleanup();
+    return warning;
+  }
 }
 
 /**
@@ -28,9 +140,17 @@ export function cleanEnv(home) {
  * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it (profiles are written when it quits).
  */
 export function launchCli({ cols = 100, rows = 30 } = {}) {
-  const home = tempDir('agentmux-bench-home-');
-  const flags = (process.env.AGENTMUX_BENCH_CLI_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
-  return new Screen({ command: process.execPath, args: [...flags, CLI_ENTRY], cols, rows, env: cleanEnv(home), cwd: home });
+  const sandbox = new Sandbox();
+  const screen = sandbox.screen({ cols, rows });
+  // The screen started the server, which outlives it by design: stop it with the screen.
+  const closeScreen = screen.close.bind(screen);
+  screen.sandbox = sandbox;
+  screen.close = async () => {
+    const warning = await sandbox.close();
+    if (warning) console.log(`  WARNING: ${warning}`);
+    await closeScreen();
+  };
+  return screen;
 }
 
 /** The whole first frame: header, input prompt, agent list title and status bar. */

@@ -17,6 +17,7 @@ export class Screen {
     this.terminal = new Terminal({ cols, rows, scrollback: 0, allowProposedApi: true });
     this.process = pty.spawn(command, args, { name: 'xterm-256color', cols, rows, env, cwd, encoding: null });
     this.checks = new Set();
+    this.outputListeners = new Set();
     this.exited = false;
     /** Bytes the program has written so far. */
     this.bytesReceived = 0;
@@ -30,6 +31,7 @@ export class Screen {
     });
     this.process.onData((chunk) => {
       this.bytesReceived += chunk.length;
+      for (const listener of this.outputListeners) listener(chunk);
       this.terminal.write(chunk, () => this.check());
     });
     this.process.onExit(() => {
@@ -83,6 +85,17 @@ export class Screen {
       this.checks.add(entry);
       entry.test();
     });
+  }
+
+  /** Calls `listener(chunk)` with every chunk of raw output (a Buffer); returns a function that stops it. */
+  onOutput(listener) {
+    this.outputListeners.add(listener);
+    return () => this.outputListeners.delete(listener);
+  }
+
+  /** Resolves once the program has exited. */
+  waitForExit(options = {}) {
+    return this.waitFor((screen) => screen.exited, { what: 'the program to exit', ...options });
   }
 
   /** Waits until `text` is somewhere on screen. */
