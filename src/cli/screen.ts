@@ -13,7 +13,7 @@ import { describeSessions } from '../tui/client-model.js';
 import { blessedTerminal } from '../tui/terminal-type.js';
 import { noColorRequested, resolveTheme, type ResolvedTheme } from '../tui/theme.js';
 import type { CliArgs } from './args.js';
-import { serverPaths } from './server-process.js';
+import { serverPaths } from './server-paths.js';
 import { connectToServer, ServerLink } from './server-link.js';
 
 function themeLoader(env: NodeJS.ProcessEnv): (name: string) => Promise<ResolvedTheme | string> {

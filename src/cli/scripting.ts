@@ -7,7 +7,8 @@ import { formatDuration } from '../core/format.js';
 import { PlainTextFilter } from '../core/plain-text.js';
 import type { ServerEvent } from '../core/protocol.js';
 import { parseScriptCommand, type ScriptCommand } from './script-args.js';
-import type { ServerLink } from './server-link.js';
+import { probeServer, type ServerLink } from './server-link.js';
+import { serverPaths } from './server-paths.js';
 import { openLink } from './screen.js';
 
 /** Exit status of `agentmux wait` per outcome; with several agents, the highest. */
@@ -51,8 +52,21 @@ export async function scriptMain(kind: ScriptCommand['kind'], argv: readonly str
     }
   } catch (error) {
     if (!(error instanceof ScriptFailure)) throw error;
+    // A server that went away while we asked it to go has done what was asked.
+    if (command.kind === 'stop' && !(await serverAnswers())) {
+      io.err('agentmux: no server is running\n');
+      return 0;
+    }
     io.err(`agentmux: ${failure}\n`);
     return 1;
+  }
+}
+
+async function serverAnswers(): Promise<boolean> {
+  try {
+    return await probeServer(serverPaths(process.env).socket);
+  } catch {
+    return false;
   }
 }
 

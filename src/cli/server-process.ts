@@ -2,8 +2,7 @@
 // session, no terminal), it hosts every workspace's agents and conversation, listens on a
 // Unix socket in a directory only the user can enter, and lives until `agentmux server stop`.
 import { closeSync, existsSync, unlinkSync, writeSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { mergeConfig } from '../core/config-schema.js';
 import type { WorkspaceFlags } from '../core/protocol.js';
@@ -15,28 +14,14 @@ import { AgentServer } from '../server/agent-server.js';
 import { ServerHost, type Workspace } from '../server/server-host.js';
 import { SocketServer } from '../server/socket-server.js';
 import { loadConfig } from '../store/config-files.js';
-import { preparePrivateDir, runtimeDir, SOCKET_FILE, stateRoot, workspaceStateDir } from '../store/state-paths.js';
+import { workspaceStateDir } from '../store/state-paths.js';
 import { routeConsoleToChat } from './console-route.js';
 import { leftoverNotice } from './gc.js';
 import { MODEL_HELP } from './model-help.js';
 import { probeServer } from './server-link.js';
+import { serverPaths } from './server-paths.js';
 
 const CLI_ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
-
-export interface ServerPaths {
-  stateRoot: string;
-  runtimeDir: string;
-  socket: string;
-}
-
-/** Where this user's server keeps its state and its socket; both directories are made private (0700). */
-export function serverPaths(env: NodeJS.ProcessEnv): ServerPaths {
-  const uid = process.getuid?.() ?? 0;
-  const paths = { stateRoot: stateRoot(env, homedir()), runtimeDir: runtimeDir(env, uid, tmpdir()) };
-  preparePrivateDir(paths.stateRoot);
-  preparePrivateDir(paths.runtimeDir);
-  return { ...paths, socket: join(paths.runtimeDir, SOCKET_FILE) };
-}
 
 /** Runs the server until it is stopped; `readyFd` is told `ready` once clients can connect. */
 export async function runServer(env: NodeJS.ProcessEnv, serverVersion: string, readyFd?: number): Promise<void> {

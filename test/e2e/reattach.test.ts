@@ -1,0 +1,68 @@
+// The server outlives its screens: a screen killed outright loses nothing, two screens see the
+// same agents live, and an agent's pty takes the size of the screen that attached it last.
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { agentPaneSize, layoutFor } from '../../src/tui/layout.js';
+import { runCli } from '../support/cli-runner.js';
+import { bodyRows, chatLines, closeAll, launch, newHome, processAlive, readPid, ready, submit, waitForAttached, waitForChat, waitForState } from './helpers.js';
+
+afterEach(closeAll);
+
+describe('a screen killed with SIGKILL', () => {
+  it('leaves its agents running with nothing missing from their logs, and the next screen shows them', async () => {
+    const home = newHome();
+    const h = await launch({ home });
+    await ready(h);
+    submit(h, `/run --name counter -- sh -c 'echo $$ > counter.pid; i=0; while [ $i -lt 300 ]; do i=$((i+1)); echo n$i; sleep 0.01; done'`);
+    const pid = await readPid(h, join(home, 'counter.pid'));
+    await waitForState(h, 'counter', 'running');
+    process.kill(h.pid, 'SIGKILL');
+    await h.waitForExit();
+    expect(processAlive(pid)).toBe(true);
+
+    const waited = await runCli(['wait', 'counter'], { env: h.env, cwd: h.cwd });
+    expect(waited).toMatchObject({ code: 0, stdout: 'counter finished · exit 0\n' });
+    const logs = await runCli(['logs', 'counter'], { env: h.env, cwd: h.cwd });
+    expect(logs.stdout).toBe(Array.from({ length: 300 }, (_, index) => `n${index + 1}\n`).join(''));
+
+    const again = await launch({ home });
+    await waitForState(again, 'counter', 'finished');
+  });
+});
+
+describe('two screens on one server', () => {
+  it('see the same agents live, each at its own size, and both get an agent\'s completion flash', async () => {
+    const home = newHome();
+    const wide = await launch({ home, cols: 100, rows: 30 });
+    await ready(wide);
+    const narrow = await launch({ home, cols: 80, rows: 24 });
+    await ready(narrow);
+
+    submit(wide, `/run --name sizes -- sh -c 'while true; do stty size; sleep 0.1; done'`);
+    await waitForState(narrow, 'sizes', 'running');
+    const wideSize = agentPaneSize(layoutFor(100, 30));
+    const narrowSize = agentPaneSize(layoutFor(80, 24));
+    const shows = (size: { cols: number; rows: number }) => (text: string) => text.includes(`${size.rows} ${size.cols}`);
+
+    submit(wide, '/fg sizes');
+    await waitForAttached(wide, 'sizes');
+    await wide.waitFor((_, s) => bodyRows(s).filter(Boolean).at(-1)?.trim() === `${wideSize.rows} ${wideSize.cols}`, { message: 'the wide screen\'s size in the agent' });
+    submit(narrow, '/fg sizes');
+    await waitForAttached(narrow, 'sizes');
+    // The agent now has the narrow screen's size: both screens show it printing that.
+    await narrow.waitFor((_, s) => bodyRows(s).filter(Boolean).at(-1)?.trim() === `${narrowSize.rows} ${narrowSize.cols}`, { message: 'the narrow size' });
+    await wide.waitFor(shows(narrowSize), { message: 'the narrow size on the wide screen too' });
+    narrow.press('ctrl-b');
+    wide.press('ctrl-b');
+    await Promise.all([waitForChat(narrow), waitForChat(wide)]);
+
+    submit(narrow, `/run --name shared -- sh -c 'read line; echo got $line; exit 4'`);
+    await waitForState(wide, 'shared', 'running');
+    const sent = await runCli(['send', 'shared', 'hello'], { env: wide.env, cwd: wide.cwd });
+    expect(sent.code).toBe(0);
+    for (const screen of [wide, narrow]) {
+      await screen.waitFor((_, s) => chatLines(s).some((line) => /shared failed · after \d+s · exit 4/.test(line)), { message: 'the flash line in the chat' });
+      await waitForState(screen, 'shared', 'failed');
+    }
+  });
+});
