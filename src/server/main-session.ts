@@ -13,10 +13,13 @@ export interface LoadedSession {
   warnings: string[];
 }
 
+const MAX_PENDING = 500;
 const CHAT_ROLES = new Set(['user', 'assistant', 'system', 'error', 'event', 'tool', 'notice']);
 
 export class MainSession {
   private current: string | undefined;
+  /** Chat lines from before anything was said (flashes, notices): kept once the conversation starts. */
+  private readonly pending: ChatEntry[] = [];
 
   private readonly secrets: string[];
 
@@ -48,6 +51,7 @@ export class MainSession {
     }
     if (choice.fork) id = this.store.fork(id);
     this.current = id;
+    this.pending.length = 0;
     return this.load(id);
   }
 
@@ -66,12 +70,22 @@ export class MainSession {
     this.store.append(this.ensure(), [redact({ type: 'message', message }, this.secrets)]);
   }
 
+  /** A closed chat line. Until the user has said something, there is no conversation to keep it in yet. */
   recordChat(entry: ChatEntry): void {
+    if (!this.current && entry.role !== 'user') {
+      this.pending.push(entry);
+      if (this.pending.length > MAX_PENDING) this.pending.shift();
+      return;
+    }
     this.store.append(this.ensure(), [redact({ type: 'chat', entry }, this.secrets)]);
   }
 
+  /** The current session's ID, creating it (with what was said before it) on first use. */
   private ensure(): string {
-    this.current ??= this.store.create(this.cwd);
+    if (this.current) return this.current;
+    this.current = this.store.create(this.cwd);
+    const earlier = this.pending.splice(0).map((entry) => redact({ type: 'chat', entry }, this.secrets));
+    if (earlier.length > 0) this.store.append(this.current, earlier);
     return this.current;
   }
 

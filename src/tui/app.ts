@@ -23,6 +23,7 @@ import { agentListRows } from './views/agent-list-view.js';
 import { flashRows, headerRow, statusRow, type Focus, type KeyHint } from './views/bars.js';
 import { chatRows } from './views/chat-view.js';
 import { keyHints } from './views/key-hints.js';
+import { continueKeys } from './continue-input.js';
 import { compareView } from './views/compare-view.js';
 
 export interface AppOptions {
@@ -50,6 +51,8 @@ export class App {
   private readonly screen: blessed.Widgets.Screen;
   private readonly model: ClientModel;
   private readonly editor = new LineEditor();
+  /** The line typed to continue an ended worker while it is attached. */
+  private readonly continueEditor = new LineEditor();
   private readonly keymap: Keymap;
   private readonly styles: StyleCache;
   private layout: Layout;
@@ -172,8 +175,13 @@ export class App {
       ? layout.header
       : { left: layout.body.left, top: layout.body.top, width: layout.body.width, height: Math.max(1, flashCount) };
     this.position(this.boxes.flash, flashArea);
+    const continuing = attached && this.continuable();
+    if (continuing) {
+      this.position(this.boxes.terminal, { ...layout.body, height: Math.max(1, layout.body.height - 1) });
+      this.position(this.boxes.input, { ...layout.body, top: layout.body.top + layout.body.height - 1, height: 1 });
+    }
     this.show(this.boxes.chat, !attached && !comparing);
-    this.show(this.boxes.input, !attached && !comparing);
+    this.show(this.boxes.input, (!attached && !comparing) || continuing);
     this.show(this.boxes.terminal, attached);
     this.show(this.boxes.compare, comparing);
     this.show(this.boxes.flash, flashCount > 0);
@@ -222,6 +230,11 @@ export class App {
   private placeCursor(): void {
     const program = this.screen.program;
     const attached = this.model.attached;
+    if (this.focus === 'agent' && attached && this.continuable()) {
+      program.cup(this.layout.body.top + this.layout.body.height - 1, this.layout.body.left + this.inputCursorColumn);
+      program.showCursor();
+      return;
+    }
     if (this.focus === 'agent' && attached) {
       const { cursor } = attached;
       if (cursor.visible && cursor.y < this.layout.body.height && cursor.x < this.layout.body.width) {
@@ -241,17 +254,21 @@ export class App {
   private inputCursorColumn = 0;
 
   private inputLine(width: number): StyledLine {
-    const room = Math.max(1, width - PROMPT.length - 1);
-    const chars = Array.from(this.editor.text);
+    const continuing = this.focus === 'agent' && this.continuable();
+    const editor = continuing ? this.continueEditor : this.editor;
+    const prompt = continuing ? `continue ${this.model.attached?.name ?? ''} ${PROMPT}` : PROMPT;
+    const room = Math.max(1, width - prompt.length - 1);
+    const chars = Array.from(editor.text);
     // Scroll horizontally so the cursor stays in view.
-    const start = Math.max(0, this.editor.cursor - room);
+    const start = Math.max(0, editor.cursor - room);
     const visible = chars.slice(start, start + room).join('');
-    this.inputCursorColumn = PROMPT.length + textWidth(chars.slice(start, this.editor.cursor).join(''));
-    const placeholder = !visible && this.focus === 'input' && this.model.chat.length === 0
-      ? 'Type a message, or /help for commands' : '';
+    this.inputCursorColumn = prompt.length + textWidth(chars.slice(start, editor.cursor).join(''));
+    const placeholder = visible ? ''
+      : continuing ? 'type what it should do next, then Enter'
+        : this.focus === 'input' && this.model.chat.length === 0 ? 'Type a message, or /help for commands' : '';
     return {
       segments: [
-        { text: PROMPT, role: 'input.prompt' },
+        { text: prompt, role: 'input.prompt' },
         { text: visible },
         { text: placeholder, role: 'muted' },
       ],
@@ -298,7 +315,7 @@ export class App {
       labels: {
         background: keymap.label('background'), focusNext: keymap.label('focusNext'), quit: keymap.label('quit'), interrupt: keymap.label('interrupt'),
       },
-      ...(model.attached ? { attached: { name: model.attached.name, ended: this.attachedEnded() } } : {}),
+      ...(model.attached ? { attached: { name: model.attached.name, ended: this.attachedEnded(), continuable: this.continuable() } } : {}),
       diffOpen: this.compare.diff !== undefined,
       session: model.session,
     });
@@ -341,6 +358,10 @@ export class App {
     }
     if (this.focus !== 'agent' || !this.model.attached) return;
     this.takeKeysOfThisChunk();
+    if (this.continuable()) {
+      this.continueTyped(data);
+      return;
+    }
     if (this.attachedEnded()) {
       // Nothing reads its input any more: any key goes back to the chat.
       this.detach();
@@ -379,6 +400,25 @@ export class App {
   private detach(): void {
     this.focus = this.mainFocus();
     this.options.send({ type: 'detach' });
+    this.requestRender();
+  }
+
+  /** An ended built-in worker is in front: what is typed becomes a line that continues its conversation. */
+  private continuable(): boolean {
+    const agent = this.model.attached ? this.model.agent(this.model.attached.name) : undefined;
+    return agent !== undefined && agent.kind === 'claude' && isEnded(agent.state) && this.model.model.configured === true;
+  }
+
+  private continueTyped(data: string): void {
+    const name = this.model.attached?.name;
+    const keys = continueKeys(this.continueEditor, data, this.keymap.backgroundSequence);
+    if (keys.action === 'leave') {
+      this.continueEditor.end();
+      this.continueEditor.deleteToStart();
+      this.detach();
+      return;
+    }
+    if (keys.action === 'submit' && name) this.options.send({ type: 'send', name, text: this.continueEditor.submit() });
     this.requestRender();
   }
 

@@ -7,13 +7,14 @@ export interface HintState {
   focus: Focus;
   /** The configured keys as shown: Ctrl+B, Tab, Ctrl+Q, Ctrl+C. */
   labels: { background: string; focusNext: string; quit: string; interrupt: string };
-  attached?: { name: string; ended: boolean };
+  attached?: { name: string; ended: boolean; continuable?: boolean };
   diffOpen: boolean;
   session: SessionStatus;
 }
 
 export function keyHints({ focus, labels, attached, diffOpen, session }: HintState): KeyHint[] {
   if (focus === 'agent') {
+    if (attached?.continuable) return [{ key: 'Enter', label: fitText(`continue ${attached.name}`, 30) }, { key: labels.background, label: 'back to chat' }];
     if (attached?.ended) return [{ key: 'any key', label: 'back to chat' }];
     return [
       { key: labels.background, label: 'back to chat' },
