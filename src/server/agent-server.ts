@@ -102,7 +102,8 @@ export class AgentServer {
   constructor(private readonly options: ServerOptions) {
     this.now = options.now ?? Date.now;
     if (options.stateDir) {
-      const secrets = Object.values(options.access?.workerEnv ?? {});
+      const key = options.access?.workerEnv.ANTHROPIC_API_KEY;
+      const secrets = key ? [key] : [];
       this.journal = new AgentJournal(options.stateDir, secrets);
       this.mainSession = new MainSession(new SessionStore(join(options.stateDir, 'sessions')), options.cwd, secrets);
     }
