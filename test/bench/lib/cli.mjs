@@ -30,6 +30,23 @@ export function cleanEnv(home) {
   return env;
 }
 
+/** State letter of a process (R, S, Z…), '' when it is gone. */
+function processState(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[0];
+  } catch {
+    return '';
+  }
+}
+
+function commandLine(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+  } catch {
+    return '';
+  }
+}
+
 const cliFlags = () => (process.env.AGENTMUX_BENCH_CLI_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 
 /**
@@ -119,9 +136,17 @@ export class Sandbox {
       warning = `${warning ? `${warning}; ` : ''}server pid ${left} still running 5 s after server stop --force: killed`;
       this.stopServerSync();
     }
-    const orphans = agents.filter(({ pid, started }) => started !== undefined && startTime(pid) === started);
+    // What the server started must end with it (a zombie left to be reaped has ended).
+    const alive = ({ pid, started }) => started !== undefined && startTime(pid) === started && processState(pid) !== 'Z';
+    let orphans = agents.filter(alive);
+    const orphanDeadline = Date.now() + 3000;
+    while (orphans.length && Date.now() < orphanDeadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      orphans = orphans.filter(alive);
+    }
     if (orphans.length) {
-      warning = `${warning ? `${warning}; ` : ''}${orphans.length} process(es) the server started outlived it (pids ${orphans.map(({ pid }) => pid).join(' ')}): killed`;
+      const described = orphans.map(({ pid }) => `${pid} ${JSON.stringify(commandLine(pid))}`).join(', ');
+      warning = `${warning ? `${warning}; ` : ''}${orphans.length} process(es) the server started outlived it by 3 s (${described}): killed`;
       for (const { pid } of orphans) killGroup(pid);
     }
     return warning;
@@ -179,4 +204,53 @@ export async function runAgent(screen, args) {
   const before = agentCount(screen);
   typeLine(screen, `/run ${args}`);
   await screen.waitFor((s) => agentCount(s) > before, { what: `agent started by /run ${args}` });
+}
+
+const CTRL_Q = '\x11';
+const CTRL_U = '\x15';
+
+/**
+ * Keys the CLI ignored while a benchmark drove it (sent again, so the run goes on): counted
+ * and reported, since a user's keys would be lost the same way.
+ */
+export const droppedKeys = {
+  quit: 0,
+  typed: 0,
+  warnings() {
+    const found = [];
+    if (this.quit) found.push(`the client ignored Ctrl+Q ${this.quit} time(s) (sent again)`);
+    if (this.typed) found.push(`the client dropped typed keys ${this.typed} time(s) (retyped)`);
+    return found;
+  },
+};
+
+/** Ctrl+Q in the chat (the client quits, agents go on) and the client's exit; sent again (and counted) when ignored. */
+export async function quitScreen(screen) {
+  for (let attempt = 0; ; attempt++) {
+    screen.write(CTRL_Q);
+    try {
+      await screen.waitForExit({ timeoutMs: 2000, what: 'the client to exit after Ctrl+Q' });
+      return;
+    } catch (error) {
+      if (attempt === 2) throw error;
+      droppedKeys.quit++;
+    }
+  }
+}
+
+/** Types `text` into the chat input until the input line shows it; retyped (and counted) when keys were dropped. */
+export async function typeInput(screen, text) {
+  const input = (s) => s.line(s.terminal.rows - 2);
+  for (let attempt = 0; ; attempt++) {
+    screen.write(text);
+    try {
+      await screen.waitFor((s) => input(s).includes(`› ${text}`), { timeoutMs: 2000, what: `${JSON.stringify(text)} in the input line` });
+      return;
+    } catch (error) {
+      if (attempt === 2) throw error;
+      droppedKeys.typed++;
+      screen.write(CTRL_U);
+      await screen.waitFor((s) => /›\s*$/.test(input(s)) || input(s).includes('Type a message'), { timeoutMs: 2000, what: 'the input line cleared by Ctrl+U' });
+    }
+  }
 }
