@@ -388,13 +388,16 @@ export class AgentServer {
     }
   }
 
-  /** Background agents take the latest client size; an attached one the size of the client that attached it last. */
+  /**
+   * A client's pane changed size: the agents it attached last take it, and new agents start at it.
+   * Agents in the background keep theirs until someone attaches them: reflowing every agent's
+   * history for each screen that connects would make attaching slow.
+   */
   private resize(client: Client, cols: number, rows: number): void {
     client.size = { cols, rows };
     this.agents.setDefaultSize(cols, rows);
     for (const entry of this.agents.running()) {
-      const owner = this.sizeOwners.get(entry.info.name);
-      if (!owner || owner === client) entry.handle?.resize(cols, rows);
+      if (this.sizeOwners.get(entry.info.name) === client) entry.handle?.resize(cols, rows);
     }
   }
 

@@ -24,6 +24,8 @@ import { flashRows, headerRow, statusRow, type Focus, type KeyHint } from './vie
 import { chatRows } from './views/chat-view.js';
 import { keyHints } from './views/key-hints.js';
 import { continueKeys } from './continue-input.js';
+import { FramePacer } from './frame-pacer.js';
+import { keysBesideReplies } from './terminal-replies.js';
 import { compareView } from './views/compare-view.js';
 
 export interface AppOptions {
@@ -42,6 +44,12 @@ export interface AppOptions {
 
 const PROMPT = '› ';
 const MIN_FRAME_MS = 16;
+/**
+ * What the screen may write to the terminal per second once a burst is spent (while an
+ * attached agent streams output): about what tmux writes for a busy pane, gentle on SSH.
+ */
+const OUTPUT_BYTES_PER_SECOND = 24 * 1024;
+const OUTPUT_BURST_BYTES = 96 * 1024;
 const BACKGROUND_REPLY_MS = 1000;
 const SHIFT_PAGE_UP = '\x1b[5;2~';
 const SHIFT_PAGE_DOWN = '\x1b[6;2~';
@@ -75,7 +83,7 @@ export class App {
   /** The terminal supports synchronized output (DECSET 2026). */
   private synchronizedOutput = false;
   private renderScheduled = false;
-  private lastRenderAt = 0;
+  private readonly pacer = new FramePacer({ minIntervalMs: MIN_FRAME_MS, bytesPerSecond: OUTPUT_BYTES_PER_SECOND, burstBytes: OUTPUT_BURST_BYTES }, Date.now());
   private clockTimer: NodeJS.Timeout | undefined;
   private flashTimer: NodeJS.Timeout | undefined;
   private readonly boxes: Record<'header' | 'chat' | 'input' | 'terminal' | 'compare' | 'list' | 'status' | 'flash', blessed.Widgets.BoxElement>;
@@ -199,18 +207,17 @@ export class App {
     else box.hide();
   }
 
-  /** Renders soon, at most once per MIN_FRAME_MS however many events arrive. */
+  /** Renders soon: at most once per MIN_FRAME_MS however many events arrive, and paced by the bytes it writes. */
   private requestRender(): void {
     if (this.renderScheduled) return;
     this.renderScheduled = true;
-    const wait = this.lastRenderAt + MIN_FRAME_MS - Date.now();
     const render = () => {
       this.renderScheduled = false;
       if (this.quitting) return;
-      this.lastRenderAt = Date.now();
       this.place();
-      renderInOneWrite(this.screen, this.synchronizedOutput);
+      this.pacer.drawn(renderInOneWrite(this.screen, this.synchronizedOutput), Date.now());
     };
+    const wait = this.pacer.delay(Date.now());
     if (wait > 0) setTimeout(render, wait);
     else setImmediate(render);
   }
@@ -569,6 +576,10 @@ export class App {
       const finish = (answer: T) => {
         clearTimeout(timer);
         this.replyReader = undefined;
+        // Keys typed while the replies were awaited are not lost: they go where keys go now,
+        // once the chunk being read (taken whole as replies) is done with.
+        const keys = keysBesideReplies(received);
+        if (keys) setImmediate(() => this.screen.program.input.emit('data', Buffer.from(keys)));
         resolve(answer);
       };
       const timer = setTimeout(() => finish(received ? pick(read(received)) : fallback), BACKGROUND_REPLY_MS);

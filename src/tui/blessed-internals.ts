@@ -26,17 +26,20 @@ interface BufferedProgram {
 }
 
 /**
- * Renders and writes the frame in one write. With `synchronized`, the frame is wrapped in
+ * Renders and writes the frame in one write; returns how many bytes that was. With `synchronized`, the frame is wrapped in
  * DECSET/DECRST 2026 (synchronized output), so a terminal that supports it shows it all at
  * once: no half-drawn screens over a slow SSH link.
  */
-export function renderInOneWrite(screen: blessed.Widgets.Screen, synchronized: boolean): void {
+export function renderInOneWrite(screen: blessed.Widgets.Screen, synchronized: boolean): number {
   const program = screen.program as unknown as BufferedProgram;
   program.flush();
   screen.render();
   const frame = program._buf;
   program._buf = '';
-  if (frame) program._owrite(synchronized ? `${SYNC_BEGIN}${frame}${SYNC_END}` : frame);
+  if (!frame) return 0;
+  const bytes = synchronized ? `${SYNC_BEGIN}${frame}${SYNC_END}` : frame;
+  program._owrite(bytes);
+  return Buffer.byteLength(bytes);
 }
 
 const SYNC_BEGIN = '\x1b[?2026h';

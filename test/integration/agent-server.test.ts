@@ -400,17 +400,31 @@ describe('kill', () => {
 });
 
 describe('resize', () => {
-  it('resizes running agents and starts new ones at the new size', async () => {
-    run(a, 'stty size; read x; stty size', 'sizer');
-    await a.lastLineIs('sizer', '24 80');
+  it('gives an agent the size of the client that attached it last, live; new agents start at the latest size', async () => {
+    run(a, 'while read x; do echo "$x $(stty size)"; done', 'sizer');
     b.send({ type: 'resize', cols: 100, rows: 30 });
     expect(b.errors()).toEqual([]);
-    a.send({ type: 'send', name: 'sizer', text: '' });
-    await a.ended('sizer');
-    expect(a.agent('sizer')?.lastLine).toBe('30 100');
     run(a, 'stty size', 'later');
     await a.ended('later');
     expect(a.agent('later')?.lastLine).toBe('30 100');
+
+    // In the background it keeps its size until someone attaches it.
+    a.send({ type: 'send', name: 'sizer', text: 'one' });
+    await a.lastLineIs('sizer', 'one 24 80');
+    a.send({ type: 'resize', cols: 90, rows: 20 });
+    a.send({ type: 'attach', name: 'sizer' });
+    a.send({ type: 'send', name: 'sizer', text: 'two' });
+    await a.lastLineIs('sizer', 'two 20 90');
+    a.send({ type: 'resize', cols: 70, rows: 22 });
+    a.send({ type: 'send', name: 'sizer', text: 'three' });
+    await a.lastLineIs('sizer', 'three 22 70');
+    // Another client attaching takes it over; the first one's resizes no longer reach it.
+    b.send({ type: 'attach', name: 'sizer' });
+    b.send({ type: 'send', name: 'sizer', text: 'four' });
+    await a.lastLineIs('sizer', 'four 30 100');
+    a.send({ type: 'resize', cols: 75, rows: 21 });
+    a.send({ type: 'send', name: 'sizer', text: 'five' });
+    await a.lastLineIs('sizer', 'five 30 100');
   });
 
   it('refuses sizes that are not sensible', () => {
