@@ -52,8 +52,8 @@ export async function scriptMain(kind: ScriptCommand['kind'], argv: readonly str
     }
   } catch (error) {
     if (!(error instanceof ScriptFailure)) throw error;
-    // A server that went away while we asked it to go has done what was asked.
-    if (command.kind === 'stop' && !(await serverAnswers())) {
+    // A server that goes away while we ask it to go (another stop got there first) has done what was asked.
+    if (command.kind === 'stop' && await serverGoneWithin(STOP_WAIT_MS)) {
       io.err('agentmux: no server is running\n');
       return 0;
     }
@@ -62,12 +62,17 @@ export async function scriptMain(kind: ScriptCommand['kind'], argv: readonly str
   }
 }
 
-async function serverAnswers(): Promise<boolean> {
-  try {
-    return await probeServer(serverPaths(process.env).socket);
-  } catch {
-    return false;
+const STOP_WAIT_MS = 10_000;
+
+/** Whether the server stops answering within `timeoutMs` (polled: there is nothing to wait on). */
+async function serverGoneWithin(timeoutMs: number): Promise<boolean> {
+  const socket = serverPaths(process.env).socket;
+  const deadline = Date.now() + timeoutMs;
+  while (await probeServer(socket)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  return true;
 }
 
 class ScriptFailure extends Error {}

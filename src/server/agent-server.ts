@@ -389,15 +389,18 @@ export class AgentServer {
   }
 
   /**
-   * A client's pane changed size: the agents it attached last take it, and new agents start at it.
-   * Agents in the background keep theirs until someone attaches them: reflowing every agent's
-   * history for each screen that connects would make attaching slow.
+   * A client's pane size. The agents it attached last take it; so do agents nobody attached when
+   * it is a change of size (the user resized the terminal), as with tmux's latest client. The
+   * first size of a screen that just connected leaves them alone: reflowing every agent's history
+   * for each screen that connects would make attaching slow. New agents start at the latest size.
    */
   private resize(client: Client, cols: number, rows: number): void {
+    const connecting = client.size === undefined;
     client.size = { cols, rows };
     this.agents.setDefaultSize(cols, rows);
     for (const entry of this.agents.running()) {
-      if (this.sizeOwners.get(entry.info.name) === client) entry.handle?.resize(cols, rows);
+      const owner = this.sizeOwners.get(entry.info.name);
+      if (owner === client || (!owner && !connecting)) entry.handle?.resize(cols, rows);
     }
   }
 

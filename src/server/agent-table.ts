@@ -68,7 +68,7 @@ export class AgentTable {
   lookup(name: string): AgentEntry | string {
     const error = nameError(name);
     if (error) return error;
-    return this.entries.get(name) ?? `no agent named ${name} (see /agents)`;
+    return this.entries.get(name) ?? `no agent named ${name} (/agents or agentmux ls lists them)`;
   }
 
   running(): AgentEntry[] {
@@ -173,7 +173,7 @@ export class AgentTable {
   /** The agent to wait for, or why it cannot be waited for; undefined when it has already finished. */
   private dependency(name: string): AgentEntry | string | undefined {
     const entry = this.lookup(name);
-    if (typeof entry === 'string') return entry.startsWith('no agent') ? `no agent named ${name} to wait for (see /agents)` : entry;
+    if (typeof entry === 'string') return entry.startsWith('no agent') ? `no agent named ${name} to wait for (/agents or agentmux ls lists them)` : entry;
     if (entry.info.state === 'finished') return undefined;
     if (isEnded(entry.info.state)) return `${name} has ended (${entry.info.state}): it will not finish, so nothing would start after it`;
     return entry;

@@ -48,7 +48,7 @@ describe('refused input in the chat', () => {
     await expectRefusal(h, '/fg ../x', `invalid name "../x": ${NAME_RULE} — usage: /fg NAME`);
     await expectRefusal(h, '/kill UPPER', `invalid name "UPPER": ${NAME_RULE} — usage: /kill NAME`);
     await expectRefusal(h, '/send -rf hello', `invalid name "-rf": ${NAME_RULE} — usage: /send NAME TEXT`);
-    await expectRefusal(h, '/fg ghost', 'no agent named ghost (see /agents)');
+    await expectRefusal(h, '/fg ghost', 'no agent named ghost (/agents or agentmux ls lists them)');
 
     // Nothing started: the list is empty and an agent started afterwards is the only one that ran.
     expect(listRows(h)[0]).toBe(' agents');

@@ -259,7 +259,7 @@ describe('run --after', () => {
     a.send({ type: 'kill', name: 'waiting' });
     expect(a.agent('waiting')?.state).toBe('killed');
     a.send({ type: 'run', name: 'orphan', command: 'true', cwd: tmp, after: 'nobody' });
-    expect(a.errors().pop()).toBe('no agent named nobody to wait for (see /agents)');
+    expect(a.errors().pop()).toBe('no agent named nobody to wait for (/agents or agentmux ls lists them)');
     a.send({ type: 'kill', name: 'slow' });
     await waitFor('slow killed', () => (a.agent('slow')?.state === 'killed' ? true : undefined), () => a.seen());
     a.send({ type: 'run', name: 'late', command: 'true', cwd: tmp, after: 'slow' });
@@ -402,6 +402,7 @@ describe('kill', () => {
 describe('resize', () => {
   it('gives an agent the size of the client that attached it last, live; new agents start at the latest size', async () => {
     run(a, 'while read x; do echo "$x $(stty size)"; done', 'sizer');
+    run(a, 'while read x; do echo "$x $(stty size)"; done', 'loose');
     b.send({ type: 'resize', cols: 100, rows: 30 });
     expect(b.errors()).toEqual([]);
     run(a, 'stty size', 'later');
@@ -425,6 +426,9 @@ describe('resize', () => {
     a.send({ type: 'resize', cols: 75, rows: 21 });
     a.send({ type: 'send', name: 'sizer', text: 'five' });
     await a.lastLineIs('sizer', 'five 30 100');
+    // A screen that changes size (not one that just connected) takes the agents nobody attached along.
+    a.send({ type: 'send', name: 'loose', text: 'six' });
+    await a.lastLineIs('loose', 'six 21 75');
   });
 
   it('refuses sizes that are not sensible', () => {
