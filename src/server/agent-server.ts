@@ -1,12 +1,10 @@
 // Owns every agent and the main conversation; speaks the protocol to any number of clients.
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { isEnded, type AgentInfo } from '../core/agent.js';
 import { plainText } from '../core/plain-text.js';
 import {
   PROTOCOL_VERSION, describeFlash, type ClientMessage, type Flash, type ModelStatus, type ServerEvent, type SessionChoice, type SessionStatus,
 } from '../core/protocol.js';
-import { MODEL_PRICE_ENV, REPORT_SECRET_ENV } from '../core/report-channel.js';
 import type { ModelPrice } from '../core/usage.js';
 import type { WorktreeInfo } from '../core/worktree.js';
 import type { ModelClient } from '../llm/types.js';
@@ -14,13 +12,16 @@ import { UsageTracker } from '../llm/usage-tracker.js';
 import type { Message } from '../llm/types.js';
 import { SessionStore } from '../store/session-store.js';
 import { AgentJournal } from './agent-journal.js';
-import { AgentTable, flashFor, taskError, type AgentEntry, type Watcher } from './agent-table.js';
+import { AgentTable, flashFor, type AgentEntry, type Watcher } from './agent-table.js';
 import { ChatLog } from './chat-log.js';
 import { ChatQuestion } from './chat-question.js';
-import { MainAgent, type ForegroundOutcome } from './main-agent.js';
+import { ForegroundRuns } from './foreground-runs.js';
+import { MainAgent } from './main-agent.js';
 import { LogFollowers } from './log-followers.js';
-import { MainSession, type LoadedSession } from './main-session.js';
+import { ConversationSwitch } from './conversation-switch.js';
+import { MainSession } from './main-session.js';
 import { notificationFor } from './notifications.js';
+import { WorkerStarts, WORKTREES_UNAVAILABLE, type SpawnOptions } from './worker-starts.js';
 import { WorktreeOps, type WorktreeService } from './worktree-ops.js';
 import type { AgentRuntime } from './runtime.js';
 
@@ -68,17 +69,9 @@ interface Client extends Watcher {
   size?: { cols: number; rows: number };
 }
 
-interface SpawnOptions {
-  name?: string;
-  budgetUsd?: number;
-  worktree?: { base?: string };
-  /** Start once this agent has finished. */
-  after?: string;
-}
-
 const OUTPUT_LINES_FOR_NOTIFICATION = 40;
-const WORKTREES_UNAVAILABLE = 'worktrees are not available in this session';
 const MAX_BUDGET_USD = 10_000;
+const NO_SESSIONS = 'this server keeps no conversations';
 /** How much of an ended agent's log is replayed to show its last screen and history. */
 const REPLAY_BYTES = 4 << 20;
 
@@ -89,12 +82,14 @@ export class AgentServer {
   private readonly main: MainAgent | undefined;
   private readonly now: () => number;
   private stopWaiters: Array<() => void> = [];
-  private foreground: { entry: AgentEntry; moved(): void } | undefined;
+  private readonly foreground: ForegroundRuns;
   private readonly question: ChatQuestion;
   private allowAllBash = false;
   private readonly worktreeOps: WorktreeOps | undefined;
   private readonly journal: AgentJournal | undefined;
   private readonly mainSession: MainSession | undefined;
+  private readonly conversations: ConversationSwitch | undefined;
+  private readonly workerStarts: WorkerStarts | undefined;
   private readonly followers: LogFollowers;
   /** Who set each agent's pty size last: the client that attached it last. */
   private readonly sizeOwners = new Map<string, Client>();
@@ -136,6 +131,7 @@ export class AgentServer {
         for (const resolve of this.stopWaiters.splice(0)) resolve();
       },
     }, this.now);
+    this.foreground = new ForegroundRuns(this.agents, this.chat, () => this.broadcast({ type: 'session', session: this.session() }));
     if (options.worktrees) {
       this.worktreeOps = new WorktreeOps({
         git: options.worktrees,
@@ -169,10 +165,25 @@ export class AgentServer {
         host: {
           agents: () => this.agents.all().map((entry) => ({ ...entry.info })),
           spawnWorker: (task, spawnOptions) => this.spawn(task, options.cwd, { ...spawnOptions, worktree: spawnOptions.worktree ? {} : undefined }),
-          runForeground: (command, timeoutMs, signal) => this.runForeground(command, timeoutMs, signal),
+          runForeground: (command, timeoutMs, signal) => this.foreground.run(command, options.cwd, timeoutMs, signal),
           outputOf: (name, maxLines) => this.outputOf(name, maxLines),
           approve: (question, signal) => this.approve(question, signal),
           sessionChanged: () => this.broadcast({ type: 'session', session: this.session() }),
+        },
+      });
+    }
+    if (options.access && options.workers) {
+      this.workerStarts = new WorkerStarts({
+        access: options.access, launcher: options.workers, agents: this.agents, chat: this.chat,
+        ...(this.journal ? { journal: this.journal } : {}), ...(this.worktreeOps ? { worktrees: this.worktreeOps } : {}),
+      });
+    }
+    if (this.mainSession) {
+      this.conversations = new ConversationSwitch({
+        sessions: this.mainSession, chat: this.chat, ...(this.main ? { main: this.main } : {}),
+        shown: () => {
+          this.broadcast({ type: 'chatReset', chat: this.chat.all() });
+          this.broadcast({ type: 'session', session: this.session() });
         },
       });
     }
@@ -206,21 +217,8 @@ export class AgentServer {
 
   /** Switches the main conversation to the chosen session; returns why it cannot. */
   openSession(choice: SessionChoice): string | undefined {
-    if (!this.mainSession) return choice.kind === 'current' ? undefined : 'this server keeps no conversations';
-    if (choice.kind === 'current' && this.mainSession.id === undefined) return undefined;
-    const loaded = this.mainSession.open(choice);
-    if ('error' in loaded) return loaded.error;
-    return this.showSession(loaded);
-  }
-
-  private showSession(loaded: LoadedSession, notice?: string): string | undefined {
-    if (this.main && !this.main.replaceConversation(loaded.messages)) return 'the main agent is busy: wait for its turn to end, or press Ctrl+C';
-    this.chat.reset(loaded.chat);
-    this.broadcast({ type: 'chatReset', chat: this.chat.all() });
-    for (const warning of loaded.warnings) this.chat.add('notice', warning);
-    if (notice) this.chat.add('notice', notice);
-    this.broadcast({ type: 'session', session: this.session() });
-    return undefined;
+    if (!this.conversations) return choice.kind === 'current' ? undefined : NO_SESSIONS;
+    return this.conversations.open(choice);
   }
 
   connect(send: (event: ServerEvent) => void): ClientConnection {
@@ -259,7 +257,7 @@ export class AgentServer {
     return {
       ...(this.mainSession?.id ? { id: this.mainSession.id } : {}),
       busy: this.main?.isBusy ?? false,
-      ...(this.foreground ? { foreground: this.foreground.entry.info.name } : {}),
+      ...(this.foreground.name ? { foreground: this.foreground.name } : {}),
       ...(this.main ? { mainUsage: this.main.usage } : {}),
     };
   }
@@ -287,8 +285,9 @@ export class AgentServer {
           const started = run(cwd, name);
           return typeof started === 'string' ? started : { name: started.info.name };
         }
+        if (!this.worktreeOps) return WORKTREES_UNAVAILABLE;
         let startedName = '';
-        return this.inWorktree('command', shell, name, worktree.base, (agentName, info) => {
+        return this.worktreeOps.startIn('command', shell, name, worktree.base, (agentName, info) => {
           startedName = agentName;
           return run(info.path, agentName, info);
         }).then((error) => error ?? { name: startedName });
@@ -348,23 +347,12 @@ export class AgentServer {
         if (typeof entry === 'string') return entry;
         return this.followers.start(client, entry.info.name, command.follow === true && !isEnded(entry.info.state));
       }
-      case 'fork': {
-        if (!this.mainSession) return 'this server keeps no conversations';
-        const from = this.mainSession.id;
-        if (this.main?.isBusy) return 'the main agent is busy: wait for its turn to end, or press Ctrl+C';
-        const loaded = this.mainSession.fork();
-        return this.showSession(loaded, `forked: this conversation goes on as session ${loaded.id}; /resume ${from ?? ''} goes back to the original`);
-      }
+      case 'fork': return this.conversations ? this.conversations.fork() : NO_SESSIONS;
       case 'resume': {
-        if (!this.mainSession) return 'this server keeps no conversations';
-        if (command.session === undefined) {
-          client.send({ type: 'sessions', sessions: this.mainSession.list() });
-          return undefined;
-        }
-        if (this.main?.isBusy) return 'the main agent is busy: wait for its turn to end, or press Ctrl+C';
-        const loaded = this.mainSession.open({ kind: 'resume', id: command.session });
-        if ('error' in loaded) return loaded.error;
-        return this.showSession(loaded, `resumed session ${loaded.id}`);
+        if (!this.conversations) return NO_SESSIONS;
+        if (command.session !== undefined) return this.conversations.resume(command.session);
+        client.send({ type: 'sessions', sessions: this.conversations.list() });
+        return undefined;
       }
       case 'shutdown':
         // The host that runs the server handles it; a server on its own cannot stop itself.
@@ -374,7 +362,7 @@ export class AgentServer {
         this.question.cancel();
         if (!this.main?.interrupt()) return 'nothing to interrupt';
         return undefined;
-      case 'background': return this.toBackground();
+      case 'background': return this.foreground.toBackground();
     }
   }
 
@@ -404,27 +392,12 @@ export class AgentServer {
     }
   }
 
-  /** A finished built-in worker goes on with its conversation, with `text` as the user's next message. */
+  /** Text sent to an ended agent: a built-in worker goes on with its conversation; nothing else reads it. */
   private continueWorker(entry: AgentEntry, text: string): string | undefined {
     const { name, state, kind } = entry.info;
     if (kind !== 'claude') return `${name} has ended (${state}): nothing reads its input`;
-    const settings = this.journal?.worker(name);
-    const { access, workers } = this.options;
-    if (!settings || !this.journal) return `${name} cannot be continued: its conversation was not kept`;
-    if (!access || !workers) return this.options.model.help ?? 'The model is not configured.';
-    const refused = taskError('claude', text);
-    if (refused) return refused;
-    const secret = randomBytes(24).toString('hex');
-    const args = ['worker', '--name', name, '--task', text, '--model', settings.model, '--permission-mode', settings.permissionMode,
-      '--transcript', this.journal.transcriptPath(name), '--resume'];
-    if (settings.budgetUsd !== undefined) args.push('--budget', String(settings.budgetUsd));
-    this.chat.add('event', `${name} continues: ${text}`);
-    return this.agents.restart(entry, workers.program(args), this.workerEnv(access, secret), secret);
-  }
-
-  private workerEnv(access: ModelAccess, secret: string): Record<string, string> {
-    const price = access.prices?.[access.model];
-    return { ...access.workerEnv, [REPORT_SECRET_ENV]: secret, ...(price ? { [MODEL_PRICE_ENV]: JSON.stringify(price) } : {}) };
+    if (!this.workerStarts) return this.options.model.help ?? 'The model is not configured.';
+    return this.workerStarts.continue(entry, text);
   }
 
   /** Plain text of an agent's last lines: from its screen, or from its log when its screen is gone. */
@@ -433,32 +406,6 @@ export class AgentServer {
     if (entry?.handle) return entry.handle.outputText(maxLines);
     if (!this.journal) return '';
     return plainText(await this.journal.readLog(name)).split('\n').slice(-maxLines).join('\n');
-  }
-
-  /** Makes a worktree for a new agent, then starts it there; the name is held meanwhile. */
-  private async inWorktree(
-    kind: AgentInfo['kind'], task: string, requested: string | undefined, base: string | undefined,
-    start: (name: string, worktree: WorktreeInfo) => AgentEntry | string,
-  ): Promise<string | undefined> {
-    const ops = this.worktreeOps;
-    if (!ops) return WORKTREES_UNAVAILABLE;
-    const refused = taskError(kind, task);
-    if (refused) return refused;
-    const chosen = this.agents.chooseName(kind, task, requested);
-    if ('error' in chosen) return chosen.error;
-    this.agents.reserve(chosen.name);
-    try {
-      const worktree = await ops.create(chosen.name, base);
-      // Nothing runs between here and the start: the name cannot be taken meanwhile.
-      this.agents.release(chosen.name);
-      const started = start(chosen.name, worktree);
-      if (typeof started === 'string') await ops.removeUnused(chosen.name);
-      return typeof started === 'string' ? started : undefined;
-    } catch (error) {
-      return error instanceof Error ? error.message : String(error);
-    } finally {
-      this.agents.release(chosen.name);
-    }
   }
 
   private broadcast(event: ServerEvent): void {
@@ -470,38 +417,9 @@ export class AgentServer {
     this.chat.add('event', describeFlash(flash), { flash });
   }
 
-  private async spawn(task: string, cwd: string, how: SpawnOptions): Promise<AgentInfo | string> {
-    const { name, budgetUsd, worktree, after } = how;
-    const { access, workers } = this.options;
-    if (!access || !workers) return this.options.model.help ?? 'The model is not configured.';
-    const start = (agentName: string, where: string, info?: WorktreeInfo): AgentEntry | string => {
-      const secret = randomBytes(24).toString('hex');
-      const args = ['worker', '--name', agentName, '--task', task, '--model', access.model, '--permission-mode', workers.permissionMode];
-      if (budgetUsd !== undefined) args.push('--budget', String(budgetUsd));
-      if (this.journal) {
-        args.push('--transcript', this.journal.transcriptPath(agentName));
-        this.journal.setWorker(agentName, { model: access.model, permissionMode: workers.permissionMode, ...(budgetUsd !== undefined ? { budgetUsd } : {}) });
-      }
-      return this.agents.start({
-        kind: 'claude', task, cwd: where, name: agentName, program: workers.program(args),
-        env: this.workerEnv(access, secret),
-        reportSecret: secret,
-        ...(info ? { worktree: info } : {}), ...(after !== undefined ? { after } : {}),
-      });
-    };
-    if (worktree) {
-      let started: AgentEntry | undefined;
-      const error = await this.inWorktree('claude', task, name, worktree.base, (agentName, info) => {
-        const result = start(agentName, info.path, info);
-        if (typeof result !== 'string') started = result;
-        return result;
-      });
-      return error ?? (started ? started.info : 'the agent did not start');
-    }
-    const chosen = this.agents.chooseName('claude', task, name);
-    if ('error' in chosen) return chosen.error;
-    const started = start(chosen.name, cwd);
-    return typeof started === 'string' ? started : started.info;
+  private spawn(task: string, cwd: string, how: SpawnOptions): Promise<AgentInfo | string> {
+    if (!this.workerStarts) return Promise.resolve(this.options.model.help ?? 'The model is not configured.');
+    return this.workerStarts.spawn(task, cwd, how);
   }
 
   private async agentEnded(entry: AgentEntry): Promise<void> {
@@ -509,38 +427,6 @@ export class AgentServer {
     const output = entry.info.kind === 'command' ? await entry.handle?.outputText(OUTPUT_LINES_FOR_NOTIFICATION) ?? '' : '';
     // The user stopped it and knows: the main agent hears of it at its next turn, without a turn of its own.
     this.main.notify(notificationFor(entry.info, output), { wake: !entry.killRequested });
-  }
-
-  private runForeground(command: string, timeoutMs: number, signal: AbortSignal): Promise<ForegroundOutcome | string> {
-    const started = this.agents.start({ kind: 'command', task: command, cwd: this.options.cwd, program: { shell: command } });
-    if (typeof started === 'string') return Promise.resolve(started);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.chat.add('notice', `${started.info.name} timed out after ${timeoutMs} ms; stopping it`);
-        this.agents.kill(started.info.name);
-      }, timeoutMs);
-      const onAbort = () => this.agents.kill(started.info.name);
-      signal.addEventListener('abort', onAbort, { once: true });
-      const settle = (outcome: ForegroundOutcome) => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        this.foreground = undefined;
-        this.broadcast({ type: 'session', session: this.session() });
-        resolve(outcome);
-      };
-      started.foreground = { resolve: (entry) => settle({ ended: { ...entry.info } }) };
-      this.foreground = { entry: started, moved: () => settle({ movedTo: started.info.name }) };
-      this.broadcast({ type: 'session', session: this.session() });
-    });
-  }
-
-  /** Ctrl+B in the chat: the main agent stops waiting on its foreground run, which goes on in the background. */
-  private toBackground(): string | undefined {
-    const run = this.foreground;
-    if (!run) return 'nothing runs in the foreground';
-    run.entry.foreground = undefined;
-    run.moved();
-    return undefined;
   }
 
   private async approve(question: string, signal: AbortSignal): Promise<boolean> {

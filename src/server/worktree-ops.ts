@@ -1,9 +1,9 @@
 // Worktree agents: making their worktrees, keeping their list figures fresh, and comparing,
 // merging and discarding their attempts (issue 4), over the git layer.
-import { isEnded } from '../core/agent.js';
+import { isEnded, type AgentKind } from '../core/agent.js';
 import type { ComparisonView, WorktreeInfo } from '../core/worktree.js';
 import type { Worktrees } from '../git/worktrees.js';
-import type { AgentEntry, AgentTable } from './agent-table.js';
+import { taskError, type AgentEntry, type AgentTable } from './agent-table.js';
 import type { ChatLog } from './chat-log.js';
 
 /** The part of the git layer the server uses. */
@@ -36,8 +36,36 @@ export class WorktreeOps {
 
   constructor(private readonly deps: WorktreeOpsDeps) {}
 
+  /**
+   * Makes a worktree for a new agent, then starts it there with `start`; the name is held meanwhile.
+   * Resolves with a one-line refusal, or undefined once the agent has started.
+   */
+  async startIn(
+    kind: AgentKind, task: string, requested: string | undefined, base: string | undefined,
+    start: (name: string, worktree: WorktreeInfo) => AgentEntry | string,
+  ): Promise<string | undefined> {
+    const { agents } = this.deps;
+    const refused = taskError(kind, task);
+    if (refused) return refused;
+    const chosen = agents.chooseName(kind, task, requested);
+    if ('error' in chosen) return chosen.error;
+    agents.reserve(chosen.name);
+    try {
+      const worktree = await this.create(chosen.name, base);
+      // Nothing runs between here and the start: the name cannot be taken meanwhile.
+      agents.release(chosen.name);
+      const started = start(chosen.name, worktree);
+      if (typeof started === 'string') await this.removeUnused(chosen.name);
+      return typeof started === 'string' ? started : undefined;
+    } catch (error) {
+      return errorText(error);
+    } finally {
+      agents.release(chosen.name);
+    }
+  }
+
   /** A new worktree for agent `name` from `base`; resolves to its info, or rejects with a one-line message. */
-  async create(name: string, base: string | undefined): Promise<WorktreeInfo> {
+  private async create(name: string, base: string | undefined): Promise<WorktreeInfo> {
     const created = await this.deps.git.create({ name, ...(base ? { base } : {}) });
     return { branch: created.branch, path: created.path, baseCommit: created.baseCommit, ahead: 0, filesChanged: 0, insertions: 0, deletions: 0 };
   }
@@ -191,7 +219,7 @@ export class WorktreeOps {
   }
 
   /** Removes a worktree made for an agent that then did not start. */
-  async removeUnused(name: string): Promise<void> {
+  private async removeUnused(name: string): Promise<void> {
     try {
       await this.deps.git.discard(name, { force: true });
     } catch (error) {

@@ -1,0 +1,92 @@
+// Starting built-in workers (`agentmux worker` in a pty, with a report secret and the model's
+// environment), and continuing a finished one from its transcript.
+import { randomBytes } from 'node:crypto';
+import type { AgentInfo } from '../core/agent.js';
+import { MODEL_PRICE_ENV, REPORT_SECRET_ENV } from '../core/report-channel.js';
+import type { WorktreeInfo } from '../core/worktree.js';
+import type { AgentJournal } from './agent-journal.js';
+import { taskError, type AgentEntry, type AgentTable } from './agent-table.js';
+import type { ChatLog } from './chat-log.js';
+import type { ModelAccess, WorkerLauncher } from './agent-server.js';
+import type { WorktreeOps } from './worktree-ops.js';
+
+export interface SpawnOptions {
+  name?: string;
+  budgetUsd?: number;
+  worktree?: { base?: string };
+  /** Start once this agent has finished. */
+  after?: string;
+}
+
+export interface WorkerStartsDeps {
+  access: ModelAccess;
+  launcher: WorkerLauncher;
+  agents: AgentTable;
+  chat: ChatLog;
+  /** Keeps workers' transcripts, so that they can be continued; absent: they cannot. */
+  journal?: AgentJournal;
+  worktrees?: WorktreeOps;
+}
+
+export const WORKTREES_UNAVAILABLE = 'worktrees are not available in this session';
+
+export class WorkerStarts {
+  constructor(private readonly deps: WorkerStartsDeps) {}
+
+  /** Starts a worker on `task`; resolves with its info, or a one-line refusal. */
+  async spawn(task: string, cwd: string, how: SpawnOptions): Promise<AgentInfo | string> {
+    const { agents, worktrees } = this.deps;
+    if (how.worktree) {
+      if (!worktrees) return WORKTREES_UNAVAILABLE;
+      let started: AgentEntry | undefined;
+      const error = await worktrees.startIn('claude', task, how.name, how.worktree.base, (name, info) => {
+        const result = this.start(task, name, info.path, how, info);
+        if (typeof result !== 'string') started = result;
+        return result;
+      });
+      return error ?? (started ? started.info : 'the agent did not start');
+    }
+    const chosen = agents.chooseName('claude', task, how.name);
+    if ('error' in chosen) return chosen.error;
+    const started = this.start(task, chosen.name, cwd, how);
+    return typeof started === 'string' ? started : started.info;
+  }
+
+  /** A finished worker goes on with its conversation, with `text` as the user's next message. */
+  continue(entry: AgentEntry, text: string): string | undefined {
+    const { journal, launcher, agents, chat } = this.deps;
+    const { name } = entry.info;
+    const settings = journal?.worker(name);
+    if (!settings || !journal) return `${name} cannot be continued: its conversation was not kept`;
+    const refused = taskError('claude', text);
+    if (refused) return refused;
+    const secret = randomBytes(24).toString('hex');
+    const args = ['worker', '--name', name, '--task', text, '--model', settings.model, '--permission-mode', settings.permissionMode,
+      '--transcript', journal.transcriptPath(name), '--resume'];
+    if (settings.budgetUsd !== undefined) args.push('--budget', String(settings.budgetUsd));
+    chat.add('event', `${name} continues: ${text}`);
+    return agents.restart(entry, launcher.program(args), this.environment(secret), secret);
+  }
+
+  private start(task: string, name: string, cwd: string, how: SpawnOptions, worktree?: WorktreeInfo): AgentEntry | string {
+    const { access, launcher, journal, agents } = this.deps;
+    const secret = randomBytes(24).toString('hex');
+    const args = ['worker', '--name', name, '--task', task, '--model', access.model, '--permission-mode', launcher.permissionMode];
+    if (how.budgetUsd !== undefined) args.push('--budget', String(how.budgetUsd));
+    if (journal) {
+      args.push('--transcript', journal.transcriptPath(name));
+      journal.setWorker(name, { model: access.model, permissionMode: launcher.permissionMode, ...(how.budgetUsd !== undefined ? { budgetUsd: how.budgetUsd } : {}) });
+    }
+    return agents.start({
+      kind: 'claude', task, cwd, name, program: launcher.program(args), env: this.environment(secret), reportSecret: secret,
+      ...(worktree ? { worktree } : {}), ...(how.after !== undefined ? { after: how.after } : {}),
+    });
+  }
+
+  /** What a worker needs in its environment: the model's access, its report secret, its model's price. */
+  private environment(secret: string): Record<string, string> {
+    const { access } = this.deps;
+    const price = access.prices?.[access.model];
+    return { ...access.workerEnv, [REPORT_SECRET_ENV]: secret, ...(price ? { [MODEL_PRICE_ENV]: JSON.stringify(price) } : {}) };
+  }
+}
