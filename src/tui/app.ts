@@ -5,8 +5,6 @@ import type { Config } from '../core/config-schema.js';
 import type { ClientCommand, ServerEvent } from '../core/protocol.js';
 import type { ComparisonView } from '../core/worktree.js';
 import { isEnded } from '../core/agent.js';
-import { BACKGROUND_QUERY, readBackgroundReplies } from './background-query.js';
-import { readSyncOutputReplies, SYNC_OUTPUT_QUERY } from './sync-output-query.js';
 import { preferUtf8Drawing, renderInOneWrite } from './blessed-internals.js';
 import { ClientModel } from './client-model.js';
 import { CompareSelection, type CompareFit } from './compare-state.js';
@@ -25,7 +23,7 @@ import { chatRows } from './views/chat-view.js';
 import { keyHints } from './views/key-hints.js';
 import { continueKeys } from './continue-input.js';
 import { FramePacer } from './frame-pacer.js';
-import { keysBesideReplies } from './terminal-replies.js';
+import { TerminalQueries } from './terminal-queries.js';
 import { compareView } from './views/compare-view.js';
 
 export interface AppOptions {
@@ -50,7 +48,6 @@ const MIN_FRAME_MS = 16;
  */
 const OUTPUT_BYTES_PER_SECOND = 24 * 1024;
 const OUTPUT_BURST_BYTES = 96 * 1024;
-const BACKGROUND_REPLY_MS = 1000;
 const SHIFT_PAGE_UP = '\x1b[5;2~';
 const SHIFT_PAGE_DOWN = '\x1b[6;2~';
 const SCROLL_KEYS = /(\x1b\[[56];2~)/;
@@ -77,9 +74,7 @@ export class App {
   private quitting = false;
   private keysTakenRaw = false;
   /** Set while the terminal's answer to a query is awaited. */
-  private replyReader: ((data: string) => void) | undefined;
-  /** The terminal query under way (they are asked one after the other). */
-  private terminalQuery: Promise<void> = Promise.resolve();
+  private readonly queries: TerminalQueries;
   /** The terminal supports synchronized output (DECSET 2026). */
   private synchronizedOutput = false;
   private renderScheduled = false;
@@ -119,6 +114,10 @@ export class App {
     };
     for (const box of Object.values(this.boxes)) this.screen.append(box);
     this.place();
+    this.queries = new TerminalQueries({
+      write: (query) => this.screen.program.write(query),
+      typed: (keys) => this.screen.program.input.emit('data', Buffer.from(keys)),
+    });
     this.screen.on('resize', () => this.resized());
     this.screen.on('keypress', (ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg) => this.keypress(ch, key));
     this.screen.program.on('data', (data: Buffer | string) => this.rawInput(String(data)));
@@ -128,7 +127,9 @@ export class App {
   start(): void {
     this.sendPaneSize();
     this.requestRender();
-    void this.askSynchronizedOutput();
+    void this.queries.synchronizedOutput().then((supported) => {
+      this.synchronizedOutput = supported;
+    });
   }
 
   /** A server event arrived. */
@@ -358,9 +359,8 @@ export class App {
    * belong to the agent too, even when this chunk detaches it.
    */
   private rawInput(data: string): void {
-    if (this.replyReader) {
+    if (this.queries.take(data)) {
       this.takeKeysOfThisChunk();
-      this.replyReader(data);
       return;
     }
     if (this.focus !== 'agent' || !this.model.attached) return;
@@ -546,7 +546,7 @@ export class App {
   }
 
   private async switchTheme(name: string): Promise<void> {
-    const concrete = name === 'auto' ? (await this.askBackground()) ?? 'dark' : name;
+    const concrete = name === 'auto' ? (await this.queries.background()) ?? 'dark' : name;
     const theme = await this.options.loadTheme(concrete);
     if (typeof theme === 'string') {
       this.model.note('error', theme);
@@ -555,43 +555,6 @@ export class App {
       this.model.note('system', `theme: ${theme.name}`);
     }
     this.requestRender();
-  }
-
-  /** Whether the terminal draws a frame at once (DECSET 2026); until it has said so, frames go without. */
-  private async askSynchronizedOutput(): Promise<void> {
-    this.synchronizedOutput = await this.askTerminal(SYNC_OUTPUT_QUERY, (received) => readSyncOutputReplies(received), false, (replies) => replies.supported);
-  }
-
-  private askBackground(): Promise<'light' | 'dark' | undefined> {
-    return this.askTerminal(BACKGROUND_QUERY, readBackgroundReplies, undefined, (replies) => replies.background);
-  }
-
-  /**
-   * Sends a query to the terminal while blessed owns the input: the replies arrive as raw input
-   * and are kept from being read as keys. One query at a time; `fallback` when no complete answer comes.
-   */
-  private askTerminal<R extends { complete: boolean }, T>(query: string, read: (received: string) => R, fallback: T, pick: (replies: R) => T): Promise<T> {
-    const asked = this.terminalQuery.then(() => new Promise<T>((resolve) => {
-      let received = '';
-      const finish = (answer: T) => {
-        clearTimeout(timer);
-        this.replyReader = undefined;
-        // Keys typed while the replies were awaited are not lost: they go where keys go now,
-        // once the chunk being read (taken whole as replies) is done with.
-        const keys = keysBesideReplies(received);
-        if (keys) setImmediate(() => this.screen.program.input.emit('data', Buffer.from(keys)));
-        resolve(answer);
-      };
-      const timer = setTimeout(() => finish(received ? pick(read(received)) : fallback), BACKGROUND_REPLY_MS);
-      this.replyReader = (data) => {
-        received += data;
-        const replies = read(received);
-        if (replies.complete) finish(pick(replies));
-      };
-      this.screen.program.write(query);
-    }));
-    this.terminalQuery = asked.then(() => undefined);
-    return asked;
   }
 
   /** Closes this screen only: the agents go on in the server. */
