@@ -359,8 +359,10 @@ export class App {
    * belong to the agent too, even when this chunk detaches it.
    */
   private rawInput(data: string): void {
-    if (this.queries.take(data)) {
+    if (this.queries.awaiting) {
+      // First: keys typed meanwhile are handed back after this chunk, and must not count as part of it.
       this.takeKeysOfThisChunk();
+      this.queries.take(data);
       return;
     }
     if (this.focus !== 'agent' || !this.model.attached) return;

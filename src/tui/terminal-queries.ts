@@ -20,11 +20,13 @@ export class TerminalQueries {
 
   constructor(private readonly io: TerminalIo) {}
 
-  /** Whether raw input is a reply being awaited (and was taken). */
-  take(data: string): boolean {
-    if (!this.reader) return false;
-    this.reader(data);
-    return true;
+  /** A reply is awaited: raw input is for `take`, not keys. */
+  get awaiting(): boolean {
+    return this.reader !== undefined;
+  }
+
+  take(data: string): void {
+    this.reader?.(data);
   }
 
   background(): Promise<'light' | 'dark' | undefined> {

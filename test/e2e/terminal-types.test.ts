@@ -145,3 +145,34 @@ describe('resizing', () => {
     await waitForLayout(h);
   });
 });
+
+describe('questions to the terminal', () => {
+  it('keeps keys typed while the terminal has not answered yet', async () => {
+    // A slow terminal: agentmux asks at start; the user types before the answer comes.
+    const h = await launch({ answerQueries: false });
+    await h.waitFor(() => statusLine(h).endsWith('0 running · dark'), { message: 'the first frame' });
+    expect(h.rawText()).toContain('\x1b[?2026$p');
+    h.type('/run --name typed-early -- true');
+    h.type('\x1b[?2026;2$y\x1b[?62;22c');
+    h.type('\r');
+    await waitForState(h, 'typed-early', 'finished');
+    // It said it supports synchronized output: frames are wrapped from then on.
+    await h.waitForRaw('\x1b[?2026h');
+  });
+
+  it('keeps keys typed while a terminal that never answers is waited for, and then draws without synchronized output', async () => {
+    const h = await launch({ answerQueries: false });
+    await h.waitFor(() => statusLine(h).endsWith('0 running · dark'), { message: 'the first frame' });
+    submit(h, '/run --name typed-early -- true');
+    await waitForState(h, 'typed-early', 'finished');
+    expect(h.rawText()).not.toContain('\x1b[?2026h');
+  });
+
+  it('wraps frames in synchronized output when the terminal supports it', async () => {
+    const h = await launch();
+    await ready(h);
+    submit(h, '/agents');
+    await h.waitFor('No agents. Start one with /run -- COMMAND');
+    await h.waitForRaw((raw) => /\x1b\[\?2026h[^]*No agents[^]*\x1b\[\?2026l/.test(raw), { message: 'a frame between DECSET and DECRST 2026' });
+  });
+});
