@@ -98,7 +98,6 @@ export class AgentProcess {
   }
 
   private received(data: Buffer): void {
-    this.listener.onOutput(data);
     this.batch.push(data);
     this.batchBytes += data.length;
     this.inFlight += data.length;
@@ -119,6 +118,8 @@ export class AgentProcess {
     const chunk = this.batch.length === 1 ? this.batch[0] : Buffer.concat(this.batch, this.batchBytes);
     this.batch = [];
     this.batchBytes = 0;
+    // One log write per batch, not per read: a flood makes thousands of reads a second.
+    this.listener.onOutput(chunk);
     this.emulator.write(chunk);
   }
 

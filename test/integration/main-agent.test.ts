@@ -6,115 +6,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AgentInfo } from '../../src/core/agent.js';
-import type { ChatEntry, ClientCommand, Flash, ServerEvent, SessionStatus } from '../../src/core/protocol.js';
 import { REPORT_OSC } from '../../src/core/report-channel.js';
 import { createModelClient } from '../../src/llm/anthropic-client.js';
 import { startScriptedServer, type ReplyPlan, type ScriptedServer } from '../../src/llm/scripted-server.js';
 import { EmulatorPool } from '../../src/pty/emulator-pool.js';
 import { createPtyRuntime } from '../../src/pty/pty-runtime.js';
-import { AgentServer, type ClientConnection } from '../../src/server/agent-server.js';
+import { AgentServer } from '../../src/server/agent-server.js';
 import type { AgentRuntime } from '../../src/server/runtime.js';
 import {
   chunks, conversationProblems, Gate, lastMessageText, lastToolResults, mainRequests, notificationOpening, planList, routedResponder,
   userMessagesContaining, workerRequests, type RoutedScripts,
 } from '../support/model-scripts.js';
+import { ServerTestClient } from '../support/server-test-client.js';
 
 const CLI_ENTRY = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const API_KEY = 'test-key';
 const MODEL = 'claude-sonnet-5-5';
-
-type EventOf<T extends ServerEvent['type']> = Extract<ServerEvent, { type: T }>;
-
-class TestClient {
-  readonly events: ServerEvent[] = [];
-  readonly connection: ClientConnection;
-
-  constructor(server: AgentServer) {
-    this.connection = server.connect((event) => this.events.push(structuredClone(event)));
-  }
-
-  send(command: ClientCommand): void {
-    this.connection.handle(command);
-  }
-
-  of<T extends ServerEvent['type']>(type: T): Array<EventOf<T>> {
-    return this.events.filter((event): event is EventOf<T> => event.type === type);
-  }
-
-  /** The chat as the client shows it: entries in order of arrival, each in its latest version. */
-  chat(): ChatEntry[] {
-    const latest = new Map<number, ChatEntry>();
-    for (const event of this.of('chat')) latest.set(event.entry.id, event.entry);
-    return [...latest.values()];
-  }
-
-  /** Every version of one chat entry, in order. */
-  versions(id: number): ChatEntry[] {
-    return this.of('chat').map((event) => event.entry).filter((entry) => entry.id === id);
-  }
-
-  entries(role: ChatEntry['role']): ChatEntry[] {
-    return this.chat().filter((entry) => entry.role === role);
-  }
-
-  /** A closed assistant entry with exactly this text. */
-  reply(text: string): ChatEntry | undefined {
-    return this.chat().find((entry) => entry.role === 'assistant' && !entry.open && entry.text === text);
-  }
-
-  session(): SessionStatus | undefined {
-    return this.of('session').at(-1)?.session;
-  }
-
-  agent(name: string): AgentInfo | undefined {
-    return this.of('agent').filter((event) => event.agent.name === name).at(-1)?.agent;
-  }
-
-  agentVersions(name: string): AgentInfo[] {
-    return this.of('agent').map((event) => event.agent).filter((agent) => agent.name === name);
-  }
-
-  flash(name: string): Flash | undefined {
-    return this.of('flash').find((event) => event.flash.name === name)?.flash;
-  }
-
-  errors(): string[] {
-    return this.of('error').map((event) => event.message);
-  }
-
-  describe(): string {
-    const chat = this.chat().map((entry) => `${entry.id} ${entry.role}${entry.open ? ' (open)' : ''}: ${entry.text}`);
-    const agents = [...new Set(this.of('agent').map((event) => event.agent.name))].map((name) => {
-      const info = this.agent(name);
-      return `${name}: ${info?.state} result=${JSON.stringify(info?.result)}`;
-    });
-    return [`chat:\n  ${chat.join('\n  ')}`, `agents:\n  ${agents.join('\n  ')}`, `session: ${JSON.stringify(this.session())}`,
-      `errors: ${JSON.stringify(this.errors())}`].join('\n');
-  }
-
-  /** Polls `probe` until it returns something other than undefined/false. */
-  async waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = probe();
-      if (value !== undefined && value !== false) return value;
-      if (Date.now() > deadline) {
-        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${this.describe()}\nrequests: ${describeRequests()}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-
-  waitForReply(text: string, timeoutMs?: number): Promise<ChatEntry> {
-    return this.waitFor(`the reply ${JSON.stringify(text)}`, () => this.reply(text), timeoutMs);
-  }
-
-  /** Waits until the main agent has no turn running (and none about to start). */
-  waitForIdle(timeoutMs?: number): Promise<true> {
-    return this.waitFor('the main agent to be idle', () => this.session()?.busy === false && this.chat().every((entry) => !entry.open), timeoutMs);
-  }
-}
 
 let tmp: string;
 let pool: EmulatorPool;
@@ -147,7 +54,7 @@ afterEach(async () => {
 });
 
 /** A server whose model is the scripted one, with a connected test client. */
-async function setup(scripts: RoutedScripts, permissionMode: 'ask' | 'edits' | 'auto' = 'auto'): Promise<{ client: TestClient; model: ScriptedServer }> {
+async function setup(scripts: RoutedScripts, permissionMode: 'ask' | 'edits' | 'auto' = 'auto'): Promise<{ client: ServerTestClient; model: ScriptedServer }> {
   scripted = await startScriptedServer({ respond: routedResponder(scripts), apiKey: API_KEY });
   const real = createPtyRuntime(pool, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp, LC_ALL: 'C' }, scrollback: 1000, killGraceMs: 500 });
   const runtime: AgentRuntime = {
@@ -168,7 +75,7 @@ async function setup(scripts: RoutedScripts, permissionMode: 'ask' | 'edits' | '
     },
     workers: { program: (args) => ({ file: process.execPath, args: [CLI_ENTRY, ...args] }), permissionMode },
   });
-  return { client: new TestClient(server), model: scripted };
+  return { client: new ServerTestClient(server, () => `requests: ${describeRequests()}`), model: scripted };
 }
 
 const overloaded: ReplyPlan = { status: 529, errorType: 'overloaded_error', message: 'Overloaded' };

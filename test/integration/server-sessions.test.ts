@@ -10,16 +10,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentInfo } from '../../src/core/agent.js';
-import type { ChatEntry, ClientCommand, Flash, ServerEvent, SessionChoice, SessionStatus } from '../../src/core/protocol.js';
+import type { SessionChoice } from '../../src/core/protocol.js';
 import { createModelClient } from '../../src/llm/anthropic-client.js';
 import { startScriptedServer, type MessagesRequestBody, type ScriptedServer } from '../../src/llm/scripted-server.js';
 import { EmulatorPool } from '../../src/pty/emulator-pool.js';
 import { createPtyRuntime } from '../../src/pty/pty-runtime.js';
-import { AgentServer, type ClientConnection } from '../../src/server/agent-server.js';
+import { AgentServer } from '../../src/server/agent-server.js';
 import {
   conversationProblems, lastMessageText, mainRequests, messageText, notificationOpening, planList, routedResponder,
   userMessagesContaining, workerRequests, type RoutedScripts,
 } from '../support/model-scripts.js';
+import { ServerTestClient, waitUntil } from '../support/server-test-client.js';
 
 const CLI_ENTRY = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 /** Long enough to be redacted, easy to grep for. */
@@ -28,123 +29,6 @@ const MODEL = 'claude-sonnet-5-5';
 const WAIT_MS = 30_000;
 /** Several waits per test, on 2 cores that other test runs may share. */
 const TEST_MS = 120_000;
-
-type EventOf<T extends ServerEvent['type']> = Extract<ServerEvent, { type: T }>;
-
-class TestClient {
-  readonly events: ServerEvent[] = [];
-  readonly connection: ClientConnection;
-
-  constructor(server: AgentServer) {
-    this.connection = server.connect((event) => this.events.push(structuredClone(event)));
-  }
-
-  send(command: ClientCommand): void {
-    this.connection.handle(command);
-  }
-
-  of<T extends ServerEvent['type']>(type: T): Array<EventOf<T>> {
-    return this.events.filter((event): event is EventOf<T> => event.type === type);
-  }
-
-  welcome(): EventOf<'welcome'> {
-    const welcome = this.of('welcome')[0];
-    if (!welcome) throw new Error('no welcome event');
-    return welcome;
-  }
-
-  /**
-   * The chat as the client shows it: the welcome's lines (or the last chatReset's), then entries in
-   * order of arrival, each in its latest version.
-   */
-  chat(): ChatEntry[] {
-    const latest = new Map<number, ChatEntry>();
-    for (const event of this.events) {
-      if (event.type === 'welcome' || event.type === 'chatReset') {
-        latest.clear();
-        for (const entry of event.chat) latest.set(entry.id, entry);
-      } else if (event.type === 'chat') {
-        latest.set(event.entry.id, event.entry);
-      }
-    }
-    return [...latest.values()];
-  }
-
-  entries(role: ChatEntry['role']): ChatEntry[] {
-    return this.chat().filter((entry) => entry.role === role);
-  }
-
-  /** A closed assistant entry with exactly this text. */
-  reply(text: string): ChatEntry | undefined {
-    return this.chat().find((entry) => entry.role === 'assistant' && !entry.open && entry.text === text);
-  }
-
-  session(): SessionStatus | undefined {
-    return this.of('session').at(-1)?.session ?? this.of('welcome').at(-1)?.session;
-  }
-
-  /** The agent as the client knows it: its last `agent` event, else the welcome's. */
-  agent(name: string): AgentInfo | undefined {
-    return this.agentVersions(name).at(-1);
-  }
-
-  agentVersions(name: string): AgentInfo[] {
-    const versions: AgentInfo[] = [];
-    for (const event of this.events) {
-      if (event.type === 'welcome') versions.push(...event.agents.filter((agent) => agent.name === name));
-      else if (event.type === 'agent' && event.agent.name === name) versions.push(event.agent);
-    }
-    return versions;
-  }
-
-  flashes(name: string): Flash[] {
-    return this.of('flash').filter((event) => event.flash.name === name).map((event) => event.flash);
-  }
-
-  errors(): string[] {
-    return this.of('error').map((event) => event.message);
-  }
-
-  describe(): string {
-    const chat = this.chat().map((entry) => `${entry.id} ${entry.role}${entry.open ? ' (open)' : ''}: ${entry.text}`);
-    const names = new Set<string>();
-    for (const event of this.events) {
-      if (event.type === 'welcome') for (const agent of event.agents) names.add(agent.name);
-      if (event.type === 'agent') names.add(event.agent.name);
-    }
-    const agents = [...names].map((name) => {
-      const info = this.agent(name);
-      return `${name}: ${info?.state} exit=${info?.exitCode} unread=${info?.unread} result=${JSON.stringify(info?.result)}`;
-    });
-    return [`chat:\n  ${chat.join('\n  ')}`, `agents:\n  ${agents.join('\n  ')}`, `session: ${JSON.stringify(this.session())}`,
-      `errors: ${JSON.stringify(this.errors())}`].join('\n');
-  }
-
-  /** Polls `probe` until it returns something other than undefined/false. */
-  waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = WAIT_MS): Promise<T> {
-    return waitUntil(what, probe, () => `${this.describe()}\nrequests: ${describeRequests()}`, timeoutMs);
-  }
-
-  waitForReply(text: string, timeoutMs?: number): Promise<ChatEntry> {
-    return this.waitFor(`the reply ${JSON.stringify(text)}`, () => this.reply(text), timeoutMs);
-  }
-
-  /** Waits until the main agent has no turn running (and none about to start). */
-  waitForIdle(timeoutMs?: number): Promise<true> {
-    return this.waitFor('the main agent to be idle', () => this.session()?.busy === false && this.chat().every((entry) => !entry.open), timeoutMs);
-  }
-}
-
-/** Polls `probe` until it returns something other than undefined/false; fails with what `seen()` says. */
-async function waitUntil<T>(what: string, probe: () => T | undefined | false, seen: () => string, timeoutMs = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${seen()}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 let tmp: string;
 let stateDir: string;
@@ -187,7 +71,7 @@ async function startModel(scripts: RoutedScripts): Promise<ScriptedServer> {
  * A server on the test's state directory, opened as the ServerHost opens a workspace: the chosen
  * session (none for `current`), then what an earlier server left; then a client connects.
  */
-function openWorkspace(choice: SessionChoice = { kind: 'current' }): { server: AgentServer; client: TestClient; warnings: string[] } {
+function openWorkspace(choice: SessionChoice = { kind: 'current' }): { server: AgentServer; client: ServerTestClient; warnings: string[] } {
   const model = scripted;
   if (!model) throw new Error('start the model first');
   const server = new AgentServer({
@@ -207,7 +91,7 @@ function openWorkspace(choice: SessionChoice = { kind: 'current' }): { server: A
   if (refused) throw new Error(`openSession(${JSON.stringify(choice)}) refused: ${refused}`);
   const warnings = server.restore();
   for (const warning of warnings) server.notice(warning);
-  return { server, client: new TestClient(server), warnings };
+  return { server, client: new ServerTestClient(server, () => `requests: ${describeRequests()}`, WAIT_MS), warnings };
 }
 
 const sessionsDir = (): string => join(stateDir, 'sessions');

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeReport, REPORT_OSC, REPORT_SECRET_ENV, type WorkerReport } from '../../src/core/report-channel.js';
+import { REPORT_SECRET_ENV, type WorkerReport } from '../../src/core/report-channel.js';
 import type { Usage } from '../../src/core/usage.js';
 import { scriptedQueue, startScriptedServer, type MessagesRequestBody, type ReplyPlan, type ScriptedServer } from '../../src/llm/scripted-server.js';
 import type { Message } from '../../src/llm/types.js';
@@ -16,6 +16,7 @@ import { REDACTED } from '../../src/core/redact.js';
 import { NOT_RUN } from '../../src/llm/conversation.js';
 import { workerMain } from '../../src/agent/worker-main.js';
 import { conversationProblems, isWorkerRequest } from '../support/model-scripts.js';
+import { splitReports } from '../support/worker-output.js';
 
 const API_KEY = 'sk-ant-test-resume-0123456789abcdef';
 const SECRET = 'resume-integration-secret';
@@ -44,17 +45,8 @@ async function serve(plans: ReplyPlan[]): Promise<ScriptedServer> {
   return server;
 }
 
-const REPORT_PATTERN = new RegExp(`\\x1b\\]${REPORT_OSC};([^\\x07]*)\\x07`, 'g');
-
 function split(output: string): { visible: string; reports: WorkerReport[] } {
-  const reports: WorkerReport[] = [];
-  const visible = output.replace(REPORT_PATTERN, (sequence, payload: string) => {
-    const report = decodeReport(payload, SECRET);
-    if (!report) return sequence;
-    reports.push(report);
-    return '';
-  });
-  return { visible, reports };
+  return splitReports(output, SECRET);
 }
 
 function usageTotals(reports: WorkerReport[]): Usage[] {

@@ -6,11 +6,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeReport, REPORT_OSC, REPORT_SECRET_ENV, type WorkerReport } from '../../src/core/report-channel.js';
+import { REPORT_SECRET_ENV, type WorkerReport } from '../../src/core/report-channel.js';
 import { createModelClient } from '../../src/llm/anthropic-client.js';
 import { scriptedQueue, startScriptedServer, type ReplyPlan, type ScriptedServer } from '../../src/llm/scripted-server.js';
 import { runWorker, WORKER_MARKER } from '../../src/agent/worker.js';
 import { workerMain } from '../../src/agent/worker-main.js';
+import { splitReports } from '../support/worker-output.js';
 
 const API_KEY = 'sk-ant-test-0123456789abcdef';
 const SECRET = 'integration-secret';
@@ -33,17 +34,8 @@ async function serve(plans: ReplyPlan[]): Promise<ScriptedServer> {
   return server;
 }
 
-const REPORT_PATTERN = new RegExp(`\\x1b\\]${REPORT_OSC};([^\\x07]*)\\x07`, 'g');
-
 function split(output: string): { visible: string; reports: WorkerReport[] } {
-  const reports: WorkerReport[] = [];
-  const visible = output.replace(REPORT_PATTERN, (sequence, payload: string) => {
-    const report = decodeReport(payload, SECRET);
-    if (!report) return sequence;
-    reports.push(report);
-    return '';
-  });
-  return { visible, reports };
+  return splitReports(output, SECRET);
 }
 
 /** Polls `condition` until it holds; fails with `describe()` after `timeoutMs`. */

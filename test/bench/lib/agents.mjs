@@ -1,7 +1,12 @@
-// agentmux's pty runtime used in-process: agents whose output is parsed by the EmulatorPool.
+// agentmux's pty runtime used in-process: agents whose output is parsed by the EmulatorPool and
+// written to an output log, as the server does.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { EmulatorPool } from '../../../dist/pty/emulator-pool.js';
 import { createPtyRuntime } from '../../../dist/pty/pty-runtime.js';
+import { OutputLog } from '../../../dist/store/output-log.js';
 import { killGroup, onCleanup } from './cleanup.mjs';
 
 export const COLS = 100;
@@ -14,6 +19,8 @@ export class Agents {
     this.runtime = createPtyRuntime(this.pool, { env: process.env, scrollback, killGraceMs: 1000 });
     this.running = new Set();
     this.count = 0;
+    this.logDir = mkdtempSync(join(tmpdir(), 'agentmux-bench-logs-'));
+    onCleanup(() => rmSync(this.logDir, { recursive: true, force: true }));
   }
 
   /**
@@ -23,6 +30,7 @@ export class Agents {
   start(command, { onLastLine = () => {} } = {}) {
     const agent = { lastLine: '', handle: undefined, ended: undefined };
     const name = `bench-${++this.count}`;
+    const log = new OutputLog(join(this.logDir, `${name}.log`));
     agent.ended = new Promise((resolve) => {
       agent.handle = this.runtime.start(
         // `program` is the launch shape of newer sources, `command` that of older ones.
@@ -34,7 +42,9 @@ export class Agents {
           },
           onFrame: () => {},
           onReport: () => {},
+          onOutput: (data) => log.append(data),
           onEnd: (exit, lastLine) => {
+            log.close();
             this.running.delete(agent);
             resolve({ at: performance.now(), exit, lastLine });
           },
