@@ -36,7 +36,7 @@ export async function openLink(
   const env = process.env;
   let paths;
   try {
-    paths = serverPaths(env);
+    paths = serverPaths(env, start);
   } catch (error) {
     fail((error as Error).message);
   }

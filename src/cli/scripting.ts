@@ -66,7 +66,7 @@ const STOP_WAIT_MS = 10_000;
 
 /** Whether the server stops answering within `timeoutMs` (polled: there is nothing to wait on). */
 async function serverGoneWithin(timeoutMs: number): Promise<boolean> {
-  const socket = serverPaths(process.env).socket;
+  const socket = serverPaths(process.env, false).socket;
   const deadline = Date.now() + timeoutMs;
   while (await probeServer(socket)) {
     if (Date.now() > deadline) return false;
@@ -201,7 +201,14 @@ async function stop(link: ServerLink, force: boolean): Promise<number> {
     }
     answer = await link.request({ type: 'shutdown', force: true });
   }
-  if (answer.error) return refused(answer.error);
+  if (answer.error) {
+    // The connection closed before the answer: another stop got there first, if the server goes now.
+    if (answer.running === undefined && await serverGoneWithin(STOP_WAIT_MS)) {
+      io.err('agentmux: server stopped\n');
+      return 0;
+    }
+    return refused(answer.error);
+  }
   await gone;
   io.err(`agentmux: server stopped${answer.running ? ` (${answer.running} agent${answer.running === 1 ? '' : 's'} stopped)` : ''}\n`);
   return 0;

@@ -1,7 +1,7 @@
 // Where the user's server keeps its state and its socket.
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { preparePrivateDir, runtimeDir, SOCKET_FILE, stateRoot } from '../store/state-paths.js';
+import { checkPrivateDir, preparePrivateDir, runtimeDir, SOCKET_FILE, stateRoot } from '../store/state-paths.js';
 
 export interface ServerPaths {
   stateRoot: string;
@@ -9,11 +9,16 @@ export interface ServerPaths {
   socket: string;
 }
 
-/** Where this user's server keeps its state and its socket; both directories are made private (0700). */
-export function serverPaths(env: NodeJS.ProcessEnv): ServerPaths {
+/**
+ * Where this user's server keeps its state and its socket. Both directories must be private
+ * (0700, ours); with `create` they are made when missing (a client that may start the server).
+ */
+export function serverPaths(env: NodeJS.ProcessEnv, create = true): ServerPaths {
   const uid = process.getuid?.() ?? 0;
   const paths = { stateRoot: stateRoot(env, homedir()), runtimeDir: runtimeDir(env, uid, tmpdir()) };
-  preparePrivateDir(paths.stateRoot);
-  preparePrivateDir(paths.runtimeDir);
+  for (const dir of [paths.stateRoot, paths.runtimeDir]) {
+    if (create) preparePrivateDir(dir);
+    else checkPrivateDir(dir);
+  }
   return { ...paths, socket: join(paths.runtimeDir, SOCKET_FILE) };
 }

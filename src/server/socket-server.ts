@@ -21,6 +21,7 @@ export interface ClientHost {
 }
 
 const HELLO_TIMEOUT_MS = 10_000;
+const CLOSE_GRACE_MS = 1000;
 /** A client this far behind in reading is not coming back: it is dropped rather than buffered without end. */
 const MAX_UNREAD_BYTES = 64 << 20;
 
@@ -44,17 +45,23 @@ export class SocketServer {
     });
   }
 
-  /** Stops listening, removes the socket file and ends every connection. */
+  /** Stops listening, removes the socket file and ends every connection (what was sent still reaches it). */
   close(): Promise<void> {
+    try {
+      unlinkSync(this.path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
     for (const socket of this.sockets) socket.end();
     return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      try {
-        unlinkSync(this.path);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      }
-      for (const socket of this.sockets) socket.destroy();
+      // A client that does not read what is left cannot hold the server up for long.
+      const stragglers = setTimeout(() => {
+        for (const socket of this.sockets) socket.destroy();
+      }, CLOSE_GRACE_MS);
+      this.server.close(() => {
+        clearTimeout(stragglers);
+        resolve();
+      });
     });
   }
 

@@ -50,7 +50,13 @@ export function preparePrivateDir(dir: string): void {
     // Something in its place, such as a dangling symlink: the checks below name it plainly.
     if (!lstatSync(dir, { throwIfNoEntry: false })) throw error;
   }
-  const stats = lstatSync(dir);
+  checkPrivateDir(dir);
+}
+
+/** Throws a one-line error unless `dir` is a real directory of ours that nobody else can use; a missing one is fine. */
+export function checkPrivateDir(dir: string): void {
+  const stats = lstatSync(dir, { throwIfNoEntry: false });
+  if (!stats) return;
   if (stats.isSymbolicLink()) throw new Error(`${dir} is a symbolic link, not a directory: remove it`);
   if (!stats.isDirectory()) throw new Error(`${dir} is not a directory: remove it`);
   const uid = process.getuid?.();

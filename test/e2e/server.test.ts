@@ -13,6 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentInfo } from '../../src/core/agent.js';
 import { MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION, type ServerEvent } from '../../src/core/protocol.js';
 import { runCli, stopServer, type CliResult } from '../support/cli-runner.js';
+import { processesOf, serverPidsOf, type ProcInfo } from '../support/server-processes.js';
 import { buildEnv, CLI_ENTRY } from '../support/screen-harness.js';
 
 const WAIT_MS = 20_000;
@@ -101,38 +102,12 @@ async function until<T>(what: string, check: () => Promise<T | undefined> | T | 
   }
 }
 
-interface ProcInfo {
-  pid: number;
-  argv: string[];
-}
-
-/** Our processes (from /proc) whose environment has this test's XDG_RUNTIME_DIR: its server and its agents. */
 function processesOfThisTest(): ProcInfo[] {
-  const marker = `XDG_RUNTIME_DIR=${ctx.env.XDG_RUNTIME_DIR}`;
-  const found: ProcInfo[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const pid = Number(entry);
-    if (pid === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').startsWith('Z')) continue;
-      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-      if (!environ.includes(marker)) continue;
-      found.push({ pid, argv: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean) });
-    } catch (error) {
-      // Gone while we looked, or not ours to read.
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ESRCH' && code !== 'EACCES') throw error;
-    }
-  }
-  return found;
+  return processesOf(ctx.env);
 }
 
-/** The pids of this test's `agentmux server run` processes. */
 function serverPids(): number[] {
-  return processesOfThisTest()
-    .filter(({ argv }) => argv.some((word, i) => word === 'server' && argv[i + 1] === 'run'))
-    .map(({ pid }) => pid);
+  return serverPidsOf(ctx.env);
 }
 
 /** The workspace state directories under the state root (this test uses one workspace). */

@@ -400,7 +400,7 @@ export class ScreenHarness {
     this.terminal.dispose();
     // The screen started the user's server, which outlives it by design: a test's server ends with the test.
     if (this.runsAgentmux) await stopServer(this.env, this.cwd);
-    if (this.ownsHome) rmSync(this.home, { recursive: true, force: true });
+    if (this.ownsHome) rmSync(this.home, { recursive: true, force: true, maxRetries: 3 });
   }
 
   /** Signals the program's process group (node-pty makes it a session leader), so its children go too. */
