@@ -35,7 +35,7 @@ async function configuredWorktreeRoot(): Promise<string> {
 /** The agents this repository's server knows (running or not): their worktrees are not leftovers. */
 async function knownAgents(): Promise<string[]> {
   const root = await workspaceRoot(process.cwd());
-  const records = new AgentRecords(workspaceStateDir(stateRoot(process.env, homedir()), root)).load();
+  const records = new AgentRecords(workspaceStateDir(stateRoot(process.env, homedir()), root)).load({ readOnly: true });
   return records.records.map((record) => record.info.name);
 }
 

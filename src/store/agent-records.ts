@@ -41,9 +41,10 @@ export class AgentRecords {
   /**
    * The latest record of every agent, in the order the agents first appeared. Lines that are not
    * valid records are skipped with a warning. Repairs a torn last line so that appends go on
-   * cleanly, and compacts a file grown long with superseded lines.
+   * cleanly, and compacts a file grown long with superseded lines — unless `readOnly`, for a
+   * reader beside a running server (whose write in progress looks like a torn line).
    */
-  load(): { records: AgentRecord[]; warnings: string[] } {
+  load({ readOnly = false }: { readOnly?: boolean } = {}): { records: AgentRecord[]; warnings: string[] } {
     const text = readText(this.path);
     const parsed = parseJsonl(text);
     const badLines = new Set(parsed.badLines);
@@ -70,10 +71,10 @@ export class AgentRecords {
     });
     if (parsed.torn) {
       warnings.push(`${this.path} line ${lines.length + 1}: cut off by a crash while it was written, skipped`);
-      repairJsonl(this.path);
+      if (!readOnly) repairJsonl(this.path);
     }
     const records = [...latest.values()];
-    if (lines.length > LINES_PER_RECORD * (records.length + SLACK_RECORDS)) this.compact(records);
+    if (!readOnly && lines.length > LINES_PER_RECORD * (records.length + SLACK_RECORDS)) this.compact(records);
     return { records, warnings };
   }
 

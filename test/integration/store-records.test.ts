@@ -70,6 +70,15 @@ describe('AgentRecords', () => {
     expect(records.load()).toEqual({ records: [record('build'), record('test')], warnings: [] });
   });
 
+  it('read only (beside a running server), it changes nothing on disk: a torn line may be a write in progress', () => {
+    const records = new AgentRecords(dir);
+    records.save(record('build'));
+    appendFileSync(file, '{"v":1,"record":{"info":{"na');
+    const before = readFileSync(file);
+    expect(records.load({ readOnly: true }).records).toEqual([record('build')]);
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+
   it('skips a damaged line in the middle with a warning', () => {
     writeFileSync(file, line({ v: 1, record: record('a') }) + 'garbage{\n\n' + line({ v: 1, record: record('b') }));
     const loaded = new AgentRecords(dir).load();
