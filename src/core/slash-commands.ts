@@ -53,7 +53,7 @@ export const DESCRIPTIONS: Record<SlashCommand['kind'], string> = {
   resume: 'switch to another conversation of this repository (lists them without ID)',
   theme: 'switch the colour theme',
   help: 'show commands and keys',
-  quit: 'quit agentmux',
+  quit: 'close this screen; agents keep running in the server',
 };
 
 /** Commands of the contract that later versions bring; refused with a clear word, not "unknown". */

@@ -63,7 +63,7 @@ export default async function idleCpu({ fixtures, log }) {
   const tmux = await tmuxIdle(fixtures.dir);
   log(`  tmux server + client with ${AGENTS} idle windows: ${percent(tmux.percent)} of a core, ${Math.round(tmux.bytesPerSecond)} B/s to the terminal`);
   return [{
-    benchmark: `idle CPU, ${AGENTS} idle agents, whole CLI (${MEASURE_MS / 1000} s)`,
+    benchmark: `idle CPU, ${AGENTS} idle agents, server and screen (${MEASURE_MS / 1000} s)`,
     agentmux: `${percent(ours.percent)} of a core`,
     reference: `tmux ${percent(tmux.percent)}`,
     // Below 0.01% tmux is at the resolution of the measurement: a ratio would be noise.
