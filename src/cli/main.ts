@@ -46,7 +46,7 @@ async function screen(argv: string[]): Promise<void> {
   if (args.help) {
     process.stdout.write(`${USAGE}\n`
       + 'Opens the agentmux screen for this repository; its agents run in your agentmux server and outlive the screen.\n'
-      + 'Scripting: agentmux ls | run | spawn | logs | wait | send | kill | server stop (each with --help-free usage on error).\n'
+      + 'Scripting, without the screen: agentmux ls | run | spawn | logs | wait | send | kill | server stop (a wrong use prints its usage).\n'
       + 'Inside the screen, type /help.\n');
     return;
   }

@@ -272,7 +272,7 @@ export class App {
     const visible = chars.slice(start, start + room).join('');
     this.inputCursorColumn = prompt.length + textWidth(chars.slice(start, editor.cursor).join(''));
     const placeholder = visible ? ''
-      : continuing ? 'type what it should do next, then Enter'
+      : continuing ? 'what next? Enter continues'
         : this.focus === 'input' && this.model.chat.length === 0 ? 'Type a message, or /help for commands' : '';
     return {
       segments: [
