@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgs } from '../../src/cli/args.js';
+import { parseScriptCommand, shellWord } from '../../src/cli/script-args.js';
+
+describe('parseScriptCommand', () => {
+  it('takes one word after -- as a command line, several as words quoted for sh -c', () => {
+    expect(parseScriptCommand('run', ['--', 'make && make test'])).toEqual({ ok: true, command: { kind: 'run', json: false, command: 'make && make test' } });
+    expect(parseScriptCommand('run', ['--name', 'greet', '--json', '--', 'echo', "it's", 'a b'])).toEqual({
+      ok: true, command: { kind: 'run', json: true, name: 'greet', command: `echo 'it'\\''s' 'a b'` },
+    });
+  });
+
+  it('reads worktree, base, after and budget flags', () => {
+    expect(parseScriptCommand('run', ['--worktree', '--base', 'main', '--after', 'build', '--', 'npm', 'test'])).toEqual({
+      ok: true, command: { kind: 'run', json: false, command: 'npm test', worktree: { base: 'main' }, after: 'build' },
+    });
+    expect(parseScriptCommand('spawn', ['--budget=2.5', 'audit', 'the', 'auth', 'module'])).toEqual({
+      ok: true, command: { kind: 'spawn', json: false, task: 'audit the auth module', budgetUsd: 2.5 },
+    });
+  });
+
+  it('refuses bad input with one line and the usage', () => {
+    const refused = (kind: Parameters<typeof parseScriptCommand>[0], argv: string[]) => {
+      const parsed = parseScriptCommand(kind, argv);
+      if (parsed.ok) throw new Error(`accepted ${argv.join(' ')}`);
+      return parsed.error;
+    };
+    expect(refused('run', ['echo', 'hi'])).toBe('put -- before the command: agentmux run [--name NAME] [--worktree [--base REF]] [--after NAME] [--json] -- COMMAND…');
+    expect(refused('run', ['--'])).toBe('nothing to run: give a command after --');
+    expect(refused('run', ['--base', 'main', '--', 'true'])).toBe('--base goes with --worktree');
+    expect(refused('spawn', ['--budget', 'lots', 'x'])).toBe('--budget must be an amount in USD above 0, not "lots"');
+    expect(refused('logs', [])).toBe('give the agent\'s name');
+    expect(refused('logs', ['a', 'b'])).toBe('give one agent\'s name');
+    expect(refused('wait', ['--nope', 'a'])).toBe('unknown option --nope');
+    expect(refused('send', ['a'])).toBe('give an agent\'s name and the text to send');
+    expect(refused('stop', ['now'])).toBe('unexpected "now"');
+  });
+
+  it('reads logs, wait, send, kill and stop', () => {
+    expect(parseScriptCommand('logs', ['build', '-f', '--raw'])).toEqual({ ok: true, command: { kind: 'logs', name: 'build', follow: true, raw: true } });
+    expect(parseScriptCommand('wait', ['a', 'b', 'a', '--json'])).toEqual({ ok: true, command: { kind: 'wait', json: true, names: ['a', 'b'] } });
+    expect(parseScriptCommand('send', ['build', 'yes', 'please'])).toEqual({ ok: true, command: { kind: 'send', name: 'build', text: 'yes please' } });
+    expect(parseScriptCommand('kill', ['a', 'b'])).toEqual({ ok: true, command: { kind: 'kill', names: ['a', 'b'] } });
+    expect(parseScriptCommand('stop', ['--force'])).toEqual({ ok: true, command: { kind: 'stop', force: true } });
+  });
+});
+
+describe('shellWord', () => {
+  it('leaves plain words alone and single-quotes the rest', () => {
+    expect(shellWord('src/a.ts')).toBe('src/a.ts');
+    expect(shellWord('a b')).toBe(`'a b'`);
+    expect(shellWord('$HOME')).toBe(`'$HOME'`);
+    expect(shellWord('')).toBe(`''`);
+  });
+});
+
+describe('parseArgs: sessions', () => {
+  it('reads --continue, --resume with and without an ID, and --fork-session', () => {
+    expect(parseArgs(['-c'])).toMatchObject({ ok: true, args: { session: { kind: 'continue' }, forkSession: false } });
+    expect(parseArgs(['--resume'])).toMatchObject({ ok: true, args: { session: { kind: 'resume' } } });
+    expect(parseArgs(['--resume', '1a2b3c4d', '--fork-session'])).toMatchObject({ ok: true, args: { session: { kind: 'resume', id: '1a2b3c4d' }, forkSession: true } });
+    expect(parseArgs(['--resume', '--demo'])).toMatchObject({ ok: true, args: { session: { kind: 'resume' }, demo: true } });
+  });
+
+  it('refuses a bad ID, both at once, and --fork-session alone', () => {
+    expect(parseArgs(['--resume=../x'])).toEqual({ ok: false, error: '--resume: "../x" is not a session ID (run agentmux --resume to choose one)' });
+    expect(parseArgs(['--continue', '--resume'])).toEqual({ ok: false, error: 'give --continue or --resume once' });
+    expect(parseArgs(['--fork-session'])).toEqual({ ok: false, error: '--fork-session goes with --continue or --resume' });
+  });
+});
