@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { isEnded, type AgentInfo } from '../core/agent.js';
 import { redact, StreamRedactor, usableSecrets } from '../core/redact.js';
 import { AgentRecords, type AgentRecord } from '../store/agent-records.js';
-import { OutputLog, outputLogSize, readOutputLog, readOutputLogRange } from '../store/output-log.js';
+import { OutputLog, outputLogSize, readOutputLog, readOutputLogRange, readOutputLogTail } from '../store/output-log.js';
 
 export type WorkerSettings = NonNullable<AgentRecord['worker']>;
 
@@ -104,6 +104,11 @@ export class AgentJournal {
 
   logSize(name: string): number {
     return outputLogSize(this.logPath(name));
+  }
+
+  /** The last `maxBytes` of the log, read at once. */
+  logTail(name: string, maxBytes: number): Buffer {
+    return readOutputLogTail(this.logPath(name), maxBytes);
   }
 
   /** Bytes `start` to `end` of the log (`.1` and the current file as one). */

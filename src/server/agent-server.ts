@@ -72,6 +72,8 @@ interface Client extends Watcher {
 const OUTPUT_LINES_FOR_NOTIFICATION = 40;
 const MAX_BUDGET_USD = 10_000;
 const NO_SESSIONS = 'this server keeps no conversations';
+/** How much of a lost agent's log is read for its last line and its outcome. */
+const LOST_TAIL_BYTES = 16 << 10;
 /** How much of an ended agent's log is replayed to show its last screen and history. */
 const REPLAY_BYTES = 4 << 20;
 
@@ -210,9 +212,24 @@ export class AgentServer {
         this.journal.changed(info);
         this.chat.add('event', describeFlash(flashFor(info)), { flash: flashFor(info) });
       }
-      if (!this.journal.isNotified(info.name)) this.main?.notify(notificationFor(info, ''), { wake: false });
+      const told = this.journal.isNotified(info.name);
+      if (!vanished && told) continue;
+      const output = this.lastOutput(info);
+      const last = output.split('\n').map((line) => line.trim()).filter(Boolean).at(-1);
+      if (vanished && last && !info.lastLine) {
+        info.lastLine = last;
+        this.journal.changed(info);
+      }
+      if (!told) this.main?.notify(notificationFor(info, output), { wake: false });
     }
     return warnings;
+  }
+
+  /** The end of a command agent's log as plain text: what it printed last. */
+  private lastOutput(info: AgentInfo): string {
+    if (!this.journal || info.kind !== 'command') return '';
+    const tail = this.journal.logTail(info.name, LOST_TAIL_BYTES).toString('utf8');
+    return plainText(tail).split('\n').slice(-OUTPUT_LINES_FOR_NOTIFICATION).join('\n');
   }
 
   /** Switches the main conversation to the chosen session; returns why it cannot. */

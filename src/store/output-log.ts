@@ -1,6 +1,6 @@
 // One agent's raw output on disk (pty data, UTF-8), kept within about twice a size limit by
 // rotating the file to `<path>.1` once.
-import { closeSync, fstatSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
@@ -70,6 +70,28 @@ export function outputLogSize(path: string): number {
 /** Bytes `start` (included) to `end` (excluded) of `<path>.1` and `<path>` taken as one, cut at the log's end. */
 export function readOutputLogRange(path: string, start: number, end: number): Promise<Buffer> {
   return readLogBytes(path, () => [start, end]);
+}
+
+/** The last `maxBytes` of the log, read at once (small reads while a workspace opens). */
+export function readOutputLogTail(path: string, maxBytes: number): Buffer {
+  const parts: Buffer[] = [];
+  let wanted = maxBytes;
+  for (const file of [path, rotatedPath(path)]) {
+    if (wanted <= 0) break;
+    const size = fileSize(file);
+    if (size === 0) continue;
+    const from = Math.max(0, size - wanted);
+    const fd = openSync(file, 'r');
+    try {
+      const buffer = Buffer.alloc(size - from);
+      const read = readSync(fd, buffer, 0, buffer.length, from);
+      parts.unshift(buffer.subarray(0, read));
+      wanted -= read;
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return Buffer.concat(parts);
 }
 
 /** The bytes of the log between the offsets `range` picks, given the log's size when read. */

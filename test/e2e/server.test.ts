@@ -433,6 +433,8 @@ describe('agentmux server', () => {
       { name: 'sleeper', state: 'lost', exitCode: undefined },
       { name: 'done', state: 'finished', exitCode: 0 },
     ]);
+    // What it printed last, read back from its log.
+    expect(list[0].lastLine).toBe('started');
     const newPids = serverPids();
     expect(newPids).toHaveLength(1);
     expect(newPids[0]).not.toBe(pid);
