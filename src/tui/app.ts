@@ -21,7 +21,7 @@ import { agentListRows } from './views/agent-list-view.js';
 import { flashRows, headerRow, statusRow, type Focus, type KeyHint } from './views/bars.js';
 import { chatRows } from './views/chat-view.js';
 import { keyHints } from './views/key-hints.js';
-import { continueKeys } from './continue-input.js';
+import { AttachedInput } from './attached-input.js';
 import { FramePacer } from './frame-pacer.js';
 import { TerminalQueries } from './terminal-queries.js';
 import { compareView } from './views/compare-view.js';
@@ -48,16 +48,12 @@ const MIN_FRAME_MS = 16;
  */
 const OUTPUT_BYTES_PER_SECOND = 24 * 1024;
 const OUTPUT_BURST_BYTES = 96 * 1024;
-const SHIFT_PAGE_UP = '\x1b[5;2~';
-const SHIFT_PAGE_DOWN = '\x1b[6;2~';
-const SCROLL_KEYS = /(\x1b\[[56];2~)/;
 
 export class App {
   private readonly screen: blessed.Widgets.Screen;
   private readonly model: ClientModel;
   private readonly editor = new LineEditor();
-  /** The line typed to continue an ended worker while it is attached. */
-  private readonly continueEditor = new LineEditor();
+  private readonly attachedInput: AttachedInput;
   private readonly keymap: Keymap;
   private readonly styles: StyleCache;
   private layout: Layout;
@@ -114,6 +110,14 @@ export class App {
     };
     for (const box of Object.values(this.boxes)) this.screen.append(box);
     this.place();
+    this.attachedInput = new AttachedInput({
+      model: this.model,
+      backgroundSequence: this.keymap.backgroundSequence,
+      send: (command) => this.options.send(command),
+      detach: () => this.detach(),
+      pageLines: () => Math.max(1, this.layout.body.height - 2),
+      changed: () => this.requestRender(),
+    });
     this.queries = new TerminalQueries({
       write: (query) => this.screen.program.write(query),
       typed: (keys) => this.screen.program.input.emit('data', Buffer.from(keys)),
@@ -184,7 +188,7 @@ export class App {
       ? layout.header
       : { left: layout.body.left, top: layout.body.top, width: layout.body.width, height: Math.max(1, flashCount) };
     this.position(this.boxes.flash, flashArea);
-    const continuing = attached && this.continuable();
+    const continuing = attached && this.attachedInput.continuable;
     if (continuing) {
       this.position(this.boxes.terminal, { ...layout.body, height: Math.max(1, layout.body.height - 1) });
       this.position(this.boxes.input, { ...layout.body, top: layout.body.top + layout.body.height - 1, height: 1 });
@@ -238,7 +242,7 @@ export class App {
   private placeCursor(): void {
     const program = this.screen.program;
     const attached = this.model.attached;
-    if (this.focus === 'agent' && attached && this.continuable()) {
+    if (this.focus === 'agent' && attached && this.attachedInput.continuable) {
       program.cup(this.layout.body.top + this.layout.body.height - 1, this.layout.body.left + this.inputCursorColumn);
       program.showCursor();
       return;
@@ -262,8 +266,8 @@ export class App {
   private inputCursorColumn = 0;
 
   private inputLine(width: number): StyledLine {
-    const continuing = this.focus === 'agent' && this.continuable();
-    const editor = continuing ? this.continueEditor : this.editor;
+    const continuing = this.focus === 'agent' && this.attachedInput.continuable;
+    const editor = continuing ? this.attachedInput.continueLine : this.editor;
     const prompt = continuing ? `continue ${this.model.attached?.name ?? ''} ${PROMPT}` : PROMPT;
     const room = Math.max(1, width - prompt.length - 1);
     const chars = Array.from(editor.text);
@@ -323,7 +327,7 @@ export class App {
       labels: {
         background: keymap.label('background'), focusNext: keymap.label('focusNext'), quit: keymap.label('quit'), interrupt: keymap.label('interrupt'),
       },
-      ...(model.attached ? { attached: { name: model.attached.name, ended: this.attachedEnded(), continuable: this.continuable() } } : {}),
+      ...(model.attached ? { attached: { name: model.attached.name, ended: this.attachedInput.ended, continuable: this.attachedInput.continuable } } : {}),
       diffOpen: this.compare.diff !== undefined,
       session: model.session,
     });
@@ -367,38 +371,7 @@ export class App {
     }
     if (this.focus !== 'agent' || !this.model.attached) return;
     this.takeKeysOfThisChunk();
-    if (this.continuable()) {
-      this.continueTyped(data);
-      return;
-    }
-    if (this.attachedEnded()) {
-      // Nothing reads its input any more: any key goes back to the chat.
-      this.detach();
-      return;
-    }
-    const detachAt = data.indexOf(this.keymap.backgroundSequence);
-    this.forwardKeys(detachAt === -1 ? data : data.slice(0, detachAt));
-    if (detachAt !== -1) this.detach();
-  }
-
-  /**
-   * Keys for the attached agent. Shift+PgUp/PgDn look through its history instead; any other
-   * key first returns to the live screen.
-   */
-  private forwardKeys(data: string): void {
-    const page = Math.max(1, this.layout.body.height - 2);
-    let scrolledBack = (this.model.attached?.scrollBack ?? 0) > 0;
-    for (const part of data.split(SCROLL_KEYS)) {
-      if (!part) continue;
-      if (part === SHIFT_PAGE_UP || part === SHIFT_PAGE_DOWN) {
-        this.options.send({ type: 'scroll', lines: part === SHIFT_PAGE_UP ? page : -page });
-        scrolledBack = true;
-        continue;
-      }
-      if (scrolledBack) this.options.send({ type: 'scroll', lines: 'live' });
-      scrolledBack = false;
-      this.options.send({ type: 'input', data: part });
-    }
+    this.attachedInput.typed(data);
   }
 
   private takeKeysOfThisChunk(): void {
@@ -410,30 +383,6 @@ export class App {
     this.focus = this.mainFocus();
     this.options.send({ type: 'detach' });
     this.requestRender();
-  }
-
-  /** An ended built-in worker is in front: what is typed becomes a line that continues its conversation. */
-  private continuable(): boolean {
-    const agent = this.model.attached ? this.model.agent(this.model.attached.name) : undefined;
-    return agent !== undefined && agent.kind === 'claude' && isEnded(agent.state) && this.model.model.configured === true;
-  }
-
-  private continueTyped(data: string): void {
-    const name = this.model.attached?.name;
-    const keys = continueKeys(this.continueEditor, data, this.keymap.backgroundSequence);
-    if (keys.action === 'leave') {
-      this.continueEditor.end();
-      this.continueEditor.deleteToStart();
-      this.detach();
-      return;
-    }
-    if (keys.action === 'submit' && name) this.options.send({ type: 'send', name, text: this.continueEditor.submit() });
-    this.requestRender();
-  }
-
-  private attachedEnded(): boolean {
-    const agent = this.model.attached ? this.model.agent(this.model.attached.name) : undefined;
-    return agent !== undefined && isEnded(agent.state);
   }
 
   private keypress(ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg): void {

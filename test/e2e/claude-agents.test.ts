@@ -212,6 +212,28 @@ describe('/spawn', () => {
   });
 });
 
+describe('an ended worker in front', () => {
+  it('takes a line that continues its conversation, under the same name, watched live', async () => {
+    const { h, model } = await launchWithModel({
+      main: planList('main', [{ text: ['First pass is in.'] }, { text: ['Second pass is in.'] }]),
+      worker: planList('worker', [{ text: ['First pass done.'] }, { text: ['Second pass done.'] }]),
+    });
+    submit(h, '/spawn --name helper look around');
+    await waitForState(h, 'helper', 'finished');
+    submit(h, '/fg helper');
+    await h.waitFor((_, s) => bodyRows(s).some((row) => row.startsWith('continue helper › ')) && statusLine(s).includes('continue helper'), {
+      message: 'the continue line under the ended worker',
+    });
+    h.type('and the tests too\r');
+    await h.waitFor((_, s) => bodyRows(s).some((row) => row.includes('▸ continuing: and the tests too')), { message: 'the worker going on, in front' });
+    await waitForState(h, 'helper', 'finished');
+    await h.waitFor(() => workerRequests(model.requests).length === 2 && mainRequests(model.requests).length === 2, { message: 'both runs and both wake-ups' });
+    const [, second] = workerRequests(model.requests);
+    expect(second.messages.map((message) => message.role)).toEqual(['user', 'assistant', 'user']);
+    expect(lastMessageText(second)).toBe('and the tests too');
+  });
+});
+
 describe('keys in the chat while the main agent works', () => {
   it('Ctrl+B sends its foreground bash to the background (notified when it ends); Ctrl+C interrupts a reply', async () => {
     const { h, model } = await launchWithModel({
