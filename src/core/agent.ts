@@ -67,4 +67,6 @@ export interface AgentLaunch {
   env?: Record<string, string>;
   /** Structured reports carrying this secret are accepted from the agent's output. */
   reportSecret?: string;
+  /** Output of an earlier run of this agent, shown above what the new process prints (a continued worker). */
+  history?: Uint8Array;
 }

@@ -28,6 +28,8 @@ export interface AgentProcessSpec {
   scrollback: number;
   killGraceMs: number;
   reportSecret?: string;
+  /** Output of an earlier run, parsed before anything the new process prints. */
+  history?: Uint8Array;
 }
 
 export interface AgentProcessListener {
@@ -68,6 +70,10 @@ export class AgentProcess {
         onReport: (report) => listener.onReport(report),
       },
     );
+    if (spec.history && spec.history.length > 0) {
+      this.inFlight += spec.history.length;
+      this.emulator.write(new Uint8Array(spec.history));
+    }
     this.pty = pty.spawn(spec.file, spec.args, {
       name: 'xterm-256color',
       cols: spec.cols,

@@ -42,6 +42,7 @@ export function createPtyRuntime(pool: EmulatorPool, options: PtyRuntimeOptions)
         scrollback: options.scrollback,
         killGraceMs: options.killGraceMs,
         reportSecret: launch.reportSecret,
+        ...(launch.history ? { history: launch.history } : {}),
       }, events);
     },
     replay(output: Buffer, size: { cols: number; rows: number }, listener: ReplayListener): ReplayedOutput {

@@ -46,6 +46,8 @@ export interface StartRequest {
   worktree?: WorktreeInfo;
   /** Start only once this agent has finished (queued until then). */
   after?: string;
+  /** What an earlier run of this agent printed (a continued worker). */
+  history?: Uint8Array;
 }
 
 const MAX_TASK_LENGTH = 64 * 1024;
@@ -146,7 +148,10 @@ export class AgentTable {
   }
 
   /** Runs an ended agent again under its name (a worker continuing its conversation); returns why not. */
-  restart(entry: AgentEntry, program: AgentLaunch['program'], env?: Record<string, string>, reportSecret?: string): string | undefined {
+  restart(
+    entry: AgentEntry, program: AgentLaunch['program'], options: { env?: Record<string, string>; reportSecret?: string; history?: Uint8Array } = {},
+  ): string | undefined {
+    const { env, reportSecret, history } = options;
     const info = entry.info;
     if (!isEnded(info.state)) return `${info.name} is still ${info.state}`;
     entry.handle?.dispose();
@@ -159,7 +164,7 @@ export class AgentTable {
     info.unread = false;
     const failed = this.launch(entry, {
       kind: info.kind, task: info.task, cwd: info.cwd, program,
-      ...(env ? { env } : {}), ...(reportSecret ? { reportSecret } : {}),
+      ...(env ? { env } : {}), ...(reportSecret ? { reportSecret } : {}), ...(history ? { history } : {}),
     });
     if (failed) {
       this.endUnstarted(entry, 'failed', failed);
@@ -188,6 +193,7 @@ export class AgentTable {
           name, program: request.program, cwd: request.cwd, cols: this.size.cols, rows: this.size.rows,
           ...(request.env ? { env: request.env } : {}),
           ...(request.reportSecret ? { reportSecret: request.reportSecret } : {}),
+          ...(request.history ? { history: request.history } : {}),
         },
         {
           onLastLine: (text) => {

@@ -28,6 +28,9 @@ export interface WorkerStartsDeps {
   worktrees?: WorktreeOps;
 }
 
+/** How much of a continued worker's earlier output its new screen starts with. */
+const HISTORY_BYTES = 4 << 20;
+
 export const WORKTREES_UNAVAILABLE = 'worktrees are not available in this session';
 
 export class WorkerStarts {
@@ -65,7 +68,9 @@ export class WorkerStarts {
       '--transcript', journal.transcriptPath(name), '--resume'];
     if (settings.budgetUsd !== undefined) args.push('--budget', String(settings.budgetUsd));
     chat.add('event', `${name} continues: ${text}`);
-    return agents.restart(entry, launcher.program(args), this.environment(secret), secret);
+    // Its screen goes on below what it showed before, as if it had never stopped.
+    const history = journal.logTail(name, HISTORY_BYTES);
+    return agents.restart(entry, launcher.program(args), { env: this.environment(secret), reportSecret: secret, history });
   }
 
   private start(task: string, name: string, cwd: string, how: SpawnOptions, worktree?: WorktreeInfo): AgentEntry | string {

@@ -225,7 +225,13 @@ describe('an ended worker in front', () => {
       message: 'the continue line under the ended worker',
     });
     h.type('and the tests too\r');
-    await h.waitFor((_, s) => bodyRows(s).some((row) => row.includes('▸ continuing: and the tests too')), { message: 'the worker going on, in front' });
+    // It goes on in front, below what its first run showed.
+    await h.waitFor((_, s) => {
+      const rows = bodyRows(s);
+      const earlier = rows.findIndex((row) => row.includes('First pass done.'));
+      const continuing = rows.findIndex((row) => row.includes('▸ continuing: and the tests too'));
+      return earlier !== -1 && continuing > earlier;
+    }, { message: 'the worker going on, in front, below its first run' });
     await waitForState(h, 'helper', 'finished');
     await h.waitFor(() => workerRequests(model.requests).length === 2 && mainRequests(model.requests).length === 2, { message: 'both runs and both wake-ups' });
     const [, second] = workerRequests(model.requests);
