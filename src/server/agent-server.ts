@@ -7,9 +7,8 @@ import {
 } from '../core/protocol.js';
 import type { ModelPrice } from '../core/usage.js';
 import type { WorktreeInfo } from '../core/worktree.js';
-import type { ModelClient } from '../llm/types.js';
+import type { Message, ModelClient } from '../llm/types.js';
 import { UsageTracker } from '../llm/usage-tracker.js';
-import type { Message } from '../llm/types.js';
 import { SessionStore } from '../store/session-store.js';
 import { AgentJournal } from './agent-journal.js';
 import { AgentTable, flashFor, type AgentEntry, type Watcher } from './agent-table.js';
