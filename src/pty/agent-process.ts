@@ -34,7 +34,8 @@ export interface AgentProcessSpec {
 
 export interface AgentProcessListener {
   onLastLine(text: string): void;
-  onFrame(frame: ScreenFrame): void;
+  /** A frame for one view (one watcher) of the agent's screen. */
+  onFrame(frame: ScreenFrame, view: number): void;
   onReport(report: WorkerReport): void;
   /**
    * Raw output as it came from the pty, before any parsing (for the agent's output log). Valid only
@@ -64,7 +65,7 @@ export class AgentProcess {
       {
         onParsed: (bytes) => this.parsed(bytes),
         onLastLine: (text) => listener.onLastLine(text),
-        onFrame: (frame) => listener.onFrame(frame),
+        onFrame: (frame, view) => listener.onFrame(frame, view),
         onModes: (modes) => { this.modes = modes; },
         onReply: (data) => this.writeRaw(data),
         onReport: (report) => listener.onReport(report),
@@ -171,14 +172,14 @@ export class AgentProcess {
     return this.emulator.snapshot(maxLines);
   }
 
-  /** Frames of this agent's screen are wanted (a client shows it) or not. */
-  watch(on: boolean): void {
-    this.emulator.watch(on);
+  /** Frames of this agent's screen are wanted for `view` (a client shows it) or not. */
+  watch(view: number, on: boolean): void {
+    this.emulator.watch(view, on);
   }
 
-  /** Shows history `lines` further up (negative: down), or the live screen again. */
-  scroll(lines: number | 'live'): void {
-    this.emulator.scroll(lines);
+  /** `view` shows history `lines` further up (negative: down), or the live screen again. */
+  scroll(view: number, lines: number | 'live'): void {
+    this.emulator.scroll(view, lines);
   }
 
   /** SIGTERM to the process group, then SIGKILL if it is still there after the grace period. */

@@ -12,10 +12,10 @@ export type ToWorker =
   | { op: 'create'; id: number; cols: number; rows: number; scrollback: number; reportSecret?: string }
   | { op: 'write'; id: number; data: Uint8Array }
   | { op: 'resize'; id: number; cols: number; rows: number }
-  /** Frames wanted (someone is looking at this terminal) or not. */
-  | { op: 'watch'; id: number; on: boolean }
-  /** Show history: `lines` further up (negative: down), or back to the live screen. */
-  | { op: 'scroll'; id: number; lines: number | 'live' }
+  /** Frames wanted for `view` (someone looking at this terminal, each with a view of their own) or not. */
+  | { op: 'watch'; id: number; view: number; on: boolean }
+  /** `view` shows history: `lines` further up (negative: down), or the live screen again. */
+  | { op: 'scroll'; id: number; view: number; lines: number | 'live' }
   /** Reply once every write sent before this one has been parsed. */
   | { op: 'drain'; id: number }
   /** The last `maxLines` lines of output (scrollback and screen) as plain text. */
@@ -25,7 +25,7 @@ export type ToWorker =
 export type FromWorker =
   | { op: 'parsed'; id: number; bytes: number }
   | { op: 'lastLine'; id: number; text: string }
-  | { op: 'frame'; id: number; frame: ScreenFrame }
+  | { op: 'frame'; id: number; view: number; frame: ScreenFrame }
   | { op: 'modes'; id: number; modes: EmulatorModes }
   /** Bytes the emulator answers to queries (DA, DSR): a real terminal writes them back to the pty. */
   | { op: 'reply'; id: number; data: string }

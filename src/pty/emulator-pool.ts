@@ -11,7 +11,8 @@ export interface EmulatorListener {
   /** `bytes` of earlier writes have been parsed (flow control counts on it). */
   onParsed(bytes: number): void;
   onLastLine(text: string): void;
-  onFrame(frame: ScreenFrame): void;
+  /** A frame for one view of this terminal. */
+  onFrame(frame: ScreenFrame, view: number): void;
   onModes(modes: EmulatorModes): void;
   /** The emulator answers a query (DA, cursor position): write it to the pty. */
   onReply(data: string): void;
@@ -52,12 +53,12 @@ export class Emulator {
     this.send({ op: 'resize', id: this.id, cols, rows });
   }
 
-  watch(on: boolean): void {
-    this.send({ op: 'watch', id: this.id, on });
+  watch(view: number, on: boolean): void {
+    this.send({ op: 'watch', id: this.id, view, on });
   }
 
-  scroll(lines: number | 'live'): void {
-    this.send({ op: 'scroll', id: this.id, lines });
+  scroll(view: number, lines: number | 'live'): void {
+    this.send({ op: 'scroll', id: this.id, view, lines });
   }
 
   /** Resolves with the final last line once everything written so far is parsed. */
@@ -139,7 +140,7 @@ export class EmulatorPool {
     switch (message.op) {
       case 'parsed': listener.onParsed(message.bytes); break;
       case 'lastLine': listener.onLastLine(message.text); break;
-      case 'frame': listener.onFrame(message.frame); break;
+      case 'frame': listener.onFrame(message.frame, message.view); break;
       case 'modes': listener.onModes(message.modes); break;
       case 'reply': listener.onReply(message.data); break;
       case 'drained': emulator.handleDrained(message.lastLine); break;

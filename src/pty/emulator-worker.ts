@@ -14,10 +14,16 @@ const BACKGROUND_INTERVAL_MS = 100;
 /** Bytes of a background terminal's output handed to xterm at a time. */
 const BACKGROUND_SLICE = 32 << 10;
 
+/** What one watcher sees of a terminal: its own frames and how far up it looks. */
+interface View {
+  frames: FrameBuilder;
+  /** How far up from the live screen the watcher looks. */
+  scrollBack: number;
+}
+
 interface Hosted {
   terminal: XTerminal;
-  frames: FrameBuilder;
-  watched: boolean;
+  views: Map<number, View>;
   dirty: boolean;
   cursorVisible: boolean;
   lastLine: string;
@@ -27,8 +33,6 @@ interface Hosted {
   queue: Array<Uint8Array | (() => void)>;
   /** Bytes handed to xterm and not yet parsed. */
   inXterm: number;
-  /** How far up from the live screen the watcher looks. */
-  scrollBack: number;
 }
 
 const port = parentPort;
@@ -42,8 +46,7 @@ function create(id: number, cols: number, rows: number, scrollback: number, repo
   const terminal = new Terminal({ cols, rows, scrollback, allowProposedApi: true, logLevel: 'off' });
   const entry: Hosted = {
     terminal,
-    frames: new FrameBuilder(terminal),
-    watched: false,
+    views: new Map(),
     dirty: false,
     cursorVisible: true,
     lastLine: '',
@@ -51,7 +54,6 @@ function create(id: number, cols: number, rows: number, scrollback: number, repo
     sentAt: 0,
     queue: [],
     inXterm: 0,
-    scrollBack: 0,
   };
   // DECTCEM (show/hide cursor) is not in xterm's public API: observe it, then let xterm handle it too.
   const trackCursor = (visible: boolean) => (params: (number | number[])[]) => {
@@ -81,10 +83,10 @@ function markDirty(entry: Hosted): void {
 function sendChanges(id: number, entry: Hosted): void {
   entry.dirty = false;
   entry.sentAt = Date.now();
-  // The frame first: the screen redraws on the first message that arrives.
-  if (entry.watched) {
-    const frame = entry.frames.next(entry.cursorVisible, entry.scrollBack);
-    if (frame) post({ op: 'frame', id, frame });
+  // Frames first: the screen redraws on the first message that arrives.
+  for (const [view, { frames, scrollBack }] of entry.views) {
+    const frame = frames.next(entry.cursorVisible, scrollBack);
+    if (frame) post({ op: 'frame', id, view, frame });
   }
   const lastLine = lastLineOf(entry.terminal);
   if (lastLine !== entry.lastLine) {
@@ -104,13 +106,14 @@ function sendChanges(id: number, entry: Hosted): void {
  * background agent's flood in the same worker.
  */
 function feed(id: number, entry: Hosted): void {
-  while (entry.queue.length > 0 && (entry.watched || entry.inXterm < BACKGROUND_SLICE)) {
+  const watched = entry.views.size > 0;
+  while (entry.queue.length > 0 && (watched || entry.inXterm < BACKGROUND_SLICE)) {
     let item = entry.queue.shift() as Uint8Array | (() => void);
     if (typeof item === 'function') {
       entry.terminal.write('', item);
       continue;
     }
-    if (!entry.watched && item.byteLength > BACKGROUND_SLICE) {
+    if (!watched && item.byteLength > BACKGROUND_SLICE) {
       entry.queue.unshift(item.subarray(BACKGROUND_SLICE));
       item = item.subarray(0, BACKGROUND_SLICE);
     }
@@ -148,7 +151,7 @@ function flush(): void {
   let waiting = false;
   for (const [id, entry] of hosted) {
     if (!entry.dirty) continue;
-    if (entry.watched || now - entry.sentAt >= BACKGROUND_INTERVAL_MS) sendChanges(id, entry);
+    if (entry.views.size > 0 || now - entry.sentAt >= BACKGROUND_INTERVAL_MS) sendChanges(id, entry);
     else waiting = true;
   }
   if (waiting) flushTimer = setTimeout(flush, FRAME_INTERVAL_MS);
@@ -171,17 +174,20 @@ port.on('message', (message: ToWorker) => {
       markDirty(entry);
       break;
     case 'watch':
-      entry.watched = message.on;
-      entry.scrollBack = 0;
       if (message.on) {
-        entry.frames.reset();
+        // A new view starts from nothing: its first frame is the whole screen.
+        entry.views.set(message.view, { frames: new FrameBuilder(entry.terminal), scrollBack: 0 });
         markDirty(entry);
         feed(message.id, entry);
+      } else {
+        entry.views.delete(message.view);
       }
       break;
     case 'scroll': {
+      const view = entry.views.get(message.view);
+      if (!view) break;
       const history = entry.terminal.buffer.active.baseY;
-      entry.scrollBack = message.lines === 'live' ? 0 : Math.max(0, Math.min(history, entry.scrollBack + message.lines));
+      view.scrollBack = message.lines === 'live' ? 0 : Math.max(0, Math.min(history, view.scrollBack + message.lines));
       markDirty(entry);
       break;
     }

@@ -5,7 +5,7 @@ import type { ScreenFrame } from '../core/screen-frame.js';
 import type { Emulator, EmulatorPool } from './emulator-pool.js';
 
 export interface ReplayListener {
-  onFrame(frame: ScreenFrame): void;
+  onFrame(frame: ScreenFrame, view: number): void;
 }
 
 export class ReplayedOutput {
@@ -15,7 +15,7 @@ export class ReplayedOutput {
     this.emulator = pool.create({ cols: options.cols, rows: options.rows, scrollback: options.scrollback }, {
       onParsed: () => undefined,
       onLastLine: () => undefined,
-      onFrame: (frame) => listener.onFrame(frame),
+      onFrame: (frame, view) => listener.onFrame(frame, view),
       onModes: () => undefined,
       onReply: () => undefined,
       onReport: () => undefined,
@@ -27,12 +27,12 @@ export class ReplayedOutput {
     return this.emulator.snapshot(maxLines);
   }
 
-  watch(on: boolean): void {
-    this.emulator.watch(on);
+  watch(view: number, on: boolean): void {
+    this.emulator.watch(view, on);
   }
 
-  scroll(lines: number | 'live'): void {
-    this.emulator.scroll(lines);
+  scroll(view: number, lines: number | 'live'): void {
+    this.emulator.scroll(view, lines);
   }
 
   resize(cols: number, rows: number): void {

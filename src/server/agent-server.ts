@@ -342,7 +342,7 @@ export class AgentServer {
         const entry = client.attached ? this.agents.get(client.attached) : undefined;
         if (!entry) return 'no agent is in front to scroll';
         if (command.lines !== 'live' && !Number.isInteger(command.lines)) return `invalid scroll ${String(command.lines)}`;
-        entry.handle?.scroll(command.lines);
+        this.agents.scroll(entry, client, command.lines);
         return undefined;
       }
       case 'send': {

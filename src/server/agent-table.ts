@@ -144,7 +144,7 @@ export class AgentTable {
 
   /** Gives an ended agent without a screen one rebuilt from its output. */
   replay(entry: AgentEntry, output: Buffer): void {
-    entry.handle = this.runtime.replay(output, this.size, { onFrame: (frame) => this.frame(entry, frame) });
+    entry.handle = this.runtime.replay(output, this.size, { onFrame: (frame, view) => this.frame(entry, frame, view) });
   }
 
   /** Runs an ended agent again under its name (a worker continuing its conversation); returns why not. */
@@ -170,7 +170,7 @@ export class AgentTable {
       this.endUnstarted(entry, 'failed', failed);
       return failed;
     }
-    if (entry.watchers.size > 0) entry.handle?.watch(true);
+    for (const watcher of entry.watchers) entry.handle?.watch(this.viewOf(watcher), true);
     this.hooks.publish(info);
     return undefined;
   }
@@ -201,7 +201,7 @@ export class AgentTable {
             if (entry.info.kind === 'command' || !entry.info.lastLine) entry.info.lastLine = text;
             if (entry.info.kind === 'command') this.hooks.publish(entry.info);
           },
-          onFrame: (frame) => this.frame(entry, frame),
+          onFrame: (frame, view) => this.frame(entry, frame, view),
           onReport: (report) => this.report(entry, report),
           onOutput: (data) => this.hooks.output(entry, data),
           onEnd: (exit, lastLine) => this.ended(entry, exit, lastLine),
@@ -241,8 +241,10 @@ export class AgentTable {
     this.finish(entry, state);
   }
 
-  private frame(entry: AgentEntry, frame: ScreenFrame): void {
-    for (const watcher of entry.watchers) watcher.send({ type: 'screen', name: entry.info.name, frame });
+  private frame(entry: AgentEntry, frame: ScreenFrame, view: number): void {
+    for (const watcher of entry.watchers) {
+      if (this.viewOf(watcher) === view) watcher.send({ type: 'screen', name: entry.info.name, frame });
+    }
   }
 
   private report(entry: AgentEntry, report: WorkerReport): void {
@@ -337,9 +339,22 @@ export class AgentTable {
     return running.length;
   }
 
+  /** Each watcher has a view of its own of an agent's screen: its frames, its place in the history. */
+  private viewOf(watcher: Watcher): number {
+    let view = this.views.get(watcher);
+    if (view === undefined) {
+      view = this.nextView++;
+      this.views.set(watcher, view);
+    }
+    return view;
+  }
+
+  private readonly views = new WeakMap<Watcher, number>();
+  private nextView = 1;
+
   watch(entry: AgentEntry, watcher: Watcher): void {
     entry.watchers.add(watcher);
-    entry.handle?.watch(true);
+    entry.handle?.watch(this.viewOf(watcher), true);
     if (entry.info.unread) {
       entry.info.unread = false;
       this.hooks.publish(entry.info);
@@ -350,7 +365,12 @@ export class AgentTable {
     const entry = this.entries.get(name);
     if (!entry) return;
     entry.watchers.delete(watcher);
-    if (entry.watchers.size === 0) entry.handle?.watch(false);
+    entry.handle?.watch(this.viewOf(watcher), false);
+  }
+
+  /** `watcher`'s view of the agent's screen shows history `lines` further up (negative: down), or the live screen. */
+  scroll(entry: AgentEntry, watcher: Watcher, lines: number | 'live'): void {
+    entry.handle?.scroll(this.viewOf(watcher), lines);
   }
 
   /** The size new agents start with. */

@@ -5,7 +5,8 @@ import type { ScreenFrame } from '../core/screen-frame.js';
 
 export interface AgentEvents {
   onLastLine(text: string): void;
-  onFrame(frame: ScreenFrame): void;
+  /** A frame for one view (one watcher) of the agent's screen. */
+  onFrame(frame: ScreenFrame, view: number): void;
   onReport(report: WorkerReport): void;
   /** Raw output as the process wrote it (for its output log); valid only during the call: copy what you keep. */
   onOutput(data: Buffer): void;
@@ -19,10 +20,10 @@ export interface AgentHandle {
   resize(cols: number, rows: number): void;
   /** Plain text of the last `maxLines` lines of output (scrollback and screen). */
   outputText(maxLines: number): Promise<string>;
-  /** Frames show history `lines` further up (negative: down), or the live screen again. */
-  scroll(lines: number | 'live'): void;
-  /** Frames wanted (a client shows this agent) or not. */
-  watch(on: boolean): void;
+  /** `view`'s frames show history `lines` further up (negative: down), or the live screen again. */
+  scroll(view: number, lines: number | 'live'): void;
+  /** Frames wanted for `view` (a client shows this agent; each client its own view) or not. */
+  watch(view: number, on: boolean): void;
   /** Ask the agent to stop; `onEnd` follows. */
   kill(): void;
   dispose(): void;
@@ -32,5 +33,5 @@ export interface AgentRuntime {
   /** Throws with a one-line message when the agent cannot be started. */
   start(launch: AgentLaunch, events: AgentEvents): AgentHandle;
   /** The screen of an agent that ended before the server restarted, rebuilt from its output log. */
-  replay(output: Buffer, size: { cols: number; rows: number }, events: { onFrame(frame: ScreenFrame): void }): AgentHandle;
+  replay(output: Buffer, size: { cols: number; rows: number }, events: { onFrame(frame: ScreenFrame, view: number): void }): AgentHandle;
 }

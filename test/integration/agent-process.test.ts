@@ -29,6 +29,7 @@ class Probe {
   readonly frames: ScreenFrame[] = [];
   readonly reports: WorkerReport[] = [];
   readonly output: Buffer[] = [];
+  readonly otherViews: Array<{ view: number; frame: ScreenFrame }> = [];
   grid: FrameLine[] | undefined;
   end: { exit: ProcessExit; lastLine: string; at: number } | undefined;
   endCount = 0;
@@ -48,7 +49,12 @@ class Probe {
       ...spec,
     }, {
       onLastLine: (text) => { this.lastLines.push(text); },
-      onFrame: (frame) => {
+      onFrame: (frame, view) => {
+        // View 1 is the probe's screen; other views are kept apart.
+        if (view !== 1) {
+          this.otherViews.push({ view, frame });
+          return;
+        }
         this.frames.push(frame);
         this.grid = applyFrame(this.grid, frame);
       },
@@ -272,7 +278,7 @@ describe('terminal size and input', () => {
 
   it('resizes the emulator too', async () => {
     const probe = start('read x', { cols: 40, rows: 10 });
-    probe.process.watch(true);
+    probe.process.watch(1, true);
     await waitFor('a frame', () => probe.frames[0], () => probe.seen());
     expect([probe.frames[0].cols, probe.frames[0].rows]).toEqual([40, 10]);
     probe.process.resize(60, 12);
@@ -284,7 +290,7 @@ describe('terminal size and input', () => {
 
   it('re-encodes cursor keys for an app that enabled application cursor keys (DECCKM)', async () => {
     const probe = start(`printf '\\033[?1h'; ${readBytes(6)}`);
-    probe.process.watch(true);
+    probe.process.watch(1, true);
     await probe.screenShows('ready');
     probe.process.writeKeys('\x1b[A\x1b[D');
     const { lastLine } = await probe.ended();
@@ -293,7 +299,7 @@ describe('terminal size and input', () => {
 
   it('sends cursor keys in normal mode to an app that did not', async () => {
     const probe = start(readBytes(3));
-    probe.process.watch(true);
+    probe.process.watch(1, true);
     await probe.screenShows('ready');
     probe.process.writeKeys('\x1bOB');
     const { lastLine } = await probe.ended();
@@ -302,7 +308,7 @@ describe('terminal size and input', () => {
 
   it('brackets a sent line when the app enabled bracketed paste', async () => {
     const probe = start(`printf '\\033[?2004h'; ${readBytes(15)}`);
-    probe.process.watch(true);
+    probe.process.watch(1, true);
     await probe.screenShows('ready');
     probe.process.sendLine('hi');
     const { lastLine } = await probe.ended();
@@ -322,7 +328,7 @@ describe('frames', () => {
     const probe = start('printf "\\033[31mred\\033[0m plain\\n"; read x; echo after');
     await probe.lastLineIs('red plain');
     expect(probe.frames).toEqual([]);
-    probe.process.watch(true);
+    probe.process.watch(1, true);
     await probe.screenShows('red plain');
     const first = probe.frames[0];
     expect(first.full).toBe(true);
@@ -336,13 +342,13 @@ describe('frames', () => {
 
   it('sends a full frame again when watching starts anew', async () => {
     const probe = start('echo one; read x; echo two; read y');
-    probe.process.watch(true);
+    probe.process.watch(1, true);
     await probe.screenShows('one');
-    probe.process.watch(false);
+    probe.process.watch(1, false);
     const before = probe.frames.length;
     probe.process.sendLine('x');
     await probe.lastLineIs('two');
-    probe.process.watch(true);
+    probe.process.watch(1, true);
     const again = await waitFor('a second full frame', () => probe.frames.slice(before).find((frame) => frame.full), () => probe.frames.length);
     expect(again.lines.map((line) => line.runs.map((run) => run.text).join(''))).toContain('two');
     probe.process.sendLine('y');
@@ -351,7 +357,7 @@ describe('frames', () => {
 
   it('never puts control characters into frames or the last line', async () => {
     const probe = start(`printf 'a\\007b\\033]0;title\\007c\\302\\233d\\033[2Je\\n'; read x`);
-    probe.process.watch(true);
+    probe.process.watch(1, true);
     await probe.screenShows('e');
     for (const frame of probe.frames) {
       for (const line of frame.lines) for (const run of line.runs) expect(run.text).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
@@ -389,9 +395,25 @@ describe('report channel', () => {
   /** A shell command printing `bytes` exactly (octal escapes for printf). */
   const printfOf = (bytes: string) => `printf '${Array.from(Buffer.from(bytes, 'utf8')).map((b) => `\\${b.toString(8).padStart(3, '0')}`).join('')}'`;
 
+  it('gives each watcher a view of its own: one looks back through the history while the other stays live', async () => {
+    const probe = start('seq 1 100; read x');
+    probe.process.watch(1, true);
+    probe.process.watch(2, true);
+    await probe.screenShows('100');
+    const second = () => probe.otherViews.filter(({ view }) => view === 2).map(({ frame }) => frame);
+    await waitFor('the second view\'s live frame', () => second().some((frame) => frame.scrollBack === 0), () => probe.seen());
+    probe.process.scroll(2, 10);
+    await waitFor('the second view scrolled back', () => second().at(-1)?.scrollBack === 10, () => JSON.stringify(second().map((frame) => frame.scrollBack)));
+    probe.process.scroll(1, 'live');
+    probe.process.sendLine('');
+    await probe.ended();
+    expect(probe.frames.every((frame) => frame.scrollBack === 0)).toBe(true);
+    expect(probe.otherViews.every(({ view }) => view === 2)).toBe(true);
+  });
+
   it('delivers reports carrying the agent\'s secret and keeps them off the screen', async () => {
     const probe = start(`${printfOf(`before ${encodeReport(report, SECRET)}after\n`)}; read x`, { reportSecret: SECRET });
-    probe.process.watch(true);
+    probe.process.watch(1, true);
     await probe.screenShows('after');
     await waitFor('the report', () => probe.reports[0], () => probe.seen());
     expect(probe.reports).toEqual([report]);
@@ -406,7 +428,7 @@ describe('report channel', () => {
     const withSecret = start(`${printfOf(`x${forged}y\n`)}; echo done`, { reportSecret: SECRET });
     const withoutSecret = start(`${printfOf(`x${encodeReport(report, SECRET)}y\n`)}; echo done`);
     for (const probe of [withSecret, withoutSecret]) {
-      probe.process.watch(true);
+      probe.process.watch(1, true);
       await probe.ended();
       await probe.screenShows('done');
       expect(probe.reports).toEqual([]);
