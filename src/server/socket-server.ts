@@ -33,7 +33,7 @@ export class SocketServer {
     this.server = createServer((socket) => this.accept(socket));
   }
 
-  /** Listens; the socket is made 0600 before anyone can have connected to it (its directory is 0700). */
+  /** Listens, and makes the socket 0600; its directory (0700) already keeps everyone else out. */
   listen(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
