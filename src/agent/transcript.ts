@@ -21,6 +21,8 @@ import { redact, usableSecrets } from '../core/redact.js';
 import { blocksOf, messageOf, wellFormed } from '../llm/conversation.js';
 import type { Message } from '../llm/types.js';
 import { appendJsonl, readJsonl, repairJsonl } from '../store/jsonl.js';
+import { plural } from '../core/format.js';
+import { isObject } from '../core/is-object.js';
 
 export type TranscriptRecord =
   | { type: 'message'; message: Message }
@@ -52,7 +54,6 @@ export class TranscriptError extends Error {
     this.name = 'TranscriptError';
   }
 }
-
 
 /** Reads the conversation at `path` (absolute); throws TranscriptError when there is none to continue. */
 export function loadTranscript(path: string): LoadedTranscript {
@@ -167,14 +168,6 @@ export interface WriterOptions {
 }
 
 // ── reading ─────────────────────────────────────────────────────────────────────────────────────────
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
 
 function usageOf(value: unknown): Usage | undefined {
   if (!isObject(value)) return undefined;

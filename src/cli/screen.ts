@@ -4,7 +4,7 @@
 import { homedir } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { mergeConfig } from '../core/config-schema.js';
-import { PROTOCOL_VERSION, type SessionChoice, type SessionSummary } from '../core/protocol.js';
+import type { SessionChoice, SessionSummary } from '../core/protocol.js';
 import { loadConfig } from '../store/config-files.js';
 import { loadTheme } from '../store/theme-files.js';
 import { App } from '../tui/app.js';
@@ -13,8 +13,7 @@ import { describeSessions } from '../tui/client-model.js';
 import { blessedTerminal } from '../tui/terminal-type.js';
 import { noColorRequested, resolveTheme, type ResolvedTheme } from '../tui/theme.js';
 import type { CliArgs } from './args.js';
-import { serverPaths } from './server-paths.js';
-import { connectToServer, ServerLink } from './server-link.js';
+import { openLink } from './open-link.js';
 
 function themeLoader(env: NodeJS.ProcessEnv): (name: string) => Promise<ResolvedTheme | string> {
   const location = { env, homeDir: homedir() };
@@ -27,35 +26,6 @@ function themeLoader(env: NodeJS.ProcessEnv): (name: string) => Promise<Resolved
     const loaded = await loadTheme(concrete, location);
     return loaded.ok ? resolveTheme(loaded.theme, { noColor }) : loaded.error;
   };
-}
-
-/** Opens a link to this directory's workspace as `role`; exits with the server's reason when refused. */
-export async function openLink(
-  role: 'screen' | 'script', session: SessionChoice, flags: CliArgs | undefined, fail: (message: string) => never, start = true,
-): Promise<ServerLink | undefined> {
-  const env = process.env;
-  let paths;
-  try {
-    paths = serverPaths(env, start);
-  } catch (error) {
-    fail((error as Error).message);
-  }
-  const socket = await connectToServer(paths, env, start).catch((error: Error) => fail(error.message));
-  if (!socket) return undefined;
-  const link = await ServerLink.open(socket, {
-    type: 'hello', version: PROTOCOL_VERSION, role, cwd: process.cwd(), session,
-    flags: {
-      ...(flags?.model ? { model: flags.model } : {}),
-      ...(flags?.permissionMode ? { permissionMode: flags.permissionMode } : {}),
-      ...(flags?.demo ? { demo: true } : {}),
-    },
-  }).catch((error: Error) => fail(`cannot talk to the agentmux server: ${error.message}`));
-  if ('refused' in link) {
-    // A server on its way out is as good as none for a command that would not start one.
-    if (link.stopping && !start) return undefined;
-    fail(link.refused);
-  }
-  return link;
 }
 
 /** `--resume` without an ID: the conversations of this repository, one chosen by number. */

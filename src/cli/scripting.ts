@@ -9,7 +9,7 @@ import type { ServerEvent } from '../core/protocol.js';
 import { parseScriptCommand, type ScriptCommand } from './script-args.js';
 import { probeServer, type ServerLink } from './server-link.js';
 import { serverPaths } from './server-paths.js';
-import { openLink } from './screen.js';
+import { openLink } from './open-link.js';
 
 /** Exit status of `agentmux wait` per outcome; with several agents, the highest. */
 export const WAIT_STATUS = { finished: 0, failed: 1, killed: 3, lost: 4 } as const;

@@ -93,7 +93,7 @@ async function openWorkspace(
   });
   return {
     server,
-    flags: { ...(flags.model ? { model: flags.model } : { model: config.model }), permissionMode: flags.permissionMode ?? config.permissionMode, demo: flags.demo === true },
+    flags: { model: config.model, permissionMode: config.permissionMode, demo: flags.demo === true },
     restored: (names) => {
       // Outside a repository there is nothing to find; that is not worth a word.
       worktrees.leftovers(names).then((leftovers) => {

@@ -2,6 +2,7 @@
 
 import { isThemeName, THEME_NAME_RULE, type Validation } from './theme-schema.js';
 import { modelPriceError, type ModelPrice } from './usage.js';
+import { isObject } from './is-object.js';
 
 export interface KeyBindings {
   background: string;
@@ -77,10 +78,6 @@ const BACKGROUND_KEY_PATTERN = /^(?:C-[a-gk-lnoq-z]|C-p)$/;
 
 export function isKeyName(value: string): boolean {
   return KEY_NAME_PATTERN.test(value);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function unknownKey(obj: Record<string, unknown>, known: readonly string[], prefix: string): string | undefined {

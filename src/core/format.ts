@@ -31,3 +31,8 @@ export function formatCost(usd: number): string {
   if (usd > 0 && usd < 0.01) return '<$0.01';
   return `$${usd.toFixed(2)}`;
 }
+
+/** `1 file`, `3 files` */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -1,11 +1,8 @@
 // Secrets (the API key, a report secret) kept out of everything written to disk: replaced
 // wherever they occur in a record's strings. Pure.
+import { isObject } from './is-object.js';
 
 export const REDACTED = '[redacted]';
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Secrets long enough to replace without mangling ordinary text. */
 export function usableSecrets(secrets: readonly string[]): string[] {
@@ -23,7 +20,6 @@ export function redact<T>(value: T, secrets: readonly string[]): T {
   };
   return walk(value) as T;
 }
-
 
 /**
  * Redacts secrets from a stream of bytes (an agent's output on its way to its log). A secret may

@@ -1,4 +1,5 @@
 // Themes map semantic roles to styles. This module validates a parsed theme file; loading is in src/store.
+import { isObject } from './is-object.js';
 
 export const THEME_ROLES = [
   'fg',
@@ -86,10 +87,6 @@ export function isColor(value: unknown): value is Color {
   if (typeof value === 'number') return Number.isInteger(value) && value >= 0 && value <= 255;
   if (typeof value !== 'string') return false;
   return value === 'default' || /^#[0-9a-fA-F]{6}$/.test(value) || (COLOR_NAMES as readonly string[]).includes(value);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function styleError(style: unknown, path: string): string | undefined {

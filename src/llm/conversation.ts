@@ -1,17 +1,11 @@
 // A conversation read back from disk: every message checked field by field (the file is outside
 // our control), then made well-formed for the Messages API so that it can be continued.
 import type { ContentBlock, Message } from './types.js';
+import { plural } from '../core/format.js';
+import { isObject } from '../core/is-object.js';
 
 /** The result given to a tool call that was never answered (the agent stopped or crashed first). */
 export const NOT_RUN = 'not run: the agent was stopped';
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
 
 /** The message `value` holds, copied field by field, or undefined when it is not a valid one. */
 export function messageOf(value: unknown): Message | undefined {

@@ -6,6 +6,7 @@
 import { promptKind } from '../core/prompt-markers.js';
 import type { MessagesRequestBody, ReplyPlan, Responder, ScriptedServer, StreamReply } from './scripted-server.js';
 import { startScriptedServer } from './scripted-server.js';
+import { plural } from '../core/format.js';
 
 export { MAIN_AGENT_MARKER, WORKER_MARKER } from '../core/prompt-markers.js';
 
@@ -171,10 +172,6 @@ function workerTurn(request: MessagesRequestBody): Reply {
   const todoPart = hits === undefined ? '' : ` and found ${hits === 0 ? 'no TODO markers' : plural(hits, 'TODO marker')}`;
   const headline = `DEMO report: looked at ${plural(files.length, 'file')}${readPart}${todoPart}.`;
   return { text: `${headline} (Task: ${task})\n${bullets.join('\n')}` };
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 const BINARY_EXTENSION = /\.(png|jpe?g|gif|ico|webp|pdf|zip|gz|tgz|xz|woff2?|ttf|otf|eot|mp[34]|wasm|exe|dll|so|dylib|bin|class|jar)$/i;

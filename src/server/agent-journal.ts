@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { isEnded, type AgentInfo } from '../core/agent.js';
 import { redact, StreamRedactor, usableSecrets } from '../core/redact.js';
 import { AgentRecords, type AgentRecord } from '../store/agent-records.js';
-import { OutputLog, outputLogSize, readOutputLog, readOutputLogRange, readOutputLogTail } from '../store/output-log.js';
+import { OutputLog, outputLogSize, readOutputLogRange, readOutputLogTail } from '../store/output-log.js';
 
 export type WorkerSettings = NonNullable<AgentRecord['worker']>;
 
@@ -96,10 +96,6 @@ export class AgentJournal {
 
   transcriptPath(name: string): string {
     return join(this.dir, this.transcriptName(name));
-  }
-
-  readLog(name: string): Promise<string> {
-    return readOutputLog(this.logPath(name));
   }
 
   logSize(name: string): number {

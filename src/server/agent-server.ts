@@ -71,8 +71,8 @@ interface Client extends Watcher {
 const OUTPUT_LINES_FOR_NOTIFICATION = 40;
 const MAX_BUDGET_USD = 10_000;
 const NO_SESSIONS = 'this server keeps no conversations';
-/** How much of a lost agent's log is read for its last line and its outcome. */
-const LOST_TAIL_BYTES = 16 << 10;
+/** How much of an agent's log is read for its last lines as text (a lost agent's, or one whose screen is gone). */
+const LOG_TEXT_BYTES = 64 << 10;
 /** How much of an ended agent's log is replayed to show its last screen and history. */
 const REPLAY_BYTES = 4 << 20;
 
@@ -226,9 +226,13 @@ export class AgentServer {
 
   /** The end of a command agent's log as plain text: what it printed last. */
   private lastOutput(info: AgentInfo): string {
-    if (!this.journal || info.kind !== 'command') return '';
-    const tail = this.journal.logTail(info.name, LOST_TAIL_BYTES).toString('utf8');
-    return plainText(tail).split('\n').slice(-OUTPUT_LINES_FOR_NOTIFICATION).join('\n');
+    return info.kind === 'command' ? this.logText(info.name, OUTPUT_LINES_FOR_NOTIFICATION) : '';
+  }
+
+  /** The last `maxLines` lines of an agent's log, as plain text. */
+  private logText(name: string, maxLines: number): string {
+    if (!this.journal) return '';
+    return plainText(this.journal.logTail(name, LOG_TEXT_BYTES).toString('utf8')).split('\n').slice(-maxLines).join('\n');
   }
 
   /** Switches the main conversation to the chosen session; returns why it cannot. */
@@ -419,9 +423,7 @@ export class AgentServer {
   /** Plain text of an agent's last lines: from its screen, or from its log when its screen is gone. */
   private async outputOf(name: string, maxLines: number): Promise<string> {
     const entry = this.agents.get(name);
-    if (entry?.handle) return entry.handle.outputText(maxLines);
-    if (!this.journal) return '';
-    return plainText(await this.journal.readLog(name)).split('\n').slice(-maxLines).join('\n');
+    return entry?.handle ? entry.handle.outputText(maxLines) : this.logText(name, maxLines);
   }
 
   private broadcast(event: ServerEvent): void {
@@ -467,16 +469,11 @@ export class AgentServer {
     return undefined;
   }
 
-  private attach(client: Client, name: string): Outcome | Promise<Outcome> {
+  private attach(client: Client, name: string): Outcome {
     const entry = this.agents.lookup(name);
     if (typeof entry === 'string') return entry;
-    if (!entry.handle && this.journal) {
-      // An agent of an earlier server: its screen is rebuilt from its log the first time someone looks.
-      return this.journal.readLog(name).then((log) => {
-        if (!entry.handle) this.agents.replay(entry, Buffer.from(log.slice(-REPLAY_BYTES)));
-        return this.attach(client, name);
-      });
-    }
+    // An agent of an earlier server: its screen is rebuilt from its log the first time someone looks.
+    if (!entry.handle && this.journal) this.agents.replay(entry, this.journal.logTail(name, REPLAY_BYTES));
     this.detach(client);
     client.attached = name;
     this.sizeOwners.set(name, client);

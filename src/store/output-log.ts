@@ -57,11 +57,6 @@ function rotatedPath(path: string): string {
   return `${path}.1`;
 }
 
-/** The whole log: `<path>.1` (if any) followed by `<path>`; '' when there is none. */
-export function readOutputLog(path: string): Promise<string> {
-  return readLogBytes(path, (total) => [0, total]).then((bytes) => bytes.toString('utf8'));
-}
-
 /** Bytes in the log (both files); 0 when there is none. */
 export function outputLogSize(path: string): number {
   return fileSize(rotatedPath(path)) + fileSize(path);

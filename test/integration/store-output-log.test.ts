@@ -2,10 +2,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OutputLog, outputLogSize, readOutputLog, readOutputLogRange } from '../../src/store/output-log.js';
+import { OutputLog, outputLogSize, readOutputLogRange, readOutputLogTail } from '../../src/store/output-log.js';
 
 async function readOutputLogFrom(path: string, offset: number): Promise<string> {
   return (await readOutputLogRange(path, offset, Number.MAX_SAFE_INTEGER)).toString('utf8');
+}
+
+function readOutputLog(path: string): Promise<string> {
+  return readOutputLogFrom(path, 0);
 }
 
 let dir: string;
@@ -116,6 +120,15 @@ describe('reading a log', () => {
     expect(await readOutputLogFrom(path, 8)).toBe('ccccdd');
     expect(await readOutputLogFrom(path, 11)).toBe('cdd');
     expect(await readOutputLogFrom(path, 14)).toBe('');
+  });
+
+  it('reads the last bytes across .1 and the current file', () => {
+    const log = openLog(10);
+    for (const chunk of ['aaaa', 'bbbb', 'cccc', 'dd']) log.append(chunk);
+    expect(readOutputLogTail(path, 3).toString()).toBe('cdd');
+    expect(readOutputLogTail(path, 9).toString()).toBe('bbbccccdd');
+    expect(readOutputLogTail(path, 100).toString()).toBe('aaaabbbbccccdd');
+    expect(readOutputLogTail(join(dir, 'missing.log'), 10).length).toBe(0);
   });
 
   it('reads a byte range across .1 and the current file, cut at the end', async () => {

@@ -5,6 +5,7 @@ import type { AttemptComparison, ComparisonView } from '../../core/worktree.js';
 import type { CompareFit, CompareSelection } from '../compare-state.js';
 import { fitText, line, padText, textWidth, type Segment, type StyledLine } from '../styled-text.js';
 import { fitSegments } from './bars.js';
+import { plural } from '../../core/format.js';
 
 export interface FileDiff {
   name: string;
@@ -59,10 +60,6 @@ function frame(rows: StyledLine[], width: number, height: number): CompareFrame 
 
 function muted(text: string): StyledLine {
   return line({ text, role: 'muted' });
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 function headerLine(comparison: ComparisonView, selected: number, width: number): StyledLine {
