@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startScriptedServer, type ScriptedServer } from '../../src/llm/scripted-server.js';
 import { lastMessageText, mainRequests, planList, routedResponder } from '../support/model-scripts.js';
 import { serverPidsOf } from '../support/server-processes.js';
-import { chatLines, closeAll, launch, newHome, statusLine, submit, waitForChat } from './helpers.js';
+import { chatLines, closeAll, headerLine, launch, newHome, statusLine, submit, waitForChat } from './helpers.js';
 import type { ScreenHarness } from '../support/screen-harness.js';
 
 let scripted: ScriptedServer | undefined;
@@ -25,6 +25,11 @@ async function withModel(home: string, args: string[] = []): Promise<ScreenHarne
   return h;
 }
 
+/** The reply shows while it streams; the turn is on disk once the header stops saying `thinking…`. */
+function turnEnded(h: ScreenHarness): Promise<string> {
+  return h.waitFor((_, s) => !headerLine(s).includes('thinking'), { message: 'the end of the turn' });
+}
+
 function showsLine(h: ScreenHarness, text: string): Promise<string> {
   return h.waitFor((_, s) => chatLines(s).some((line) => line.includes(text)), { message: `${JSON.stringify(text)} in the chat` });
 }
@@ -36,6 +41,7 @@ describe('the main conversation after the server was killed', () => {
     const first = await withModel(home);
     submit(first, 'remember the word kiwi');
     await showsLine(first, 'Noted: kiwi.');
+    await turnEnded(first);
     const [pid] = serverPidsOf(first.env);
     expect(pid).toBeGreaterThan(0);
     process.kill(pid, 'SIGKILL');
@@ -60,6 +66,7 @@ describe('the main conversation after the server was killed', () => {
     const h = await withModel(home);
     submit(h, 'the first conversation');
     await showsLine(h, 'First.');
+    await turnEnded(h);
     const sessionsDir = (): string => {
       const repos = join(h.env.XDG_STATE_HOME, 'agentmux', 'repos');
       return join(repos, readdirSync(repos)[0], 'sessions');
