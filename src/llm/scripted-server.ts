@@ -40,6 +40,8 @@ export interface StreamReply {
   cutConnectionAfterChunks?: number;
   /** Stop sending (but keep the connection open) after this many content_block_delta events. */
   stallAfterChunks?: number;
+  /** Hold the stream after this many content_block_delta events until `until` settles (a test's gate). */
+  pause?: { afterChunks: number; until: Promise<void> };
 }
 
 /** An HTTP error answer with the API's JSON error body. */
@@ -307,6 +309,7 @@ async function streamReply(res: ServerResponse, request: MessagesRequestBody, in
       if (breaksAt(plan.stallAfterChunks, event)) return;
     }
     if (event.event === 'content_block_delta') {
+      if (plan.pause && deltas === plan.pause.afterChunks) await Promise.race([plan.pause.until, whenClosed]);
       if (plan.delayMs) await delay(plan.delayMs);
       if (closed) return;
       deltas++;

@@ -154,6 +154,14 @@ export class MainAgent {
     let entry: ChatEntry | undefined;
     let text = '';
     let lastUpdate = 0;
+    // Updates are throttled; the trailing one shows the last words when the stream pauses.
+    let trailingUpdate: NodeJS.Timeout | undefined;
+    const showText = (): void => {
+      clearTimeout(trailingUpdate);
+      trailingUpdate = undefined;
+      if (entry) chat.update(entry, text, true);
+      lastUpdate = Date.now();
+    };
     let content: ContentBlock[] | undefined;
     try {
       const stream = client.stream({ model, system: systemPrompt(this.options.cwd), messages: this.messages, tools: MAIN_TOOLS, maxTokens: MAX_TOKENS }, signal);
@@ -162,16 +170,14 @@ export class MainAgent {
         switch (event.type) {
           case 'retry':
             text = '';
-            if (entry) chat.update(entry, '', true);
+            showText();
             chat.add('notice', `retrying (${event.attempt}/${event.maxAttempts}) after ${event.reason}`);
             break;
           case 'text':
             text += event.text;
             entry ??= chat.add('assistant', '', { open: true });
-            if (Date.now() - lastUpdate >= STREAM_UPDATE_MS) {
-              chat.update(entry, text, true);
-              lastUpdate = Date.now();
-            }
+            if (Date.now() - lastUpdate >= STREAM_UPDATE_MS) showText();
+            else trailingUpdate ??= setTimeout(showText, STREAM_UPDATE_MS - (Date.now() - lastUpdate));
             break;
           case 'usage':
             this.options.host.sessionChanged();
@@ -190,6 +196,7 @@ export class MainAgent {
       }
       throw error;
     } finally {
+      clearTimeout(trailingUpdate);
       tracker.end(requestId);
       if (entry) chat.update(entry, text.trim());
       this.options.host.sessionChanged();

@@ -244,7 +244,7 @@ describe('notifications, flash time and keys from the config', () => {
 
   it('flashMs: the flash goes after that time, the line stays in the chat', async () => {
     const home = newHome();
-    writeFile(join(configDir(home), 'config.json'), JSON.stringify({ flashMs: 500 }));
+    writeFile(join(configDir(home), 'config.json'), JSON.stringify({ flashMs: 2000 }));
     const brief = await launch({ home });
     await ready(brief);
     submit(brief, `/run --name fine -- true`);

@@ -242,12 +242,14 @@ describe('an ended worker in front', () => {
 
 describe('keys in the chat while the main agent works', () => {
   it('Ctrl+B sends its foreground bash to the background (notified when it ends); Ctrl+C interrupts a reply', async () => {
+    // Held after its first words until Ctrl+C cuts it (the gate is never opened).
+    const slowReplyHeld = new Gate();
     const { h, model } = await launchWithModel({
       main: planList('main', [
-        { toolUses: [{ name: 'bash', input: { command: 'sleep 2; echo done' } }] },
+        { toolUses: [{ name: 'bash', input: { command: 'sleep 5; echo done' } }] },
         { text: ['It runs in the background now.'] },
         { text: ['sleep-echo is done: it printed done.'] },
-        { text: chunks('A slow reply that goes on and on, far longer than anyone wants to wait for it to end.', 4), delayMs: 100 },
+        { text: chunks('A slow reply that goes on and on, far longer than anyone wants to wait for it to end.', 4), pause: { afterChunks: 2, until: slowReplyHeld.opened } },
         { text: ['Listening again.'] },
       ]),
     }, ['--permission-mode', 'auto']);

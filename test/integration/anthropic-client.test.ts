@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createModelClient, type ModelClientOptions } from '../../src/llm/anthropic-client.js';
 import { scriptedQueue, startScriptedServer, type ReplyPlan, type ScriptedServer } from '../../src/llm/scripted-server.js';
 import { ModelError, type TurnEvent, type TurnRequest } from '../../src/llm/types.js';
+import { Gate } from '../support/model-scripts.js';
 
 const API_KEY = 'sk-ant-test-0123456789abcdef';
 
@@ -261,23 +262,28 @@ describe('anthropic client: retries', () => {
   });
 
   it('times out a stalled stream and retries', async () => {
-    const { client } = await setup([{ text: ['a', 'b'], stallAfterChunks: 1 }, { text: ['ok'] }], { timeoutMs: 300 });
+    const { client } = await setup([{ text: ['a', 'b'], stallAfterChunks: 1 }, { text: ['ok'] }], { timeoutMs: 2000 });
     const events = await collect(client.stream(REQUEST));
     expect(summary(events)).toEqual(['usage', 'text:a', 'retry:2/5:timed out', 'usage', 'text:ok', 'usage', 'done:end_turn']);
   });
 
   it('times out a response that does not start, and retries', async () => {
     let calls = 0;
+    const firstMayAnswer = new Gate();
     server = await startScriptedServer({
       respond: async () => {
         calls++;
-        if (calls === 1) await new Promise((resolve) => setTimeout(resolve, 1000));
+        if (calls === 1) await firstMayAnswer.opened;
         return { text: ['late'] };
       },
     });
-    const client = createModelClient({ apiKey: API_KEY, baseURL: server.url, timeoutMs: 200, sleep: async () => {} });
-    const events = await collect(client.stream(REQUEST));
-    expect(summary(events)).toEqual(['retry:2/5:timed out', 'usage', 'text:late', 'usage', 'done:end_turn']);
+    const client = createModelClient({ apiKey: API_KEY, baseURL: server.url, timeoutMs: 1000, sleep: async () => {} });
+    try {
+      const events = await collect(client.stream(REQUEST));
+      expect(summary(events)).toEqual(['retry:2/5:timed out', 'usage', 'text:late', 'usage', 'done:end_turn']);
+    } finally {
+      firstMayAnswer.open();
+    }
   });
 
   it('gives up after maxAttempts with one clear line', async () => {

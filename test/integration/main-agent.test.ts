@@ -117,6 +117,19 @@ describe('chat', () => {
     expect(model.requests[0].messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'hello' }] }]);
     expect(client.errors()).toEqual([]);
   });
+
+  it('shows the last words that came in quick succession while the stream pauses', async () => {
+    const replyMayGoOn = new Gate();
+    const { client } = await setup({
+      main: planList('main', [{ text: ['Let me ', 'think about ', 'that.', ' Done.'], pause: { afterChunks: 3, until: replyMayGoOn.opened } }]),
+    });
+    client.send({ type: 'chat', text: 'hello' });
+    const shown = await client.waitFor('all the words before the pause', () => client.chat().find((entry) => entry.role === 'assistant' && entry.text === 'Let me think about that.'));
+    expect(shown.open).toBe(true);
+    replyMayGoOn.open();
+    await client.waitForReply('Let me think about that. Done.');
+    await client.waitForIdle();
+  });
 });
 
 describe('spawning through the model', () => {
@@ -182,9 +195,10 @@ describe('spawning through the model', () => {
 describe('notifications while the main agent is busy', () => {
   it('delivers agents that ended mid-turn at the next turn, each exactly once', async () => {
     const slow = chunks('This reply takes its time to arrive, word by word, while agents end in the background. '.repeat(2), 6);
+    const replyMayGoOn = new Gate();
     const { client, model } = await setup({
       main: planList('main', [
-        { text: slow, delayMs: 50 },
+        { text: slow, delayMs: 20, pause: { afterChunks: 1, until: replyMayGoOn.opened } },
         { text: ['Both quick commands finished.'] },
       ]),
     });
@@ -196,6 +210,7 @@ describe('notifications while the main agent is busy', () => {
     // Both ended while the slow reply was still streaming.
     expect(client.versions(first.id).at(-1)?.open, 'the slow reply is still streaming').toBe(true);
     expect(client.session()?.busy).toBe(true);
+    replyMayGoOn.open();
 
     await client.waitForReply('Both quick commands finished.');
     await client.waitForIdle();

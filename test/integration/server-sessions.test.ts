@@ -4,7 +4,7 @@
 // followed by a second one on the same state directory, opened as the ServerHost opens a workspace
 // (openSession, then restore). Tests look at what a client sees and at what lands on disk.
 // Run `npm run build` first.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -248,7 +248,10 @@ describe('/fork and /resume', () => {
     ]);
     expect(client.session()?.id, 'listing does not switch').toBe(forkId);
 
-    // Written to last, the original comes first.
+    // Written to last, the original comes first. The fork is dated back so that the coarse clock
+    // of file times cannot give both the same time.
+    const earlier = new Date(Date.now() - 60_000);
+    utimesSync(sessionFile(forkId), earlier, earlier);
     client.send({ type: 'resume', session: originalId.slice(0, 8) });
     await client.waitFor('the original session again', () => client.session()?.id === originalId);
     client.send({ type: 'chat', text: 'one more thing' });
