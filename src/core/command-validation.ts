@@ -134,6 +134,7 @@ const COMMANDS: { [T in CommandType]: Schema<CommandOf<T>> } = {
   attach: { name: required(name) },
   detach: {},
   input: { data: required(input) },
+  paste: { text: required(input) },
   scroll: { lines: required(scrollLines) },
   send: { name: required(name), text: required(text) },
   resize: { cols: required(integer(LIMITS.resizeMin, LIMITS.resizeMax)), rows: required(integer(LIMITS.resizeMin, LIMITS.resizeMax)) },

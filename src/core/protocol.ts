@@ -8,7 +8,7 @@ import type { ComparisonView } from './worktree.js';
 import { formatDuration } from './format.js';
 
 /** Raised whenever a message changes shape; a client and a server of different versions refuse each other. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** The most a client may send in one message (a line of JSON); more disconnects it. */
 export const MAX_CLIENT_MESSAGE_BYTES = 1024 * 1024;
@@ -48,6 +48,8 @@ export type ClientCommand =
   | { type: 'detach' }
   /** Keys for the agent this client has attached. */
   | { type: 'input'; data: string }
+  /** Text the user pasted into the attached agent: one paste, bracketed when the program asked for that. */
+  | { type: 'paste'; text: string }
   /** Look at the attached agent's history: `lines` further up (negative: down), or the live screen. */
   | { type: 'scroll'; lines: number | 'live' }
   /** Type a line into an agent, attached or not. */

@@ -156,6 +156,11 @@ export class AgentProcess {
     this.writeRaw(encodeCursorKeys(data, this.modes.applicationCursorKeys));
   }
 
+  /** Text the user pasted: newlines as Enter, in one bracketed paste when the program turned that on. */
+  paste(text: string): void {
+    this.writeRaw(encodePaste(text.replace(/\r?\n/g, '\r'), this.modes.bracketedPaste));
+  }
+
   /** A line of text, as if pasted and followed by Enter. */
   sendLine(text: string): void {
     this.writeRaw(`${encodePaste(text, this.modes.bracketedPaste)}\r`);

@@ -43,6 +43,10 @@ export class ReplayedOutput {
     // Nothing reads keys: the process is gone.
   }
 
+  paste(): void {
+    // Nothing reads input: the process is gone.
+  }
+
   sendLine(): void {
     // Nothing reads input: the process is gone.
   }

@@ -342,6 +342,11 @@ export class AgentServer {
         entry?.handle?.writeKeys(command.data);
         return undefined;
       }
+      case 'paste': {
+        const entry = client.attached ? this.agents.get(client.attached) : undefined;
+        entry?.handle?.paste(command.text);
+        return undefined;
+      }
       case 'scroll': {
         const entry = client.attached ? this.agents.get(client.attached) : undefined;
         if (!entry) return 'no agent is in front to scroll';

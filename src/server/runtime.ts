@@ -16,6 +16,7 @@ export interface AgentEvents {
 
 export interface AgentHandle {
   writeKeys(data: string): void;
+  paste(text: string): void;
   sendLine(text: string): void;
   resize(cols: number, rows: number): void;
   /** Plain text of the last `maxLines` lines of output (scrollback and screen). */

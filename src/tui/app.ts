@@ -12,6 +12,7 @@ import { helpText } from './help-text.js';
 import { Keymap, type Action } from './keymap.js';
 import { agentPaneSize, layoutFor, type Layout, type Rect } from './layout.js';
 import { LineEditor } from './line-editor.js';
+import { messageTooLong } from './message-limits.js';
 import { notificationBytes } from './notifier.js';
 import { StyleCache, styledBox, terminalBox } from './painter.js';
 import { submitLine } from './slash-actions.js';
@@ -23,6 +24,7 @@ import { chatRows } from './views/chat-view.js';
 import { keyHints } from './views/key-hints.js';
 import { AttachedInput } from './attached-input.js';
 import { FramePacer } from './frame-pacer.js';
+import { DISABLE_BRACKETED_PASTE, ENABLE_BRACKETED_PASTE, PasteSplitter, type InputPart } from './paste-splitter.js';
 import { TerminalQueries } from './terminal-queries.js';
 import { compareView } from './views/compare-view.js';
 
@@ -69,6 +71,9 @@ export class App {
   private compareFit: CompareFit = { diffMaxScroll: 0, page: 1 };
   private quitting = false;
   private keysTakenRaw = false;
+  private readonly pastes = new PasteSplitter();
+  /** Set while the keys of a read that held a paste go through the input again. */
+  private replayingKeys = false;
   /** Set while the terminal's answer to a query is awaited. */
   private readonly queries: TerminalQueries;
   /** The terminal supports synchronized output (DECSET 2026). */
@@ -117,6 +122,10 @@ export class App {
       detach: () => this.detach(),
       pageLines: () => Math.max(1, this.layout.body.height - 2),
       changed: () => this.requestRender(),
+      refused: (reason) => {
+        this.model.note('error', reason);
+        this.requestRender();
+      },
     });
     this.queries = new TerminalQueries({
       write: (query) => this.screen.program.write(query),
@@ -129,6 +138,7 @@ export class App {
   }
 
   start(): void {
+    this.screen.program.write(ENABLE_BRACKETED_PASTE);
     this.sendPaneSize();
     this.requestRender();
     void this.queries.synchronizedOutput().then((supported) => {
@@ -165,6 +175,7 @@ export class App {
   destroy(): void {
     clearInterval(this.clockTimer);
     clearTimeout(this.flashTimer);
+    this.screen.program.write(DISABLE_BRACKETED_PASTE);
     this.screen.destroy();
   }
 
@@ -369,9 +380,45 @@ export class App {
       this.queries.take(data);
       return;
     }
+    if (!this.replayingKeys && !this.pastes.isPlainKeys(data)) {
+      const parts = this.pastes.split(data);
+      if (parts.length !== 1 || parts[0].kind !== 'keys' || parts[0].text !== data) {
+        this.takeKeysOfThisChunk();
+        this.handleInOrder(parts);
+        return;
+      }
+    }
     if (this.focus !== 'agent' || !this.model.attached) return;
     this.takeKeysOfThisChunk();
     this.attachedInput.typed(data);
+  }
+
+  /** A read with a paste in it, part by part once blessed has let go of the read: keys go through it again. */
+  private handleInOrder(parts: InputPart[]): void {
+    setImmediate(() => {
+      for (const part of parts) {
+        if (part.kind === 'paste') {
+          this.pasted(part.text);
+          continue;
+        }
+        this.replayingKeys = true;
+        this.screen.program.input.emit('data', Buffer.from(part.text));
+        this.replayingKeys = false;
+      }
+      this.requestRender();
+    });
+  }
+
+  /** A paste goes to the agent in front, else into the input line (from the agent list too). */
+  private pasted(text: string): void {
+    if (this.focus === 'agent' && this.model.attached) {
+      if (this.attachedInput.pasted(text)) return;
+      // An ended agent reads nothing: like a key, the paste goes back to the chat, and into its line.
+      this.detach();
+    }
+    if (this.focus === 'compare') return;
+    this.focus = 'input';
+    this.editor.paste(text);
   }
 
   private takeKeysOfThisChunk(): void {
@@ -479,6 +526,12 @@ export class App {
   }
 
   private submit(): void {
+    const tooLong = messageTooLong(this.editor.message);
+    if (tooLong) {
+      this.model.note('error', tooLong);
+      this.chatScroll = 0;
+      return;
+    }
     submitLine(this.editor.submit(), {
       model: this.model,
       cwd: this.options.cwd,

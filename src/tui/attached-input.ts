@@ -3,10 +3,12 @@
 // key goes back to the chat — unless it is a built-in worker, whose conversation what is typed
 // then continues.
 import { isEnded } from '../core/agent.js';
-import type { ClientCommand } from '../core/protocol.js';
+import { LIMITS } from '../core/command-validation.js';
+import { MAX_CLIENT_MESSAGE_BYTES, type ClientCommand } from '../core/protocol.js';
 import type { ClientModel } from './client-model.js';
 import { continueKeys } from './continue-input.js';
 import { LineEditor } from './line-editor.js';
+import { messageTooLong } from './message-limits.js';
 
 const SHIFT_PAGE_UP = '\x1b[5;2~';
 const SHIFT_PAGE_DOWN = '\x1b[6;2~';
@@ -21,6 +23,8 @@ export interface AttachedInputDeps {
   /** Lines a page of history scrolls. */
   pageLines(): number;
   changed(): void;
+  /** What the user did cannot be done: say why (in the chat). */
+  refused(reason: string): void;
 }
 
 export class AttachedInput {
@@ -55,6 +59,24 @@ export class AttachedInput {
     if (detachAt !== -1) this.deps.detach();
   }
 
+  /** Text pasted while the agent is in front; false when nothing here takes it (an ended agent). */
+  pasted(text: string): boolean {
+    if (this.continuable) {
+      this.continueLine.paste(text);
+      this.deps.changed();
+      return true;
+    }
+    if (this.ended) return false;
+    const encodedBytes = Buffer.byteLength(JSON.stringify(text));
+    if (text.length > LIMITS.input || encodedBytes > MAX_CLIENT_MESSAGE_BYTES / 2) {
+      this.deps.refused(`the paste is too long for an agent (${Math.ceil(encodedBytes / 1024)} KB): paste it in parts, or save it in a file`);
+      return true;
+    }
+    if ((this.deps.model.attached?.scrollBack ?? 0) > 0) this.deps.send({ type: 'scroll', lines: 'live' });
+    this.deps.send({ type: 'paste', text });
+    return true;
+  }
+
   private attachedAgent() {
     const { model } = this.deps;
     return model.attached ? model.agent(model.attached.name) : undefined;
@@ -87,7 +109,11 @@ export class AttachedInput {
       this.deps.detach();
       return;
     }
-    if (keys.action === 'submit' && name) this.deps.send({ type: 'send', name, text: this.continueLine.submit() });
+    if (keys.action === 'submit' && name) {
+      const tooLong = messageTooLong(this.continueLine.message);
+      if (tooLong) this.deps.refused(tooLong);
+      else this.deps.send({ type: 'send', name, text: this.continueLine.submit() });
+    }
     this.deps.changed();
   }
 }

@@ -12,6 +12,7 @@ export function helpText(keymap: Keymap): string {
     '  Shift+PgUp/PgDn with an agent in front  — look back through its history',
     `  ${keymap.label('interrupt')}  — clear the input line`,
     '  PgUp/PgDn  — scroll the chat',
+    '  Paste  — several lines show as [Pasted text #N +L lines] and are sent in full',
     '  After /compare: ←/→ attempt, ↑/↓ file, Enter its diff, PgUp/PgDn scroll, Esc back',
     `  ${keymap.label('quit')}  — quit the screen; agents keep running (agentmux attach comes back)`,
   ];

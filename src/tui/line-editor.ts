@@ -1,4 +1,11 @@
 // The chat input line: text, cursor and history. Pure state; the view only draws it.
+// A pasted text of several lines stands in the line as one placeholder, `[Pasted text #2 +14 lines]`,
+// and the message sent has the text in its place (the line has one row; the paste keeps its newlines).
+import { printable } from '../core/printable.js';
+
+const PASTE_LABEL = /\[Pasted text #\d+ \+\d+ lines\]/g;
+/** Control characters a pasted text of several lines loses: all but tab and newline. */
+const PASTE_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 export class LineEditor {
   private chars: string[] = [];
@@ -7,11 +14,31 @@ export class LineEditor {
   /** Position while browsing history; history.length means "the line being written". */
   private historyIndex = 0;
   private draft: string[] = [];
+  /** Each placeholder's text, for as long as the line or its history shows the placeholder. */
+  private readonly pastes = new Map<string, string>();
+  private pasteCount = 0;
 
   constructor(private readonly historyLimit = 500) {}
 
   get text(): string {
     return this.chars.join('');
+  }
+
+  /** The line as it is sent: each paste placeholder replaced by its text. */
+  get message(): string {
+    return this.text.replace(PASTE_LABEL, (label) => this.pastes.get(label) ?? label);
+  }
+
+  /** A pasted text: inline when it is one line, else as a placeholder. */
+  paste(text: string): void {
+    const lines = text.replace(/\r\n?/g, '\n').replace(/\n$/, '');
+    if (!lines.includes('\n')) {
+      this.insert(printable(lines));
+      return;
+    }
+    const label = `[Pasted text #${++this.pasteCount} +${lines.split('\n').length} lines]`;
+    this.pastes.set(label, lines.replace(PASTE_CONTROLS, ''));
+    this.insert(label);
   }
 
   get cursor(): number {
@@ -24,13 +51,18 @@ export class LineEditor {
     this.cursorIndex += added.length;
   }
 
+  /** Deletes the character before the cursor, or the whole paste placeholder that ends there. */
   backspace(): void {
     if (this.cursorIndex === 0) return;
-    this.chars.splice(--this.cursorIndex, 1);
+    const length = this.placeholderLength(this.chars.slice(0, this.cursorIndex).join(''), (text, label) => text.endsWith(label));
+    this.cursorIndex -= length;
+    this.chars.splice(this.cursorIndex, length);
   }
 
+  /** Deletes the character under the cursor, or the whole paste placeholder that starts there. */
   deleteForward(): void {
-    this.chars.splice(this.cursorIndex, 1);
+    const length = this.placeholderLength(this.chars.slice(this.cursorIndex).join(''), (text, label) => text.startsWith(label));
+    this.chars.splice(this.cursorIndex, length);
   }
 
   left(): void {
@@ -77,9 +109,10 @@ export class LineEditor {
     this.load(this.historyIndex === this.history.length ? this.draft : Array.from(this.history[this.historyIndex]));
   }
 
-  /** Returns the line and starts a new one; non-blank lines go into history. */
+  /** Returns the message and starts a new line; non-blank lines go into history, placeholders and all. */
   submit(): string {
     const line = this.text;
+    const message = this.message;
     if (line.trim() && this.history[this.history.length - 1] !== line) {
       this.history.push(line);
       if (this.history.length > this.historyLimit) this.history.shift();
@@ -87,11 +120,22 @@ export class LineEditor {
     this.historyIndex = this.history.length;
     this.load([]);
     this.draft = [];
-    return line;
+    for (const label of this.pastes.keys()) {
+      if (!this.history.some((entry) => entry.includes(label))) this.pastes.delete(label);
+    }
+    return message;
   }
 
   private load(chars: string[]): void {
     this.chars = chars.slice();
     this.cursorIndex = this.chars.length;
+  }
+
+  /** Characters one deletion removes from `text`'s side: a whole placeholder `at` finds there, else one. */
+  private placeholderLength(text: string, at: (text: string, label: string) => boolean): number {
+    for (const label of this.pastes.keys()) {
+      if (at(text, label)) return Array.from(label).length;
+    }
+    return 1;
   }
 }

@@ -9,6 +9,7 @@ const EXAMPLES: { [T in ClientCommand['type']]: Extract<ClientCommand, { type: T
   attach: { type: 'attach', name: 'tests' },
   detach: { type: 'detach' },
   input: { type: 'input', data: '\u001b[A\r\u0000' },
+  paste: { type: 'paste', text: 'line one\nline two' },
   scroll: { type: 'scroll', lines: -20 },
   send: { type: 'send', name: 'tests', text: 'yes' },
   resize: { type: 'resize', cols: 120, rows: 40 },

@@ -235,6 +235,65 @@ describe('LineEditor', () => {
     editor.historyUp();
     expect(editor.text).toBe('b');
   });
+
+  describe('pasted text', () => {
+    it('puts one line in place, control characters as spaces', () => {
+      const editor = typed('say ');
+      editor.paste('hello\tworld\x1b');
+      expect(editor.text).toBe('say hello world ');
+      expect(editor.message).toBe('say hello world ');
+    });
+
+    it('shows several lines as one placeholder and sends them in its place, newlines kept', () => {
+      const editor = typed('look: ');
+      editor.paste('first\r\nsecond\rthird\tend\n');
+      editor.insert(' please');
+      expect(editor.text).toBe('look: [Pasted text #1 +3 lines] please');
+      expect(editor.submit()).toBe('look: first\nsecond\nthird\tend please');
+      editor.paste('a\x1b[31m\nb');
+      expect(editor.text).toBe('[Pasted text #2 +2 lines]');
+      expect(editor.message).toBe('a[31m\nb');
+    });
+
+    it('recalls a pasted message from history with its text', () => {
+      const editor = new LineEditor();
+      editor.paste('one\ntwo');
+      editor.submit();
+      editor.historyUp();
+      expect(editor.text).toBe('[Pasted text #1 +2 lines]');
+      expect(editor.submit()).toBe('one\ntwo');
+    });
+
+    it('deletes a placeholder as a whole, from either side', () => {
+      const editor = typed('a');
+      editor.paste('x\ny');
+      editor.insert('b');
+      editor.left();
+      editor.backspace();
+      expect(editor.text).toBe('ab');
+      editor.paste('x\ny');
+      editor.home();
+      editor.right();
+      editor.deleteForward();
+      expect(editor.text).toBe('ab');
+      // Inside one, a key deletes a character: the placeholder is then plain text.
+      editor.paste('x\ny');
+      editor.left();
+      editor.backspace();
+      expect(editor.text).toBe('a[Pasted text #3 +2 line]b');
+      expect(editor.message).toBe('a[Pasted text #3 +2 line]b');
+    });
+
+    it('forgets a paste once neither the line nor the history shows it', () => {
+      const editor = new LineEditor(1);
+      editor.paste('one\ntwo');
+      editor.submit();
+      editor.insert('next');
+      editor.submit();
+      editor.insert('[Pasted text #1 +2 lines]');
+      expect(editor.message).toBe('[Pasted text #1 +2 lines]');
+    });
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

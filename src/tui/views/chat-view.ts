@@ -57,7 +57,8 @@ function wrapEntry(entry: ChatEntry, width: number): StyledLine[] {
   const { prefix, role } = ENTRY_STYLE[entry.role];
   const indent = ' '.repeat(prefix.length);
   const suffix = entry.open && entry.role === 'tool' ? ' …' : '';
-  return wrapText(entry.text + suffix, Math.max(1, width - prefix.length)).map((text, index) =>
+  // A pasted message keeps its tabs for the model; on screen they are four columns.
+  return wrapText((entry.text + suffix).replace(/\t/g, '    '), Math.max(1, width - prefix.length)).map((text, index) =>
     line({ text: (index === 0 ? prefix : indent) + text, role }));
 }
 
