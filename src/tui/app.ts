@@ -16,15 +16,17 @@ import { messageTooLong } from './message-limits.js';
 import { notificationBytes } from './notifier.js';
 import { StyleCache, styledBox, terminalBox } from './painter.js';
 import { submitLine } from './slash-actions.js';
-import { textWidth, type StyledLine } from './styled-text.js';
+import type { StyledLine } from './styled-text.js';
 import type { ResolvedTheme } from './theme.js';
 import { agentListRows } from './views/agent-list-view.js';
 import { flashRows, headerRow, statusRow, type Focus, type KeyHint } from './views/bars.js';
 import { chatRows } from './views/chat-view.js';
+import { inputRow } from './views/input-view.js';
 import { keyHints } from './views/key-hints.js';
 import { AttachedInput } from './attached-input.js';
 import { FramePacer } from './frame-pacer.js';
-import { DISABLE_BRACKETED_PASTE, ENABLE_BRACKETED_PASTE, PasteSplitter, type InputPart } from './paste-splitter.js';
+import { DISABLE_BRACKETED_PASTE, ENABLE_BRACKETED_PASTE } from './paste-splitter.js';
+import { TerminalInput } from './terminal-input.js';
 import { TerminalQueries } from './terminal-queries.js';
 import { compareView } from './views/compare-view.js';
 
@@ -70,10 +72,7 @@ export class App {
   private readonly compare = new CompareSelection();
   private compareFit: CompareFit = { diffMaxScroll: 0, page: 1 };
   private quitting = false;
-  private keysTakenRaw = false;
-  private readonly pastes = new PasteSplitter();
-  /** Set while the keys of a read that held a paste go through the input again. */
-  private replayingKeys = false;
+  private readonly terminalInput: TerminalInput;
   /** Set while the terminal's answer to a query is awaited. */
   private readonly queries: TerminalQueries;
   /** The terminal supports synchronized output (DECSET 2026). */
@@ -133,7 +132,15 @@ export class App {
     });
     this.screen.on('resize', () => this.resized());
     this.screen.on('keypress', (ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg) => this.keypress(ch, key));
-    this.screen.program.on('data', (data: Buffer | string) => this.rawInput(String(data)));
+    this.terminalInput = new TerminalInput({
+      queries: this.queries,
+      retype: (keys) => this.screen.program.input.emit('data', Buffer.from(keys)),
+      agentInFront: () => this.focus === 'agent' && this.model.attached !== undefined,
+      typedToAgent: (keys) => this.attachedInput.typed(keys),
+      pasted: (text) => this.pasted(text),
+      handled: () => this.requestRender(),
+    });
+    this.screen.program.on('data', (data: Buffer | string) => this.terminalInput.read(String(data)));
     this.screen.on('render', () => this.placeCursor());
   }
 
@@ -280,22 +287,11 @@ export class App {
     const continuing = this.focus === 'agent' && this.attachedInput.continuable;
     const editor = continuing ? this.attachedInput.continueLine : this.editor;
     const prompt = continuing ? `continue ${this.model.attached?.name ?? ''} ${PROMPT}` : PROMPT;
-    const room = Math.max(1, width - prompt.length - 1);
-    const chars = Array.from(editor.text);
-    // Scroll horizontally so the cursor stays in view.
-    const start = Math.max(0, editor.cursor - room);
-    const visible = chars.slice(start, start + room).join('');
-    this.inputCursorColumn = prompt.length + textWidth(chars.slice(start, editor.cursor).join(''));
-    const placeholder = visible ? ''
-      : continuing ? 'what next? Enter continues'
-        : this.focus === 'input' && this.model.chat.length === 0 ? 'Type a message, or /help for commands' : '';
-    return {
-      segments: [
-        { text: prompt, role: 'input.prompt' },
-        { text: visible },
-        { text: placeholder, role: 'muted' },
-      ],
-    };
+    const hint = continuing ? 'what next? Enter continues'
+      : this.focus === 'input' && this.model.chat.length === 0 ? 'Type a message, or /help for commands' : '';
+    const { line, cursorColumn } = inputRow(editor.text, editor.cursor, prompt, hint, width);
+    this.inputCursorColumn = cursorColumn;
+    return line;
   }
 
   private headerLine(width: number): StyledLine {
@@ -344,7 +340,6 @@ export class App {
     });
   }
 
-
   // ---- timers: only while something on screen changes with time ----
 
   private updateClock(): void {
@@ -368,47 +363,6 @@ export class App {
 
   // ---- input ----
 
-  /**
-   * Raw bytes from the terminal: while an agent is attached they go to it, except the
-   * background key. blessed parses the same bytes into keypresses right after this; those
-   * belong to the agent too, even when this chunk detaches it.
-   */
-  private rawInput(data: string): void {
-    if (this.queries.awaiting) {
-      // First: keys typed meanwhile are handed back after this chunk, and must not count as part of it.
-      this.takeKeysOfThisChunk();
-      this.queries.take(data);
-      return;
-    }
-    if (!this.replayingKeys && !this.pastes.isPlainKeys(data)) {
-      const parts = this.pastes.split(data);
-      if (parts.length !== 1 || parts[0].kind !== 'keys' || parts[0].text !== data) {
-        this.takeKeysOfThisChunk();
-        this.handleInOrder(parts);
-        return;
-      }
-    }
-    if (this.focus !== 'agent' || !this.model.attached) return;
-    this.takeKeysOfThisChunk();
-    this.attachedInput.typed(data);
-  }
-
-  /** A read with a paste in it, part by part once blessed has let go of the read: keys go through it again. */
-  private handleInOrder(parts: InputPart[]): void {
-    setImmediate(() => {
-      for (const part of parts) {
-        if (part.kind === 'paste') {
-          this.pasted(part.text);
-          continue;
-        }
-        this.replayingKeys = true;
-        this.screen.program.input.emit('data', Buffer.from(part.text));
-        this.replayingKeys = false;
-      }
-      this.requestRender();
-    });
-  }
-
   /** A paste goes to the agent in front, else into the input line (from the agent list too). */
   private pasted(text: string): void {
     if (this.focus === 'agent' && this.model.attached) {
@@ -421,11 +375,6 @@ export class App {
     this.editor.paste(text);
   }
 
-  private takeKeysOfThisChunk(): void {
-    this.keysTakenRaw = true;
-    setImmediate(() => { this.keysTakenRaw = false; });
-  }
-
   private detach(): void {
     this.focus = this.mainFocus();
     this.options.send({ type: 'detach' });
@@ -433,7 +382,7 @@ export class App {
   }
 
   private keypress(ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg): void {
-    if (this.focus === 'agent' || this.keysTakenRaw || this.quitting) return;
+    if (this.focus === 'agent' || this.terminalInput.keysTaken || this.quitting) return;
     // blessed reports Enter twice, as "return" and as "enter".
     if (key.name === 'return') return;
     const action = this.keymap.action(this.focus, key.full);

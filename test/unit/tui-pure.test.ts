@@ -16,6 +16,7 @@ import { blessedTerminal } from '../../src/tui/terminal-type.js';
 import { agentListRows } from '../../src/tui/views/agent-list-view.js';
 import { flashRows, statusRow } from '../../src/tui/views/bars.js';
 import { chatRows } from '../../src/tui/views/chat-view.js';
+import { inputRow } from '../../src/tui/views/input-view.js';
 
 function rowText(row: StyledLine): string {
   return row.segments.map((segment) => segment.text).join('');
@@ -297,6 +298,27 @@ describe('LineEditor', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+
+describe('inputRow', () => {
+  const text = (row: { line: StyledLine }) => row.line.segments.map((segment) => segment.text).join('');
+
+  it('shows the prompt and the text, the cursor after what is before it (wide characters count two)', () => {
+    const row = inputRow('日本 ok', 2, '› ', 'hint', 40);
+    expect(text(row)).toBe('› 日本 ok');
+    expect(row.cursorColumn).toBe(2 + 4);
+  });
+
+  it('scrolls sideways so the cursor stays in view, with a column left for it at the end', () => {
+    const row = inputRow('abcdefghij', 10, '› ', '', 8);
+    expect(text(row)).toBe('› fghij');
+    expect(row.cursorColumn).toBe(7);
+  });
+
+  it('shows the hint only while the line is empty', () => {
+    expect(text(inputRow('', 0, '› ', 'Type a message', 40))).toBe('› Type a message');
+    expect(text(inputRow('x', 1, '› ', 'Type a message', 40))).toBe('› x');
+  });
+});
 
 describe('keySequence and keyLabel', () => {
   it('gives the bytes a terminal sends', () => {
