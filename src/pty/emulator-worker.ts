@@ -83,7 +83,13 @@ function markDirty(entry: Hosted): void {
 function sendChanges(id: number, entry: Hosted): void {
   entry.dirty = false;
   entry.sentAt = Date.now();
-  // Frames first: the screen redraws on the first message that arrives.
+  // Modes before the frames that show their effect: keys typed at what the user sees are encoded for it.
+  const { applicationCursorKeysMode, bracketedPasteMode } = entry.terminal.modes;
+  if (applicationCursorKeysMode !== entry.modes.applicationCursorKeys || bracketedPasteMode !== entry.modes.bracketedPaste) {
+    entry.modes = { applicationCursorKeys: applicationCursorKeysMode, bracketedPaste: bracketedPasteMode };
+    post({ op: 'modes', id, modes: entry.modes });
+  }
+  // Then frames: the screen redraws on the first of them that arrives.
   for (const [view, { frames, scrollBack }] of entry.views) {
     const frame = frames.next(entry.cursorVisible, scrollBack);
     if (frame) post({ op: 'frame', id, view, frame });
@@ -92,11 +98,6 @@ function sendChanges(id: number, entry: Hosted): void {
   if (lastLine !== entry.lastLine) {
     entry.lastLine = lastLine;
     post({ op: 'lastLine', id, text: lastLine });
-  }
-  const { applicationCursorKeysMode, bracketedPasteMode } = entry.terminal.modes;
-  if (applicationCursorKeysMode !== entry.modes.applicationCursorKeys || bracketedPasteMode !== entry.modes.bracketedPaste) {
-    entry.modes = { applicationCursorKeys: applicationCursorKeysMode, bracketedPaste: bracketedPasteMode };
-    post({ op: 'modes', id, modes: entry.modes });
   }
 }
 
