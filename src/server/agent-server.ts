@@ -11,8 +11,9 @@ import type { Message, ModelClient } from '../llm/types.js';
 import { UsageTracker } from '../llm/usage-tracker.js';
 import { SessionStore } from '../store/session-store.js';
 import { AgentJournal } from './agent-journal.js';
-import { AgentTable, flashFor, type AgentEntry, type Watcher } from './agent-table.js';
+import { AgentTable, flashFor, type AgentEntry } from './agent-table.js';
 import { ChatLog } from './chat-log.js';
+import { ClientScreens, type Client } from './client-screens.js';
 import { ChatQuestion } from './chat-question.js';
 import { ForegroundRuns } from './foreground-runs.js';
 import { MainAgent } from './main-agent.js';
@@ -62,12 +63,6 @@ export interface ClientConnection {
   close(): void;
 }
 
-interface Client extends Watcher {
-  attached?: string;
-  /** The size of this client's agent pane. */
-  size?: { cols: number; rows: number };
-}
-
 const OUTPUT_LINES_FOR_NOTIFICATION = 40;
 const MAX_BUDGET_USD = 10_000;
 const NO_SESSIONS = 'this server keeps no conversations';
@@ -92,8 +87,7 @@ export class AgentServer {
   private readonly conversations: ConversationSwitch | undefined;
   private readonly workerStarts: WorkerStarts | undefined;
   private readonly followers: LogFollowers;
-  /** Who set each agent's pty size last: the client that attached it last. */
-  private readonly sizeOwners = new Map<string, Client>();
+  private readonly screens: ClientScreens;
 
   constructor(private readonly options: ServerOptions) {
     this.now = options.now ?? Date.now;
@@ -132,6 +126,8 @@ export class AgentServer {
         for (const resolve of this.stopWaiters.splice(0)) resolve();
       },
     }, this.now);
+    const journal = this.journal;
+    this.screens = new ClientScreens({ agents: this.agents, ...(journal ? { logTail: (name: string) => journal.logTail(name, REPLAY_BYTES) } : {}) });
     this.foreground = new ForegroundRuns(this.agents, this.chat, () => this.broadcast({ type: 'session', session: this.session() }));
     if (options.worktrees) {
       this.worktreeOps = new WorktreeOps({
@@ -257,7 +253,7 @@ export class AgentServer {
     return {
       handle: (message) => this.handle(client, message),
       close: () => {
-        this.detach(client);
+        this.screens.detach(client);
         this.followers.forget(client);
         this.clients.delete(client);
       },
@@ -333,27 +329,17 @@ export class AgentServer {
       case 'merge': return this.worktreeOps?.merge(command.name, command.into, command.squash ?? false) ?? WORKTREES_UNAVAILABLE;
       case 'discard': return this.worktreeOps?.discard(command.names, command.force ?? false) ?? WORKTREES_UNAVAILABLE;
       case 'kill': return this.agents.kill(command.name);
-      case 'attach': return this.attach(client, command.name);
+      case 'attach': return this.screens.attach(client, command.name);
       case 'detach':
-        this.detach(client);
+        this.screens.detach(client);
         return undefined;
-      case 'input': {
-        const entry = client.attached ? this.agents.get(client.attached) : undefined;
-        entry?.handle?.writeKeys(command.data);
+      case 'input':
+        this.screens.keys(client, command.data);
         return undefined;
-      }
-      case 'paste': {
-        const entry = client.attached ? this.agents.get(client.attached) : undefined;
-        entry?.handle?.paste(command.text);
+      case 'paste':
+        this.screens.paste(client, command.text);
         return undefined;
-      }
-      case 'scroll': {
-        const entry = client.attached ? this.agents.get(client.attached) : undefined;
-        if (!entry) return 'no agent is in front to scroll';
-        if (command.lines !== 'live' && !Number.isInteger(command.lines)) return `invalid scroll ${String(command.lines)}`;
-        this.agents.scroll(entry, client, command.lines);
-        return undefined;
-      }
+      case 'scroll': return this.screens.scroll(client, command.lines);
       case 'send': {
         const entry = this.agents.lookup(command.name);
         if (typeof entry === 'string') return entry;
@@ -361,12 +347,7 @@ export class AgentServer {
         entry.handle?.sendLine(command.text);
         return undefined;
       }
-      case 'resize': {
-        const { cols, rows } = command;
-        if (!Number.isInteger(cols) || !Number.isInteger(rows) || cols < 2 || rows < 2 || cols > 1000 || rows > 1000) return `invalid size ${cols}x${rows}`;
-        this.resize(client, cols, rows);
-        return undefined;
-      }
+      case 'resize': return this.screens.resize(client, command.cols, command.rows);
       case 'logs': {
         const entry = this.agents.lookup(command.name);
         if (typeof entry === 'string') return entry;
@@ -398,22 +379,6 @@ export class AgentServer {
       client.send({ type: 'done', id, ...(error ? { error } : {}), ...(outcome && typeof outcome === 'object' ? { name: outcome.name } : {}) });
     } else if (error) {
       client.send({ type: 'error', message: error });
-    }
-  }
-
-  /**
-   * A client's pane size. The agents it attached last take it; so do agents nobody attached when
-   * it is a change of size (the user resized the terminal), as with tmux's latest client. The
-   * first size of a screen that just connected leaves them alone: reflowing every agent's history
-   * for each screen that connects would make attaching slow. New agents start at the latest size.
-   */
-  private resize(client: Client, cols: number, rows: number): void {
-    const connecting = client.size === undefined;
-    client.size = { cols, rows };
-    this.agents.setDefaultSize(cols, rows);
-    for (const entry of this.agents.running()) {
-      const owner = this.sizeOwners.get(entry.info.name);
-      if (owner === client || (!owner && !connecting)) entry.handle?.resize(cols, rows);
     }
   }
 
@@ -472,29 +437,6 @@ export class AgentServer {
     }
     this.main.userMessage(text);
     return undefined;
-  }
-
-  private attach(client: Client, name: string): Outcome {
-    const entry = this.agents.lookup(name);
-    if (typeof entry === 'string') return entry;
-    // An agent of an earlier server: its screen is rebuilt from its log the first time someone looks.
-    if (!entry.handle && this.journal) this.agents.replay(entry, this.journal.logTail(name, REPLAY_BYTES));
-    this.detach(client);
-    client.attached = name;
-    this.sizeOwners.set(name, client);
-    if (client.size && !isEnded(entry.info.state)) entry.handle?.resize(client.size.cols, client.size.rows);
-    this.agents.watch(entry, client);
-    client.send({ type: 'attached', name });
-    return undefined;
-  }
-
-  private detach(client: Client): void {
-    const name = client.attached;
-    if (!name) return;
-    client.attached = undefined;
-    this.agents.unwatch(name, client);
-    if (this.sizeOwners.get(name) === client) this.sizeOwners.delete(name);
-    client.send({ type: 'detached', name });
   }
 
   /** Stops every running agent; resolves with how many once they have all ended. */
