@@ -13,6 +13,7 @@ import { describeSessions } from '../tui/client-model.js';
 import { blessedTerminal } from '../tui/terminal-type.js';
 import { noColorRequested, resolveTheme, type ResolvedTheme } from '../tui/theme.js';
 import type { CliArgs } from './args.js';
+import { SERVER_WITHOUT_KEY } from './model-help.js';
 import { openLink } from './open-link.js';
 
 function themeLoader(env: NodeJS.ProcessEnv): (name: string) => Promise<ResolvedTheme | string> {
@@ -83,6 +84,7 @@ export async function openScreen(args: CliArgs, fail: (message: string) => never
     },
   });
   app.receive(link.welcome);
+  if (!link.welcome.model.configured && env.ANTHROPIC_API_KEY) app.note('error', SERVER_WITHOUT_KEY);
   link.onEvent((event) => app.receive(event));
   link.onClose((reason) => {
     app.destroy();

@@ -179,6 +179,12 @@ export class App {
     this.requestRender();
   }
 
+  /** A line from this screen itself (not the server) in the chat. */
+  note(role: 'system' | 'error', text: string): void {
+    this.model.note(role, text);
+    this.requestRender();
+  }
+
   destroy(): void {
     clearInterval(this.clockTimer);
     clearTimeout(this.flashTimer);

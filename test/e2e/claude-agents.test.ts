@@ -9,7 +9,7 @@ import {
   type RoutedScripts,
 } from '../support/model-scripts.js';
 import {
-  agentEntry, bodyRows, chatLines, closeAll, errorEntries, eventually, flashLines, headerLine, launch, listRows, rawSince, ready, statusLine,
+  agentEntry, bodyRows, chatLines, closeAll, errorEntries, eventually, flashLines, headerLine, launch, listRows, newHome, rawSince, ready, statusLine,
   submit, waitForAgent, waitForChat, waitForState, type ScreenHarness,
 } from './helpers.js';
 
@@ -23,7 +23,8 @@ afterEach(async () => {
 
 const SIZE = { cols: 120, rows: 40 };
 const MODEL_HELP = 'The model is not configured: set ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for a compatible endpoint), '
-  + 'then restart agentmux — or try agentmux --demo. Everything else works without it: /help lists the commands.';
+  + 'then restart the agentmux server (agentmux server stop, then agentmux) — or try agentmux --demo. '
+  + 'Everything else works without it: /help lists the commands.';
 
 /** Waits for agentmux's first screen: with a model, the status bar shows its (zero) meter before the theme. */
 async function readyWithModel(h: ScreenHarness): Promise<void> {
@@ -160,6 +161,23 @@ describe('without an API key', () => {
     expect(listRows(h)[0]).toBe(' agents');
     expect(listRows(h).join('\n')).toContain('No agents yet.');
     expect(statusLine(h)).toMatch(/ 0 running · dark$/);
+  });
+
+  it('a screen that has a key, on a server started without one, says how to bring the model in', async () => {
+    const home = newHome();
+    const first = await launch({ ...SIZE, home });
+    await ready(first);
+    first.press('ctrl-q');
+    await first.waitForExit();
+
+    const withKey = await launch({ ...SIZE, home, env: { ANTHROPIC_API_KEY: 'test-key' } });
+    await ready(withKey);
+    await eventually(withKey, (s) => expect(errorEntries(s).map((entry) => entry.replace(/\s+/g, ' '))).toEqual([
+      'The agentmux server was started without ANTHROPIC_API_KEY, and reads it only when it starts: '
+      + 'agentmux server stop (it stops the agents; --force if some run), then agentmux, brings the model in.',
+    ]));
+    expect(headerLine(withKey)).toContain('model not configured');
+    expect(withKey.text()).not.toContain('test-key');
   });
 });
 
