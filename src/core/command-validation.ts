@@ -139,6 +139,7 @@ const COMMANDS: { [T in CommandType]: Schema<CommandOf<T>> } = {
   send: { name: required(name), text: required(text) },
   resize: { cols: required(integer(LIMITS.resizeMin, LIMITS.resizeMax)), rows: required(integer(LIMITS.resizeMin, LIMITS.resizeMax)) },
   chat: { text: required(text) },
+  compact: { instructions: optional(text) },
   spawn: {
     task: required(text),
     name: optional(name),

@@ -3,6 +3,8 @@
 // holds the marker and nothing taken from the user (a working directory may contain anything).
 export const MAIN_AGENT_MARKER = 'agentmux-main-agent';
 export const WORKER_MARKER = 'agentmux-worker';
+/** The first words of the main agent's request for a summary (/compact), which the demo model answers. */
+export const COMPACTION_REQUEST = 'Summarize our conversation so far so that it can continue from the summary alone';
 
 export function promptKind(system: string): 'main' | 'worker' | undefined {
   const firstLine = system.split('\n', 1)[0];

@@ -52,6 +52,8 @@ export type ClientCommand =
   | { type: 'paste'; text: string }
   /** Look at the attached agent's history: `lines` further up (negative: down), or the live screen. */
   | { type: 'scroll'; lines: number | 'live' }
+  /** Replace the main conversation with a summary the model writes of it (`instructions`: what to keep). */
+  | { type: 'compact'; instructions?: string }
   /** Type a line into an agent, attached or not. */
   | { type: 'send'; name: string; text: string }
   /** The size of the client's agent pane; agents' ptys take it. */

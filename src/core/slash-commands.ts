@@ -12,6 +12,7 @@ export type SlashCommand =
   | { kind: 'send'; name: string; text: string }
   | { kind: 'agents' }
   | { kind: 'cost' }
+  | { kind: 'compact'; instructions?: string }
   | { kind: 'fork' }
   | { kind: 'resume'; session?: string }
   | { kind: 'theme'; theme: string }
@@ -31,6 +32,7 @@ export const USAGE: Record<SlashCommand['kind'], string> = {
   send: '/send NAME TEXT',
   agents: '/agents',
   cost: '/cost',
+  compact: '/compact [INSTRUCTIONS…]',
   fork: '/fork',
   resume: '/resume [ID]',
   theme: '/theme dark|light|high-contrast|auto|NAME',
@@ -49,15 +51,13 @@ export const DESCRIPTIONS: Record<SlashCommand['kind'], string> = {
   send: 'type a line into an agent',
   agents: 'list agents in the chat',
   cost: 'tokens and cost of the session, per agent',
+  compact: 'replace the conversation the model sees with a summary of it (INSTRUCTIONS: what the summary must keep)',
   fork: 'go on in a copy of this conversation; the original stays as it is',
   resume: 'switch to another conversation of this repository (lists them without ID)',
   theme: 'switch the colour theme',
   help: 'show commands and keys',
   quit: 'close this screen; agents keep running in the server',
 };
-
-/** Commands of the contract that later versions bring; refused with a clear word, not "unknown". */
-const NOT_YET_AVAILABLE = new Set(['compact']);
 
 interface Words {
   head: string;
@@ -248,6 +248,10 @@ export function parseSlashCommand(line: string): ParseResult {
       if (!parsed.rest) return fail('send', '/send needs the text to send');
       return { ok: true, command: { kind: 'send', name: parsed.name, text: parsed.rest } };
     }
+    case 'compact': {
+      const instructions = rest.trim();
+      return { ok: true, command: instructions ? { kind: 'compact', instructions } : { kind: 'compact' } };
+    }
     case 'theme': {
       const theme = rest.trim();
       if (!theme || /\s/.test(theme)) return fail('theme', '/theme needs one theme name');
@@ -266,7 +270,6 @@ export function parseSlashCommand(line: string): ParseResult {
     case 'quit':
       return parseNoArgs(word, rest);
     default:
-      if (NOT_YET_AVAILABLE.has(word)) return { ok: false, error: `/${word} is not available in this version yet` };
       return { ok: false, error: `unknown command ${JSON.stringify(head)}`, usage: 'type /help for the list of commands' };
   }
 }

@@ -3,7 +3,7 @@
 //   main agent (system prompt contains `agentmux-main-agent`): sums up agent notifications, starts a
 //     background agent (spawn_agent) when asked for background work, and otherwise explains itself;
 //   worker (system prompt contains `agentmux-worker`): list_files → read_file → grep TODO → a report.
-import { promptKind } from '../core/prompt-markers.js';
+import { COMPACTION_REQUEST, promptKind } from '../core/prompt-markers.js';
 import type { MessagesRequestBody, ReplyPlan, Responder, ScriptedServer, StreamReply } from './scripted-server.js';
 import { startScriptedServer } from './scripted-server.js';
 import { plural } from '../core/format.js';
@@ -62,6 +62,10 @@ function mainTurn(request: MessagesRequestBody): Reply {
     return { text: lines.join('\n') };
   }
   const said = textOf(last.content);
+  if (said.includes(COMPACTION_REQUEST)) {
+    const earlier = request.messages.length - 1;
+    return { text: `DEMO summary (scripted, not Claude): the developer tried agentmux's demo over ${plural(earlier, 'message')}.` };
+  }
   const notifications = parseNotifications(said);
   if (notifications.length > 0) {
     return { text: notifications.map(describeNotification).join('\n') };

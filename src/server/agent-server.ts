@@ -16,7 +16,7 @@ import { ChatLog } from './chat-log.js';
 import { ClientScreens, type Client } from './client-screens.js';
 import { ChatQuestion } from './chat-question.js';
 import { ForegroundRuns } from './foreground-runs.js';
-import { MainAgent } from './main-agent.js';
+import { BUSY, MainAgent } from './main-agent.js';
 import { LogFollowers } from './log-followers.js';
 import { ConversationSwitch } from './conversation-switch.js';
 import { MainSession } from './main-session.js';
@@ -152,7 +152,10 @@ export class AgentServer {
         cwd: options.cwd,
         chat: this.chat,
         tracker: new UsageTracker({ model: access.model, prices: access.prices }),
-        ...(this.mainSession ? { record: (message: Message) => this.mainSession?.recordMessage(message) } : {}),
+        ...(this.mainSession ? {
+          record: (message: Message) => this.mainSession?.recordMessage(message),
+          compacted: (summary: string) => this.mainSession?.recordCompaction(summary),
+        } : {}),
         delivered: (names) => {
           for (const name of names) {
             const entry = this.agents.get(name);
@@ -364,6 +367,10 @@ export class AgentServer {
         // The host that runs the server handles it; a server on its own cannot stop itself.
         return 'this server cannot be stopped from here';
       case 'chat': return this.chatMessage(command.text);
+      case 'compact':
+        if (!this.main) return this.options.model.help ?? 'The model is not configured.';
+        if (this.question.open) return BUSY;
+        return this.main.compact(command.instructions);
       case 'interrupt':
         this.question.cancel();
         if (!this.main?.interrupt()) return 'nothing to interrupt';

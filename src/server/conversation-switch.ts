@@ -3,10 +3,8 @@
 // turn, and every screen's chat is replaced by the session's lines.
 import type { SessionChoice, SessionSummary } from '../core/protocol.js';
 import type { ChatLog } from './chat-log.js';
-import type { MainAgent } from './main-agent.js';
+import { BUSY, type MainAgent } from './main-agent.js';
 import type { LoadedSession, MainSession } from './main-session.js';
-
-const BUSY = 'the main agent is busy: wait for its turn to end, or press Ctrl+C';
 
 export interface ConversationSwitchDeps {
   sessions: MainSession;

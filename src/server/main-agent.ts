@@ -7,6 +7,7 @@ import type { UsageMeter } from '../core/usage.js';
 import { ModelError, type ContentBlock, type Message, type ModelClient } from '../llm/types.js';
 import { UsageTracker } from '../llm/usage-tracker.js';
 import type { ChatLog } from './chat-log.js';
+import { compactionPrompt, summaryMessage, withUserText } from './compaction.js';
 import { describeAgents, describeResult, MAIN_TOOLS, validateMainTool, type MainToolInput } from './main-tools.js';
 import { notificationText, NotificationQueue, type AgentNotification } from './notifications.js';
 
@@ -42,9 +43,13 @@ export interface MainAgentOptions {
   record?(message: Message): void;
   /** These agents' outcomes have just been handed to the model. */
   delivered?(names: string[]): void;
+  /** The conversation was replaced by this summary of it (/compact). */
+  compacted?(summary: string): void;
 }
 
 type Step = 'continue' | 'done';
+
+export const BUSY = 'the main agent is busy: wait for its turn to end, or press Ctrl+C';
 
 export class MainAgent {
   private messages: Message[];
@@ -92,6 +97,17 @@ export class MainAgent {
     if (wake) void this.run();
   }
 
+  /**
+   * /compact: the model summarizes the conversation, and the summary replaces it for the model.
+   * Returns why it cannot start; how it went shows in the chat. Ctrl+C stops it, changing nothing.
+   */
+  compact(instructions: string | undefined): string | undefined {
+    if (this.busy) return BUSY;
+    if (!this.messages.some((message) => message.role === 'assistant')) return 'nothing to compact yet: the conversation has no replies';
+    void this.runCompaction(instructions);
+    return undefined;
+  }
+
   /** Ctrl+C: stop the current turn. Returns false when there is none. */
   interrupt(): boolean {
     if (!this.abort) return false;
@@ -116,6 +132,51 @@ export class MainAgent {
       this.busy = false;
       this.options.host.sessionChanged();
     }
+  }
+
+  private async runCompaction(instructions: string | undefined): Promise<void> {
+    const { chat, host } = this.options;
+    this.busy = true;
+    host.sessionChanged();
+    const line = chat.add('notice', 'compacting the conversation…', { open: true });
+    this.abort = new AbortController();
+    try {
+      const summary = await this.summarize(instructions, this.abort.signal);
+      const count = this.messages.length;
+      this.messages = [summaryMessage(summary)];
+      this.options.compacted?.(summary);
+      chat.update(line, `compacted: ${count} messages became a summary of ${summary.split(/\s+/).length} words, which the model sees from now on; the chat above stays`);
+    } catch (error) {
+      const aborted = error instanceof ModelError && error.kind === 'aborted';
+      chat.update(line, `compacting ${aborted ? 'interrupted' : 'failed'}: the conversation is unchanged`);
+      if (!aborted) chat.add('error', error instanceof Error ? error.message : String(error));
+    } finally {
+      this.abort = undefined;
+      this.busy = false;
+      host.sessionChanged();
+      if (this.queuedTexts.length > 0 || this.notifications.wakes) void this.run();
+    }
+  }
+
+  /** Asks the model for a summary of the conversation; its text only (a tool call it makes is not run). */
+  private async summarize(instructions: string | undefined, signal: AbortSignal): Promise<string> {
+    const { client, model, tracker, host } = this.options;
+    const requestId = `main-${++this.requestCount}`;
+    const messages = withUserText(this.messages, compactionPrompt(instructions));
+    let text = '';
+    try {
+      const stream = client.stream({ model, system: systemPrompt(this.options.cwd), messages, tools: MAIN_TOOLS, maxTokens: MAX_TOKENS }, signal);
+      for await (const event of stream) {
+        tracker.observe(requestId, event);
+        if (event.type === 'retry') text = '';
+        if (event.type === 'text') text += event.text;
+        if (event.type === 'usage') host.sessionChanged();
+      }
+    } finally {
+      tracker.end(requestId);
+    }
+    if (!text.trim()) throw new ModelError('the model wrote no summary', 'request');
+    return text.trim();
   }
 
   /**

@@ -5,6 +5,7 @@ import { redact, usableSecrets } from '../core/redact.js';
 import { messageOf, wellFormed } from '../llm/conversation.js';
 import type { Message } from '../llm/types.js';
 import type { SessionStore } from '../store/session-store.js';
+import { summaryMessage } from './compaction.js';
 
 export interface LoadedSession {
   id: string;
@@ -70,6 +71,11 @@ export class MainSession {
     this.store.append(this.ensure(), [redact({ type: 'message', message }, this.secrets)]);
   }
 
+  /** From here on the conversation is this summary of it (/compact); the messages before stay in the file. */
+  recordCompaction(summary: string): void {
+    this.store.append(this.ensure(), [redact({ type: 'compacted', summary }, this.secrets)]);
+  }
+
   /** A closed chat line. Until the user has said something, there is no conversation to keep it in yet. */
   recordChat(entry: ChatEntry): void {
     if (!this.current && entry.role !== 'user') {
@@ -95,8 +101,11 @@ export class MainSession {
     const chat = new Map<number, ChatEntry>();
     const warnings = [...read.warnings];
     read.records.forEach((record, index) => {
-      const value = record as { type?: unknown; message?: unknown; entry?: unknown };
-      if (value.type === 'message') {
+      const value = record as { type?: unknown; message?: unknown; entry?: unknown; summary?: unknown };
+      if (value.type === 'compacted') {
+        if (typeof value.summary === 'string' && value.summary.trim()) messages.splice(0, messages.length, summaryMessage(value.summary));
+        else warnings.push(`session ${id}: record ${index + 2} is not a valid summary; left out`);
+      } else if (value.type === 'message') {
         const message = messageOf(value.message);
         if (message) messages.push(message);
         else warnings.push(`session ${id}: record ${index + 2} is not a valid message; left out`);

@@ -86,6 +86,9 @@ export function submitLine(line: string, context: SlashContext): void {
     case 'cost':
       context.note('system', costSummary(context.model));
       return;
+    case 'compact':
+      context.send({ type: 'compact', ...(command.instructions ? { instructions: command.instructions } : {}) });
+      return;
     case 'fork':
       context.send({ type: 'fork' });
       return;

@@ -94,3 +94,25 @@ describe('the main conversation after the server was killed', () => {
     expect(chatLines(picker).some((line) => line.includes('Forked.'))).toBe(false);
   });
 });
+
+describe('/compact', () => {
+  it('says what it did, keeps the chat on screen, and the model sees the summary from then on', async () => {
+    scripted = await startScriptedServer({
+      respond: routedResponder({ main: planList('main', [{ text: ['Noted: kiwi.'] }, { text: ['We talked about the word kiwi.'] }, { text: ['It was kiwi.'] }]) }),
+    });
+    const h = await withModel(newHome());
+    submit(h, 'remember the word kiwi');
+    await showsLine(h, 'Noted: kiwi.');
+    await turnEnded(h);
+    submit(h, '/compact keep the word');
+    await showsLine(h, 'compacted: 2 messages became a summary of 6 words');
+    await turnEnded(h);
+    expect(chatLines(h).some((line) => line.includes('remember the word kiwi'))).toBe(true);
+    submit(h, 'which word?');
+    await showsLine(h, 'It was kiwi.');
+    const requests = mainRequests(scripted.requests);
+    expect(lastMessageText(requests[1])).toContain('keep the word');
+    expect(requests[2].messages).toHaveLength(1);
+    expect(lastMessageText(requests[2])).toMatch(/We talked about the word kiwi\.[^]*which word\?$/);
+  });
+});

@@ -10,6 +10,7 @@ import {
   WORKER_MARKER,
 } from '../../src/llm/demo-script.js';
 import { startScriptedServer, type ScriptedServer } from '../../src/llm/scripted-server.js';
+import { compactionPrompt } from '../../src/server/compaction.js';
 import type { ContentBlock, Message, ModelClient, TurnEvent, TurnRequest } from '../../src/llm/types.js';
 
 let server: ScriptedServer;
@@ -80,6 +81,16 @@ describe('demo model: main agent', () => {
     expect(reply.textEvents).toBeGreaterThan(5);
     expect(reply.usage.output).toBeGreaterThan(0);
     expect(reply.usage.cacheWrite).toBeGreaterThan(0);
+  });
+
+  it('answers /compact\'s request with a summary, not a tool call, though the request speaks of background agents', async () => {
+    const reply = await turn(mainRequest([
+      { role: 'user', content: 'hello there' },
+      { role: 'assistant', content: 'Hello!' },
+      { role: 'user', content: compactionPrompt(undefined) },
+    ]));
+    expect(reply.text).toBe('DEMO summary (scripted, not Claude): the developer tried agentmux\'s demo over 2 messages.');
+    expect(reply.toolUses).toEqual([]);
   });
 
   it('starts a background agent for background work, then confirms', async () => {

@@ -17,7 +17,7 @@ import { EmulatorPool } from '../../src/pty/emulator-pool.js';
 import { createPtyRuntime } from '../../src/pty/pty-runtime.js';
 import { AgentServer } from '../../src/server/agent-server.js';
 import {
-  conversationProblems, lastMessageText, mainRequests, messageText, notificationOpening, planList, routedResponder,
+  conversationProblems, Gate, lastMessageText, mainRequests, messageText, notificationOpening, planList, routedResponder,
   userMessagesContaining, workerRequests, type RoutedScripts,
 } from '../support/model-scripts.js';
 import { ServerTestClient, waitUntil } from '../support/server-test-client.js';
@@ -156,6 +156,93 @@ describe('the main conversation across servers', () => {
     expect(new Set(chat.map((entry) => entry.id)).size).toBe(chat.length);
     expect(client.errors()).toEqual([]);
     expect(sessionIds()).toEqual([id]);
+  }, TEST_MS);
+});
+
+describe('/compact', () => {
+  it('replaces what the model sees with its summary, keeps the chat, and a later server reads the summary back', async () => {
+    const summary = 'The developer is fixing the login bug; the cause is a stale session cookie.';
+    const model = await startModel({
+      main: planList('main', [
+        { text: ['The login fails because the session cookie is stale.'] },
+        { text: [summary] },
+        { text: ['Yes: clear the cookie on logout.'] },
+        { text: ['Still the stale cookie.'] },
+      ]),
+    });
+    const { client } = openWorkspace();
+    client.send({ type: 'compact' });
+    expect(client.errors()).toEqual(['nothing to compact yet: the conversation has no replies']);
+
+    client.send({ type: 'chat', text: 'why does login fail?' });
+    await client.waitForReply('The login fails because the session cookie is stale.');
+    await client.waitForIdle();
+    client.send({ type: 'compact', instructions: 'keep the cause' });
+    await client.waitFor('the compaction notice', () => client.entries('notice').find((entry) => !entry.open && entry.text.startsWith('compacted: 2 messages')));
+    await client.waitForIdle();
+
+    const compaction = mainRequests(model.requests)[1];
+    expect(said(compaction).slice(0, 2)).toEqual([['user', 'why does login fail?'], ['assistant', 'The login fails because the session cookie is stale.']]);
+    expect(lastMessageText(compaction)).toContain('Summarize our conversation so far');
+    expect(lastMessageText(compaction)).toContain("The developer's instructions for the summary: keep the cause");
+    // The chat keeps every line for the user.
+    expect(client.chat().filter((entry) => entry.role === 'user' || entry.role === 'assistant').map((entry) => entry.text))
+      .toEqual(['why does login fail?', 'The login fails because the session cookie is stale.']);
+
+    client.send({ type: 'chat', text: 'so the fix is?' });
+    await client.waitForReply('Yes: clear the cookie on logout.');
+    await client.waitForIdle();
+    const after = mainRequests(model.requests)[2];
+    // One user message: the summary, then what the user said since.
+    expect(after.messages).toHaveLength(1);
+    expect(messageText(after.messages[0])).toMatch(/^This conversation continues an earlier one[^]*stale session cookie\.[^]*so the fix is\?$/);
+    expect(messageText(after.messages[0])).not.toContain('why does login fail?');
+    const id = client.session()?.id ?? '';
+    expect(sessionRecords(id).filter((record) => record.type === 'compacted')).toEqual([{ type: 'compacted', summary }]);
+
+    // A new server reads the transcript back: the summary, then what came after it.
+    const second = openWorkspace({ kind: 'continue' });
+    second.client.send({ type: 'chat', text: 'remind me?' });
+    await second.client.waitForReply('Still the stale cookie.');
+    await second.client.waitForIdle();
+    const resumed = mainRequests(model.requests)[3];
+    expect(said(resumed).map(([role]) => role)).toEqual(['user', 'assistant', 'user']);
+    expect(messageText(resumed.messages[0])).toContain(summary);
+    expect(messageText(resumed.messages[0])).toContain('so the fix is?');
+    expect(conversationProblems(resumed)).toEqual([]);
+    expect(second.client.errors()).toEqual([]);
+  }, TEST_MS);
+
+  it('is refused while a turn runs, and Ctrl+C during it leaves the conversation as it was', async () => {
+    const replyMayGoOn = new Gate();
+    const summaryHeld = new Gate();
+    const model = await startModel({
+      main: planList('main', [
+        { text: ['First ', 'answer.'], pause: { afterChunks: 1, until: replyMayGoOn.opened } },
+        { text: ['A summary ', 'never finished.'], pause: { afterChunks: 1, until: summaryHeld.opened } },
+        { text: ['Second answer.'] },
+      ]),
+    });
+    const { client } = openWorkspace();
+    client.send({ type: 'chat', text: 'first question' });
+    await client.waitFor('the reply streaming', () => client.session()?.busy === true && client.entries('assistant').length > 0);
+    client.send({ type: 'compact' });
+    expect(client.errors()).toEqual(['the main agent is busy: wait for its turn to end, or press Ctrl+C']);
+    replyMayGoOn.open();
+    await client.waitForReply('First answer.');
+    await client.waitForIdle();
+
+    client.send({ type: 'compact' });
+    await client.waitFor('the summary request', () => mainRequests(model.requests).length === 2);
+    client.send({ type: 'interrupt' });
+    await client.waitFor('the interrupted compaction', () => client.entries('notice').find((entry) => entry.text === 'compacting interrupted: the conversation is unchanged'));
+    await client.waitForIdle();
+
+    client.send({ type: 'chat', text: 'second question' });
+    await client.waitForReply('Second answer.');
+    const last = mainRequests(model.requests)[2];
+    expect(said(last)).toEqual([['user', 'first question'], ['assistant', 'First answer.'], ['user', 'second question']]);
+    expect(client.errors()).toEqual(['the main agent is busy: wait for its turn to end, or press Ctrl+C']);
   }, TEST_MS);
 });
 

@@ -24,6 +24,7 @@ const EXAMPLES: { [T in ClientCommand['type']]: Extract<ClientCommand, { type: T
   logs: { type: 'logs', name: 'a', follow: true },
   shutdown: { type: 'shutdown', force: true },
   fork: { type: 'fork' },
+  compact: { type: 'compact', instructions: 'keep the test names' },
   resume: { type: 'resume', session: '0f3a-9c' },
 };
 
@@ -36,6 +37,7 @@ const MINIMAL: ClientCommand[] = [
   { type: 'logs', name: 'a' },
   { type: 'shutdown' },
   { type: 'resume' },
+  { type: 'compact' },
   { type: 'scroll', lines: 'live' },
 ];
 

@@ -213,12 +213,9 @@ describe('other commands', () => {
     expect(refused('/discard a --hard').error).toBe('unknown option --hard');
   });
 
-  it('refuses contract commands that are not available yet, saying so rather than "unknown"', () => {
-    for (const word of ['compact']) {
-      const result = refused(`/${word} something`);
-      expect(result.error).toBe(`/${word} is not available in this version yet`);
-      expect(result.error).not.toContain('unknown');
-    }
+  it('parses /compact with and without instructions', () => {
+    expect(parseSlashCommand('/compact')).toEqual({ ok: true, command: { kind: 'compact' } });
+    expect(parseSlashCommand('/compact   keep the failing test names ')).toEqual({ ok: true, command: { kind: 'compact', instructions: 'keep the failing test names' } });
   });
 
   it('parses /fork and /resume [ID]', () => {
