@@ -15,6 +15,8 @@ const MAX_STEPS = 40;
 const MAX_TOKENS = 8192;
 const STREAM_UPDATE_MS = 40;
 const TOOL_OUTPUT_LINES = 200;
+/** How full the model's context must be before the chat suggests /compact (once per conversation). */
+const CONTEXT_HINT_FILL = 0.8;
 
 /** What a foreground run (the main agent's bash) came to. */
 export type ForegroundOutcome = { ended: AgentInfo } | { movedTo: string };
@@ -56,6 +58,7 @@ export class MainAgent {
   private readonly notifications = new NotificationQueue();
   private readonly queuedTexts: string[] = [];
   private busy = false;
+  private contextHinted = false;
   private abort: AbortController | undefined;
   private requestCount = 0;
 
@@ -67,6 +70,7 @@ export class MainAgent {
   replaceConversation(messages: Message[]): boolean {
     if (this.busy) return false;
     this.messages = [...messages];
+    this.contextHinted = false;
     return true;
   }
 
@@ -127,6 +131,7 @@ export class MainAgent {
         this.abort = new AbortController();
         await this.turn(this.abort.signal);
       }
+      this.hintContext();
     } finally {
       this.abort = undefined;
       this.busy = false;
@@ -144,6 +149,7 @@ export class MainAgent {
       const summary = await this.summarize(instructions, this.abort.signal);
       const count = this.messages.length;
       this.messages = [summaryMessage(summary)];
+      this.contextHinted = false;
       this.options.compacted?.(summary);
       chat.update(line, `compacted: ${count} messages became a summary of ${summary.split(/\s+/).length} words, which the model sees from now on; the chat above stays`);
     } catch (error) {
@@ -156,6 +162,14 @@ export class MainAgent {
       host.sessionChanged();
       if (this.queuedTexts.length > 0 || this.notifications.wakes) void this.run();
     }
+  }
+
+  /** Once the conversation fills most of the model's context, the chat says how to make room. */
+  private hintContext(): void {
+    const { contextTokens, contextWindow } = this.usage;
+    if (this.contextHinted || !contextWindow || contextTokens < contextWindow * CONTEXT_HINT_FILL) return;
+    this.contextHinted = true;
+    this.options.chat.add('notice', `the conversation fills ${Math.round((contextTokens / contextWindow) * 100)}% of the model's context: /compact makes room`);
   }
 
   /** Asks the model for a summary of the conversation; its text only (a tool call it makes is not run). */

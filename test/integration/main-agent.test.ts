@@ -118,6 +118,25 @@ describe('chat', () => {
     expect(client.errors()).toEqual([]);
   });
 
+  it('suggests /compact once the conversation fills most of the model\'s context, once', async () => {
+    const { client } = await setup({
+      main: planList('main', [
+        { text: ['Half full.'], usage: { input: 500_000, output: 10 } },
+        { text: ['Nearly full.'], usage: { input: 850_000, output: 10 } },
+        { text: ['Fuller still.'], usage: { input: 900_000, output: 10 } },
+      ]),
+    });
+    for (const [text, reply] of [['one', 'Half full.'], ['two', 'Nearly full.'], ['three', 'Fuller still.']]) {
+      client.send({ type: 'chat', text });
+      await client.waitForReply(reply);
+      await client.waitForIdle();
+    }
+    const hints = client.entries('notice').map((entry) => entry.text);
+    expect(hints).toEqual(['the conversation fills 85% of the model\'s context: /compact makes room']);
+    const hint = client.entries('notice')[0];
+    expect(hint.id).toBeGreaterThan(client.chat().find((entry) => entry.text === 'Nearly full.')!.id);
+  });
+
   it('shows the last words that came in quick succession while the stream pauses', async () => {
     const replyMayGoOn = new Gate();
     const { client } = await setup({
