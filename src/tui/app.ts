@@ -162,6 +162,7 @@ export class App {
       if (bytes) this.screen.program.write(bytes);
       this.scheduleFlashExpiry();
     }
+    if (event.type === 'welcome') this.editor.remember(event.chat.filter((entry) => entry.role === 'user').map((entry) => entry.text));
     if (event.type === 'attached') this.focus = 'agent';
     if (event.type === 'detached' && this.focus === 'agent') this.focus = this.mainFocus();
     if (event.type === 'chat' || event.type === 'error') this.chatScroll = 0;

@@ -31,14 +31,25 @@ export class LineEditor {
 
   /** A pasted text: inline when it is one line, else as a placeholder. */
   paste(text: string): void {
+    this.insert(this.asLine(text));
+  }
+
+  /** Messages sent before this screen opened (the chat's), oldest first: ↑ recalls them too. */
+  remember(messages: readonly string[]): void {
+    const lines = messages.map((message) => this.asLine(message))
+      .filter((line, index, all) => line.trim() && line !== all[index - 1]);
+    this.history.splice(0, 0, ...lines);
+    if (this.history.length > this.historyLimit) this.history.splice(0, this.history.length - this.historyLimit);
+    this.historyIndex = this.history.length;
+  }
+
+  /** How `text` stands in the line: itself when it is one line, else a placeholder for it. */
+  private asLine(text: string): string {
     const lines = text.replace(/\r\n?/g, '\n').replace(/\n$/, '');
-    if (!lines.includes('\n')) {
-      this.insert(printable(lines));
-      return;
-    }
+    if (!lines.includes('\n')) return printable(lines);
     const label = `[Pasted text #${++this.pasteCount} +${lines.split('\n').length} lines]`;
     this.pastes.set(label, lines.replace(PASTE_CONTROLS, ''));
-    this.insert(label);
+    return label;
   }
 
   get cursor(): number {

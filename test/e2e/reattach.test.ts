@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { agentPaneSize, layoutFor } from '../../src/tui/layout.js';
 import { runCli } from '../support/cli-runner.js';
-import { bodyRows, chatLines, closeAll, launch, newHome, processAlive, readPid, ready, submit, waitForAttached, waitForChat, waitForState } from './helpers.js';
+import {
+  bodyRows, chatLines, closeAll, inputLine, launch, newHome, processAlive, readPid, ready, submit, waitForAttached, waitForChat, waitForState,
+} from './helpers.js';
 
 afterEach(closeAll);
 
@@ -64,5 +66,22 @@ describe('two screens on one server', () => {
       await screen.waitFor((_, s) => chatLines(s).some((line) => /shared failed · after \d+s · exit 4/.test(line)), { message: 'the flash line in the chat' });
       await waitForState(screen, 'shared', 'failed');
     }
+  });
+});
+
+describe('the next screen', () => {
+  it('recalls with ↑ what was said in the chat before it opened', async () => {
+    const home = newHome();
+    const first = await launch({ home });
+    await ready(first);
+    submit(first, 'a message from the first screen');
+    await first.waitFor((_, s) => chatLines(s).some((line) => line.includes('a message from the first screen')));
+    first.press('ctrl-q');
+    await first.waitForExit();
+
+    const next = await launch({ home });
+    await ready(next);
+    next.press('up');
+    await next.waitFor((_, s) => inputLine(s) === '› a message from the first screen', { message: 'the earlier message in the input line' });
   });
 });

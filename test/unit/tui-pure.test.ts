@@ -285,6 +285,22 @@ describe('LineEditor', () => {
       expect(editor.message).toBe('a[Pasted text #3 +2 line]b');
     });
 
+    it('recalls messages sent before the screen opened, older than its own, several lines as a placeholder', () => {
+      const editor = new LineEditor();
+      editor.insert('mine');
+      editor.submit();
+      editor.remember(['first', 'first', 'line one\nline two', '  ']);
+      editor.historyUp();
+      expect(editor.text).toBe('mine');
+      editor.historyUp();
+      expect(editor.text).toBe('[Pasted text #1 +2 lines]');
+      expect(editor.message).toBe('line one\nline two');
+      editor.historyUp();
+      expect(editor.text).toBe('first');
+      editor.historyUp();
+      expect(editor.text).toBe('first');
+    });
+
     it('forgets a paste once neither the line nor the history shows it', () => {
       const editor = new LineEditor(1);
       editor.paste('one\ntwo');
