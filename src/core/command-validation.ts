@@ -140,6 +140,7 @@ const COMMANDS: { [T in CommandType]: Schema<CommandOf<T>> } = {
   resize: { cols: required(integer(LIMITS.resizeMin, LIMITS.resizeMax)), rows: required(integer(LIMITS.resizeMin, LIMITS.resizeMax)) },
   chat: { text: required(text) },
   compact: { instructions: optional(text) },
+  draft: { text: required(text) },
   spawn: {
     task: required(text),
     name: optional(name),

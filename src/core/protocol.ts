@@ -52,6 +52,8 @@ export type ClientCommand =
   | { type: 'paste'; text: string }
   /** Look at the attached agent's history: `lines` further up (negative: down), or the live screen. */
   | { type: 'scroll'; lines: number | 'live' }
+  /** What this screen has typed in its input line and not sent yet: the next screen to open gets it. */
+  | { type: 'draft'; text: string }
   /** Replace the main conversation with a summary the model writes of it (`instructions`: what to keep). */
   | { type: 'compact'; instructions?: string }
   /** Type a line into an agent, attached or not. */
@@ -143,7 +145,11 @@ export interface SessionSummary {
 }
 
 export type ServerEvent =
-  | { type: 'welcome'; version: number; serverVersion: string; workspace: string; agents: AgentInfo[]; chat: ChatEntry[]; model: ModelStatus; session: SessionStatus }
+  | {
+    type: 'welcome'; version: number; serverVersion: string; workspace: string; agents: AgentInfo[]; chat: ChatEntry[]; model: ModelStatus; session: SessionStatus;
+    /** What a screen had typed in its input line and not sent yet, when it went away. */
+    draft?: string;
+  }
   /** The hello was refused (e.g. another protocol version); the connection closes after it. */
   | { type: 'refused'; version: number; serverVersion: string; message: string; stopping?: boolean }
   /** The command with this id was carried out (`error` unset) or refused; `name` is the agent it started. */

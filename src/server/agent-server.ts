@@ -81,6 +81,8 @@ export class AgentServer {
   private readonly foreground: ForegroundRuns;
   private readonly question: ChatQuestion;
   private allowAllBash = false;
+  /** The input line a screen had not sent when it last said (kept in memory: a connection drop loses no typing). */
+  private draft = '';
   private readonly worktreeOps: WorktreeOps | undefined;
   private readonly journal: AgentJournal | undefined;
   private readonly mainSession: MainSession | undefined;
@@ -252,6 +254,7 @@ export class AgentServer {
       chat: this.chat.all(),
       model: this.options.model,
       session: this.session(),
+      ...(this.draft ? { draft: this.draft } : {}),
     });
     return {
       handle: (message) => this.handle(client, message),
@@ -367,6 +370,9 @@ export class AgentServer {
         // The host that runs the server handles it; a server on its own cannot stop itself.
         return 'this server cannot be stopped from here';
       case 'chat': return this.chatMessage(command.text);
+      case 'draft':
+        this.draft = command.text;
+        return undefined;
       case 'compact':
         if (!this.main) return this.options.model.help ?? 'The model is not configured.';
         if (this.question.open) return BUSY;

@@ -25,6 +25,7 @@ import { inputRow } from './views/input-view.js';
 import { keyHints } from './views/key-hints.js';
 import { AttachedInput } from './attached-input.js';
 import { FramePacer } from './frame-pacer.js';
+import { DraftSync } from './draft-sync.js';
 import { DISABLE_BRACKETED_PASTE, ENABLE_BRACKETED_PASTE } from './paste-splitter.js';
 import { TerminalInput } from './terminal-input.js';
 import { TerminalQueries } from './terminal-queries.js';
@@ -57,6 +58,7 @@ export class App {
   private readonly screen: blessed.Widgets.Screen;
   private readonly model: ClientModel;
   private readonly editor = new LineEditor();
+  private readonly drafts: DraftSync;
   private readonly attachedInput: AttachedInput;
   private readonly keymap: Keymap;
   private readonly styles: StyleCache;
@@ -130,6 +132,7 @@ export class App {
       write: (query) => this.screen.program.write(query),
       typed: (keys) => this.screen.program.input.emit('data', Buffer.from(keys)),
     });
+    this.drafts = new DraftSync((text) => this.options.send({ type: 'draft', text }), () => this.editor.message);
     this.screen.on('resize', () => this.resized());
     this.screen.on('keypress', (ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg) => this.keypress(ch, key));
     this.terminalInput = new TerminalInput({
@@ -162,7 +165,13 @@ export class App {
       if (bytes) this.screen.program.write(bytes);
       this.scheduleFlashExpiry();
     }
-    if (event.type === 'welcome') this.editor.remember(event.chat.filter((entry) => entry.role === 'user').map((entry) => entry.text));
+    if (event.type === 'welcome') {
+      this.editor.remember(event.chat.filter((entry) => entry.role === 'user').map((entry) => entry.text));
+      if (event.draft) {
+        this.editor.restore(event.draft);
+        this.drafts.known(event.draft);
+      }
+    }
     if (event.type === 'attached') this.focus = 'agent';
     if (event.type === 'detached' && this.focus === 'agent') this.focus = this.mainFocus();
     if (event.type === 'chat' || event.type === 'error') this.chatScroll = 0;
@@ -189,6 +198,7 @@ export class App {
   destroy(): void {
     clearInterval(this.clockTimer);
     clearTimeout(this.flashTimer);
+    this.drafts.dispose();
     this.screen.program.write(DISABLE_BRACKETED_PASTE);
     this.screen.destroy();
   }
@@ -380,6 +390,7 @@ export class App {
     if (this.focus === 'compare') return;
     this.focus = 'input';
     this.editor.paste(text);
+    this.drafts.changed();
   }
 
   private detach(): void {
@@ -400,6 +411,7 @@ export class App {
     } else {
       return;
     }
+    if (this.focus === 'input') this.drafts.changed();
     this.requestRender();
   }
 
@@ -521,6 +533,7 @@ export class App {
   private quit(): void {
     if (this.quitting) return;
     this.quitting = true;
+    this.drafts.flush();
     this.options.onExit();
   }
 }

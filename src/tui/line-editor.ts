@@ -34,6 +34,11 @@ export class LineEditor {
     this.insert(this.asLine(text));
   }
 
+  /** Text typed on another screen and not sent: it fills an empty line. */
+  restore(draft: string): void {
+    if (!this.chars.length) this.insert(this.asLine(draft));
+  }
+
   /** Messages sent before this screen opened (the chat's), oldest first: ↑ recalls them too. */
   remember(messages: readonly string[]): void {
     const lines = messages.map((message) => this.asLine(message))

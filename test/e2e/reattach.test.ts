@@ -84,4 +84,21 @@ describe('the next screen', () => {
     next.press('up');
     await next.waitFor((_, s) => inputLine(s) === '› a message from the first screen', { message: 'the earlier message in the input line' });
   });
+
+  it('finds in its input line what the last one had typed and not sent', async () => {
+    const home = newHome();
+    const first = await launch({ home });
+    await ready(first);
+    first.type('half of a mess');
+    await first.waitFor((_, s) => inputLine(s) === '› half of a mess');
+    first.press('ctrl-q');
+    await first.waitForExit();
+
+    const next = await launch({ home });
+    await ready(next);
+    await next.waitFor((_, s) => inputLine(s) === '› half of a mess', { message: 'the draft in the input line' });
+    next.type('age');
+    next.press('enter');
+    await next.waitFor((_, s) => chatLines(s).some((line) => line.includes('› half of a message')), { message: 'the whole message sent' });
+  });
 });

@@ -149,6 +149,14 @@ describe('connecting', () => {
       ['system', MODEL_HELP],
     ]);
   });
+
+  it('hands the next screen to connect what the last one had typed and not sent', () => {
+    a.send({ type: 'draft', text: 'half of a message' });
+    expect(new TestClient(server, 'C').of('welcome')[0].draft).toBe('half of a message');
+    b.send({ type: 'draft', text: '' });
+    expect(new TestClient(server, 'D').of('welcome')[0]).not.toHaveProperty('draft');
+    expect(a.errors()).toEqual([]);
+  });
 });
 
 describe('run', () => {

@@ -25,6 +25,7 @@ const EXAMPLES: { [T in ClientCommand['type']]: Extract<ClientCommand, { type: T
   shutdown: { type: 'shutdown', force: true },
   fork: { type: 'fork' },
   compact: { type: 'compact', instructions: 'keep the test names' },
+  draft: { type: 'draft', text: 'half of a message' },
   resume: { type: 'resume', session: '0f3a-9c' },
 };
 
