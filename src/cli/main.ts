@@ -39,13 +39,14 @@ async function knownAgents(): Promise<string[]> {
   return records.records.map((record) => record.info.name);
 }
 
-async function screen(argv: string[]): Promise<void> {
+async function screen(argv: string[], attach = false): Promise<void> {
   const parsed = parseArgs(argv);
   if (!parsed.ok) fail(`${parsed.error}\n${USAGE}`, 2);
   const { args } = parsed;
   if (args.help) {
     process.stdout.write(`${USAGE}\n`
       + 'Opens the agentmux screen for this repository; its agents run in your agentmux server and outlive the screen.\n'
+      + 'agentmux attach outside any repository opens the repository a screen used last.\n'
       + 'Scripting, without the screen: agentmux ls | run | spawn | logs | wait | send | kill | server stop (a wrong use prints its usage).\n'
       + 'Inside the screen, type /help.\n');
     return;
@@ -55,7 +56,7 @@ async function screen(argv: string[]): Promise<void> {
     return;
   }
   const { openScreen } = await import('./screen.js');
-  await openScreen(args, fail);
+  await openScreen(args, fail, attach);
 }
 
 async function server(argv: string[]): Promise<void> {
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
     process.exitCode = await scriptMain(first as (typeof SCRIPT_COMMANDS)[number], rest);
     return;
   }
-  if (first === 'attach') return screen(rest);
+  if (first === 'attach') return screen(rest, true);
   return screen(process.argv.slice(2));
 }
 

@@ -1,6 +1,6 @@
 // A client's connection to this directory's workspace in the user's server (started when
 // needed and allowed), with the hello said and answered.
-import { PROTOCOL_VERSION, type SessionChoice } from '../core/protocol.js';
+import { PROTOCOL_VERSION, type ClientHello, type SessionChoice } from '../core/protocol.js';
 import type { CliArgs } from './args.js';
 import { serverPaths } from './server-paths.js';
 import { connectToServer, ServerLink } from './server-link.js';
@@ -8,6 +8,7 @@ import { connectToServer, ServerLink } from './server-link.js';
 /** Opens a link to this directory's workspace as `role`; exits with the server's reason when refused. */
 export async function openLink(
   role: 'screen' | 'script', session: SessionChoice, flags: CliArgs | undefined, fail: (message: string) => never, start = true,
+  choice: Pick<ClientHello, 'latest'> = {},
 ): Promise<ServerLink | undefined> {
   const env = process.env;
   let paths;
@@ -19,7 +20,7 @@ export async function openLink(
   const socket = await connectToServer(paths, env, start).catch((error: Error) => fail(error.message));
   if (!socket) return undefined;
   const link = await ServerLink.open(socket, {
-    type: 'hello', version: PROTOCOL_VERSION, role, cwd: process.cwd(), session,
+    type: 'hello', version: PROTOCOL_VERSION, role, cwd: process.cwd(), session, ...choice,
     flags: {
       ...(flags?.model ? { model: flags.model } : {}),
       ...(flags?.permissionMode ? { permissionMode: flags.permissionMode } : {}),

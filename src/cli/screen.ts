@@ -50,7 +50,8 @@ async function pickSession(fail: (message: string) => never): Promise<string> {
   return sessions[index - 1].id;
 }
 
-export async function openScreen(args: CliArgs, fail: (message: string) => never): Promise<void> {
+/** `latest`: `agentmux attach`, which outside a repository takes the workspace a screen used last. */
+export async function openScreen(args: CliArgs, fail: (message: string) => never, latest = false): Promise<void> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) fail('needs a terminal: run it in an interactive terminal (stdin and stdout must be a tty)');
   const env = process.env;
   const loadedConfig = await loadConfig({ cwd: process.cwd(), env, homeDir: homedir() });
@@ -63,7 +64,7 @@ export async function openScreen(args: CliArgs, fail: (message: string) => never
   let session: SessionChoice = { kind: 'current' };
   if (args.session?.kind === 'continue') session = { kind: 'continue', fork: args.forkSession };
   if (args.session?.kind === 'resume') session = { kind: 'resume', id: args.session.id ?? await pickSession(fail), fork: args.forkSession };
-  const link = await openLink('screen', session, args, fail);
+  const link = await openLink('screen', session, args, fail, true, latest ? { latest: true } : {});
   if (!link) fail('no agentmux server');
 
   const app = new App({

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { mergeConfig } from '../core/config-schema.js';
 import type { WorkspaceFlags } from '../core/protocol.js';
 import { GitWorktrees } from '../git/index.js';
-import { workspaceRoot } from '../git/workspace-root.js';
+import { findWorkspace } from '../git/workspace-root.js';
 import { EmulatorPool } from '../pty/emulator-pool.js';
 import { createPtyRuntime } from '../pty/pty-runtime.js';
 import { AgentServer } from '../server/agent-server.js';
@@ -39,7 +39,7 @@ export async function runServer(env: NodeJS.ProcessEnv, serverVersion: string, r
   const pool = new EmulatorPool();
   const workspaces: Workspace[] = [];
   const host = new ServerHost({
-    rootOf: workspaceRoot,
+    workspaceOf: findWorkspace,
     open: async (root, flags) => {
       const workspace = await openWorkspace(root, flags, env, pool, paths.stateRoot, serverVersion);
       workspaces.push(workspace);

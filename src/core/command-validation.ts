@@ -176,6 +176,7 @@ const HELLO: Schema<ClientHello> = {
       resume: { id: required(sessionId), fork: optional(boolean) },
     }),
   ),
+  latest: optional(boolean),
 };
 
 // ---- parsing ----

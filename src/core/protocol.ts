@@ -38,6 +38,8 @@ export interface ClientHello {
   cwd: string;
   flags: WorkspaceFlags;
   session: SessionChoice;
+  /** `agentmux attach` outside any repository: the workspace a screen used last, as `tmux attach` takes the last session. */
+  latest?: boolean;
 }
 
 export type ClientCommand =
@@ -170,6 +172,8 @@ export type ServerEvent =
   | { type: 'screen'; name: string; frame: ScreenFrame }
   /** A command from this client was refused; nothing changed. */
   | { type: 'error'; message: string }
+  /** A word for this client alone, not a refusal (which workspace it was given, say). */
+  | { type: 'notice'; message: string }
   | { type: 'comparison'; comparison: ComparisonView }
   | { type: 'fileDiff'; name: string; file: string; diff: string };
 

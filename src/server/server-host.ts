@@ -14,8 +14,8 @@ export interface Workspace {
 }
 
 export interface HostOptions {
-  /** The workspace (repository root) a client's directory belongs to. */
-  rootOf(cwd: string): Promise<string>;
+  /** The workspace (repository root) a client's directory belongs to, and whether it is a repository. */
+  workspaceOf(cwd: string): Promise<{ root: string; repository: boolean }>;
   open(root: string, flags: WorkspaceFlags): Promise<Workspace>;
   /** Every workspace has stopped: the process can end. */
   stopped(): void;
@@ -26,6 +26,8 @@ const STOPPED = 'the agentmux server stopped';
 export class ServerHost implements ClientHost {
   private readonly workspaces = new Map<string, Promise<Workspace>>();
   private stopRequested = false;
+  /** The workspace a screen connected to last. */
+  private lastScreenRoot: string | undefined;
 
   get stopping(): boolean {
     return this.stopRequested;
@@ -35,7 +37,11 @@ export class ServerHost implements ClientHost {
 
   async connect(hello: ClientHello, send: (event: ServerEvent) => void): Promise<HostConnection | string> {
     if (this.stopRequested) return `${STOPPED}; start it again with agentmux`;
-    const root = await this.options.rootOf(hello.cwd);
+    const found = await this.options.workspaceOf(hello.cwd);
+    const latest = hello.latest === true && !found.repository && this.lastScreenRoot !== undefined && this.lastScreenRoot !== found.root
+      ? this.lastScreenRoot : undefined;
+    const root = latest ?? found.root;
+    if (hello.role === 'screen') this.lastScreenRoot = root;
     let opening = this.workspaces.get(root);
     const fresh = !opening;
     if (!opening) {
@@ -53,6 +59,7 @@ export class ServerHost implements ClientHost {
     }
     if (refused) return refused;
     const connection = server.connect(send);
+    if (latest) send({ type: 'notice', message: `${hello.cwd} is in no repository: attached to ${latest}, where a screen was last (agentmux there opens this directory's own)` });
     const differs = flagDifferences(workspace.flags, hello.flags);
     if (differs) send({ type: 'error', message: `this repository's agents already run with ${differs}: your flags apply after \`agentmux server stop\`` });
     return {

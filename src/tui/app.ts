@@ -174,7 +174,7 @@ export class App {
     }
     if (event.type === 'attached') this.focus = 'agent';
     if (event.type === 'detached' && this.focus === 'agent') this.focus = this.mainFocus();
-    if (event.type === 'chat' || event.type === 'error') this.chatScroll = 0;
+    if (event.type === 'chat' || event.type === 'error' || event.type === 'notice') this.chatScroll = 0;
     if (event.type === 'comparison') this.showComparison(previousComparison);
     if (event.type === 'error') {
       this.compareWanted = false;

@@ -96,6 +96,9 @@ export class ClientModel {
       case 'error':
         this.chat.push({ id: -1, at: this.now(), role: 'error', text: event.message });
         return [];
+      case 'notice':
+        this.note('system', event.message);
+        return [];
       case 'chatReset':
         this.chat = event.chat.slice(-MAX_CHAT_ENTRIES);
         return [];

@@ -4,11 +4,18 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { agentPaneSize, layoutFor } from '../../src/tui/layout.js';
 import { runCli } from '../support/cli-runner.js';
+import { createTempRepo, type TempRepo } from '../support/git-repo.js';
 import {
-  bodyRows, chatLines, closeAll, inputLine, launch, newHome, processAlive, readPid, ready, submit, waitForAttached, waitForChat, waitForState,
+  bodyRows, chatLines, closeAll, inputLine, launch, listRows, newHome, processAlive, readPid, ready, submit, waitForAttached, waitForChat, waitForState,
 } from './helpers.js';
 
-afterEach(closeAll);
+let repo: TempRepo | undefined;
+
+afterEach(async () => {
+  await closeAll();
+  await repo?.remove();
+  repo = undefined;
+});
 
 describe('a screen killed with SIGKILL', () => {
   it('leaves its agents running with nothing missing from their logs, and the next screen shows them', async () => {
@@ -100,5 +107,26 @@ describe('the next screen', () => {
     next.type('age');
     next.press('enter');
     await next.waitFor((_, s) => chatLines(s).some((line) => line.includes('› half of a message')), { message: 'the whole message sent' });
+  });
+  it('opened with agentmux attach outside any repository takes the repository a screen used last, and says so', async () => {
+    repo = await createTempRepo();
+    const first = await launch({ cwd: repo.repo, env: repo.isolation });
+    await ready(first);
+    submit(first, '/run --name in-the-repo -- sleep 30');
+    await waitForState(first, 'in-the-repo', 'running');
+    first.press('ctrl-q');
+    await first.waitForExit();
+
+    const elsewhere = await launch({ cwd: repo.home, env: repo.isolation, args: ['attach', '--theme', 'dark'] });
+    await ready(elsewhere);
+    await waitForState(elsewhere, 'in-the-repo', 'running');
+    await elsewhere.waitFor((_, s) => chatLines(s).join(' ').replace(/\s+/g, ' ').includes(`is in no repository: attached to ${repo?.repo}, where a screen was last`));
+    elsewhere.press('ctrl-q');
+    await elsewhere.waitForExit();
+
+    // Plain agentmux there opens the directory's own workspace.
+    const own = await launch({ cwd: repo.home, env: repo.isolation });
+    await ready(own);
+    await own.waitFor((_, s) => listRows(s).join('\n').includes('No agents yet.'));
   });
 });
