@@ -20,7 +20,7 @@ export async function openLink(
   const socket = await connectToServer(paths, env, start).catch((error: Error) => fail(error.message));
   if (!socket) return undefined;
   const link = await ServerLink.open(socket, {
-    type: 'hello', version: PROTOCOL_VERSION, role, cwd: process.cwd(), session, ...choice,
+    type: 'hello', version: PROTOCOL_VERSION, role, cwd: process.cwd(), session, env: definedVariables(env), ...choice,
     flags: {
       ...(flags?.model ? { model: flags.model } : {}),
       ...(flags?.permissionMode ? { permissionMode: flags.permissionMode } : {}),
@@ -33,4 +33,9 @@ export async function openLink(
     fail(link.refused);
   }
   return link;
+}
+
+/** The variables that have a value (the type allows undefined ones). */
+function definedVariables(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

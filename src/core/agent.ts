@@ -63,6 +63,8 @@ export interface AgentLaunch {
   cwd: string;
   cols: number;
   rows: number;
+  /** The environment it inherits: that of the client that spoke last (default: the server's own). */
+  inherit?: Record<string, string>;
   /** Variables on top of the inherited environment. */
   env?: Record<string, string>;
   /** Structured reports carrying this secret are accepted from the agent's output. */

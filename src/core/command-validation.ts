@@ -19,6 +19,9 @@ export const LIMITS = {
   scrollLines: 1_000_000,
   resizeMin: 2,
   resizeMax: 1000,
+  envVariables: 4096,
+  /** All of an environment's names and values together. */
+  envCharacters: 512 * 1024,
 } as const;
 
 /** A check of one value: an error ending the sentence "`where` …", or undefined when it is fine. */
@@ -106,6 +109,22 @@ const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 const modelId: Check = (value, where) =>
   typeof value === 'string' && MODEL_ID.test(value) ? undefined : `${where} must be a model id (up to 100 letters, digits, ".", "_", ":" or "-")`;
 
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
+/** An environment: variable names a shell accepts, string values without NUL, within the caps. */
+const environment: Check = (value, where) => {
+  const shape = describeNonObject(value);
+  if (shape) return `${where} must be an object, not ${shape}`;
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length > LIMITS.envVariables) return `${where} must have at most ${LIMITS.envVariables} variables`;
+  let characters = 0;
+  for (const [key, item] of entries) {
+    if (!ENV_NAME.test(key)) return `${where} has a variable name that is not one: ${quote(key)}`;
+    if (typeof item !== 'string' || item.includes('\0')) return `${where}.${key} must be a string without NUL`;
+    characters += key.length + item.length;
+  }
+  return characters > LIMITS.envCharacters ? `${where} must be at most ${LIMITS.envCharacters} characters in all` : undefined;
+};
+
 /** A nested object with its own schema (no `type` of its own). */
 function object(schema: Record<string, Field>): Check {
   return (value, where) => checkFields(value, where, schema).error;
@@ -176,6 +195,7 @@ const HELLO: Schema<ClientHello> = {
       resume: { id: required(sessionId), fork: optional(boolean) },
     }),
   ),
+  env: optional(environment),
   latest: optional(boolean),
 };
 

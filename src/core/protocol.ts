@@ -38,6 +38,11 @@ export interface ClientHello {
   cwd: string;
   flags: WorkspaceFlags;
   session: SessionChoice;
+  /**
+   * The client's environment: agents started from then on inherit it, so `agentmux run` after
+   * `nvm use` or in a virtualenv runs as it would in that shell (tmux's update-environment, for all).
+   */
+  env?: Record<string, string>;
   /** `agentmux attach` outside any repository: the workspace a screen used last, as `tmux attach` takes the last session. */
   latest?: boolean;
 }

@@ -5,7 +5,7 @@ import type { EmulatorPool } from './emulator-pool.js';
 import { ReplayedOutput, type ReplayListener } from './replayed-output.js';
 
 export interface PtyRuntimeOptions {
-  /** The environment agents inherit; TERM and agentmux's own variables are set on top. */
+  /** The environment agents inherit unless their launch brings one; TERM and agentmux's own variables are set on top. */
   env: NodeJS.ProcessEnv;
   scrollback: number;
   killGraceMs: number;
@@ -38,7 +38,7 @@ export function createPtyRuntime(pool: EmulatorPool, options: PtyRuntimeOptions)
         cwd: launch.cwd,
         cols: launch.cols,
         rows: launch.rows,
-        env: { ...agentEnvironment(options.env, launch.name), ...launch.env },
+        env: { ...agentEnvironment(launch.inherit ?? options.env, launch.name), ...launch.env },
         scrollback: options.scrollback,
         killGraceMs: options.killGraceMs,
         reportSecret: launch.reportSecret,

@@ -266,6 +266,11 @@ export class AgentServer {
     };
   }
 
+  /** Agents started from now on inherit this client's environment. */
+  inheritEnvironment(env: Record<string, string>): void {
+    this.agents.inheritEnvironment(env);
+  }
+
   agentNames(): string[] {
     return this.agents.all().map((entry) => entry.info.name);
   }

@@ -105,6 +105,12 @@ export class AgentTable {
   }
 
   private readonly reserved = new Set<string>();
+  private inheritedEnv: Record<string, string> | undefined;
+
+  /** Agents started from now on inherit this environment (a client's, as a shell's children inherit its own). */
+  inheritEnvironment(env: Record<string, string>): void {
+    this.inheritedEnv = env;
+  }
 
   /** Starts an agent; returns it, or a one-line error (nothing started then). */
   start(request: StartRequest): AgentEntry | string {
@@ -191,6 +197,7 @@ export class AgentTable {
       entry.handle = this.runtime.start(
         {
           name, program: request.program, cwd: request.cwd, cols: this.size.cols, rows: this.size.rows,
+          ...(this.inheritedEnv ? { inherit: this.inheritedEnv } : {}),
           ...(request.env ? { env: request.env } : {}),
           ...(request.reportSecret ? { reportSecret: request.reportSecret } : {}),
           ...(request.history ? { history: request.history } : {}),

@@ -58,6 +58,7 @@ export class ServerHost implements ClientHost {
       workspace.restored?.(server.agentNames());
     }
     if (refused) return refused;
+    if (hello.env) server.inheritEnvironment(hello.env);
     const connection = server.connect(send);
     if (latest) send({ type: 'notice', message: `${hello.cwd} is in no repository: attached to ${latest}, where a screen was last (agentmux there opens this directory's own)` });
     const differs = flagDifferences(workspace.flags, hello.flags);

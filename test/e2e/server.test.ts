@@ -357,6 +357,22 @@ describe('agentmux server', () => {
     ]);
   });
 
+  it('starts agents in the environment of the command that started them, not the one that started the server', { timeout: TEST_MS }, async () => {
+    const inShell = (variables: Record<string, string>, args: string[]) => runCli(args, { env: { ...ctx.env, ...variables }, cwd: ctx.cwd });
+    expect(await inShell({ PROJECT_STAGE: 'first' }, ['run', '--name', 'one', '--', 'echo "stage=$PROJECT_STAGE"'])).toMatchObject({ code: 0 });
+    expect(await cli(['wait', 'one'])).toMatchObject({ code: 0 });
+    // Another shell, say after `nvm use` or in a virtualenv: its own variables and PATH.
+    const bin = join(ctx.cwd, 'venv-bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'project-tool'), '#!/bin/sh\necho tool from the venv\n', { mode: 0o755 });
+    const venv = { PROJECT_STAGE: 'second', PATH: `${bin}:${ctx.env.PATH}`, TMUX: '/tmp/tmux-1/default,1,0' };
+    expect(await inShell(venv, ['run', '--name', 'two', '--', 'echo "stage=$PROJECT_STAGE tmux=${TMUX:-none}"; project-tool'])).toMatchObject({ code: 0 });
+    expect(await cli(['wait', 'two'])).toMatchObject({ code: 0 });
+    expect((await cli(['logs', 'one'])).stdout).toBe('stage=first\n');
+    // The user's multiplexer's variables stay out, as they always have.
+    expect((await cli(['logs', 'two'])).stdout).toBe('stage=second tmux=none\ntool from the venv\n');
+  });
+
   it('`agentmux logs` prints an agent\'s output as plain text, --raw as written, and -f follows it to its end', { timeout: TEST_MS }, async () => {
     expect(await ok(['run', '--name', 'hello', '--', 'printf "\\033[31mred\\033[0m\\nplain\\n"'])).toMatchObject({ stdout: 'hello\n' });
     expect(await cli(['wait', 'hello'])).toMatchObject({ code: 0 });

@@ -233,6 +233,8 @@ const HELLO: ClientHello = {
   cwd: '/home/me/repo',
   flags: { model: 'claude-sonnet-4.5:beta_1', permissionMode: 'edits', demo: false },
   session: { kind: 'resume', id: '01234567-89ab-cdef', fork: true },
+  env: { PATH: '/usr/bin:/bin', _private: '', LANG: 'C.UTF-8' },
+  latest: true,
 };
 
 function helloError(value: unknown): string {
@@ -251,6 +253,15 @@ describe('parseClientHello', () => {
       const hello = { ...HELLO, role: 'script' as const, flags: {}, session };
       expect(parseClientHello(hello)).toEqual({ ok: true, hello });
     }
+  });
+
+  it('refuses an environment that is not one', () => {
+    expect(helloError({ ...HELLO, env: ['PATH=/bin'] })).toBe('hello.env must be an object, not an array');
+    expect(helloError({ ...HELLO, env: { 'A=B': 'x' } })).toBe('hello.env has a variable name that is not one: "A=B"');
+    expect(helloError({ ...HELLO, env: { '1X': 'x' } })).toBe('hello.env has a variable name that is not one: "1X"');
+    expect(helloError({ ...HELLO, env: { PATH: 3 } })).toBe('hello.env.PATH must be a string without NUL');
+    expect(helloError({ ...HELLO, env: { PATH: 'a\0b' } })).toBe('hello.env.PATH must be a string without NUL');
+    expect(helloError({ ...HELLO, env: { BIG: 'x'.repeat(512 * 1024) } })).toBe('hello.env must be at most 524288 characters in all');
   });
 
   it('accepts another integer version (the caller answers it)', () => {
