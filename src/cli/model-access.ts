@@ -1,7 +1,7 @@
 // How this session reaches the model: the user's key, the offline demo model, or not at all (spec §9).
 import type { ModelStatus } from '../core/protocol.js';
 import type { ModelPrice } from '../core/usage.js';
-import { createModelClient } from '../llm/anthropic-client.js';
+import { createModelClient, DEFAULT_BASE_URL } from '../llm/anthropic-client.js';
 import { startDemoServer } from '../llm/demo-script.js';
 import type { ScriptedServer } from '../llm/scripted-server.js';
 import type { ModelAccess } from '../server/agent-server.js';
@@ -39,7 +39,8 @@ export async function sessionModel(env: NodeJS.ProcessEnv, model: string, demo: 
       client: createModelClient({ apiKey, ...(baseURL ? { baseURL } : {}) }),
       model,
       prices,
-      workerEnv: { ANTHROPIC_API_KEY: apiKey, ...(baseURL ? { ANTHROPIC_BASE_URL: baseURL } : {}) },
+      // Both always: a worker inherits a client's environment, whose endpoint must not get the server's key.
+      workerEnv: { ANTHROPIC_API_KEY: apiKey, ANTHROPIC_BASE_URL: baseURL ?? DEFAULT_BASE_URL },
     },
   };
 }

@@ -15,6 +15,9 @@ import type {
 import { ZERO_USAGE, type Usage } from '../core/usage.js';
 import { ModelError, type ContentBlock, type ModelClient, type TurnEvent, type TurnRequest } from './types.js';
 
+
+/** The Anthropic API, where the SDK goes when no compatible endpoint is given. */
+export const DEFAULT_BASE_URL = 'https://api.anthropic.com';
 export interface Backoff {
   /** Delay before the first retry; doubled for each later one (plus jitter). */
   baseMs: number;
@@ -59,7 +62,9 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new RangeError(`maxAttempts must be a positive integer, got ${maxAttempts}`);
   }
-  const client = new Anthropic({ apiKey, baseURL, maxRetries: 0, timeout: timeoutMs });
+  // Everything explicit: the SDK would otherwise take ANTHROPIC_BASE_URL and ANTHROPIC_AUTH_TOKEN from
+  // whatever environment the process has, and a worker's is partly the user's shell's.
+  const client = new Anthropic({ apiKey, authToken: null, baseURL: baseURL ?? DEFAULT_BASE_URL, maxRetries: 0, timeout: timeoutMs });
   /** Never let the key reach a message, whatever an endpoint echoes back. */
   const redact = (text: string): string =>
     (apiKey.length >= 8 ? text.split(apiKey).join('[redacted]') : text).replace(/\s+/g, ' ').trim();
