@@ -1,7 +1,7 @@
 // A client's end of the socket: starts the user's server when none runs, says hello, and
 // then carries commands out and events in (newline-delimited JSON, as the server speaks it).
 import { spawn } from 'node:child_process';
-import { openSync, closeSync, readFileSync } from 'node:fs';
+import { openSync, closeSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -160,9 +160,13 @@ export async function connectToServer(
   return connectSocket(paths.socket);
 }
 
+const MAX_SERVER_LOG_BYTES = 1 << 20;
+
 /** Starts `agentmux server run` in its own session, detached from this terminal; resolves once it listens. */
 async function startServer(stateRoot: string, env: NodeJS.ProcessEnv): Promise<void> {
   const logPath = join(stateRoot, SERVER_LOG_FILE);
+  // Each server appends to the log; a long-grown one is kept once, as server.log.1.
+  if ((statSync(logPath, { throwIfNoEntry: false })?.size ?? 0) > MAX_SERVER_LOG_BYTES) renameSync(logPath, `${logPath}.1`);
   const log = openSync(logPath, 'a', 0o600);
   const child = spawn(process.execPath, [CLI_ENTRY, 'server', 'run', '--ready-fd', '3'], {
     detached: true,

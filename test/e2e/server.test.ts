@@ -357,6 +357,15 @@ describe('agentmux server', () => {
     ]);
   });
 
+  it('keeps one earlier server log when the log has grown past 1 MB', { timeout: TEST_MS }, async () => {
+    mkdirSync(ctx.stateRoot, { recursive: true, mode: 0o700 });
+    const old = 'an old line\n'.repeat(100_000);
+    writeFileSync(join(ctx.stateRoot, 'server.log'), old, { mode: 0o600 });
+    await ok(['ls']);
+    expect(readFileSync(join(ctx.stateRoot, 'server.log.1'), 'utf8')).toBe(old);
+    expect(readFileSync(join(ctx.stateRoot, 'server.log'), 'utf8')).toMatch(/^\S+ agentmux server \S+ \(pid \d+\) listening on /);
+  });
+
   it('starts agents in the environment of the command that started them, not the one that started the server', { timeout: TEST_MS }, async () => {
     const inShell = (variables: Record<string, string>, args: string[]) => runCli(args, { env: { ...ctx.env, ...variables }, cwd: ctx.cwd });
     expect(await inShell({ PROJECT_STAGE: 'first' }, ['run', '--name', 'one', '--', 'echo "stage=$PROJECT_STAGE"'])).toMatchObject({ code: 0 });
