@@ -39,8 +39,9 @@ export interface ClientHello {
   flags: WorkspaceFlags;
   session: SessionChoice;
   /**
-   * The client's environment: agents started from then on inherit it, so `agentmux run` after
-   * `nvm use` or in a virtualenv runs as it would in that shell (tmux's update-environment, for all).
+   * The client's environment: the agents it starts inherit it, so `agentmux run` after `nvm use`
+   * or in a virtualenv runs as it would in that shell; a screen's also goes to the agents the
+   * model starts from then on (tmux's update-environment, for every variable).
    */
   env?: Record<string, string>;
   /** `agentmux attach` outside any repository: the workspace a screen used last, as `tmux attach` takes the last session. */

@@ -242,8 +242,9 @@ export class AgentServer {
     return this.conversations.open(choice);
   }
 
-  connect(send: (event: ServerEvent) => void): ClientConnection {
-    const client: Client = { send };
+  /** A client connects; `env`: its environment, which the agents it starts inherit. */
+  connect(send: (event: ServerEvent) => void, env?: Record<string, string>): ClientConnection {
+    const client: Client = { send, ...(env ? { env } : {}) };
     this.clients.add(client);
     send({
       type: 'welcome',
@@ -266,7 +267,7 @@ export class AgentServer {
     };
   }
 
-  /** Agents started from now on inherit this client's environment. */
+  /** Agents the model starts from now on inherit this environment (the last screen's). */
   inheritEnvironment(env: Record<string, string>): void {
     this.agents.inheritEnvironment(env);
   }
@@ -305,7 +306,7 @@ export class AgentServer {
       case 'run': {
         const { command: shell, cwd, name, worktree, after } = command;
         const run = (where: string, agentName?: string, info?: WorktreeInfo) => this.agents.start({
-          kind: 'command', task: shell, cwd: where, program: { shell },
+          kind: 'command', task: shell, cwd: where, program: { shell }, ...(client.env ? { inherit: client.env } : {}),
           ...(agentName !== undefined ? { name: agentName } : {}), ...(info ? { worktree: info } : {}), ...(after !== undefined ? { after } : {}),
         });
         if (!worktree) {
@@ -324,7 +325,9 @@ export class AgentServer {
           return `invalid budget ${command.budgetUsd}: give an amount in USD above 0`;
         }
         if (!this.options.access) return this.options.model.help ?? 'The model is not configured.';
-        return this.spawn(command.task, command.cwd, { name: command.name, budgetUsd: command.budgetUsd, worktree: command.worktree, after: command.after })
+        return this.spawn(command.task, command.cwd, {
+          name: command.name, budgetUsd: command.budgetUsd, worktree: command.worktree, after: command.after, ...(client.env ? { inherit: client.env } : {}),
+        })
           .then((started) => typeof started === 'string' ? started : { name: started.name });
       }
       case 'compare': return this.worktreeOps?.compare(command.names) ?? WORKTREES_UNAVAILABLE;

@@ -41,6 +41,8 @@ export interface StartRequest {
   cwd: string;
   name?: string;
   program: AgentLaunch['program'];
+  /** The environment to inherit: the requesting client's (default: the last screen's, see inheritEnvironment). */
+  inherit?: Record<string, string>;
   env?: Record<string, string>;
   reportSecret?: string;
   worktree?: WorktreeInfo;
@@ -107,7 +109,7 @@ export class AgentTable {
   private readonly reserved = new Set<string>();
   private inheritedEnv: Record<string, string> | undefined;
 
-  /** Agents started from now on inherit this environment (a client's, as a shell's children inherit its own). */
+  /** Agents started from now on without an environment of their own (the model's) inherit this one: the last screen's. */
   inheritEnvironment(env: Record<string, string>): void {
     this.inheritedEnv = env;
   }
@@ -197,7 +199,7 @@ export class AgentTable {
       entry.handle = this.runtime.start(
         {
           name, program: request.program, cwd: request.cwd, cols: this.size.cols, rows: this.size.rows,
-          ...(this.inheritedEnv ? { inherit: this.inheritedEnv } : {}),
+          ...(request.inherit ?? this.inheritedEnv ? { inherit: request.inherit ?? this.inheritedEnv } : {}),
           ...(request.env ? { env: request.env } : {}),
           ...(request.reportSecret ? { reportSecret: request.reportSecret } : {}),
           ...(request.history ? { history: request.history } : {}),

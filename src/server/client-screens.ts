@@ -7,6 +7,8 @@ export interface Client extends Watcher {
   attached?: string;
   /** The size of this client's agent pane. */
   size?: { cols: number; rows: number };
+  /** The client's environment, which the agents it starts inherit. */
+  env?: Record<string, string>;
 }
 
 export interface ClientScreensDeps {

@@ -58,8 +58,8 @@ export class ServerHost implements ClientHost {
       workspace.restored?.(server.agentNames());
     }
     if (refused) return refused;
-    if (hello.env) server.inheritEnvironment(hello.env);
-    const connection = server.connect(send);
+    if (hello.env && hello.role === 'screen') server.inheritEnvironment(hello.env);
+    const connection = server.connect(send, hello.env);
     if (latest) send({ type: 'notice', message: `${hello.cwd} is in no repository: attached to ${latest}, where a screen was last (agentmux there opens this directory's own)` });
     const differs = flagDifferences(workspace.flags, hello.flags);
     if (differs) send({ type: 'error', message: `this repository's agents already run with ${differs}: your flags apply after \`agentmux server stop\`` });

@@ -16,6 +16,8 @@ export interface SpawnOptions {
   worktree?: { base?: string };
   /** Start once this agent has finished. */
   after?: string;
+  /** The environment of the client that asked for it. */
+  inherit?: Record<string, string>;
 }
 
 export interface WorkerStartsDeps {
@@ -84,7 +86,7 @@ export class WorkerStarts {
     }
     return agents.start({
       kind: 'claude', task, cwd, name, program: launcher.program(args), env: this.environment(secret), reportSecret: secret,
-      ...(worktree ? { worktree } : {}), ...(how.after !== undefined ? { after: how.after } : {}),
+      ...(worktree ? { worktree } : {}), ...(how.after !== undefined ? { after: how.after } : {}), ...(how.inherit ? { inherit: how.inherit } : {}),
     });
   }
 

@@ -36,11 +36,11 @@ class TestClient {
   readonly events: ServerEvent[] = [];
   readonly connection: ClientConnection;
 
-  constructor(server: AgentServer, readonly label: string) {
+  constructor(server: AgentServer, readonly label: string, env?: Record<string, string>) {
     this.connection = server.connect((event) => {
       this.events.push(event);
       allEvents.push(event);
-    });
+    }, env);
   }
 
   send(command: ClientCommand): void {
@@ -148,6 +148,18 @@ describe('connecting', () => {
       ['user', 'hello'],
       ['system', MODEL_HELP],
     ]);
+  });
+
+  it('starts each client\'s agents in its environment; without one, in the environment given for the model\'s', async () => {
+    const base = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp };
+    const venv = new TestClient(server, 'V', { ...base, STAGE: 'venv', TMUX: '/tmp/tmux-1/default,1,0' });
+    run(venv, 'echo "stage=$STAGE tmux=${TMUX:-none}"', 'from-venv');
+    server.inheritEnvironment({ ...base, STAGE: 'screen' });
+    run(a, 'echo "stage=$STAGE"', 'from-a');
+    await venv.ended('from-venv');
+    await a.ended('from-a');
+    expect(venv.agent('from-venv')?.lastLine).toBe('stage=venv tmux=none');
+    expect(a.agent('from-a')?.lastLine).toBe('stage=screen');
   });
 
   it('hands the next screen to connect what the last one had typed and not sent', () => {
