@@ -63,7 +63,7 @@ export interface AgentLaunch {
   cwd: string;
   cols: number;
   rows: number;
-  /** The environment it inherits: that of the client that spoke last (default: the server's own). */
+  /** The environment it inherits: the requesting client's, or the last screen's (default: the server's own). */
   inherit?: Record<string, string>;
   /** Variables on top of the inherited environment. */
   env?: Record<string, string>;

@@ -81,7 +81,7 @@ export class AgentServer {
   private readonly foreground: ForegroundRuns;
   private readonly question: ChatQuestion;
   private allowAllBash = false;
-  /** The input line a screen had not sent when it last said (kept in memory: a connection drop loses no typing). */
+  /** What a screen had typed and not sent, as it last told (kept in memory: a dropped connection loses no typing). */
   private draft = '';
   private readonly worktreeOps: WorktreeOps | undefined;
   private readonly journal: AgentJournal | undefined;

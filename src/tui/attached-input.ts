@@ -67,8 +67,9 @@ export class AttachedInput {
       return true;
     }
     if (this.ended) return false;
+    // The server drops a client whose message is over its caps: stop it here, with a word.
     const encodedBytes = Buffer.byteLength(JSON.stringify(text));
-    if (text.length > LIMITS.input || encodedBytes > MAX_CLIENT_MESSAGE_BYTES / 2) {
+    if (text.length > LIMITS.input || encodedBytes > MAX_CLIENT_MESSAGE_BYTES - 1024) {
       this.deps.refused(`the paste is too long for an agent (${Math.ceil(encodedBytes / 1024)} KB): paste it in parts, or save it in a file`);
       return true;
     }
