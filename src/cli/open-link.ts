@@ -1,5 +1,6 @@
 // A client's connection to this directory's workspace in the user's server (started when
 // needed and allowed), with the hello said and answered.
+import { sendableEnvironment } from '../core/command-validation.js';
 import { PROTOCOL_VERSION, type ClientHello, type SessionChoice } from '../core/protocol.js';
 import type { CliArgs } from './args.js';
 import { serverPaths } from './server-paths.js';
@@ -18,9 +19,11 @@ export async function openLink(
     fail((error as Error).message);
   }
   const socket = await connectToServer(paths, env, start).catch((error: Error) => fail(error.message));
+  const sendable = sendableEnvironment(env);
   if (!socket) return undefined;
   const link = await ServerLink.open(socket, {
-    type: 'hello', version: PROTOCOL_VERSION, role, cwd: process.cwd(), session, env: definedVariables(env), ...choice,
+    type: 'hello', version: PROTOCOL_VERSION, role, cwd: process.cwd(), session, ...choice,
+    ...(sendable ? { env: sendable } : {}),
     flags: {
       ...(flags?.model ? { model: flags.model } : {}),
       ...(flags?.permissionMode ? { permissionMode: flags.permissionMode } : {}),
@@ -33,9 +36,4 @@ export async function openLink(
     fail(link.refused);
   }
   return link;
-}
-
-/** The variables that have a value (the type allows undefined ones). */
-function definedVariables(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

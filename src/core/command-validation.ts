@@ -110,6 +110,17 @@ const modelId: Check = (value, where) =>
   typeof value === 'string' && MODEL_ID.test(value) ? undefined : `${where} must be a model id (up to 100 letters, digits, ".", "_", ":" or "-")`;
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
+
+/**
+ * The part of a process environment a hello can carry: variables with names a shell accepts (a
+ * program may set others); none at all when even that is past the caps (agents then inherit the
+ * server's), so an odd environment never keeps a client from connecting.
+ */
+export function sendableEnvironment(env: Readonly<Record<string, string | undefined>>): Record<string, string> | undefined {
+  const sendable = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] =>
+    entry[1] !== undefined && ENV_NAME.test(entry[0]) && !entry[1].includes('\0')));
+  return environment(sendable, 'env') === undefined ? sendable : undefined;
+}
 /** An environment: variable names a shell accepts, string values without NUL, within the caps. */
 const environment: Check = (value, where) => {
   const shape = describeNonObject(value);

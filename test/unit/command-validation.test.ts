@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseClientHello, parseClientMessage } from '../../src/core/command-validation.js';
+import { parseClientHello, parseClientMessage, sendableEnvironment } from '../../src/core/command-validation.js';
 import type { ClientCommand, ClientHello } from '../../src/core/protocol.js';
 
 /** One valid example of every command type, with its optional fields set. */
@@ -262,6 +262,12 @@ describe('parseClientHello', () => {
     expect(helloError({ ...HELLO, env: { PATH: 3 } })).toBe('hello.env.PATH must be a string without NUL');
     expect(helloError({ ...HELLO, env: { PATH: 'a\0b' } })).toBe('hello.env.PATH must be a string without NUL');
     expect(helloError({ ...HELLO, env: { BIG: 'x'.repeat(512 * 1024) } })).toBe('hello.env must be at most 524288 characters in all');
+  });
+
+  it('sends of a process environment what a hello can carry, and nothing when even that is too much', () => {
+    expect(sendableEnvironment({ PATH: '/bin', 'odd.name': 'x', 'with-dash': 'y', UNSET: undefined, _ok: '' })).toEqual({ PATH: '/bin', _ok: '' });
+    expect(sendableEnvironment({ BIG: 'x'.repeat(512 * 1024) })).toBeUndefined();
+    expect(parseClientHello({ ...HELLO, env: sendableEnvironment({ ...process.env, 'odd.name': 'x' }) }).ok).toBe(true);
   });
 
   it('accepts another integer version (the caller answers it)', () => {
