@@ -75,8 +75,19 @@ async function server(argv: string[]): Promise<void> {
   fail(`${action === undefined ? 'server needs an action' : `unknown server action ${JSON.stringify(action)}`}\n${SERVER_USAGE}`, 2);
 }
 
+function currentDirectoryExists(): boolean {
+  try {
+    process.cwd();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function main(): Promise<void> {
   const [first, ...rest] = process.argv.slice(2);
+  // Every command works for the directory it is run in (its repository's workspace).
+  if (!currentDirectoryExists()) fail('the current directory has been removed: cd into one that exists and run agentmux again');
   if (first === 'gc') {
     const worktreeRoot = await configuredWorktreeRoot();
     const git = new GitWorktrees(process.cwd(), worktreeRoot ? { worktreeRoot } : {});

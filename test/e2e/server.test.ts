@@ -3,7 +3,7 @@
 // `agentmux wait` exit codes, `logs` plain and raw and followed, a server killed with SIGKILL
 // (its agents come back as records: the running ones lost), and `server stop` with and
 // without --force. Each test has its own HOME and thus its own server.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -355,6 +355,15 @@ describe('agentmux server', () => {
       { name: 'ok', state: 'finished', exitCode: 0 },
       { name: 'bad', state: 'failed', exitCode: 3 },
     ]);
+  });
+
+  it('run from a directory that has been removed, says so in one line and starts nothing', { timeout: TEST_MS }, async () => {
+    const script = `mkdir gone && cd gone && rmdir ../gone && exec "${process.execPath}" "${CLI_ENTRY}" ls`;
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile('sh', ['-c', script], { cwd: ctx.cwd, env: ctx.env }, (error, _stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr }));
+    });
+    expect(result).toEqual({ code: 1, stderr: 'agentmux: the current directory has been removed: cd into one that exists and run agentmux again\n' });
+    expect(existsSync(ctx.socket)).toBe(false);
   });
 
   it('keeps one earlier server log when the log has grown past 1 MB', { timeout: TEST_MS }, async () => {
