@@ -9,6 +9,9 @@ export const DISABLE_BRACKETED_PASTE = '\x1b[?2004l';
 
 export type InputPart = { kind: 'keys'; text: string } | { kind: 'paste'; text: string };
 
+/** More of one paste than anything takes is not kept (a terminal that never ends its paste cannot fill memory). */
+const MAX_PASTE_CHARACTERS = 8 << 20;
+
 export class PasteSplitter {
   /** The text of a paste whose end marker has not come yet. */
   private pasting: string | undefined;
@@ -30,11 +33,11 @@ export class PasteSplitter {
         const end = rest.indexOf(PASTE_END);
         if (end === -1) {
           const keep = partialMarkerLength(rest, PASTE_END);
-          this.pasting += rest.slice(0, rest.length - keep);
+          this.pasting += rest.slice(0, Math.min(rest.length - keep, Math.max(0, MAX_PASTE_CHARACTERS - this.pasting.length)));
           this.held = rest.slice(rest.length - keep);
           return parts;
         }
-        parts.push({ kind: 'paste', text: this.pasting + rest.slice(0, end) });
+        parts.push({ kind: 'paste', text: (this.pasting + rest.slice(0, end)).slice(0, MAX_PASTE_CHARACTERS) });
         this.pasting = undefined;
         rest = rest.slice(end + PASTE_END.length);
         continue;

@@ -39,6 +39,17 @@ describe('PasteSplitter', () => {
     expect(splitter.split('\x1b')).toEqual([{ kind: 'keys', text: '\x1b' }]);
   });
 
+  it('keeps at most 8 M characters of one paste, however much comes before its end', () => {
+    const splitter = new PasteSplitter();
+    const chunk = 'x'.repeat(1 << 20);
+    expect(splitter.split(`\x1b[200~${chunk}`)).toEqual([]);
+    for (let i = 0; i < 10; i++) expect(splitter.split(chunk)).toEqual([]);
+    const [paste, after] = splitter.split('\x1b[201~k');
+    expect(paste).toMatchObject({ kind: 'paste' });
+    expect(paste.text.length).toBe(8 << 20);
+    expect(after).toEqual({ kind: 'keys', text: 'k' });
+  });
+
   it('keeps an escape sequence inside a paste as text', () => {
     expect(splitReads('\x1b[200~\x1b[31mred\x1b[0m\x1b[201~')).toEqual([{ kind: 'paste', text: '\x1b[31mred\x1b[0m' }]);
   });
