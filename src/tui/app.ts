@@ -124,7 +124,8 @@ export class App {
       pageLines: () => Math.max(1, this.layout.body.height - 2),
       changed: () => this.requestRender(),
       refused: (reason) => {
-        this.model.note('error', reason);
+        this.model.refuse(reason);
+        this.scheduleFlashExpiry();
         this.requestRender();
       },
     });

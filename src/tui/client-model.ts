@@ -15,10 +15,8 @@ export interface AttachedScreen {
   scrollBack: number;
 }
 
-export interface ShownFlash {
-  flash: Flash;
-  until: number;
-}
+/** An agent's flash, or a refusal of this screen's own (over an attached agent, where the chat is not seen). */
+export type ShownFlash = { flash: Flash; until: number } | { refusal: string; until: number };
 
 const MAX_CHAT_ENTRIES = 2000;
 
@@ -126,6 +124,12 @@ export class ClientModel {
   }
 
   /** Adds a line only this screen shows (help, a refused command's usage). */
+  /** What the user did cannot be done: an error line in the chat, and a flash so that it is seen over an agent too. */
+  refuse(reason: string): void {
+    this.note('error', reason);
+    this.flashes.push({ refusal: reason, until: this.now() + this.flashMs });
+  }
+
   note(role: 'system' | 'error', text: string): void {
     this.chat.push({ id: -1, at: this.now(), role, text });
   }

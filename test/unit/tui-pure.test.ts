@@ -676,6 +676,12 @@ describe('flashRows', () => {
     expect(rows.map((row) => row.fill)).toEqual(['flash.success', 'flash.attention', 'flash.failure']);
     for (const row of rows) expect(textWidth(rowText(row))).toBeLessThanOrEqual(40);
   });
+
+  it('shows a refusal of the screen\'s own like a failure', () => {
+    const [row] = flashRows([{ refusal: 'the paste is too long for an agent (2049 KB): paste it in parts', until: 10 }], 40);
+    expect(rowText(row)).toBe(' ✖ the paste is too long for an agent …');
+    expect(row.fill).toBe('flash.failure');
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -754,8 +760,18 @@ describe('ClientModel', () => {
     expect(m.flashes).toHaveLength(2);
     clock.now = 2000;
     expect(m.expireFlashes()).toBe(2500);
-    expect(m.flashes.map((shown) => shown.flash.name)).toEqual(['b']);
+    expect(m.flashes).toEqual([{ flash: second, until: 2500 }]);
     clock.now = 3000;
+    expect(m.expireFlashes()).toBeUndefined();
+    expect(m.flashes).toEqual([]);
+  });
+
+  it('shows a refusal in the chat and as a flash that expires', () => {
+    const { clock, model: m } = model(1000);
+    m.refuse('not like that');
+    expect(m.chat.map((entry) => [entry.role, entry.text])).toEqual([['error', 'not like that']]);
+    expect(m.flashes).toEqual([{ refusal: 'not like that', until: 2000 }]);
+    clock.now = 2000;
     expect(m.expireFlashes()).toBeUndefined();
     expect(m.flashes).toEqual([]);
   });

@@ -72,10 +72,12 @@ export function statusRow(
 
 /** Rows of the flash banner: one per shown flash, newest last. */
 export function flashRows(flashes: readonly ShownFlash[], width: number): StyledLine[] {
-  return flashes.map(({ flash }) => ({
-    fill: FLASH_ROLE[flash.word],
-    segments: [{ text: ` ${FLASH_GLYPH[flash.word]} ${fitText(describeFlash(flash), Math.max(0, width - 4))}`, role: FLASH_ROLE[flash.word] }],
-  }));
+  return flashes.map((shown) => {
+    const role = 'flash' in shown ? FLASH_ROLE[shown.flash.word] : 'flash.failure';
+    const glyph = 'flash' in shown ? FLASH_GLYPH[shown.flash.word] : '✖';
+    const text = 'flash' in shown ? describeFlash(shown.flash) : shown.refusal;
+    return { fill: role, segments: [{ text: ` ${glyph} ${fitText(text, Math.max(0, width - 4))}`, role }] };
+  });
 }
 
 /** Keeps the segments that fit in `width` columns, cutting the last one with "…". */
