@@ -195,11 +195,12 @@ export class AgentTable {
   /** Starts the agent's process; returns why it could not. */
   private launch(entry: AgentEntry, request: StartRequest): string | undefined {
     const { name } = entry.info;
+    const inherit = request.inherit ?? this.inheritedEnv;
     try {
       entry.handle = this.runtime.start(
         {
           name, program: request.program, cwd: request.cwd, cols: this.size.cols, rows: this.size.rows,
-          ...(request.inherit ?? this.inheritedEnv ? { inherit: request.inherit ?? this.inheritedEnv } : {}),
+          ...(inherit ? { inherit } : {}),
           ...(request.env ? { env: request.env } : {}),
           ...(request.reportSecret ? { reportSecret: request.reportSecret } : {}),
           ...(request.history ? { history: request.history } : {}),

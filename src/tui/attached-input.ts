@@ -3,12 +3,11 @@
 // key goes back to the chat — unless it is a built-in worker, whose conversation what is typed
 // then continues.
 import { isEnded } from '../core/agent.js';
-import { LIMITS } from '../core/command-validation.js';
-import { MAX_CLIENT_MESSAGE_BYTES, type ClientCommand } from '../core/protocol.js';
+import type { ClientCommand } from '../core/protocol.js';
 import type { ClientModel } from './client-model.js';
 import { continueKeys } from './continue-input.js';
 import { LineEditor } from './line-editor.js';
-import { messageTooLong } from './message-limits.js';
+import { messageTooLong, pasteTooLong } from './message-limits.js';
 
 const SHIFT_PAGE_UP = '\x1b[5;2~';
 const SHIFT_PAGE_DOWN = '\x1b[6;2~';
@@ -67,10 +66,9 @@ export class AttachedInput {
       return true;
     }
     if (this.ended) return false;
-    // The server drops a client whose message is over its caps: stop it here, with a word.
-    const encodedBytes = Buffer.byteLength(JSON.stringify(text));
-    if (text.length > LIMITS.input || encodedBytes > MAX_CLIENT_MESSAGE_BYTES - 1024) {
-      this.deps.refused(`the paste is too long for an agent (${Math.ceil(encodedBytes / 1024)} KB): paste it in parts, or save it in a file`);
+    const tooLong = pasteTooLong(text);
+    if (tooLong) {
+      this.deps.refused(tooLong);
       return true;
     }
     if ((this.deps.model.attached?.scrollBack ?? 0) > 0) this.deps.send({ type: 'scroll', lines: 'live' });

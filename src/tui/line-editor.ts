@@ -1,11 +1,9 @@
 // The chat input line: text, cursor and history. Pure state; the view only draws it.
 // A pasted text of several lines stands in the line as one placeholder, `[Pasted text #2 +14 lines]`,
 // and the message sent has the text in its place (the line has one row; the paste keeps its newlines).
-import { printable } from '../core/printable.js';
+import { printable, printableLines } from '../core/printable.js';
 
 const PASTE_LABEL = /\[Pasted text #\d+ \+\d+ lines\]/g;
-/** Control characters a pasted text of several lines loses: all but tab and newline. */
-const PASTE_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 export class LineEditor {
   private chars: string[] = [];
@@ -53,7 +51,7 @@ export class LineEditor {
     const lines = text.replace(/\r\n?/g, '\n').replace(/\n$/, '');
     if (!lines.includes('\n')) return printable(lines);
     const label = `[Pasted text #${++this.pasteCount} +${lines.split('\n').length} lines]`;
-    this.pastes.set(label, lines.replace(PASTE_CONTROLS, ''));
+    this.pastes.set(label, printableLines(lines));
     return label;
   }
 
