@@ -1,20 +1,19 @@
 // `agentmux worker --name N --task T [--model M] [--permission-mode ask|edits|auto] [--budget USD]
 // [--max-turns N] [--transcript PATH [--resume]]`: the process agentmux starts in a pty for a built-in
-// agent. It reads its report secret from the environment (and removes it there, so no command it runs
-// inherits it), talks to the model with ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL), reads keys in raw
-// mode (Ctrl+C interrupts), runs the agent loop in process.cwd(), and exits 0 when finished, 1 when
-// failed, 2 on bad flags or a transcript that cannot be continued.
+// agent. Before anything else it connects to its private channel (AGENTMUX_CHANNEL), over which
+// agentmux hands it the model's key and endpoint (never in its environment) and it sends its reports;
+// it reads keys in raw mode (Ctrl+C interrupts), runs the agent loop in process.cwd(), and exits 0
+// when finished, 1 when failed, 2 on bad flags, no channel, or a transcript that cannot be continued.
 // With --transcript the conversation is kept in that file (JSON Lines, agent/transcript.ts), a new one
 // replacing any file there; with --resume as well, the worker carries on the conversation in it, with
 // --task as the next user message and the usage meter continuing from the totals recorded there.
-import { randomBytes } from 'node:crypto';
 import { isAbsolute } from 'node:path';
 import { nameError } from '../core/names.js';
-import { encodeReport, MODEL_PRICE_ENV, REPORT_SECRET_ENV } from '../core/report-channel.js';
-import { modelPriceError, type ModelPrice } from '../core/usage.js';
+import { CHANNEL_ENV } from '../core/report-channel.js';
 import { createModelClient } from '../llm/anthropic-client.js';
 import { DEFAULT_MODEL } from '../llm/prices.js';
 import type { ModelClient } from '../llm/types.js';
+import { ChannelClient } from './channel-client.js';
 import { PERMISSION_MODES, type PermissionMode } from './permission.js';
 import { sanitize } from './sanitize.js';
 import { loadTranscript, TranscriptError, type LoadedTranscript } from './transcript.js';
@@ -110,7 +109,7 @@ export type WorkerStdout = NodeJS.WritableStream & { columns?: number };
 
 export interface WorkerMainDeps {
   /** The model client (default: the Anthropic SDK client); tests may pass another. */
-  createClient?: (options: { apiKey: string; baseURL?: string }) => ModelClient;
+  createClient?: (options: { apiKey: string; baseURL: string }) => ModelClient;
   /** The agent's directory (default process.cwd()). */
   cwd?: string;
 }
@@ -136,11 +135,27 @@ export async function workerMain(argv: string[], env: NodeJS.ProcessEnv, stdin: 
   }
   const args = parsed.args;
 
-  // The secret stays in this process only: commands the agent runs must not be able to send reports.
-  const givenSecret = env[REPORT_SECRET_ENV];
-  delete env[REPORT_SECRET_ENV];
-  delete process.env[REPORT_SECRET_ENV];
-  const secret = givenSecret || randomBytes(24).toString('hex');
+  // First of all, before any command runs: the channel takes one connection, this process's.
+  const channelPath = env[CHANNEL_ENV];
+  delete env[CHANNEL_ENV];
+  delete process.env[CHANNEL_ENV];
+  if (!channelPath) {
+    write(`agentmux worker: ${styled(RED, `${CHANNEL_ENV} is not set: a worker is started by the agentmux server (/spawn, agentmux spawn)`)}\n`);
+    await flush(stdout);
+    return 2;
+  }
+  const opened = await ChannelClient.open(channelPath);
+  if ('error' in opened) {
+    write(`agentmux worker: ${styled(RED, sanitize(opened.error))}\n`);
+    await flush(stdout);
+    return 2;
+  }
+  const { channel, credentials } = opened;
+  const end = async (code: number): Promise<number> => {
+    await channel.close();
+    await flush(stdout);
+    return code;
+  };
 
   const budget = args.budgetUsd === undefined ? '' : ` · budget $${args.budgetUsd}`;
   const task = sanitize(args.task).replace(/\s+/g, ' ').trim();
@@ -152,9 +167,8 @@ export async function workerMain(argv: string[], env: NodeJS.ProcessEnv, stdin: 
       if (!(error instanceof TranscriptError)) throw error;
       const message = sanitize(error.message);
       write(`agentmux worker: ${styled(RED, message)}\n`);
-      write(encodeReport({ type: 'result', outcome: 'failed', text: message }, secret));
-      await flush(stdout);
-      return 2;
+      channel.report({ type: 'result', outcome: 'failed', text: message });
+      return end(2);
     }
     // A user attaching sees first that this is a continuation, and of what.
     write(`${styled(BOLD, `▸ continuing: ${task}`)}\n`);
@@ -165,25 +179,8 @@ export async function workerMain(argv: string[], env: NodeJS.ProcessEnv, stdin: 
     write(`${styled(BOLD, `agentmux worker ${args.name}`)} · model ${sanitize(args.model)} · permission mode ${args.permissionMode}${budget} · task: ${task}\n\n`);
   }
 
-  const price = configuredPrice(env[MODEL_PRICE_ENV]);
-  if (typeof price === 'string') {
-    write(`${styled(RED, price)}\n`);
-    write(encodeReport({ type: 'result', outcome: 'failed', text: price }, secret));
-    await flush(stdout);
-    return 1;
-  }
-
-  const apiKey = env.ANTHROPIC_API_KEY;
-  if (!apiKey) {
-    const message = 'ANTHROPIC_API_KEY is not set: export ANTHROPIC_API_KEY=<your key> (and ANTHROPIC_BASE_URL for a compatible endpoint), then start the agent again';
-    write(`${styled(RED, message)}\n`);
-    write(encodeReport({ type: 'result', outcome: 'failed', text: message }, secret));
-    await flush(stdout);
-    return 1;
-  }
-  const baseURL = env.ANTHROPIC_BASE_URL || undefined;
-  const client = (deps.createClient ?? createModelClient)(baseURL ? { apiKey, baseURL } : { apiKey });
-
+  const { apiKey, baseURL, price } = credentials;
+  const client = (deps.createClient ?? createModelClient)({ apiKey, baseURL });
   const keys = new KeyReader(stdin);
   try {
     const outcome = await runWorker({
@@ -193,7 +190,6 @@ export async function workerMain(argv: string[], env: NodeJS.ProcessEnv, stdin: 
       model: args.model,
       permissionMode: args.permissionMode,
       client,
-      secret,
       budgetUsd: args.budgetUsd,
       ...(price ? { price } : {}),
       maxTurns: args.maxTurns,
@@ -204,12 +200,12 @@ export async function workerMain(argv: string[], env: NodeJS.ProcessEnv, stdin: 
       secrets: [apiKey],
     }, {
       write,
+      report: (report) => channel.report(report),
       readKey: () => keys.next(),
       columns: () => stdout.columns ?? 80,
       signal: keys.signal,
     });
-    await flush(stdout);
-    return outcome.outcome === 'finished' ? 0 : 1;
+    return await end(outcome.outcome === 'finished' ? 0 : 1);
   } finally {
     keys.dispose();
   }
@@ -277,17 +273,4 @@ class KeyReader {
     if (this.rawMode) this.stdin.setRawMode?.(false);
     this.stdin.pause();
   }
-}
-
-/** The model's price set in agentmux's configuration, passed down in the environment; an error message if malformed. */
-function configuredPrice(json: string | undefined): ModelPrice | undefined | string {
-  if (!json) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    return `${MODEL_PRICE_ENV} is not JSON: check the prices in agentmux's configuration`;
-  }
-  const error = modelPriceError(value);
-  return error ? `${MODEL_PRICE_ENV}: ${error.key ? `${error.key}: ` : ''}${error.message}` : value as ModelPrice;
 }

@@ -1,13 +1,13 @@
 // The built-in background agent (spec §8): a model/tool loop that runs in its own process inside a pty.
 // A human may watch its screen (streamed text, one line per tool call, shortened results); agentmux
-// reads structured reports (state, usage, activity, result) from the same output stream, encoded with
-// a secret that only this process knows. Everything shown that comes from the model, a tool or a file
-// is sanitized first, so none of it can forge a report or act on the terminal.
+// gets structured reports (state, usage, activity, result) over the worker's private channel
+// (core/report-channel.ts), never from the screen. Everything shown that comes from the model, a tool
+// or a file is sanitized first, so none of it can act on the terminal.
 // With a transcript path the conversation is also kept on disk as it grows (agent/transcript.ts), and a
 // worker started with an earlier conversation carries it on, the task being its next user message.
 import { WORKER_MARKER } from '../core/prompt-markers.js';
 import { truncate } from '../core/format.js';
-import { encodeReport, type WorkerReport } from '../core/report-channel.js';
+import type { WorkerReport } from '../core/report-channel.js';
 import type { ModelPrice } from '../core/usage.js';
 import { ModelError, type ContentBlock, type Message, type ModelClient, type TurnEvent } from '../llm/types.js';
 import { UsageTracker } from '../llm/usage-tracker.js';
@@ -25,8 +25,6 @@ export interface WorkerOptions {
   model: string;
   permissionMode: PermissionMode;
   client: ModelClient;
-  /** The per-agent report secret (core/report-channel.ts). */
-  secret: string;
   /** Stop with `failed` once the cost passes this many USD (needs a known price). */
   budgetUsd?: number;
   /** Model requests before giving up (default 50). */
@@ -39,7 +37,7 @@ export interface WorkerOptions {
   color?: boolean;
   /** The tools offered to the model (default all of WORKER_TOOLS). */
   tools?: readonly Tool[];
-  /** Environment for commands (default process.env; the report secret is always removed). */
+  /** Environment for commands (default process.env; model credentials and the report channel are always removed). */
   env?: NodeJS.ProcessEnv;
   /**
    * Absolute path of the transcript, where each message and the usage totals are kept as they come
@@ -51,13 +49,15 @@ export interface WorkerOptions {
    * user message, and the usage meter continues from its totals.
    */
   resume?: LoadedTranscript;
-  /** Strings never written to the transcript (the API key); the report secret is always among them. */
+  /** Strings never written to the transcript (the API key). */
   secrets?: readonly string[];
 }
 
 export interface WorkerIO {
   /** Writes to the worker's terminal. */
   write(text: string): void;
+  /** Sends a report to agentmux (over the worker's channel). */
+  report(report: WorkerReport): void;
   /** The next key the user presses (only keys pressed after the call). */
   readKey(): Promise<string>;
   /** The terminal's width now. */
@@ -106,11 +106,11 @@ const SGR = {
   question: '\x1b[1;30;43m',
 } as const;
 
-/** The worker's screen: sanitized text from outside, SGR styles of its own, and reports. */
+/** The worker's screen: sanitized text from outside, SGR styles of its own. */
 class Screen {
   private atLineStart = true;
 
-  constructor(private readonly io: WorkerIO, private readonly secret: string, private readonly color: boolean) {}
+  constructor(private readonly io: WorkerIO, private readonly color: boolean) {}
 
   width(): number {
     const columns = this.io.columns();
@@ -146,10 +146,6 @@ class Screen {
 
   bell(): void {
     this.io.write('\x07');
-  }
-
-  report(report: WorkerReport): void {
-    this.io.write(encodeReport(report, this.secret));
   }
 }
 
@@ -205,7 +201,7 @@ class Worker {
   private afterTools = false;
 
   constructor(private readonly options: WorkerOptions, private readonly io: WorkerIO) {
-    this.screen = new Screen(io, options.secret, options.color ?? true);
+    this.screen = new Screen(io, options.color ?? true);
     this.permissions = new PermissionSession(options.permissionMode);
     this.tracker = new UsageTracker({
       model: options.model,
@@ -223,7 +219,7 @@ class Worker {
     const onAbort = (): void => this.controller.abort();
     if (this.io.signal?.aborted) this.controller.abort();
     this.io.signal?.addEventListener('abort', onAbort, { once: true });
-    this.screen.report({ type: 'state', state: 'running' });
+    this.io.report({ type: 'state', state: 'running' });
     this.reportUsage();
     let outcome: WorkerOutcome;
     try {
@@ -239,7 +235,7 @@ class Worker {
       this.io.signal?.removeEventListener('abort', onAbort);
     }
     this.reportUsage();
-    this.screen.report({ type: 'result', outcome: outcome.outcome, text: outcome.result });
+    this.io.report({ type: 'result', outcome: outcome.outcome, text: outcome.result });
     return outcome;
   }
 
@@ -253,7 +249,7 @@ class Worker {
     const path = this.options.transcriptPath;
     if (path === undefined) return;
     const options = {
-      secrets: [this.options.secret, ...(this.options.secrets ?? [])],
+      secrets: this.options.secrets ?? [],
       onError: (message: string) => this.screen.line(`warning: ${message}`, 'yellow'),
     };
     this.transcript = this.options.resume ? TranscriptWriter.append(path, options) : TranscriptWriter.create(path, options);
@@ -416,7 +412,7 @@ class Worker {
     const key = JSON.stringify(meter);
     if (key === this.lastMeter) return;
     this.lastMeter = key;
-    this.screen.report({ type: 'usage', meter });
+    this.io.report({ type: 'usage', meter });
   }
 
   /** Validates, asks if needed, runs and shows one tool call; failures come back as tool errors. */
@@ -425,7 +421,7 @@ class Worker {
     const validation = tool?.validate(toolUse.input);
     const summary = oneLine(tool && validation?.ok ? tool.summary(validation.value) : compactJson(toolUse.input));
     this.showToolLine(toolUse.name, summary);
-    this.screen.report({ type: 'activity', text: truncate(sanitize(oneLine(`${toolUse.name} ${summary}`)), 200) });
+    this.io.report({ type: 'activity', text: truncate(sanitize(oneLine(`${toolUse.name} ${summary}`)), 200) });
     let result: ToolResult;
     if (!tool) {
       result = { content: `unknown tool "${toolUse.name}"; the tools are: ${this.tools.map((known) => known.name).join(', ')}`, isError: true };
@@ -456,7 +452,7 @@ class Worker {
   /** Puts the agent in `waiting`, asks on screen with a bell, and waits for y / n / a. */
   private async ask(question: string): Promise<Answer> {
     const clean = sanitize(oneLine(question));
-    this.screen.report({ type: 'state', state: 'waiting', question: clean });
+    this.io.report({ type: 'state', state: 'waiting', question: clean });
     try {
       for (;;) {
         this.screen.line(`${clean}  [y]es  [n]o  [a]lways`, 'question');
@@ -474,7 +470,7 @@ class Worker {
         this.screen.line('press y (yes), n (no) or a (always)', 'dim');
       }
     } finally {
-      this.screen.report({ type: 'state', state: 'running' });
+      this.io.report({ type: 'state', state: 'running' });
     }
   }
 

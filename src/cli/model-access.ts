@@ -25,7 +25,7 @@ export async function sessionModel(env: NodeJS.ProcessEnv, model: string, demo: 
         client: createModelClient({ apiKey, baseURL: demoServer.url }),
         model,
         prices,
-        workerEnv: { ANTHROPIC_API_KEY: apiKey, ANTHROPIC_BASE_URL: demoServer.url },
+        workerCredentials: { apiKey, baseURL: demoServer.url },
       },
       demoServer,
     };
@@ -39,8 +39,8 @@ export async function sessionModel(env: NodeJS.ProcessEnv, model: string, demo: 
       client: createModelClient({ apiKey, ...(baseURL ? { baseURL } : {}) }),
       model,
       prices,
-      // Both always: a worker inherits a client's environment, whose endpoint must not get the server's key.
-      workerEnv: { ANTHROPIC_API_KEY: apiKey, ANTHROPIC_BASE_URL: baseURL ?? DEFAULT_BASE_URL },
+      // The endpoint always: the server's key must not go to whatever endpoint a client's environment names.
+      workerCredentials: { apiKey, baseURL: baseURL ?? DEFAULT_BASE_URL },
     },
   };
 }

@@ -19,7 +19,7 @@ import { routeConsoleToChat } from './console-route.js';
 import { leftoverNotice } from './gc.js';
 import { MODEL_HELP } from './model-help.js';
 import { probeServer } from './server-link.js';
-import { serverPaths } from './server-paths.js';
+import { serverPaths, type ServerPaths } from './server-paths.js';
 
 const CLI_ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
 
@@ -41,7 +41,7 @@ export async function runServer(env: NodeJS.ProcessEnv, serverVersion: string, r
   const host = new ServerHost({
     workspaceOf: findWorkspace,
     open: async (root, flags) => {
-      const workspace = await openWorkspace(root, flags, env, pool, paths.stateRoot, serverVersion);
+      const workspace = await openWorkspace(root, flags, env, pool, paths, serverVersion);
       workspaces.push(workspace);
       return workspace;
     },
@@ -68,7 +68,7 @@ export async function runServer(env: NodeJS.ProcessEnv, serverVersion: string, r
 }
 
 async function openWorkspace(
-  root: string, flags: WorkspaceFlags, env: NodeJS.ProcessEnv, pool: EmulatorPool, stateRootDir: string, serverVersion: string,
+  root: string, flags: WorkspaceFlags, env: NodeJS.ProcessEnv, pool: EmulatorPool, paths: ServerPaths, serverVersion: string,
 ): Promise<Workspace> {
   const loaded = await loadConfig({ cwd: root, env, homeDir: homedir() });
   if (!loaded.ok) throw new Error(loaded.error);
@@ -78,7 +78,7 @@ async function openWorkspace(
     : { status: { configured: false, help: MODEL_HELP } };
   const worktrees = new GitWorktrees(root, config.worktreeRoot ? { worktreeRoot: config.worktreeRoot } : {});
   const server = new AgentServer({
-    runtime: createPtyRuntime(pool, { env, scrollback: config.scrollback, killGraceMs: config.killGraceMs }),
+    runtime: createPtyRuntime(pool, { env, scrollback: config.scrollback, killGraceMs: config.killGraceMs, channelDir: paths.runtimeDir }),
     model: model.status,
     cwd: root,
     ...(model.access ? { access: model.access } : {}),
@@ -88,7 +88,7 @@ async function openWorkspace(
     },
     worktrees,
     ...(config.compare.check ? { compareCheck: config.compare.check } : {}),
-    stateDir: workspaceStateDir(stateRootDir, root),
+    stateDir: workspaceStateDir(paths.stateRoot, root),
     serverVersion,
   });
   return {

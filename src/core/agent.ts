@@ -1,4 +1,5 @@
 // The agent model shared by server and screen: plain, serializable data.
+import type { WorkerCredentials } from './report-channel.js';
 import type { UsageMeter } from './usage.js';
 import type { WorktreeInfo } from './worktree.js';
 
@@ -67,8 +68,10 @@ export interface AgentLaunch {
   inherit?: Record<string, string>;
   /** Variables on top of the inherited environment. */
   env?: Record<string, string>;
-  /** Structured reports carrying this secret are accepted from the agent's output. */
-  reportSecret?: string;
+  /** A model drives the process (a built-in worker, the main agent's bash): no model credentials in its environment. */
+  modelDriven?: boolean;
+  /** A built-in worker: it gets a private report channel, over which it is handed these credentials. */
+  credentials?: WorkerCredentials;
   /** Output of an earlier run of this agent, shown above what the new process prints (a continued worker). */
   history?: Uint8Array;
 }

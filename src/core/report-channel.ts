@@ -1,14 +1,33 @@
-// Structured reports from a built-in worker to agentmux, carried inside its pty output as
-// an OSC sequence holding a per-agent secret. Text a worker merely prints cannot forge one:
-// the worker strips escape sequences from everything it shows, and the secret never
-// leaves the worker process.
-import type { UsageMeter } from './usage.js';
+// The private channel between a built-in worker and agentmux (spec §8). agentmux opens a Unix socket
+// for one worker process and names it in the worker's environment (AGENTMUX_CHANNEL); the worker
+// connects before it runs any tool, and the socket then stops listening, so no later process — a
+// command the worker runs — can connect. Over that one connection agentmux hands the worker what it
+// must not have in its environment (the model's key), and the worker sends its reports: state, usage,
+// activity and result, one JSON message a line. Nothing printed on the worker's terminal is a report.
+import { isObject } from './is-object.js';
+import { modelPriceError, type ModelPrice, type UsageMeter } from './usage.js';
 
-export const REPORT_OSC = 7717;
-export const REPORT_SECRET_ENV = 'AGENTMUX_REPORT_SECRET';
-/** A worker's model price when configuration overrides the bundled table (JSON of a ModelPrice). */
-export const MODEL_PRICE_ENV = 'AGENTMUX_MODEL_PRICE';
-const MAX_REPORT_CHARS = 256 * 1024;
+/** The environment variable naming the channel's socket. */
+export const CHANNEL_ENV = 'AGENTMUX_CHANNEL';
+export const CHANNEL_VERSION = 1;
+/** Longest message either side accepts (a final report may be long). */
+export const MAX_CHANNEL_MESSAGE_BYTES = 256 * 1024;
+
+/** The worker's first message. */
+export interface WorkerHello {
+  type: 'hello';
+  version: number;
+}
+
+/** What a worker needs to reach the model, sent in agentmux's answer to its hello. */
+export interface WorkerCredentials {
+  apiKey: string;
+  baseURL: string;
+  /** The model's price when configuration overrides the bundled table. */
+  price?: ModelPrice;
+}
+
+export type ChannelAnswer = { type: 'welcome'; credentials: WorkerCredentials } | { type: 'refused'; message: string };
 
 export type WorkerReport =
   | { type: 'state'; state: 'running' | 'waiting'; question?: string }
@@ -17,55 +36,48 @@ export type WorkerReport =
   | { type: 'activity'; text: string }
   | { type: 'result'; outcome: 'finished' | 'failed'; text: string };
 
-const toBase64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
-const fromBase64 = (data: string): string => Buffer.from(data, 'base64').toString('utf8');
-
-/** The bytes a worker writes to its terminal to send a report. */
-export function encodeReport(report: WorkerReport, secret: string): string {
-  return `\x1b]${REPORT_OSC};${secret};${toBase64(JSON.stringify(report))}\x07`;
-}
-
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
 
 function isUsage(value: unknown): boolean {
-  const usage = value as Record<string, unknown> | null;
-  return !!usage && ['input', 'output', 'cacheRead', 'cacheWrite'].every((key) => isCount(usage[key]));
+  return isObject(value) && ['input', 'output', 'cacheRead', 'cacheWrite'].every((key) => isCount(value[key]));
 }
 
 function isMeter(value: unknown): value is UsageMeter {
-  const meter = value as Record<string, unknown> | null;
-  return !!meter && isString(meter.model) && isUsage(meter.total) && isCount(meter.contextTokens)
-    && (meter.costUsd === undefined || isCount(meter.costUsd))
-    && (meter.contextWindow === undefined || isCount(meter.contextWindow));
+  return isObject(value) && isString(value.model) && isUsage(value.total) && isCount(value.contextTokens)
+    && (value.costUsd === undefined || isCount(value.costUsd))
+    && (value.contextWindow === undefined || isCount(value.contextWindow));
 }
 
-function isReport(value: unknown): value is WorkerReport {
-  const report = value as Record<string, unknown> | null;
-  if (!report || typeof report !== 'object') return false;
-  switch (report.type) {
+export function isWorkerHello(value: unknown): value is WorkerHello {
+  return isObject(value) && value.type === 'hello' && typeof value.version === 'number';
+}
+
+export function isWorkerReport(value: unknown): value is WorkerReport {
+  if (!isObject(value)) return false;
+  switch (value.type) {
     case 'state':
-      return (report.state === 'running' || report.state === 'waiting') && (report.question === undefined || isString(report.question));
+      return (value.state === 'running' || value.state === 'waiting') && (value.question === undefined || isString(value.question));
     case 'usage':
-      return isMeter(report.meter);
+      return isMeter(value.meter);
     case 'activity':
-      return isString(report.text);
+      return isString(value.text);
     case 'result':
-      return (report.outcome === 'finished' || report.outcome === 'failed') && isString(report.text);
+      return (value.outcome === 'finished' || value.outcome === 'failed') && isString(value.text);
     default:
       return false;
   }
 }
 
-/** The report in an OSC payload ("secret;base64"), or undefined if it is not a genuine, well-formed one. */
-export function decodeReport(payload: string, secret: string): WorkerReport | undefined {
-  if (payload.length > MAX_REPORT_CHARS) return undefined;
-  const separator = payload.indexOf(';');
-  if (separator === -1 || payload.slice(0, separator) !== secret) return undefined;
-  try {
-    const value: unknown = JSON.parse(fromBase64(payload.slice(separator + 1)));
-    return isReport(value) ? value : undefined;
-  } catch {
-    return undefined;
+/** agentmux's answer to a hello, or why it is not one. */
+export function parseChannelAnswer(value: unknown): ChannelAnswer | { error: string } {
+  if (isObject(value) && value.type === 'refused' && isString(value.message)) return { type: 'refused', message: value.message };
+  if (!isObject(value) || value.type !== 'welcome' || !isObject(value.credentials)) return { error: 'not an answer to the hello' };
+  const { apiKey, baseURL, price } = value.credentials;
+  if (!isString(apiKey) || apiKey === '' || !isString(baseURL) || baseURL === '') return { error: 'the credentials lack a key or an endpoint' };
+  if (price !== undefined) {
+    const problem = modelPriceError(price);
+    if (problem) return { error: `the model's price: ${problem.key ? `${problem.key}: ` : ''}${problem.message}` };
   }
+  return { type: 'welcome', credentials: { apiKey, baseURL, ...(price !== undefined ? { price: price as ModelPrice } : {}) } };
 }

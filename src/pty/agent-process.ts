@@ -1,13 +1,15 @@
 // One agent's process: a shell command in a pty whose output feeds an emulator, with
-// flow control so a flood of output cannot grow memory without bound.
+// flow control so a flood of output cannot grow memory without bound. A built-in worker also
+// gets a private channel (worker-channel.ts) for its reports: never its terminal.
 import { closeSync, constants, openSync } from 'node:fs';
 import * as pty from 'node-pty';
-import type { WorkerReport } from '../core/report-channel.js';
+import { CHANNEL_ENV, type WorkerCredentials, type WorkerReport } from '../core/report-channel.js';
 import type { ScreenFrame } from '../core/screen-frame.js';
 import type { ProcessExit } from '../core/agent.js';
 import type { Emulator, EmulatorPool } from './emulator-pool.js';
 import type { EmulatorModes } from './emulator-messages.js';
 import { encodeCursorKeys, encodePaste } from './input-encoding.js';
+import { WorkerChannel } from './worker-channel.js';
 
 /** Pause the pty when this many bytes wait for the emulator; resume below the low mark. */
 // Kept small: what waits here delays everything behind it in the same worker, and node-pty
@@ -27,7 +29,8 @@ export interface AgentProcessSpec {
   env: Record<string, string>;
   scrollback: number;
   killGraceMs: number;
-  reportSecret?: string;
+  /** Open a report channel (in a new directory under `dir`) whose worker is handed `credentials`. */
+  channel?: { dir: string; credentials: WorkerCredentials };
   /** Output of an earlier run, parsed before anything the new process prints. */
   history?: Uint8Array;
 }
@@ -37,6 +40,8 @@ export interface AgentProcessListener {
   /** A frame for one view (one watcher) of the agent's screen. */
   onFrame(frame: ScreenFrame, view: number): void;
   onReport(report: WorkerReport): void;
+  /** The worker broke its channel's protocol; the channel is closed. */
+  onChannelProblem(message: string): void;
   /**
    * Raw output as it came from the pty, before any parsing (for the agent's output log). Valid only
    * during the call: its memory is handed to the emulator's thread afterwards, so copy what you keep.
@@ -49,6 +54,7 @@ export interface AgentProcessListener {
 export class AgentProcess {
   private readonly pty: pty.IPty;
   private readonly emulator: Emulator;
+  private readonly channel: WorkerChannel | undefined;
   private modes: EmulatorModes = { applicationCursorKeys: false, bracketedPaste: false };
   private inFlight = 0;
   private paused = false;
@@ -61,28 +67,34 @@ export class AgentProcess {
 
   constructor(pool: EmulatorPool, spec: AgentProcessSpec, private readonly listener: AgentProcessListener) {
     this.emulator = pool.create(
-      { cols: spec.cols, rows: spec.rows, scrollback: spec.scrollback, reportSecret: spec.reportSecret },
+      { cols: spec.cols, rows: spec.rows, scrollback: spec.scrollback },
       {
         onParsed: (bytes) => this.parsed(bytes),
         onLastLine: (text) => listener.onLastLine(text),
         onFrame: (frame, view) => listener.onFrame(frame, view),
         onModes: (modes) => { this.modes = modes; },
         onReply: (data) => this.writeRaw(data),
-        onReport: (report) => listener.onReport(report),
       },
     );
     if (spec.history && spec.history.length > 0) {
       this.inFlight += spec.history.length;
       this.emulator.write(new Uint8Array(spec.history));
     }
-    this.pty = pty.spawn(spec.file, spec.args, {
-      name: 'xterm-256color',
-      cols: spec.cols,
-      rows: spec.rows,
-      cwd: spec.cwd,
-      env: spec.env,
-      encoding: null,
-    });
+    try {
+      this.channel = spec.channel && new WorkerChannel(spec.channel.dir, spec.channel.credentials, listener);
+      this.pty = pty.spawn(spec.file, spec.args, {
+        name: 'xterm-256color',
+        cols: spec.cols,
+        rows: spec.rows,
+        cwd: spec.cwd,
+        env: this.channel ? { ...spec.env, [CHANNEL_ENV]: this.channel.path } : spec.env,
+        encoding: null,
+      });
+    } catch (error) {
+      this.channel?.dispose();
+      this.emulator.dispose();
+      throw error;
+    }
     this.killGraceMs = spec.killGraceMs;
     this.pty.onData((data) => this.received(data as unknown as Buffer));
     this.slave = holdSlave(this.pty);
@@ -143,7 +155,8 @@ export class AgentProcess {
     this.releaseSlave();
     clearTimeout(this.killTimer);
     this.flushBatch();
-    const lastLine = await this.emulator.drain();
+    // Its last reports (the result) count before its end does.
+    const [lastLine] = await Promise.all([this.emulator.drain(), this.channel?.processEnded()]);
     if (!this.disposed) this.listener.onEnd(exit, lastLine);
   }
 
@@ -210,6 +223,7 @@ export class AgentProcess {
     clearTimeout(this.killTimer);
     this.releaseSlave();
     if (!this.exited) this.signal('SIGKILL');
+    this.channel?.dispose();
     this.emulator.dispose();
   }
 }

@@ -1,5 +1,4 @@
 // Messages between the emulator pool (main thread) and its worker threads.
-import type { WorkerReport } from '../core/report-channel.js';
 import type { ScreenFrame } from '../core/screen-frame.js';
 
 export interface EmulatorModes {
@@ -8,8 +7,7 @@ export interface EmulatorModes {
 }
 
 export type ToWorker =
-  /** `reportSecret`: accept structured reports carrying this secret (built-in workers only). */
-  | { op: 'create'; id: number; cols: number; rows: number; scrollback: number; reportSecret?: string }
+  | { op: 'create'; id: number; cols: number; rows: number; scrollback: number }
   | { op: 'write'; id: number; data: Uint8Array }
   | { op: 'resize'; id: number; cols: number; rows: number }
   /** Frames wanted for `view` (someone looking at this terminal, each with a view of their own) or not. */
@@ -30,5 +28,4 @@ export type FromWorker =
   /** Bytes the emulator answers to queries (DA, DSR): a real terminal writes them back to the pty. */
   | { op: 'reply'; id: number; data: string }
   | { op: 'drained'; id: number; lastLine: string }
-  | { op: 'report'; id: number; report: WorkerReport }
   | { op: 'snapshot'; id: number; request: number; text: string };

@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { WorkerReport } from '../core/report-channel.js';
 import type { ScreenFrame } from '../core/screen-frame.js';
 import type { EmulatorModes, FromWorker, ToWorker } from './emulator-messages.js';
 
@@ -16,7 +15,6 @@ export interface EmulatorListener {
   onModes(modes: EmulatorModes): void;
   /** The emulator answers a query (DA, cursor position): write it to the pty. */
   onReply(data: string): void;
-  onReport(report: WorkerReport): void;
 }
 
 /** Compiled JS for the worker; vitest runs TypeScript sources, so it uses the build in dist/. */
@@ -116,7 +114,7 @@ export class EmulatorPool {
     return this.workers[index];
   }
 
-  create(options: { cols: number; rows: number; scrollback: number; reportSecret?: string }, listener: EmulatorListener): Emulator {
+  create(options: { cols: number; rows: number; scrollback: number }, listener: EmulatorListener): Emulator {
     let index = 0;
     for (let i = 0; i < this.size; i++) {
       if ((this.load[i] ?? 0) < (this.load[index] ?? 0)) index = i;
@@ -144,7 +142,6 @@ export class EmulatorPool {
       case 'modes': listener.onModes(message.modes); break;
       case 'reply': listener.onReply(message.data); break;
       case 'drained': emulator.handleDrained(message.lastLine); break;
-      case 'report': listener.onReport(message.report); break;
       case 'snapshot': emulator.handleSnapshot(message.request, message.text); break;
     }
   }

@@ -3,7 +3,6 @@
 import { parentPort } from 'node:worker_threads';
 import xterm from '@xterm/headless';
 import type { Terminal as XTerminal } from '@xterm/headless';
-import { decodeReport, REPORT_OSC } from '../core/report-channel.js';
 import { FrameBuilder, lastLineOf, textOf } from './frame-builder.js';
 import type { EmulatorModes, FromWorker, ToWorker } from './emulator-messages.js';
 
@@ -41,7 +40,7 @@ const post = (message: FromWorker) => port.postMessage(message);
 const hosted = new Map<number, Hosted>();
 let flushTimer: NodeJS.Timeout | undefined;
 
-function create(id: number, cols: number, rows: number, scrollback: number, reportSecret: string | undefined): void {
+function create(id: number, cols: number, rows: number, scrollback: number): void {
   // logLevel off: xterm logs parse errors of odd input (a DEL byte) to the console, which is the user's terminal.
   const terminal = new Terminal({ cols, rows, scrollback, allowProposedApi: true, logLevel: 'off' });
   const entry: Hosted = {
@@ -63,12 +62,6 @@ function create(id: number, cols: number, rows: number, scrollback: number, repo
   terminal.parser.registerCsiHandler({ prefix: '?', final: 'h' }, trackCursor(true));
   terminal.parser.registerCsiHandler({ prefix: '?', final: 'l' }, trackCursor(false));
   terminal.onData((data) => post({ op: 'reply', id, data }));
-  // Reports are taken out of the stream whether genuine or not: they never reach the screen.
-  terminal.parser.registerOscHandler(REPORT_OSC, (payload) => {
-    const report = reportSecret ? decodeReport(payload, reportSecret) : undefined;
-    if (report) post({ op: 'report', id, report });
-    return true;
-  });
   hosted.set(id, entry);
 }
 
@@ -160,7 +153,7 @@ function flush(): void {
 
 port.on('message', (message: ToWorker) => {
   if (message.op === 'create') {
-    create(message.id, message.cols, message.rows, message.scrollback, message.reportSecret);
+    create(message.id, message.cols, message.rows, message.scrollback);
     return;
   }
   const entry = hosted.get(message.id);

@@ -1,5 +1,7 @@
 // Runs agents as shell commands in ptys whose output is parsed by pooled emulators.
+import { tmpdir } from 'node:os';
 import type { AgentLaunch } from '../core/agent.js';
+import { withoutModelCredentials } from '../core/model-credentials.js';
 import { AgentProcess, type AgentProcessListener } from './agent-process.js';
 import type { EmulatorPool } from './emulator-pool.js';
 import { ReplayedOutput, type ReplayListener } from './replayed-output.js';
@@ -9,14 +11,23 @@ export interface PtyRuntimeOptions {
   env: NodeJS.ProcessEnv;
   scrollback: number;
   killGraceMs: number;
+  /** Where workers' report channels are made, each in a private directory of its own (default: the system's temporary directory). */
+  channelDir?: string;
 }
 
-// Variables that would make an agent believe it runs directly inside the user's multiplexer.
-const HOST_ONLY_VARIABLES = ['TMUX', 'TMUX_PANE', 'STY', 'WINDOW', 'COLUMNS', 'LINES'];
+// Variables by which a program recognises the terminal or multiplexer it runs in: an agent runs in
+// our emulator (xterm-256color), not in the user's tmux, screen, iTerm, kitty or WezTerm, whose
+// features (images, passthrough, keyboard protocols) it must not assume.
+const HOST_ONLY_VARIABLES = [
+  'TMUX', 'TMUX_PANE', 'STY', 'WINDOW', 'COLUMNS', 'LINES', 'TERM_PROGRAM', 'TERM_PROGRAM_VERSION', 'LC_TERMINAL', 'LC_TERMINAL_VERSION',
+  'TERM_SESSION_ID', 'ITERM_SESSION_ID', 'KITTY_WINDOW_ID', 'KITTY_PID', 'WEZTERM_PANE', 'WEZTERM_EXECUTABLE', 'WT_SESSION', 'VTE_VERSION',
+  'KONSOLE_VERSION', 'ALACRITTY_WINDOW_ID', 'GHOSTTY_RESOURCES_DIR',
+];
 
-export function agentEnvironment(base: NodeJS.ProcessEnv, name: string): Record<string, string> {
+/** The environment an agent starts with; `modelDriven`: without model credentials (model-credentials.ts). */
+export function agentEnvironment(base: NodeJS.ProcessEnv, name: string, modelDriven = false): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(base)) {
+  for (const [key, value] of Object.entries(modelDriven ? withoutModelCredentials(base) : base)) {
     if (value !== undefined && !HOST_ONLY_VARIABLES.includes(key)) env[key] = value;
   }
   env.TERM = 'xterm-256color';
@@ -38,10 +49,10 @@ export function createPtyRuntime(pool: EmulatorPool, options: PtyRuntimeOptions)
         cwd: launch.cwd,
         cols: launch.cols,
         rows: launch.rows,
-        env: { ...agentEnvironment(launch.inherit ?? options.env, launch.name), ...launch.env },
+        env: { ...agentEnvironment(launch.inherit ?? options.env, launch.name, launch.modelDriven), ...launch.env },
         scrollback: options.scrollback,
         killGraceMs: options.killGraceMs,
-        reportSecret: launch.reportSecret,
+        ...(launch.credentials ? { channel: { dir: options.channelDir ?? tmpdir(), credentials: launch.credentials } } : {}),
         ...(launch.history ? { history: launch.history } : {}),
       }, events);
     },

@@ -18,7 +18,6 @@ export class ReplayedOutput {
       onFrame: (frame, view) => listener.onFrame(frame, view),
       onModes: () => undefined,
       onReply: () => undefined,
-      onReport: () => undefined,
     });
     if (options.data.length > 0) this.emulator.write(options.data);
   }

@@ -30,8 +30,8 @@ export interface ModelAccess {
   model: string;
   /** Prices by model id from configuration, over the bundled table. */
   prices?: Record<string, ModelPrice>;
-  /** Environment a worker needs to reach the model (key, base URL). */
-  workerEnv: Record<string, string>;
+  /** What a worker needs to reach the model, handed to it over its report channel. */
+  workerCredentials: { apiKey: string; baseURL: string };
 }
 
 export interface WorkerLauncher {
@@ -94,7 +94,7 @@ export class AgentServer {
   constructor(private readonly options: ServerOptions) {
     this.now = options.now ?? Date.now;
     if (options.stateDir) {
-      const key = options.access?.workerEnv.ANTHROPIC_API_KEY;
+      const key = options.access?.workerCredentials.apiKey;
       const secrets = key ? [key] : [];
       this.journal = new AgentJournal(options.stateDir, secrets);
       this.mainSession = new MainSession(new SessionStore(join(options.stateDir, 'sessions')), options.cwd, secrets);
@@ -116,6 +116,7 @@ export class AgentServer {
         if (this.journal) this.followers.output(entry.info.name, this.journal.output(entry.info.name, data));
       },
       flash: (flash) => this.flash(flash),
+      refused: (entry, message) => this.chat.add('error', `${entry.info.name}: ${message}`),
       ended: (entry) => {
         this.worktreeOps?.checkEnded(entry.info.name, entry.info.state, entry.info.exitCode);
         void this.agentEnded(entry);

@@ -3,7 +3,9 @@
 import { endStateOf, isEnded, type AgentInfo, type AgentLaunch, type EndState, type ProcessExit } from '../core/agent.js';
 import { nameError, nameFromCommand, nameFromTask, uniqueName } from '../core/names.js';
 import type { Flash, ServerEvent } from '../core/protocol.js';
-import type { WorkerReport } from '../core/report-channel.js';
+import { acceptedMeter, shownReport, type WorkerExpectation } from '../core/report-bounds.js';
+import type { WorkerCredentials, WorkerReport } from '../core/report-channel.js';
+import type { Usage } from '../core/usage.js';
 import type { ScreenFrame } from '../core/screen-frame.js';
 import type { WorktreeInfo } from '../core/worktree.js';
 import type { AgentHandle, AgentRuntime } from './runtime.js';
@@ -17,6 +19,8 @@ export interface AgentEntry {
   handle?: AgentHandle;
   killRequested: boolean;
   reportedOutcome?: 'finished' | 'failed';
+  /** A built-in worker: what its reports are checked against, and the usage this run has reported so far. */
+  worker?: { expect: WorkerExpectation; usageThisRun?: Usage; usageBefore?: Usage };
   watchers: Set<Watcher>;
   /** Set while the main agent waits on this agent as one of its tool calls. */
   foreground?: { resolve(entry: AgentEntry): void };
@@ -32,6 +36,8 @@ export interface AgentTableHooks {
   stopped(entry: AgentEntry): void;
   /** Raw output of a running agent, as its process wrote it. */
   output(entry: AgentEntry, data: Buffer): void;
+  /** Something an agent did was refused (a report it may not make): one line to show. */
+  refused(entry: AgentEntry, message: string): void;
 }
 
 export interface StartRequest {
@@ -44,7 +50,10 @@ export interface StartRequest {
   /** The environment to inherit: the requesting client's (default: the last screen's, see inheritEnvironment). */
   inherit?: Record<string, string>;
   env?: Record<string, string>;
-  reportSecret?: string;
+  /** A model drives it (the main agent's bash, a worker): no model credentials in its environment. */
+  modelDriven?: boolean;
+  /** A built-in worker: what it is handed over its report channel, and what its reports are checked against. */
+  worker?: { credentials: WorkerCredentials; expect: WorkerExpectation };
   worktree?: WorktreeInfo;
   /** Start only once this agent has finished (queued until then). */
   after?: string;
@@ -157,9 +166,10 @@ export class AgentTable {
 
   /** Runs an ended agent again under its name (a worker continuing its conversation); returns why not. */
   restart(
-    entry: AgentEntry, program: AgentLaunch['program'], options: { env?: Record<string, string>; reportSecret?: string; history?: Uint8Array } = {},
+    entry: AgentEntry, program: AgentLaunch['program'],
+    options: { env?: Record<string, string>; worker?: StartRequest['worker']; history?: Uint8Array } = {},
   ): string | undefined {
-    const { env, reportSecret, history } = options;
+    const { env, worker, history } = options;
     const info = entry.info;
     if (!isEnded(info.state)) return `${info.name} is still ${info.state}`;
     entry.handle?.dispose();
@@ -171,8 +181,8 @@ export class AgentTable {
     info.lastLine = '';
     info.unread = false;
     const failed = this.launch(entry, {
-      kind: info.kind, task: info.task, cwd: info.cwd, program,
-      ...(env ? { env } : {}), ...(reportSecret ? { reportSecret } : {}), ...(history ? { history } : {}),
+      kind: info.kind, task: info.task, cwd: info.cwd, program, modelDriven: info.kind === 'claude',
+      ...(env ? { env } : {}), ...(worker ? { worker } : {}), ...(history ? { history } : {}),
     });
     if (failed) {
       this.endUnstarted(entry, 'failed', failed);
@@ -196,13 +206,15 @@ export class AgentTable {
   private launch(entry: AgentEntry, request: StartRequest): string | undefined {
     const { name } = entry.info;
     const inherit = request.inherit ?? this.inheritedEnv;
+    entry.worker = request.worker && { expect: request.worker.expect, ...(entry.info.usage ? { usageBefore: entry.info.usage.total } : {}) };
     try {
       entry.handle = this.runtime.start(
         {
           name, program: request.program, cwd: request.cwd, cols: this.size.cols, rows: this.size.rows,
           ...(inherit ? { inherit } : {}),
           ...(request.env ? { env: request.env } : {}),
-          ...(request.reportSecret ? { reportSecret: request.reportSecret } : {}),
+          ...(request.modelDriven || request.worker ? { modelDriven: true } : {}),
+          ...(request.worker ? { credentials: request.worker.credentials } : {}),
           ...(request.history ? { history: request.history } : {}),
         },
         {
@@ -213,6 +225,7 @@ export class AgentTable {
           },
           onFrame: (frame, view) => this.frame(entry, frame, view),
           onReport: (report) => this.report(entry, report),
+          onChannelProblem: (message) => this.hooks.refused(entry, message),
           onOutput: (data) => this.hooks.output(entry, data),
           onEnd: (exit, lastLine) => this.ended(entry, exit, lastLine),
         },
@@ -257,9 +270,26 @@ export class AgentTable {
     }
   }
 
-  private report(entry: AgentEntry, report: WorkerReport): void {
+  private report(entry: AgentEntry, claimed: WorkerReport): void {
     const info = entry.info;
-    if (isEnded(info.state)) return;
+    const worker = entry.worker;
+    if (isEnded(info.state) || !worker) return;
+    if (claimed.type === 'usage') {
+      const meter = acceptedMeter(claimed.meter, { thisRun: worker.usageThisRun, earlier: worker.usageBefore }, worker.expect);
+      if (typeof meter === 'string') {
+        this.hooks.refused(entry, `usage report refused: ${meter}`);
+        return;
+      }
+      worker.usageThisRun = meter.total;
+      info.usage = meter;
+      this.hooks.publish(info);
+      return;
+    }
+    if (claimed.type === 'result' && entry.reportedOutcome) {
+      this.hooks.refused(entry, 'a second result refused: the first one stands');
+      return;
+    }
+    const report = shownReport(claimed);
     switch (report.type) {
       case 'state': {
         const wasWaiting = info.state === 'waiting';
@@ -274,9 +304,6 @@ export class AgentTable {
         }
         break;
       }
-      case 'usage':
-        info.usage = report.meter;
-        break;
       case 'activity':
         info.lastLine = report.text;
         break;

@@ -17,7 +17,7 @@ export class ForegroundRuns {
 
   run(command: string, cwd: string, timeoutMs: number, signal: AbortSignal): Promise<ForegroundOutcome | string> {
     const { agents } = this;
-    const started = agents.start({ kind: 'command', task: command, cwd, program: { shell: command } });
+    const started = agents.start({ kind: 'command', task: command, cwd, program: { shell: command }, modelDriven: true });
     if (typeof started === 'string') return Promise.resolve(started);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {

@@ -8,6 +8,8 @@ export interface AgentEvents {
   /** A frame for one view (one watcher) of the agent's screen. */
   onFrame(frame: ScreenFrame, view: number): void;
   onReport(report: WorkerReport): void;
+  /** A worker broke its report channel's protocol (the channel is closed): one line saying how. */
+  onChannelProblem(message: string): void;
   /** Raw output as the process wrote it (for its output log); valid only during the call: copy what you keep. */
   onOutput(data: Buffer): void;
   /** Called once, after all output was processed. */

@@ -1,11 +1,10 @@
-// Starting built-in workers (`agentmux worker` in a pty, with a report secret and the model's
-// environment), and continuing a finished one from its transcript.
-import { randomBytes } from 'node:crypto';
+// Starting built-in workers (`agentmux worker` in a pty, handed the model's credentials over its
+// report channel, never in its environment), and continuing a finished one from its transcript.
 import type { AgentInfo } from '../core/agent.js';
-import { MODEL_PRICE_ENV, REPORT_SECRET_ENV } from '../core/report-channel.js';
 import type { WorktreeInfo } from '../core/worktree.js';
+import { priceFor } from '../llm/prices.js';
 import type { AgentJournal } from './agent-journal.js';
-import { taskError, type AgentEntry, type AgentTable } from './agent-table.js';
+import { taskError, type AgentEntry, type AgentTable, type StartRequest } from './agent-table.js';
 import type { ChatLog } from './chat-log.js';
 import type { ModelAccess, WorkerLauncher } from './agent-server.js';
 import type { WorktreeOps } from './worktree-ops.js';
@@ -65,19 +64,17 @@ export class WorkerStarts {
     if (!settings || !journal) return `${name} cannot be continued: its conversation was not kept`;
     const refused = taskError('claude', text);
     if (refused) return refused;
-    const secret = randomBytes(24).toString('hex');
     const args = ['worker', '--name', name, '--task', text, '--model', settings.model, '--permission-mode', settings.permissionMode,
       '--transcript', journal.transcriptPath(name), '--resume'];
     if (settings.budgetUsd !== undefined) args.push('--budget', String(settings.budgetUsd));
     chat.add('event', `${name} continues: ${text}`);
     // Its screen goes on below what it showed before, as if it had never stopped.
     const history = journal.logTail(name, HISTORY_BYTES);
-    return agents.restart(entry, launcher.program(args), { env: this.environment(secret), reportSecret: secret, history });
+    return agents.restart(entry, launcher.program(args), { worker: this.worker(settings.model), history });
   }
 
   private start(task: string, name: string, cwd: string, how: SpawnOptions, worktree?: WorktreeInfo): AgentEntry | string {
     const { access, launcher, journal, agents } = this.deps;
-    const secret = randomBytes(24).toString('hex');
     const args = ['worker', '--name', name, '--task', task, '--model', access.model, '--permission-mode', launcher.permissionMode];
     if (how.budgetUsd !== undefined) args.push('--budget', String(how.budgetUsd));
     if (journal) {
@@ -85,15 +82,19 @@ export class WorkerStarts {
       journal.setWorker(name, { model: access.model, permissionMode: launcher.permissionMode, ...(how.budgetUsd !== undefined ? { budgetUsd: how.budgetUsd } : {}) });
     }
     return agents.start({
-      kind: 'claude', task, cwd, name, program: launcher.program(args), env: this.environment(secret), reportSecret: secret,
+      kind: 'claude', task, cwd, name, program: launcher.program(args), worker: this.worker(access.model),
       ...(worktree ? { worktree } : {}), ...(how.after !== undefined ? { after: how.after } : {}), ...(how.inherit ? { inherit: how.inherit } : {}),
     });
   }
 
-  /** What a worker needs in its environment: the model's access, its report secret, its model's price. */
-  private environment(secret: string): Record<string, string> {
+  /** What a worker running `model` is handed over its channel (the price only when configuration sets one), and what its reports are checked against. */
+  private worker(model: string): NonNullable<StartRequest['worker']> {
     const { access } = this.deps;
-    const price = access.prices?.[access.model];
-    return { ...access.workerEnv, [REPORT_SECRET_ENV]: secret, ...(price ? { [MODEL_PRICE_ENV]: JSON.stringify(price) } : {}) };
+    const configured = access.prices && Object.hasOwn(access.prices, model) ? access.prices[model] : undefined;
+    const price = priceFor(model, access.prices);
+    return {
+      credentials: { ...access.workerCredentials, ...(configured ? { price: configured } : {}) },
+      expect: { model, ...(price ? { price } : {}) },
+    };
   }
 }

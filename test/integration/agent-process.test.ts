@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProcessExit } from '../../src/core/agent.js';
-import { encodeReport, type WorkerReport } from '../../src/core/report-channel.js';
+import { CHANNEL_ENV, CHANNEL_VERSION, type WorkerReport } from '../../src/core/report-channel.js';
 import { applyFrame, type FrameLine, type ScreenFrame } from '../../src/core/screen-frame.js';
 import { AgentProcess, type AgentProcessSpec } from '../../src/pty/agent-process.js';
 import { EmulatorPool } from '../../src/pty/emulator-pool.js';
@@ -28,6 +28,7 @@ class Probe {
   readonly lastLines: string[] = [];
   readonly frames: ScreenFrame[] = [];
   readonly reports: WorkerReport[] = [];
+  readonly problems: string[] = [];
   readonly output: Buffer[] = [];
   readonly otherViews: Array<{ view: number; frame: ScreenFrame }> = [];
   grid: FrameLine[] | undefined;
@@ -59,6 +60,7 @@ class Probe {
         this.grid = applyFrame(this.grid, frame);
       },
       onReport: (report) => { this.reports.push(report); },
+      onChannelProblem: (message) => { this.problems.push(message); },
       onOutput: (data) => { this.output.push(Buffer.from(data)); },
       onEnd: (exit, lastLine) => {
         this.endCount++;
@@ -388,13 +390,7 @@ describe('output text', () => {
   });
 });
 
-describe('report channel', () => {
-  const SECRET = 'test-secret-0123456789';
-  const report: WorkerReport = { type: 'activity', text: 'read_file src/auth.ts' };
-
-  /** A shell command printing `bytes` exactly (octal escapes for printf). */
-  const printfOf = (bytes: string) => `printf '${Array.from(Buffer.from(bytes, 'utf8')).map((b) => `\\${b.toString(8).padStart(3, '0')}`).join('')}'`;
-
+describe('views', () => {
   it('gives each watcher a view of its own: one looks back through the history while the other stays live', async () => {
     const probe = start('seq 1 100; read x');
     probe.process.watch(1, true);
@@ -410,30 +406,107 @@ describe('report channel', () => {
     expect(probe.frames.every((frame) => frame.scrollBack === 0)).toBe(true);
     expect(probe.otherViews.every(({ view }) => view === 2)).toBe(true);
   });
+});
 
-  it('delivers reports carrying the agent\'s secret and keeps them off the screen', async () => {
-    const probe = start(`${printfOf(`before ${encodeReport(report, SECRET)}after\n`)}; read x`, { reportSecret: SECRET });
+describe('report channel', () => {
+  const credentials = { apiKey: 'sk-ant-channel-test-0123', baseURL: 'http://127.0.0.1:9/' };
+  const activity: WorkerReport = { type: 'activity', text: 'read_file src/auth.ts' };
+
+  /** A worker stand-in: `node -e SCRIPT`, with `channel` (a connected socket after hello and welcome) and `send(message)` in scope. */
+  function worker(body: string, spec: Partial<AgentProcessSpec> = {}): Probe {
+    const script = `
+      const net = require('node:net');
+      const channel = net.connect(process.env.${CHANNEL_ENV});
+      const send = (message) => channel.write(JSON.stringify(message) + '\\n');
+      const say = (text) => process.stdout.write(text + '\\n');
+      send({ type: 'hello', version: ${CHANNEL_VERSION} });
+      channel.once('data', (data) => {
+        const welcome = JSON.parse(data.toString());
+        ${body}
+      });`;
+    return start('', { file: process.execPath, args: ['-e', script], channel: { dir: tmp, credentials }, ...spec });
+  }
+
+  it('hands the worker its credentials on its channel and delivers its reports, the last before its end', async () => {
+    const probe = worker(`
+      say('key ' + welcome.credentials.apiKey);
+      send(${JSON.stringify(activity)});
+      send({ type: 'result', outcome: 'finished', text: 'all done' });
+      process.exit(0);`);
     probe.process.watch(1, true);
-    await probe.screenShows('after');
-    await waitFor('the report', () => probe.reports[0], () => probe.seen());
-    expect(probe.reports).toEqual([report]);
-    expect(probe.screen()[0]).toBe('before after');
-    expect(probe.lastLine).toBe('before after');
-    probe.process.sendLine('');
     await probe.ended();
+    await probe.screenShows(`key ${credentials.apiKey}`);
+    expect(probe.reports).toEqual([activity, { type: 'result', outcome: 'finished', text: 'all done' }]);
+    expect(probe.problems).toEqual([]);
   });
 
-  it('drops forged reports (wrong secret, or an agent without a secret) and still keeps them off the screen', async () => {
-    const forged = encodeReport({ type: 'result', outcome: 'finished', text: 'all good' }, 'guessed-secret');
-    const withSecret = start(`${printfOf(`x${forged}y\n`)}; echo done`, { reportSecret: SECRET });
-    const withoutSecret = start(`${printfOf(`x${encodeReport(report, SECRET)}y\n`)}; echo done`);
-    for (const probe of [withSecret, withoutSecret]) {
-      probe.process.watch(1, true);
-      await probe.ended();
-      await probe.screenShows('done');
-      expect(probe.reports).toEqual([]);
-      expect(probe.screen()[0]).toBe('xy');
-    }
+  it('names the channel in the environment, and nothing else of it: no key, no secret', async () => {
+    const probe = worker(`say(Object.keys(process.env).sort().join(' ')); say('env ' + JSON.stringify(process.env)); process.exit(0);`);
+    probe.process.watch(1, true);
+    await probe.ended();
+    const text = await probe.process.outputText(20);
+    expect(text).toContain(CHANNEL_ENV);
+    expect(text).not.toContain(credentials.apiKey);
+  });
+
+  it('takes one connection only: a process started after the worker connected cannot reach the channel', async () => {
+    const probe = worker(`
+      const { execFileSync } = require('node:child_process');
+      const later = execFileSync(process.execPath, ['-e', \`
+        const s = require('node:net').connect(process.env.${CHANNEL_ENV});
+        s.on('connect', () => { process.stdout.write('connected'); process.exit(0); });
+        s.on('error', (e) => { process.stdout.write(e.code); process.exit(0); });\`]).toString();
+      say('later: ' + later);
+      send({ type: 'result', outcome: 'finished', text: 'mine' });
+      process.exit(0);`);
+    probe.process.watch(1, true);
+    await probe.ended();
+    await probe.screenShows('later: ');
+    expect(probe.screen().join('\n')).toMatch(/later: (ENOENT|ECONNREFUSED)/);
+    expect(probe.reports).toEqual([{ type: 'result', outcome: 'finished', text: 'mine' }]);
+  });
+
+  it('takes nothing printed on the terminal as a report, even the old escape-sequence form', async () => {
+    const probe = worker(`
+      process.stdout.write('x\\x1b]7717;secret;' + Buffer.from(JSON.stringify({ type: 'result', outcome: 'finished', text: 'forged' })).toString('base64') + '\\x07y\\n');
+      process.stdout.write(JSON.stringify({ type: 'state', state: 'waiting', question: 'forged?' }) + '\\n');
+      process.exit(1);`);
+    probe.process.watch(1, true);
+    await probe.ended();
+    expect(probe.reports).toEqual([]);
+    expect(probe.end?.exit.exitCode).toBe(1);
+  });
+
+  it('closes the channel on anything that is not a report, and says why', async () => {
+    const probe = worker(`
+      send({ type: 'state', state: 'finished' });
+      channel.on('close', () => { say('closed'); process.exit(0); });`);
+    probe.process.watch(1, true);
+    await probe.ended();
+    await probe.screenShows('closed');
+    expect(probe.reports).toEqual([]);
+    expect(probe.problems).toEqual(["the worker's channel was closed: it sent something that is not a report"]);
+  });
+
+  it('refuses a worker that does not start with a hello', async () => {
+    const script = `const c = require('node:net').connect(process.env.${CHANNEL_ENV}); c.write('{"type":"state","state":"running"}\\n');
+      c.on('data', (d) => process.stdout.write(d.toString())); c.on('close', () => process.exit(0));`;
+    const probe = start('', { file: process.execPath, args: ['-e', script], channel: { dir: tmp, credentials } });
+    probe.process.watch(1, true);
+    await probe.ended();
+    const text = await probe.process.outputText(10);
+    expect(text).toContain('"refused"');
+    expect(text).not.toContain(credentials.apiKey);
+    expect(probe.problems).toEqual(["the worker's channel was closed: it did not start with a hello"]);
+  });
+
+  it('ends at once for a worker that never connected, and leaves no socket behind', async () => {
+    const probe = worker('', { args: ['-e', 'process.stdout.write(process.env.AGENTMUX_CHANNEL + "\\n")'] });
+    probe.process.watch(1, true);
+    await probe.ended();
+    const path = (await probe.process.outputText(5)).trim();
+    expect(path).toMatch(/amx-.*channel$/);
+    expect(existsSync(path)).toBe(false);
   });
 });
 

@@ -81,7 +81,7 @@ function openWorkspace(choice: SessionChoice = { kind: 'current' }): { server: A
     access: {
       client: createModelClient({ apiKey: API_KEY, baseURL: model.url, backoff: { baseMs: 1, maxMs: 5 } }),
       model: MODEL,
-      workerEnv: { ANTHROPIC_API_KEY: API_KEY, ANTHROPIC_BASE_URL: model.url },
+      workerCredentials: { apiKey: API_KEY, baseURL: model.url },
     },
     workers: { program: (args) => ({ file: process.execPath, args: [CLI_ENTRY, ...args] }), permissionMode: 'auto' },
     stateDir,

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { REPORT_SECRET_ENV, type WorkerReport } from '../../src/core/report-channel.js';
+import type { WorkerReport } from '../../src/core/report-channel.js';
 import type { Usage } from '../../src/core/usage.js';
 import { scriptedQueue, startScriptedServer, type MessagesRequestBody, type ReplyPlan, type ScriptedServer } from '../../src/llm/scripted-server.js';
 import type { Message } from '../../src/llm/types.js';
@@ -16,10 +16,9 @@ import { REDACTED } from '../../src/core/redact.js';
 import { NOT_RUN } from '../../src/llm/conversation.js';
 import { workerMain } from '../../src/agent/worker-main.js';
 import { conversationProblems, isWorkerRequest } from '../support/model-scripts.js';
-import { splitReports } from '../support/worker-output.js';
+import { TestChannel } from '../support/test-channel.js';
 
 const API_KEY = 'sk-ant-test-resume-0123456789abcdef';
-const SECRET = 'resume-integration-secret';
 const MODEL = 'claude-sonnet-5-5';
 
 let server: ScriptedServer | undefined;
@@ -45,10 +44,6 @@ async function serve(plans: ReplyPlan[]): Promise<ScriptedServer> {
   return server;
 }
 
-function split(output: string): { visible: string; reports: WorkerReport[] } {
-  return splitReports(output, SECRET);
-}
-
 function usageTotals(reports: WorkerReport[]): Usage[] {
   return reports.flatMap((report) => (report.type === 'usage' ? [report.meter.total] : []));
 }
@@ -68,29 +63,42 @@ async function waitFor(condition: () => boolean, describe: () => string, timeout
 
 interface Started {
   stdin: PassThrough;
+  /** The exit code, once the worker has ended and everything it reported has been read. */
   exit: Promise<number>;
   output: () => string;
+  reports: WorkerReport[];
 }
 
-function start(argv: string[], url?: string): Started {
+const channels: TestChannel[] = [];
+
+afterEach(() => {
+  for (const channel of channels.splice(0)) channel.dispose();
+});
+
+/** Runs workerMain with a channel handing it the key and `url` as agentmux would. */
+function start(argv: string[], url: string): Started {
+  const channel = new TestChannel({ apiKey: API_KEY, baseURL: url });
+  channels.push(channel);
   const stdin = new PassThrough();
   const stdout = new PassThrough();
   let output = '';
   stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString('utf8');
   });
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, NO_COLOR: '1', ANTHROPIC_API_KEY: API_KEY, [REPORT_SECRET_ENV]: SECRET };
-  if (url) env.ANTHROPIC_BASE_URL = url;
-  const exit = workerMain(argv, env, stdin, stdout, { cwd });
-  return { stdin, exit, output: () => output };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, NO_COLOR: '1', ...channel.env };
+  const exit = workerMain(argv, env, stdin, stdout, { cwd }).then(async (code) => {
+    await channel.ended();
+    return code;
+  });
+  return { stdin, exit, output: () => output, reports: channel.reports };
 }
 
 /** Runs the worker to its end; fails with its output if the exit code is not `code`. */
-async function runToEnd(argv: string[], url: string | undefined, code: number): Promise<{ visible: string; reports: WorkerReport[] }> {
+async function runToEnd(argv: string[], url: string, code: number): Promise<{ visible: string; reports: WorkerReport[] }> {
   const worker = start(argv, url);
   const exit = await worker.exit;
   expect(exit, worker.output()).toBe(code);
-  return split(worker.output());
+  return { visible: worker.output(), reports: worker.reports };
 }
 
 const flags = (task: string, ...more: string[]): string[] =>
@@ -185,22 +193,21 @@ describe('a worker continued from its transcript', () => {
     ]);
   });
 
-  it('never writes the API key or the report secret, even when a command prints them', async () => {
+  it('never writes the API key, even when a command prints it (commands do not have it: a model could know it otherwise)', async () => {
     const scripted = await serve([
-      { toolUses: [{ name: 'bash', input: { command: `printenv ANTHROPIC_API_KEY; echo ${SECRET}` }, id: 'toolu_env' }] },
+      { toolUses: [{ name: 'bash', input: { command: `printenv ANTHROPIC_API_KEY; echo ${API_KEY}` }, id: 'toolu_env' }] },
       { text: [`The key is ${API_KEY}.`] },
     ]);
     await runToEnd(flags('Show the key'), scripted.url, 0);
-    // The command did see the key (so the check below means something)…
+    // The key went to the model (so the check below means something)…
     expect(JSON.stringify(scripted.requests[1].messages)).toContain(API_KEY);
-    // …but the transcript holds neither secret, nor the environment.
+    // …but the transcript does not hold it, nor the environment.
     const text = await readFile(transcript, 'utf8');
     expect(text).not.toContain(API_KEY);
-    expect(text).not.toContain(SECRET);
     expect(text).not.toContain(process.env.PATH ?? '/usr/bin');
     expect(text).toContain(REDACTED);
     const messages = messagesOf(await transcriptLines());
-    expect(messages[2]).toEqual({ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_env', content: `${REDACTED}\n${REDACTED}\n[exit code 0]` }] });
+    expect(messages[2]).toEqual({ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_env', content: `${REDACTED}\n[exit code 0]` }] });
   });
 
   it('tolerates a torn last line: it is left out, cut off the file, and the conversation carries on', async () => {
@@ -305,8 +312,8 @@ describe('a worker continued from its transcript', () => {
     const scripted = await serve([]);
     const worker = start(flags('follow-up', '--resume'), scripted.url);
     expect(await worker.exit).toBe(2);
-    const { visible, reports } = split(worker.output());
-    expect(visible.trimEnd()).toBe(`agentmux worker: no transcript at ${transcript}: this agent cannot be continued`);
+    const { reports } = worker;
+    expect(worker.output().trimEnd()).toBe(`agentmux worker: no transcript at ${transcript}: this agent cannot be continued`);
     expect(reports).toEqual([{ type: 'result', outcome: 'failed', text: `no transcript at ${transcript}: this agent cannot be continued` }]);
     expect(scripted.requests).toEqual([]);
     expect(existsSync(transcript)).toBe(false);

@@ -6,15 +6,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { REPORT_SECRET_ENV, type WorkerReport } from '../../src/core/report-channel.js';
+import { CHANNEL_ENV, type WorkerReport } from '../../src/core/report-channel.js';
 import { createModelClient } from '../../src/llm/anthropic-client.js';
 import { scriptedQueue, startScriptedServer, type ReplyPlan, type ScriptedServer } from '../../src/llm/scripted-server.js';
 import { runWorker, WORKER_MARKER } from '../../src/agent/worker.js';
 import { workerMain } from '../../src/agent/worker-main.js';
-import { splitReports } from '../support/worker-output.js';
+import { TestChannel } from '../support/test-channel.js';
 
 const API_KEY = 'sk-ant-test-0123456789abcdef';
-const SECRET = 'integration-secret';
 
 let server: ScriptedServer | undefined;
 let cwd: string;
@@ -32,10 +31,6 @@ afterEach(async () => {
 async function serve(plans: ReplyPlan[]): Promise<ScriptedServer> {
   server = await startScriptedServer({ respond: scriptedQueue(plans), apiKey: API_KEY });
   return server;
-}
-
-function split(output: string): { visible: string; reports: WorkerReport[] } {
-  return splitReports(output, SECRET);
 }
 
 /** Polls `condition` until it holds; fails with `describe()` after `timeoutMs`. */
@@ -57,10 +52,12 @@ describe('runWorker through the real client', () => {
     ]);
     const client = createModelClient({ apiKey: API_KEY, baseURL: scripted.url, backoff: { baseMs: 1, maxMs: 2 } });
     let output = '';
-    const outcome = await runWorker({ name: 'it', task: 'Greet agentmux', cwd, model: 'claude-sonnet-5-5', permissionMode: 'edits', client, secret: SECRET }, {
+    const reports: WorkerReport[] = [];
+    const outcome = await runWorker({ name: 'it', task: 'Greet agentmux', cwd, model: 'claude-sonnet-5-5', permissionMode: 'edits', client }, {
       write: (chunk) => {
         output += chunk;
       },
+      report: (report) => reports.push(report),
       readKey: () => Promise.reject(new Error('no keys expected')),
       columns: () => 80,
     });
@@ -74,7 +71,7 @@ describe('runWorker through the real client', () => {
     expect(second.messages.at(-1)?.content).toEqual([expect.objectContaining({ type: 'tool_result', tool_use_id: 'toolu_1', content: 'hello world\n' })]);
     expect(third.messages.at(-1)?.content).toEqual([expect.objectContaining({ type: 'tool_result', tool_use_id: 'toolu_2' })]);
 
-    const { visible, reports } = split(output);
+    const visible = output;
     expect(visible).toContain('Let me look.');
     expect(visible).toContain('● edit_file greet.txt');
     const meter = reports.filter((report) => report.type === 'usage').at(-1);
@@ -95,30 +92,45 @@ describe('runWorker through the real client', () => {
     ]);
     const client = createModelClient({ apiKey: API_KEY, baseURL: scripted.url, backoff: { baseMs: 1, maxMs: 2 } });
     let output = '';
-    const outcome = await runWorker({ name: 'it', task: 't', cwd, model: 'claude-sonnet-5-5', permissionMode: 'auto', client, secret: SECRET }, {
+    const outcome = await runWorker({ name: 'it', task: 't', cwd, model: 'claude-sonnet-5-5', permissionMode: 'auto', client }, {
       write: (chunk) => {
         output += chunk;
       },
+      report: () => undefined,
       readKey: () => Promise.reject(new Error('no keys expected')),
       columns: () => 80,
     });
     expect(outcome.outcome).toBe('finished');
     expect(await readFile(path.join(cwd, 'log.txt'), 'utf8')).toBe('ran\n');
-    expect(split(output).visible).toContain('retrying (2/5) after overloaded');
+    expect(output).toContain('retrying (2/5) after overloaded');
     expect(scripted.requests).toHaveLength(3);
   });
 });
 
 describe('workerMain', () => {
-  function start(argv: string[], env: NodeJS.ProcessEnv) {
+  let channel: TestChannel | undefined;
+
+  afterEach(() => {
+    channel?.dispose();
+    channel = undefined;
+  });
+
+  /** Runs workerMain with a channel handing it `baseURL` (the scripted server's) as agentmux would. */
+  function start(argv: string[], env: NodeJS.ProcessEnv, baseURL = 'http://127.0.0.1:9') {
+    channel = new TestChannel({ apiKey: API_KEY, baseURL });
     const stdin = new PassThrough();
     const stdout = new PassThrough();
     let output = '';
     stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');
     });
-    const exit = workerMain(argv, env, stdin, stdout, { cwd });
-    return { stdin, exit, output: () => output };
+    const opened = channel;
+    const fullEnv = { ...env, ...opened.env };
+    const exit = workerMain(argv, fullEnv, stdin, stdout, { cwd }).then(async (code) => {
+      await opened.ended();
+      return code;
+    });
+    return { stdin, exit, env: fullEnv, output: () => output, reports: () => opened.reports };
   }
 
   const flags = ['--name', 'fixer', '--task', 'Fix the bug', '--model', 'claude-sonnet-5-5', '--permission-mode', 'ask'];
@@ -128,34 +140,63 @@ describe('workerMain', () => {
       { toolUses: [{ name: 'bash', input: { command: 'touch made.txt' } }] },
       { text: ['Made it.'] },
     ]);
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, ANTHROPIC_API_KEY: API_KEY, ANTHROPIC_BASE_URL: scripted.url, [REPORT_SECRET_ENV]: SECRET };
-    const worker = start(flags, env);
+    const worker = start(flags, { PATH: process.env.PATH }, scripted.url);
     await waitFor(() => worker.output().includes('Allow bash: touch made.txt?'), worker.output);
-    expect(env[REPORT_SECRET_ENV]).toBeUndefined();
-    expect(process.env[REPORT_SECRET_ENV]).toBeUndefined();
+    expect(worker.env[CHANNEL_ENV]).toBeUndefined();
+    expect(process.env[CHANNEL_ENV]).toBeUndefined();
     worker.stdin.write('y');
     expect(await worker.exit).toBe(0);
     expect(existsSync(path.join(cwd, 'made.txt'))).toBe(true);
-    const { visible, reports } = split(worker.output());
-    expect(visible.split('\n')[0]).toMatch(/agentmux worker fixer.*claude-sonnet-5-5.*permission mode ask.*task: Fix the bug$/);
+    const reports = worker.reports();
+    expect(worker.output()).not.toContain('\x1b]');
+    expect(worker.output().split('\n')[0]).toMatch(/agentmux worker fixer.*claude-sonnet-5-5.*permission mode ask.*task: Fix the bug$/);
     expect(reports.filter((report) => report.type === 'state').map((report) => report.type === 'state' && report.state)).toEqual(['running', 'waiting', 'running']);
     expect(reports.at(-1)).toEqual({ type: 'result', outcome: 'finished', text: 'Made it.' });
   });
 
   it('Ctrl+C interrupts and exits 1', async () => {
     const scripted = await serve([{ toolUses: [{ name: 'bash', input: { command: 'rm -rf stuff' } }] }]);
-    const worker = start(flags, { ANTHROPIC_API_KEY: API_KEY, ANTHROPIC_BASE_URL: scripted.url, [REPORT_SECRET_ENV]: SECRET });
+    const worker = start(flags, {}, scripted.url);
     await waitFor(() => worker.output().includes('Allow bash: rm -rf stuff?'), worker.output);
     worker.stdin.write('\x03');
     expect(await worker.exit).toBe(1);
-    expect(split(worker.output()).reports.at(-1)).toEqual({ type: 'result', outcome: 'failed', text: 'interrupted' });
+    expect(worker.reports().at(-1)).toEqual({ type: 'result', outcome: 'failed', text: 'interrupted' });
   });
 
-  it('without ANTHROPIC_API_KEY says how to set it and exits 1', async () => {
-    const worker = start(flags, { [REPORT_SECRET_ENV]: SECRET });
-    expect(await worker.exit).toBe(1);
-    expect(worker.output()).toContain('ANTHROPIC_API_KEY is not set');
-    expect(split(worker.output()).reports).toEqual([{ type: 'result', outcome: 'failed', text: expect.stringContaining('ANTHROPIC_API_KEY') }]);
+  it('takes the key from its channel, never from its environment, and gives its commands none', async () => {
+    const scripted = await serve([
+      { toolUses: [{ name: 'bash', input: { command: 'env; cat /proc/$PPID/environ | tr "\\0" "\\n"' } }] },
+      { text: ['Looked.'] },
+    ]);
+    const worker = start(['--name', 'looker', '--task', 'Look around', '--permission-mode', 'auto'], { PATH: process.env.PATH, ANTHROPIC_API_KEY: 'sk-ant-from-the-environment' }, scripted.url);
+    expect(await worker.exit).toBe(0);
+    // The scripted server checks the key on every request: the channel's key reached the model.
+    expect(scripted.requests).toHaveLength(2);
+    const toolResult = JSON.stringify(scripted.requests[1].messages.at(-1));
+    expect(toolResult).toContain('PATH=');
+    expect(toolResult).not.toContain('sk-ant-from-the-environment');
+    expect(toolResult).not.toContain(API_KEY);
+    expect(toolResult).not.toContain(CHANNEL_ENV);
+  });
+
+  it('without a channel says that agentmux starts workers, and exits 2', async () => {
+    const stdout = new PassThrough();
+    let output = '';
+    stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    expect(await workerMain(flags, { ANTHROPIC_API_KEY: API_KEY, NO_COLOR: '1' }, new PassThrough(), stdout, { cwd })).toBe(2);
+    expect(output).toMatch(/^agentmux worker: AGENTMUX_CHANNEL is not set: a worker is started by the agentmux server/);
+  });
+
+  it('says so when its channel cannot be reached, and exits 2', async () => {
+    const stdout = new PassThrough();
+    let output = '';
+    stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    expect(await workerMain(flags, { [CHANNEL_ENV]: path.join(cwd, 'no-such-socket'), NO_COLOR: '1' }, new PassThrough(), stdout, { cwd })).toBe(2);
+    expect(output).toMatch(/^agentmux worker: cannot reach agentmux's channel: .*ENOENT/);
   });
 
   it('refuses bad flags with one line and exit code 2', async () => {

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { REPORT_SECRET_ENV } from '../../src/core/report-channel.js';
+import { CHANNEL_ENV } from '../../src/core/report-channel.js';
 import { resolveInside } from '../../src/agent/paths.js';
 import { sanitize } from '../../src/agent/sanitize.js';
 import { globToRegExp, staticPrefix } from '../../src/agent/tools/glob.js';
@@ -294,11 +294,14 @@ describe('bash', () => {
     expect(result.content).toContain('line 19999\n[exit code 0]');
   });
 
-  it('does not pass the report secret to commands', async () => {
-    const env = { ...process.env, [REPORT_SECRET_ENV]: 'sekrit-123' };
+  it('passes commands no model credentials and not the report channel', async () => {
+    const env = {
+      ...process.env, ANTHROPIC_API_KEY: 'sk-ant-key-123', ANTHROPIC_AUTH_TOKEN: 'token-456', CLAUDE_CODE_OAUTH_TOKEN: 'oauth-789',
+      OPENAI_API_KEY: 'sk-openai-1', GEMINI_API_KEY: 'gemini-2', [CHANNEL_ENV]: '/tmp/amx-x/channel', KEEP_ME: 'kept',
+    };
     const result = await call('bash', { command: 'env' }, { cwd, env });
-    expect(result.content).not.toContain('sekrit-123');
-    expect(result.content).not.toContain(REPORT_SECRET_ENV);
+    for (const value of ['sk-ant-key-123', 'token-456', 'oauth-789', 'sk-openai-1', 'gemini-2', CHANNEL_ENV]) expect(result.content).not.toContain(value);
+    expect(result.content).toContain('KEEP_ME=kept');
     expect(result.content).toContain('PATH=');
   });
 

@@ -1,9 +1,11 @@
 // bash {command, timeout_ms?}: runs `/bin/sh -c command` in the working directory, in its own process
-// group (so a timeout or Ctrl+C stops everything it started), without the report secret in its
-// environment. Returns the combined output (head and tail kept when long) and the exit code.
+// group (so a timeout or Ctrl+C stops everything it started), without model credentials or the report
+// channel's name in its environment, its output through pipes (never the worker's terminal). Returns the
+// combined output (head and tail kept when long) and the exit code.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { REPORT_SECRET_ENV } from '../../core/report-channel.js';
+import { withoutModelCredentials } from '../../core/model-credentials.js';
+import { CHANNEL_ENV } from '../../core/report-channel.js';
 import { defineTool, inputObject, integerField, stringField, toolError, type ToolResult } from './tool.js';
 
 export interface BashInput {
@@ -54,10 +56,10 @@ class OutputBuffer {
   }
 }
 
-/** A copy of `env` without the report secret: nothing a command runs can send reports. */
+/** A copy of `env` for a command the model runs: no model credentials, no report channel. */
 export function commandEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const copy = { ...env };
-  delete copy[REPORT_SECRET_ENV];
+  const copy = withoutModelCredentials(env);
+  delete copy[CHANNEL_ENV];
   return copy;
 }
 

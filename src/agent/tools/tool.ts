@@ -16,7 +16,7 @@ export interface ToolContext {
   cwd: string;
   /** Aborted on Ctrl+C: long-running tools stop. */
   signal?: AbortSignal;
-  /** The environment for commands (bash); defaults to process.env. The report secret is always removed. */
+  /** The environment for commands (bash); defaults to process.env. Model credentials and the report channel are always removed. */
   env?: NodeJS.ProcessEnv;
 }
 
