@@ -120,7 +120,10 @@ afterAll(() => {
 beforeEach(() => {
   pool = new EmulatorPool();
   const runtime = createPtyRuntime(pool, {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp, LC_ALL: 'C', TMUX: '/tmp/tmux-1/default,1,0', TMUX_PANE: '%1' },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp, LC_ALL: 'C', TMUX: '/tmp/tmux-1/default,1,0', TMUX_PANE: '%1',
+      TERM_PROGRAM: 'tmux', TERM_PROGRAM_VERSION: '3.3a', KITTY_WINDOW_ID: '1',
+    },
     scrollback: 1000,
     killGraceMs: KILL_GRACE_MS,
   });
@@ -241,10 +244,10 @@ describe('run', () => {
     expect(flash.summary).toMatch(/No such file or directory/);
   });
 
-  it('gives agents their name in the environment and hides the host multiplexer', async () => {
-    run(a, 'echo "$AGENTMUX_AGENT $TERM tmux=${TMUX:-none} pane=${TMUX_PANE:-none}"', 'env-check');
+  it('gives agents their name in the environment and hides the host multiplexer and terminal', async () => {
+    run(a, 'echo "$AGENTMUX_AGENT $TERM tmux=${TMUX:-none} pane=${TMUX_PANE:-none} program=${TERM_PROGRAM:-none} ${TERM_PROGRAM_VERSION:-none} kitty=${KITTY_WINDOW_ID:-none}"', 'env-check');
     await a.ended('env-check');
-    expect(a.agent('env-check')?.lastLine).toBe('env-check xterm-256color tmux=none pane=none');
+    expect(a.agent('env-check')?.lastLine).toBe('env-check xterm-256color tmux=none pane=none program=none none kitty=none');
   });
 });
 

@@ -348,6 +348,21 @@ describe('interrupt', () => {
 });
 
 describe('the main agent\'s bash', () => {
+  it('runs without model credentials, although the user\'s own commands have them', async () => {
+    const { client, model } = await setup({
+      main: planList('main', [
+        { toolUses: [{ name: 'bash', input: { command: 'echo "key=${ANTHROPIC_API_KEY:-none}"' } }] },
+        { text: ['No key.'] },
+      ]),
+    }, 'auto');
+    client.send({ type: 'chat', text: 'look for a key' });
+    await client.waitForReply('No key.');
+    expect(lastToolResults(mainRequests(model.requests)[1])[0].content).toContain('key=none');
+    client.send({ type: 'run', name: 'mine', command: 'echo "key=${ANTHROPIC_API_KEY:-none}"', cwd: tmp });
+    await client.waitFor('the user\'s command to end', () => client.flash('mine'));
+    expect(client.agent('mine')?.lastLine).toBe(`key=${USER_KEY}`);
+  });
+
   it('runs in the foreground; Ctrl+B moves it to the background, and its end is notified exactly once', async () => {
     const { client, model } = await setup({
       main: planList('main', [
