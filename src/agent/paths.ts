@@ -9,7 +9,8 @@ export type Resolved =
 
 const errorCode = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | null)?.code;
 
-function isInside(root: string, target: string): boolean {
+/** Whether `target` is `root` or lies below it (both absolute; no links resolved). */
+export function isInside(root: string, target: string): boolean {
   const relative = path.relative(root, target);
   return relative === '' || (!relative.startsWith(`..${path.sep}`) && relative !== '..' && !path.isAbsolute(relative));
 }
