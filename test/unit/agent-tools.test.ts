@@ -1,6 +1,7 @@
 // The worker's tools against real temporary directories: happy paths, and every refusal as a tool error.
+import { execFileSync } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -41,6 +42,7 @@ async function call(name: string, input: unknown, context: ToolContext = ctx): P
 }
 
 const file = (relative: string): string => path.join(cwd, relative);
+const secretPath = (): string => path.join(outside, 'secret.txt');
 
 /** Whether process `pid` still runs (a zombie left for a non-reaping init counts as gone). */
 function isAlive(pid: number): boolean {
@@ -117,6 +119,19 @@ describe('read_file', () => {
     expect(viaLink.content).not.toContain('top secret');
   });
 
+  it('refuses a file with more than one hard link, in one line that says what to do', async () => {
+    await link(secretPath(), file('hard.txt'));
+    const result = await call('read_file', { path: 'hard.txt' });
+    expect(result).toMatchObject({ isError: true, content: expect.stringMatching(/^hard\.txt has 2 hard links .*outside the working directory.*bash/) });
+    expect(result.content).not.toContain('top secret');
+    expect(result.content).not.toContain('\n');
+  });
+
+  it('refuses a named pipe without waiting for a writer', async () => {
+    execFileSync('mkfifo', [file('pipe')]);
+    expect(await call('read_file', { path: 'pipe' })).toMatchObject({ isError: true, content: expect.stringMatching(/not a regular file/) });
+  });
+
   it('reports missing files, directories, binary files and files over 1 MB', async () => {
     expect(await call('read_file', { path: 'nope.txt' })).toMatchObject({ isError: true, content: expect.stringMatching(/file not found: nope\.txt/) });
     await mkdir(file('dir'));
@@ -167,6 +182,14 @@ describe('edit_file', () => {
     expect(await call('edit_file', { path: 'code.ts', old_string: 'const', new_string: 'let' })).toMatchObject({ isError: true, content: expect.stringMatching(/occurs 3 times/) });
     expect(await call('edit_file', { path: 'code.ts', old_string: 'const c', new_string: 'x' })).toMatchObject({ isError: true, content: expect.stringMatching(/was not found/) });
     expect(await readFile(file('code.ts'), 'utf8')).toBe('const a = 1;\nconst b = 2;\nconst b2 = 2;\n');
+  });
+
+  it('refuses a hard-linked file and leaves its other names unchanged', async () => {
+    await link(secretPath(), file('hard.txt'));
+    const result = await call('edit_file', { path: 'hard.txt', old_string: 'top', new_string: 'no' });
+    expect(result).toMatchObject({ isError: true, content: expect.stringMatching(/hard links/) });
+    expect(result.content).not.toContain('top secret');
+    expect(await readFile(secretPath(), 'utf8')).toBe('top secret\n');
   });
 
   it('refuses bad input and escapes', async () => {
@@ -227,6 +250,11 @@ describe('list_files', () => {
     expect(await call('list_files', { pattern: 7 })).toMatchObject({ isError: true, content: expect.stringMatching(/field "pattern" must be a string/) });
   });
 
+  it('does not walk into a symbolic link that leads outside', async () => {
+    await symlink(outside, file('src/out'));
+    expect(await call('list_files', { pattern: 'src/**' })).toEqual({ content: 'src/a.ts\nsrc/c.js\nsrc/deep/b.ts\nsrc/out' });
+  });
+
   it('caps the number of results with a note', async () => {
     await mkdir(file('many'));
     await Promise.all(Array.from({ length: MAX_LISTED_FILES + 20 }, (_, index) => writeFile(file(`many/f${index}.txt`), '')));
@@ -258,6 +286,22 @@ describe('grep', () => {
     expect(await call('grep', {})).toMatchObject({ isError: true, content: expect.stringMatching(/missing required field "pattern"/) });
     expect(await call('grep', { pattern: 'secret', path: '../outside' })).toMatchObject({ isError: true });
     expect(await call('grep', { pattern: 'x', path: 'missing' })).toMatchObject({ isError: true, content: expect.stringMatching(/not found/) });
+  });
+
+  it('does not read through a symbolic link it meets while walking', async () => {
+    await symlink(secretPath(), file('src/innocent.txt'));
+    await symlink(outside, file('src/out'));
+    expect(await call('grep', { pattern: 'secret' })).toEqual({ content: 'no matches for /secret/ in .' });
+  });
+
+  it('does not read a hard-linked file, and says so', async () => {
+    await link(secretPath(), file('src/hard.txt'));
+    const walked = await call('grep', { pattern: 'secret|login' });
+    expect(walked.content).not.toContain('top secret');
+    expect(walked.content).toMatch(/^src\/auth\.ts:2:.*\nsrc\/other\.ts:1:.*\n\[1 file with more than one hard link not searched: .*\]$/);
+    const named = await call('grep', { pattern: 'secret', path: 'src/hard.txt' });
+    expect(named.content).not.toContain('top secret');
+    expect(named.content).toMatch(/1 file with more than one hard link not searched/);
   });
 
   it('caps the matches with a note', async () => {
