@@ -1,7 +1,7 @@
 // The worker's tools against real temporary directories: happy paths, and every refusal as a tool error.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
-import { link, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, link, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -43,6 +43,7 @@ async function call(name: string, input: unknown, context: ToolContext = ctx): P
 
 const file = (relative: string): string => path.join(cwd, relative);
 const secretPath = (): string => path.join(outside, 'secret.txt');
+const modeOf = async (absolute: string): Promise<number> => (await stat(absolute)).mode & 0o777;
 
 /** Whether process `pid` still runs (a zombie left for a non-reaping init counts as gone). */
 function isAlive(pid: number): boolean {
@@ -151,6 +152,33 @@ describe('write_file', () => {
     expect(await readFile(file('a/b/c.txt'), 'utf8')).toBe('');
   });
 
+  it('replaces a hard-linked file by a new one: its other names keep their content', async () => {
+    await link(secretPath(), file('hard.txt'));
+    expect(await call('write_file', { path: 'hard.txt', content: 'mine\n' })).toEqual({ content: expect.stringMatching(/^overwrote hard\.txt/) });
+    expect(await readFile(file('hard.txt'), 'utf8')).toBe('mine\n');
+    expect(await readFile(secretPath(), 'utf8')).toBe('top secret\n');
+    expect((await stat(secretPath())).nlink).toBe(1);
+  });
+
+  it('keeps the mode of a file it replaces, gives a new file the default mode, and leaves no temporary file', async () => {
+    await writeFile(file('run.sh'), 'echo old\n');
+    await chmod(file('run.sh'), 0o750);
+    expect(await call('write_file', { path: 'run.sh', content: 'echo new\n' })).toMatchObject({ content: expect.stringMatching(/overwrote/) });
+    expect(await modeOf(file('run.sh'))).toBe(0o750);
+    await writeFile(file('reference.txt'), '');
+    expect(await call('write_file', { path: 'new.txt', content: 'x' })).toMatchObject({ content: expect.stringMatching(/created/) });
+    expect(await modeOf(file('new.txt'))).toBe(await modeOf(file('reference.txt')));
+    expect((await readdir(cwd)).sort()).toEqual(['new.txt', 'reference.txt', 'run.sh']);
+  });
+
+  it('writes through a symbolic link that stays inside to the file it names', async () => {
+    await writeFile(file('real.txt'), 'old\n');
+    await symlink('real.txt', file('alias.txt'));
+    expect(await call('write_file', { path: 'alias.txt', content: 'new\n' })).toMatchObject({ content: expect.stringMatching(/overwrote alias\.txt/) });
+    expect((await lstat(file('alias.txt'))).isSymbolicLink()).toBe(true);
+    expect(await readFile(file('real.txt'), 'utf8')).toBe('new\n');
+  });
+
   it('refuses escapes, directories and missing fields', async () => {
     expect(await call('write_file', { path: '../outside/x.txt', content: 'x' })).toMatchObject({ isError: true });
     expect(await call('write_file', { path: '/tmp/x.txt', content: 'x' })).toMatchObject({ isError: true });
@@ -190,6 +218,13 @@ describe('edit_file', () => {
     expect(result).toMatchObject({ isError: true, content: expect.stringMatching(/hard links/) });
     expect(result.content).not.toContain('top secret');
     expect(await readFile(secretPath(), 'utf8')).toBe('top secret\n');
+  });
+
+  it('keeps the mode of the file it edits', async () => {
+    await chmod(file('code.ts'), 0o700);
+    expect(await call('edit_file', { path: 'code.ts', old_string: 'const a = 1;', new_string: 'const a = 2;' })).toMatchObject({ content: expect.stringMatching(/edited/) });
+    expect(await modeOf(file('code.ts'))).toBe(0o700);
+    expect(await readdir(cwd)).toEqual(['code.ts']);
   });
 
   it('refuses bad input and escapes', async () => {

@@ -1,8 +1,10 @@
-// File helpers shared by the tools: reading text files within limits, and walking a directory tree.
-// A file with more than one hard link is never opened for its content: its other names may lie
-// outside the working directory, where no path check can see them.
+// File helpers shared by the tools: reading text files within limits, replacing files, and walking a
+// directory tree. A file with more than one hard link is never opened for its content: its other
+// names may lie outside the working directory, where no path check can see them. Writes never go
+// through an existing file: a new file is renamed over it, so its other names keep their content.
+import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { open, readdir } from 'node:fs/promises';
+import { open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Validation } from './tool.js';
 
@@ -99,6 +101,37 @@ export async function readTextFile(absolute: string, shown: string): Promise<Val
     case 'bytes':
       if (looksBinary(content.bytes)) return { ok: false, error: `${shown} looks like a binary file (not UTF-8 text); it cannot be read as text` };
       return { ok: true, value: content.bytes.toString('utf8') };
+  }
+}
+
+/**
+ * Writes `content` as the file at `absolute` (whose parent exists): into a new file in the same
+ * directory, renamed over the old one, so a hard link's other names keep their content. A replaced
+ * file keeps its mode, a new one gets the default mode. A symbolic link (resolveInside has checked that
+ * it stays inside) stays a link: the file it names is replaced.
+ */
+export async function replaceFile(absolute: string, content: string): Promise<void> {
+  const target = await realpath(absolute).catch((error: unknown) => {
+    if (errorCode(error) === 'ENOENT') return absolute;
+    throw error;
+  });
+  const mode = await stat(target).then((info) => info.mode & 0o7777, (error: unknown) => {
+    if (errorCode(error) === 'ENOENT') return undefined;
+    throw error;
+  });
+  const temporary = path.join(path.dirname(target), `.agentmux-${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(temporary, 'wx');
+  try {
+    try {
+      await handle.writeFile(content, 'utf8');
+      if (mode !== undefined) await handle.chmod(mode);
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true }).catch(() => undefined); // the write's own error is the one to report
+    throw error;
   }
 }
 

@@ -1,8 +1,9 @@
 // write_file {path, content}: creates or replaces a file inside the working directory (parents created).
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+// A replaced file is a new file renamed over the old one (see replaceFile): never written through.
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { resolveInside } from '../paths.js';
-import { fileErrorMessage } from './files.js';
+import { fileErrorMessage, replaceFile } from './files.js';
 import { defineTool, inputObject, stringField, toolError } from './tool.js';
 
 export interface WriteFileInput {
@@ -50,7 +51,7 @@ export const writeFileTool = defineTool<WriteFileInput>({
       if (info?.isDirectory()) return toolError(`${resolved.relative} is a directory; give the path of a file`);
       existed = info !== undefined;
       await mkdir(path.dirname(resolved.absolute), { recursive: true });
-      await writeFile(resolved.absolute, value.content, 'utf8');
+      await replaceFile(resolved.absolute, value.content);
     } catch (error) {
       return toolError(fileErrorMessage(error, resolved.relative));
     }
