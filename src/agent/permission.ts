@@ -218,7 +218,21 @@ export function isReadOnlyCommand(command: string, cwd: string): boolean {
   } catch {
     return false; // the working directory is gone: nothing is known to stay inside it
   }
+  if (program.text === 'git' && couldBeItsOwnRepository(cwd)) return false;
   return args.every((arg) => staysInside(jail, arg));
+}
+
+/**
+ * Whether git may take `cwd` itself for a (bare) repository: it has a HEAD and no .git. Its config
+ * would then be `cwd/config`, which the file tools may write, and a config can make git run programs.
+ */
+function couldBeItsOwnRepository(cwd: string): boolean {
+  const exists = (name: string): boolean => lstatSync(path.join(cwd, name), { throwIfNoEntry: false }) !== undefined;
+  try {
+    return exists('HEAD') && !exists('.git');
+  } catch {
+    return true; // cannot tell: ask
+  }
 }
 
 /** The program word of a command line ("npm" for "npm test"), as used for "always" answers. */

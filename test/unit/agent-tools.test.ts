@@ -194,6 +194,35 @@ describe('write_file', () => {
   });
 });
 
+describe("git's own files", () => {
+  // In edits mode these writes need no approval, and git status (allowlisted) runs core.fsmonitor from .git/config.
+  beforeEach(async () => {
+    await mkdir(file('.git/hooks'), { recursive: true });
+    await writeFile(file('.git/config'), '[core]\n');
+  });
+
+  it('write_file and edit_file refuse paths in .git, also through a symbolic link, and say why', async () => {
+    const refusal = { isError: true, content: expect.stringMatching(/^path "[^"]+" is in git's own files \(\.git\).*run programs.*; use git commands/) };
+    expect(await call('write_file', { path: '.git/config', content: '[core]\n\tfsmonitor = ./evil\n' })).toMatchObject(refusal);
+    expect(await call('edit_file', { path: '.git/config', old_string: '[core]', new_string: '[core]\n\tfsmonitor = ./evil' })).toMatchObject(refusal);
+    expect(await call('write_file', { path: '.git/hooks/post-index-change', content: 'evil' })).toMatchObject(refusal);
+    expect(await call('write_file', { path: 'sub/.git/config', content: 'x' })).toMatchObject(refusal);
+    expect(await call('write_file', { path: './src/../.git', content: 'gitdir: elsewhere\n' })).toMatchObject(refusal);
+    await symlink('.git/config', file('cfg'));
+    await symlink('.git', file('meta'));
+    expect(await call('write_file', { path: 'cfg', content: 'x' })).toMatchObject(refusal);
+    expect(await call('write_file', { path: 'meta/new-file', content: 'x' })).toMatchObject(refusal);
+    expect(await readFile(file('.git/config'), 'utf8')).toBe('[core]\n');
+    expect(await readdir(file('.git/hooks'))).toEqual([]);
+  });
+
+  it('still reads .git and writes names that only start with .git', async () => {
+    expect(await call('read_file', { path: '.git/config' })).toEqual({ content: '[core]\n' });
+    expect(await call('write_file', { path: '.gitignore', content: 'dist\n' })).toMatchObject({ content: expect.stringMatching(/created/) });
+    expect(await call('write_file', { path: '.github/workflows/ci.yml', content: 'x\n' })).toMatchObject({ content: expect.stringMatching(/created/) });
+  });
+});
+
 describe('edit_file', () => {
   beforeEach(async () => {
     await writeFile(file('code.ts'), 'const a = 1;\nconst b = 2;\nconst b2 = 2;\n');

@@ -170,6 +170,18 @@ describe('read-only commands stay inside the working directory', () => {
   });
 });
 
+describe("git's own files", () => {
+  it('git commands ask when the directory itself could be a repository (a HEAD, no .git) whose config the file tools can write', async () => {
+    const session = new PermissionSession('edits');
+    expect(question(session, 'bash', { command: 'git status' })).toBeUndefined();
+    await writeFile(path.join(cwd, 'HEAD'), 'ref: refs/heads/main\n');
+    expect(question(session, 'bash', { command: 'git status' })).toBe('Allow bash: git status?');
+    expect(question(session, 'bash', { command: 'cat HEAD' })).toBeUndefined();
+    await mkdir(path.join(cwd, '.git'));
+    expect(question(session, 'bash', { command: 'git status' }), 'git uses .git first').toBeUndefined();
+  });
+});
+
 describe('always', () => {
   it('allows that write/edit tool for the session, not the other', () => {
     const session = new PermissionSession('ask');

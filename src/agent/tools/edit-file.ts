@@ -49,7 +49,7 @@ export const editFileTool = defineTool<EditFileInput>({
   allowAlways: (_value, ctx) => ctx.permissions.allowTool('edit_file'),
   summary: (value) => value.path,
   async run(value, ctx) {
-    const resolved = await resolveInside(ctx.cwd, value.path);
+    const resolved = await resolveInside(ctx.cwd, value.path, 'write');
     if (!resolved.ok) return toolError(resolved.error);
     const text = await readTextFile(resolved.absolute, resolved.relative);
     if (!text.ok) return toolError(text.error);

@@ -39,7 +39,7 @@ export const writeFileTool = defineTool<WriteFileInput>({
   allowAlways: (_value, ctx) => ctx.permissions.allowTool('write_file'),
   summary: (value) => `${value.path} (${lineCount(value.content)} lines)`,
   async run(value, ctx) {
-    const resolved = await resolveInside(ctx.cwd, value.path);
+    const resolved = await resolveInside(ctx.cwd, value.path, 'write');
     if (!resolved.ok) return toolError(resolved.error);
     if (resolved.relative === '.') return toolError('path must name a file, not the working directory itself');
     let existed = false;
