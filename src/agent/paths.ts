@@ -1,5 +1,7 @@
 // Every path a tool touches resolves inside the agent's working directory (spec §8): absolute paths,
 // `..` escapes and symbolic links that lead outside are refused with a message the model can act on.
+// Writes are also refused in git's own files (.git): a config or hook there makes the git commands
+// that run without asking (git status, …) run any program.
 import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -9,7 +11,8 @@ export type Resolved =
 
 const errorCode = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | null)?.code;
 
-function isInside(root: string, target: string): boolean {
+/** Whether `target` is `root` or lies below it (both absolute; no links resolved). */
+export function isInside(root: string, target: string): boolean {
   const relative = path.relative(root, target);
   return relative === '' || (!relative.startsWith(`..${path.sep}`) && relative !== '..' && !path.isAbsolute(relative));
 }
@@ -32,8 +35,14 @@ async function realPathOfNearest(target: string): Promise<{ real: string } | { d
   }
 }
 
-/** Resolves `requested` (relative to `cwd`) to a path inside `cwd`, or says why it may not be used. */
-export async function resolveInside(cwd: string, requested: string): Promise<Resolved> {
+/** Whether a path relative to the working directory has a `.git` segment (any case: macOS ignores it). */
+const inGitMetadata = (relative: string): boolean => relative.split(path.sep).some((segment) => segment.toLowerCase() === '.git');
+
+/**
+ * Resolves `requested` (relative to `cwd`) to a path inside `cwd`, or says why it may not be used;
+ * to write, it may not lead into git's own files either, by its name or through a link.
+ */
+export async function resolveInside(cwd: string, requested: string, purpose: 'read' | 'write' = 'read'): Promise<Resolved> {
   const shown = JSON.stringify(requested);
   if (requested.includes('\0')) return { ok: false, error: `path ${shown} contains a NUL character` };
   if (path.isAbsolute(requested)) {
@@ -56,6 +65,9 @@ export async function resolveInside(cwd: string, requested: string): Promise<Res
   }
   if (!isInside(root, nearest.real)) {
     return { ok: false, error: `path ${shown} goes through a symbolic link that leads outside the working directory` };
+  }
+  if (purpose === 'write' && (inGitMetadata(path.relative(cwd, absolute)) || inGitMetadata(path.relative(root, nearest.real)))) {
+    return { ok: false, error: `path ${shown} is in git's own files (.git): the file tools do not write there, since a config or hook there can make git run programs; use git commands (bash) instead` };
   }
   return { ok: true, absolute, relative: path.relative(cwd, absolute) || '.' };
 }

@@ -435,12 +435,12 @@ class Worker {
   }
 
   private async approveAndRun(tool: Tool, value: unknown): Promise<ToolResult> {
-    const question = tool.approval(value, { permissions: this.permissions });
+    const question = tool.approval(value, { permissions: this.permissions, cwd: this.options.cwd });
     if (question !== undefined) {
       const answer = await this.ask(question);
       if (answer === 'interrupted') return { content: 'interrupted by the user', isError: true };
       if (answer === 'no') return { content: 'the user denied this', isError: true };
-      if (answer === 'always') tool.allowAlways(value, { permissions: this.permissions });
+      if (answer === 'always') tool.allowAlways(value, { permissions: this.permissions, cwd: this.options.cwd });
     }
     try {
       return await tool.run(value, { cwd: this.options.cwd, signal: this.signal, env: this.options.env });

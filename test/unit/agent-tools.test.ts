@@ -1,6 +1,7 @@
 // The worker's tools against real temporary directories: happy paths, and every refusal as a tool error.
+import { execFileSync } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, link, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -41,6 +42,8 @@ async function call(name: string, input: unknown, context: ToolContext = ctx): P
 }
 
 const file = (relative: string): string => path.join(cwd, relative);
+const secretPath = (): string => path.join(outside, 'secret.txt');
+const modeOf = async (absolute: string): Promise<number> => (await stat(absolute)).mode & 0o777;
 
 /** Whether process `pid` still runs (a zombie left for a non-reaping init counts as gone). */
 function isAlive(pid: number): boolean {
@@ -117,6 +120,19 @@ describe('read_file', () => {
     expect(viaLink.content).not.toContain('top secret');
   });
 
+  it('refuses a file with more than one hard link, in one line that says what to do', async () => {
+    await link(secretPath(), file('hard.txt'));
+    const result = await call('read_file', { path: 'hard.txt' });
+    expect(result).toMatchObject({ isError: true, content: expect.stringMatching(/^hard\.txt has 2 hard links .*outside the working directory.*bash/) });
+    expect(result.content).not.toContain('top secret');
+    expect(result.content).not.toContain('\n');
+  });
+
+  it('refuses a named pipe without waiting for a writer', async () => {
+    execFileSync('mkfifo', [file('pipe')]);
+    expect(await call('read_file', { path: 'pipe' })).toMatchObject({ isError: true, content: expect.stringMatching(/not a regular file/) });
+  });
+
   it('reports missing files, directories, binary files and files over 1 MB', async () => {
     expect(await call('read_file', { path: 'nope.txt' })).toMatchObject({ isError: true, content: expect.stringMatching(/file not found: nope\.txt/) });
     await mkdir(file('dir'));
@@ -136,6 +152,33 @@ describe('write_file', () => {
     expect(await readFile(file('a/b/c.txt'), 'utf8')).toBe('');
   });
 
+  it('replaces a hard-linked file by a new one: its other names keep their content', async () => {
+    await link(secretPath(), file('hard.txt'));
+    expect(await call('write_file', { path: 'hard.txt', content: 'mine\n' })).toEqual({ content: expect.stringMatching(/^overwrote hard\.txt/) });
+    expect(await readFile(file('hard.txt'), 'utf8')).toBe('mine\n');
+    expect(await readFile(secretPath(), 'utf8')).toBe('top secret\n');
+    expect((await stat(secretPath())).nlink).toBe(1);
+  });
+
+  it('keeps the mode of a file it replaces, gives a new file the default mode, and leaves no temporary file', async () => {
+    await writeFile(file('run.sh'), 'echo old\n');
+    await chmod(file('run.sh'), 0o750);
+    expect(await call('write_file', { path: 'run.sh', content: 'echo new\n' })).toMatchObject({ content: expect.stringMatching(/overwrote/) });
+    expect(await modeOf(file('run.sh'))).toBe(0o750);
+    await writeFile(file('reference.txt'), '');
+    expect(await call('write_file', { path: 'new.txt', content: 'x' })).toMatchObject({ content: expect.stringMatching(/created/) });
+    expect(await modeOf(file('new.txt'))).toBe(await modeOf(file('reference.txt')));
+    expect((await readdir(cwd)).sort()).toEqual(['new.txt', 'reference.txt', 'run.sh']);
+  });
+
+  it('writes through a symbolic link that stays inside to the file it names', async () => {
+    await writeFile(file('real.txt'), 'old\n');
+    await symlink('real.txt', file('alias.txt'));
+    expect(await call('write_file', { path: 'alias.txt', content: 'new\n' })).toMatchObject({ content: expect.stringMatching(/overwrote alias\.txt/) });
+    expect((await lstat(file('alias.txt'))).isSymbolicLink()).toBe(true);
+    expect(await readFile(file('real.txt'), 'utf8')).toBe('new\n');
+  });
+
   it('refuses escapes, directories and missing fields', async () => {
     expect(await call('write_file', { path: '../outside/x.txt', content: 'x' })).toMatchObject({ isError: true });
     expect(await call('write_file', { path: '/tmp/x.txt', content: 'x' })).toMatchObject({ isError: true });
@@ -148,6 +191,35 @@ describe('write_file', () => {
     expect(await call('write_file', { path: 'dir', content: 'x' })).toMatchObject({ isError: true, content: expect.stringMatching(/is a directory/) });
     expect(await call('write_file', { path: 'x.txt' })).toEqual({ content: expect.stringMatching(/missing required field "content"/), isError: true });
     expect(await call('write_file', { content: 'x' })).toEqual({ content: expect.stringMatching(/missing required field "path"/), isError: true });
+  });
+});
+
+describe("git's own files", () => {
+  // In edits mode these writes need no approval, and git status (allowlisted) runs core.fsmonitor from .git/config.
+  beforeEach(async () => {
+    await mkdir(file('.git/hooks'), { recursive: true });
+    await writeFile(file('.git/config'), '[core]\n');
+  });
+
+  it('write_file and edit_file refuse paths in .git, also through a symbolic link, and say why', async () => {
+    const refusal = { isError: true, content: expect.stringMatching(/^path "[^"]+" is in git's own files \(\.git\).*run programs.*; use git commands/) };
+    expect(await call('write_file', { path: '.git/config', content: '[core]\n\tfsmonitor = ./evil\n' })).toMatchObject(refusal);
+    expect(await call('edit_file', { path: '.git/config', old_string: '[core]', new_string: '[core]\n\tfsmonitor = ./evil' })).toMatchObject(refusal);
+    expect(await call('write_file', { path: '.git/hooks/post-index-change', content: 'evil' })).toMatchObject(refusal);
+    expect(await call('write_file', { path: 'sub/.git/config', content: 'x' })).toMatchObject(refusal);
+    expect(await call('write_file', { path: './src/../.git', content: 'gitdir: elsewhere\n' })).toMatchObject(refusal);
+    await symlink('.git/config', file('cfg'));
+    await symlink('.git', file('meta'));
+    expect(await call('write_file', { path: 'cfg', content: 'x' })).toMatchObject(refusal);
+    expect(await call('write_file', { path: 'meta/new-file', content: 'x' })).toMatchObject(refusal);
+    expect(await readFile(file('.git/config'), 'utf8')).toBe('[core]\n');
+    expect(await readdir(file('.git/hooks'))).toEqual([]);
+  });
+
+  it('still reads .git and writes names that only start with .git', async () => {
+    expect(await call('read_file', { path: '.git/config' })).toEqual({ content: '[core]\n' });
+    expect(await call('write_file', { path: '.gitignore', content: 'dist\n' })).toMatchObject({ content: expect.stringMatching(/created/) });
+    expect(await call('write_file', { path: '.github/workflows/ci.yml', content: 'x\n' })).toMatchObject({ content: expect.stringMatching(/created/) });
   });
 });
 
@@ -167,6 +239,21 @@ describe('edit_file', () => {
     expect(await call('edit_file', { path: 'code.ts', old_string: 'const', new_string: 'let' })).toMatchObject({ isError: true, content: expect.stringMatching(/occurs 3 times/) });
     expect(await call('edit_file', { path: 'code.ts', old_string: 'const c', new_string: 'x' })).toMatchObject({ isError: true, content: expect.stringMatching(/was not found/) });
     expect(await readFile(file('code.ts'), 'utf8')).toBe('const a = 1;\nconst b = 2;\nconst b2 = 2;\n');
+  });
+
+  it('refuses a hard-linked file and leaves its other names unchanged', async () => {
+    await link(secretPath(), file('hard.txt'));
+    const result = await call('edit_file', { path: 'hard.txt', old_string: 'top', new_string: 'no' });
+    expect(result).toMatchObject({ isError: true, content: expect.stringMatching(/hard links/) });
+    expect(result.content).not.toContain('top secret');
+    expect(await readFile(secretPath(), 'utf8')).toBe('top secret\n');
+  });
+
+  it('keeps the mode of the file it edits', async () => {
+    await chmod(file('code.ts'), 0o700);
+    expect(await call('edit_file', { path: 'code.ts', old_string: 'const a = 1;', new_string: 'const a = 2;' })).toMatchObject({ content: expect.stringMatching(/edited/) });
+    expect(await modeOf(file('code.ts'))).toBe(0o700);
+    expect(await readdir(cwd)).toEqual(['code.ts']);
   });
 
   it('refuses bad input and escapes', async () => {
@@ -227,6 +314,11 @@ describe('list_files', () => {
     expect(await call('list_files', { pattern: 7 })).toMatchObject({ isError: true, content: expect.stringMatching(/field "pattern" must be a string/) });
   });
 
+  it('does not walk into a symbolic link that leads outside', async () => {
+    await symlink(outside, file('src/out'));
+    expect(await call('list_files', { pattern: 'src/**' })).toEqual({ content: 'src/a.ts\nsrc/c.js\nsrc/deep/b.ts\nsrc/out' });
+  });
+
   it('caps the number of results with a note', async () => {
     await mkdir(file('many'));
     await Promise.all(Array.from({ length: MAX_LISTED_FILES + 20 }, (_, index) => writeFile(file(`many/f${index}.txt`), '')));
@@ -258,6 +350,22 @@ describe('grep', () => {
     expect(await call('grep', {})).toMatchObject({ isError: true, content: expect.stringMatching(/missing required field "pattern"/) });
     expect(await call('grep', { pattern: 'secret', path: '../outside' })).toMatchObject({ isError: true });
     expect(await call('grep', { pattern: 'x', path: 'missing' })).toMatchObject({ isError: true, content: expect.stringMatching(/not found/) });
+  });
+
+  it('does not read through a symbolic link it meets while walking', async () => {
+    await symlink(secretPath(), file('src/innocent.txt'));
+    await symlink(outside, file('src/out'));
+    expect(await call('grep', { pattern: 'secret' })).toEqual({ content: 'no matches for /secret/ in .' });
+  });
+
+  it('does not read a hard-linked file, and says so', async () => {
+    await link(secretPath(), file('src/hard.txt'));
+    const walked = await call('grep', { pattern: 'secret|login' });
+    expect(walked.content).not.toContain('top secret');
+    expect(walked.content).toMatch(/^src\/auth\.ts:2:.*\nsrc\/other\.ts:1:.*\n\[1 file with more than one hard link not searched: .*\]$/);
+    const named = await call('grep', { pattern: 'secret', path: 'src/hard.txt' });
+    expect(named.content).not.toContain('top secret');
+    expect(named.content).toMatch(/1 file with more than one hard link not searched/);
   });
 
   it('caps the matches with a note', async () => {

@@ -1,7 +1,30 @@
-// Permission modes × tools, the read-only command allowlist, and "always" answers.
-import { describe, expect, it } from 'vitest';
+// Permission modes × tools, the read-only command allowlist (which must stay inside the working
+// directory, checked against real files, links and hard links), and "always" answers.
+import { link, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isReadOnlyCommand, PermissionSession, type PermissionMode } from '../../src/agent/permission.js';
 import { toolNamed } from '../../src/agent/tools/index.js';
+
+let root: string;
+/** The agent's working directory: src/a.ts inside; ../outside/secret.txt beside it. */
+let cwd: string;
+let outside: string;
+
+beforeEach(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'agentmux-permission-'));
+  cwd = path.join(root, 'work');
+  outside = path.join(root, 'outside');
+  await mkdir(path.join(cwd, 'src'), { recursive: true });
+  await mkdir(outside);
+  await writeFile(path.join(cwd, 'src', 'a.ts'), 'export const foo = 1;\n');
+  await writeFile(path.join(outside, 'secret.txt'), 'top secret\n');
+});
+
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
 
 /** The approval question tool `name` asks for `input` under `session`, or undefined when it may run. */
 function question(session: PermissionSession, name: string, input: unknown): string | undefined {
@@ -9,14 +32,14 @@ function question(session: PermissionSession, name: string, input: unknown): str
   if (!tool) throw new Error(`no tool ${name}`);
   const validation = tool.validate(input);
   if (!validation.ok) throw new Error(validation.error);
-  return tool.approval(validation.value, { permissions: session });
+  return tool.approval(validation.value, { permissions: session, cwd });
 }
 
 function always(session: PermissionSession, name: string, input: unknown): void {
   const tool = toolNamed(name);
   const validation = tool?.validate(input);
   if (!tool || !validation?.ok) throw new Error('bad call');
-  tool.allowAlways(validation.value, { permissions: session });
+  tool.allowAlways(validation.value, { permissions: session, cwd });
 }
 
 const calls: Array<[string, unknown]> = [
@@ -55,21 +78,107 @@ describe('permission modes', () => {
 
 describe('read-only allowlist', () => {
   it('accepts single read-only commands', () => {
-    for (const command of ['ls', 'ls -la src', 'cat a.txt', 'head -n 5 a', 'tail a', 'wc -l a', 'grep -rn foo src', 'rg foo', 'find . -name "*.ts"', 'pwd', 'echo hi', 'git status', 'git log --oneline -5', 'git diff HEAD~1', 'git show HEAD', 'git branch', 'git branch -a']) {
-      expect(isReadOnlyCommand(command), command).toBe(true);
+    for (const command of ['ls', 'ls -la src', 'cat a.txt', 'head -n 5 a', 'tail a', 'wc -l a', 'grep -rn foo src', 'rg foo', 'find . -name "*.ts"', 'pwd', 'echo hi', 'git status', 'git log --oneline -5', 'git log -- src/a.ts', 'git diff HEAD~1', 'git show HEAD', 'git branch', 'git branch -a']) {
+      expect(isReadOnlyCommand(command, cwd), command).toBe(true);
     }
   });
 
   it('refuses other programs and risky options', () => {
     for (const command of ['rm a', 'npm test', 'find . -delete', 'find . -exec rm {} +', "find . -ok rm '{}' ;", 'find . -fprint out', 'git commit -m x', 'git push', 'git branch -D main', 'git branch new-branch', 'git diff --output=x', 'rg --pre sh foo', 'FOO=1 ls', '/bin/rm x', 'git', '']) {
-      expect(isReadOnlyCommand(command), command).toBe(false);
+      expect(isReadOnlyCommand(command, cwd), command).toBe(false);
     }
   });
 
   it('refuses any shell metacharacter', () => {
     for (const command of ['ls; rm -rf /', 'cat a | sh', 'ls && rm x', 'ls || rm x', 'echo x > a', 'cat < a', 'echo `rm x`', 'echo $(rm x)', 'echo $HOME', 'ls &', 'ls (x)', 'ls\nrm x']) {
-      expect(isReadOnlyCommand(command), JSON.stringify(command)).toBe(false);
+      expect(isReadOnlyCommand(command, cwd), JSON.stringify(command)).toBe(false);
     }
+  });
+});
+
+describe('read-only commands stay inside the working directory', () => {
+  /** Whether bash asks for `command` in ask mode, and in edits mode (which must agree). */
+  function asks(command: string): boolean {
+    const inAsk = question(new PermissionSession('ask'), 'bash', { command });
+    const inEdits = question(new PermissionSession('edits'), 'bash', { command });
+    expect(inEdits, `edits mode: ${command}`).toBe(inAsk);
+    return inAsk !== undefined;
+  }
+
+  it('still runs ordinary read-only commands inside without asking', async () => {
+    await symlink(path.join(cwd, 'src', 'a.ts'), path.join(cwd, 'alias.ts')); // a link that stays inside
+    for (const command of ['ls', 'ls -la src', 'cat src/a.ts', 'cat alias.ts', 'cat src/*.ts', 'head -n 5 src/a.ts', 'wc -l src/a.ts',
+      'git status', 'git log --oneline -5', 'git log -- src/a.ts', 'git diff HEAD~1', 'git diff main..feature', 'git show HEAD:src/a.ts',
+      'grep -rn foo src', 'grep -rn "foo bar" src', 'rg foo', 'find . -name "*.ts"', 'pwd', 'echo hi', 'ls ...']) {
+      expect(asks(command), command).toBe(false);
+    }
+  });
+
+  it('asks for absolute paths, ~ and .. (the model read the API key with cat /proc/self/environ)', () => {
+    for (const command of ['cat /proc/self/environ', 'cat /etc/passwd', 'cat ../x', 'cat ../outside/secret.txt', 'cat src/../../outside/secret.txt',
+      'ls ~', 'cat ~/.ssh/id_rsa', 'ls ..', 'grep -r x /', 'grep -rn secret ..', 'find / -name id_rsa', 'find .. -name "*.txt"',
+      'git -C /tmp log', 'git diff --no-index /etc/passwd src/a.ts', 'git diff --no-index ../outside/secret.txt src/a.ts', 'git show HEAD:../x']) {
+      expect(asks(command), command).toBe(true);
+    }
+  });
+
+  it('asks for option values that reach outside: --opt=/x, -o /x, -o/x', () => {
+    for (const command of ['grep -f /etc/shadow src', 'grep --file=/etc/shadow src', 'grep -f/etc/shadow src', 'grep --file=../x src',
+      'grep -rnf../outside/secret.txt src', 'rg --ignore-file=/etc/x foo', 'rg --ignore-file ~/x foo', 'find . -newer /etc/passwd',
+      'git diff -O/etc/passwd', 'git log --format=x:/etc/passwd', 'git log --since=~/x']) {
+      expect(asks(command), command).toBe(true);
+    }
+  });
+
+  it('sees through quoting: what the shell runs is checked, not how it is spelled', () => {
+    for (const command of ["cat '/'etc/passwd", 'cat "/etc/passwd"', 'cat \\/etc/passwd', 'cat ".."/outside/secret.txt', "cat '.''.'/x",
+      'cat "src/../../outside/secret.txt"', 'cat "~"/x', "cat 'unclosed", 'cat trailing\\']) {
+      expect(asks(command), command).toBe(true);
+    }
+  });
+
+  it('asks for a symbolic link inside that leads outside, and for a file with more than one hard link', async () => {
+    await symlink(outside, path.join(cwd, 'out'));
+    await symlink(path.join(outside, 'secret.txt'), path.join(cwd, 'innocent.txt'));
+    await symlink(path.join(outside, 'missing.txt'), path.join(cwd, 'dangling'));
+    await link(path.join(outside, 'secret.txt'), path.join(cwd, 'hard.txt'));
+    for (const command of ['cat innocent.txt', 'cat out/secret.txt', 'ls out', 'ls out/', 'grep -r secret out', 'find out', 'rg secret out',
+      'git diff --no-index innocent.txt src/a.ts', 'cat dangling', 'cat out/new/deeper', 'cat hard.txt', 'grep secret hard.txt',
+      'grep -f hard.txt src', 'grep --file=innocent.txt src', 'head -c 100 ./src/../hard.txt']) {
+      expect(asks(command), command).toBe(true);
+    }
+    expect(asks('cat src/a.ts'), 'an ordinary file beside them').toBe(false);
+  });
+
+  it('asks for globs that may match .. or a link out, and for braces', async () => {
+    expect(asks('cat src/*.ts')).toBe(false);
+    for (const command of ['cat .*/secret.txt', 'ls .?', 'ls .[.]', 'cat */secret.txt', 'ls src/*/x', 'cat {/etc/passwd,x}', 'cat {..,src}/x']) {
+      expect(asks(command), command).toBe(true);
+    }
+    await symlink(path.join(outside, 'secret.txt'), path.join(cwd, 'src', 'b.ts'));
+    expect(asks('cat src/*.ts'), 'the glob would match src/b.ts, a link out').toBe(true);
+    expect(asks('grep -r secret src/*'), 'grep -r follows links named on its command line').toBe(true);
+    expect(asks('cat "src/*.ts"'), 'a quoted * is a literal name').toBe(false);
+  });
+
+  it('asks for options that follow links while recursing or read names from a file', () => {
+    for (const command of ['find -L .', 'find . -follow', 'rg --follow foo', 'rg -L foo', 'rg -nL foo', 'ls -L', 'ls -lL src', 'ls --dereference',
+      'grep -R foo .', 'grep -rnR foo', 'grep --dereference-recursive foo', 'grep --dereference-rec foo', 'wc --files0-from=list',
+      'wc --files0=list', 'find . -files0-from list', 'rg --hostname-bin=./x foo', 'git diff --ext', 'git log --outp=x']) {
+      expect(asks(command), command).toBe(true);
+    }
+  });
+});
+
+describe("git's own files", () => {
+  it('git commands ask when the directory itself could be a repository (a HEAD, no .git) whose config the file tools can write', async () => {
+    const session = new PermissionSession('edits');
+    expect(question(session, 'bash', { command: 'git status' })).toBeUndefined();
+    await writeFile(path.join(cwd, 'HEAD'), 'ref: refs/heads/main\n');
+    expect(question(session, 'bash', { command: 'git status' })).toBe('Allow bash: git status?');
+    expect(question(session, 'bash', { command: 'cat HEAD' })).toBeUndefined();
+    await mkdir(path.join(cwd, '.git'));
+    expect(question(session, 'bash', { command: 'git status' }), 'git uses .git first').toBeUndefined();
   });
 });
 

@@ -288,6 +288,18 @@ describe('permission questions', () => {
     expect(existsSync(path.join(cwd, 'x'))).toBe(true);
   });
 
+  it('ask: a read-only command inside its directory runs without asking; one that reads outside it asks', async () => {
+    await writeFile(path.join(cwd, 'notes.txt'), 'inside\n');
+    const client = fakeClient([toolCalls([['t1', 'bash', { command: 'cat notes.txt' }], ['t2', 'bash', { command: 'cat /proc/self/environ' }]]), answer('ok')]);
+    const result = await run(client, { permissionMode: 'ask' }, ['n']);
+    expect(result.keysAsked).toBe(1);
+    expect(result.visible).toContain('Allow bash: cat /proc/self/environ?');
+    expect(client.requests[1].messages[2].content).toMatchObject([
+      { type: 'tool_result', tool_use_id: 't1', content: 'inside\n[exit code 0]' },
+      { type: 'tool_result', tool_use_id: 't2', content: 'the user denied this', is_error: true },
+    ]);
+  });
+
   it('Ctrl+C while waiting fails the worker as interrupted', async () => {
     const controller = new AbortController();
     const client = fakeClient([toolCalls([['t1', 'bash', { command: 'touch x' }]]), answer('ok')]);

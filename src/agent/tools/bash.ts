@@ -171,7 +171,7 @@ export const bashTool = defineTool<BashInput>({
     if (!timeout.ok) return timeout;
     return { ok: true, value: timeout.value === undefined ? { command: command.value as string } : { command: command.value as string, timeout_ms: timeout.value } };
   },
-  approval: (value, ctx) => (ctx.permissions.commandNeedsApproval(value.command) ? `Allow bash: ${value.command}?` : undefined),
+  approval: (value, ctx) => (ctx.permissions.commandNeedsApproval(value.command, ctx.cwd) ? `Allow bash: ${value.command}?` : undefined),
   allowAlways: (value, ctx) => ctx.permissions.allowCommand(value.command),
   summary: (value) => value.command,
   run: (value, ctx) => runCommand(value.command, {

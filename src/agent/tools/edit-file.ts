@@ -1,7 +1,7 @@
 // edit_file {path, old_string, new_string}: replaces the one occurrence of old_string in a file.
-import { writeFile } from 'node:fs/promises';
+// Reads refuse hard-linked files; the edited text is a new file renamed over the old one (see files.ts).
 import { resolveInside } from '../paths.js';
-import { fileErrorMessage, readTextFile } from './files.js';
+import { fileErrorMessage, readTextFile, replaceFile } from './files.js';
 import { defineTool, inputObject, stringField, toolError } from './tool.js';
 
 export interface EditFileInput {
@@ -49,7 +49,7 @@ export const editFileTool = defineTool<EditFileInput>({
   allowAlways: (_value, ctx) => ctx.permissions.allowTool('edit_file'),
   summary: (value) => value.path,
   async run(value, ctx) {
-    const resolved = await resolveInside(ctx.cwd, value.path);
+    const resolved = await resolveInside(ctx.cwd, value.path, 'write');
     if (!resolved.ok) return toolError(resolved.error);
     const text = await readTextFile(resolved.absolute, resolved.relative);
     if (!text.ok) return toolError(text.error);
@@ -64,7 +64,7 @@ export const editFileTool = defineTool<EditFileInput>({
     // Spliced, not String.replace: "$&" and friends in new_string must stay literal.
     const edited = text.value.slice(0, at) + value.new_string + text.value.slice(at + value.old_string.length);
     try {
-      await writeFile(resolved.absolute, edited, 'utf8');
+      await replaceFile(resolved.absolute, edited);
     } catch (error) {
       return toolError(fileErrorMessage(error, resolved.relative));
     }

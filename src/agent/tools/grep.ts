@@ -1,8 +1,10 @@
 // grep {pattern, path?}: lines matching a JavaScript regular expression in the text files under a path
 // inside the working directory, as file:line:text. Skips binary and very large files, caps the result.
-import { readFile, stat } from 'node:fs/promises';
+// Never reads through a symbolic link met while walking (only a path given, checked by resolveInside),
+// nor a file with more than one hard link (its other names may lie outside): those are counted in a note.
+import { stat } from 'node:fs/promises';
 import { resolveInside } from '../paths.js';
-import { looksBinary, MAX_READ_BYTES, walkFiles } from './files.js';
+import { looksBinary, readFileContent, walkFiles, type FileContent } from './files.js';
 import { defineTool, inputObject, neverAsks, stringField, toolError } from './tool.js';
 
 export interface GrepInput {
@@ -51,21 +53,19 @@ export const grepTool = defineTool<GrepInput>({
     const matches: string[] = [];
     let capped = false;
     let skipped = 0;
+    let hardLinked = 0;
 
-    const searchFile = async (absolute: string, relative: string): Promise<boolean> => {
-      let bytes: Buffer;
+    const searchFile = async (absolute: string, relative: string, followLinks: boolean): Promise<boolean> => {
+      let content: FileContent;
       try {
-        const fileInfo = await stat(absolute);
-        if (!fileInfo.isFile() || fileInfo.size > MAX_READ_BYTES) {
-          if (fileInfo.isFile()) skipped += 1;
-          return true;
-        }
-        bytes = await readFile(absolute);
+        content = await readFileContent(absolute, { followLinks });
       } catch {
         return true; // unreadable or vanished: nothing to search
       }
-      if (looksBinary(bytes)) return true;
-      const lines = bytes.toString('utf8').split('\n');
+      if (content.kind === 'too-large') skipped += 1;
+      if (content.kind === 'hard-linked') hardLinked += 1;
+      if (content.kind !== 'bytes' || looksBinary(content.bytes)) return true;
+      const lines = content.bytes.toString('utf8').split('\n');
       for (let index = 0; index < lines.length; index += 1) {
         const line = lines[index].replace(/\r$/, '');
         if (!regex.test(line)) continue;
@@ -80,14 +80,17 @@ export const grepTool = defineTool<GrepInput>({
     };
 
     if (info.isDirectory()) {
-      await walkFiles(ctx.cwd, resolved.absolute, ({ absolute, relative }) => searchFile(absolute, relative), ctx.signal);
+      await walkFiles(ctx.cwd, resolved.absolute, ({ absolute, relative }) => searchFile(absolute, relative, false), ctx.signal);
     } else {
-      await searchFile(resolved.absolute, resolved.relative);
+      await searchFile(resolved.absolute, resolved.relative, true);
     }
     if (ctx.signal?.aborted) return toolError('interrupted');
     const notes: string[] = [];
     if (capped) notes.push(`[… more matches not shown: results capped at ${MAX_GREP_MATCHES}; narrow the pattern or the path]`);
     if (skipped > 0) notes.push(`[${skipped} file${skipped === 1 ? '' : 's'} over 1 MB not searched]`);
+    if (hardLinked > 0) {
+      notes.push(`[${hardLinked} file${hardLinked === 1 ? '' : 's'} with more than one hard link not searched: other names may lie outside the working directory; use bash (which asks the user) for them]`);
+    }
     if (matches.length === 0) return { content: [`no matches for /${value.pattern}/ in ${resolved.relative}`, ...notes].join('\n') };
     return { content: [...matches, ...notes].join('\n') };
   },

@@ -22,6 +22,8 @@ export interface ToolContext {
 
 export interface ApprovalContext {
   permissions: PermissionSession;
+  /** The agent's working directory: read-only commands run without asking only if they stay inside it. */
+  cwd: string;
 }
 
 export interface Tool<T = unknown> {

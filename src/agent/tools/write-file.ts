@@ -1,8 +1,9 @@
 // write_file {path, content}: creates or replaces a file inside the working directory (parents created).
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+// A replaced file is a new file renamed over the old one (see replaceFile): never written through.
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { resolveInside } from '../paths.js';
-import { fileErrorMessage } from './files.js';
+import { fileErrorMessage, replaceFile } from './files.js';
 import { defineTool, inputObject, stringField, toolError } from './tool.js';
 
 export interface WriteFileInput {
@@ -38,7 +39,7 @@ export const writeFileTool = defineTool<WriteFileInput>({
   allowAlways: (_value, ctx) => ctx.permissions.allowTool('write_file'),
   summary: (value) => `${value.path} (${lineCount(value.content)} lines)`,
   async run(value, ctx) {
-    const resolved = await resolveInside(ctx.cwd, value.path);
+    const resolved = await resolveInside(ctx.cwd, value.path, 'write');
     if (!resolved.ok) return toolError(resolved.error);
     if (resolved.relative === '.') return toolError('path must name a file, not the working directory itself');
     let existed = false;
@@ -50,7 +51,7 @@ export const writeFileTool = defineTool<WriteFileInput>({
       if (info?.isDirectory()) return toolError(`${resolved.relative} is a directory; give the path of a file`);
       existed = info !== undefined;
       await mkdir(path.dirname(resolved.absolute), { recursive: true });
-      await writeFile(resolved.absolute, value.content, 'utf8');
+      await replaceFile(resolved.absolute, value.content);
     } catch (error) {
       return toolError(fileErrorMessage(error, resolved.relative));
     }
