@@ -9,7 +9,8 @@ export type Resolved =
   | { ok: true; /** Absolute path (inside cwd, symlinks not resolved). */ absolute: string; /** Relative to cwd, "." for cwd itself. */ relative: string }
   | { ok: false; error: string };
 
-const errorCode = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | null)?.code;
+/** The errno code of a failed file system call (ENOENT, …). */
+export const errorCode = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | null)?.code;
 
 /** Whether `target` is `root` or lies below it (both absolute; no links resolved). */
 export function isInside(root: string, target: string): boolean {

@@ -3,9 +3,9 @@
 //   edits — writes and edits inside the working directory are fine; bash asks (allowlist aside);
 //   auto  — everything inside the working directory is fine.
 // Answers of "always" are remembered for the session in a PermissionSession.
-import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { isInside } from './paths.js';
+import { realpathSync } from 'node:fs';
+import { couldBeItsOwnRepository, staysInside, type Jail } from './command-paths.js';
+import { shellWords } from './shell-words.js';
 
 export type PermissionMode = 'ask' | 'edits' | 'auto';
 
@@ -38,8 +38,6 @@ const RISKY_OPTIONS: Record<string, RiskyOptions> = {
 };
 /** `git branch` only lists with these; other arguments create, rename or delete branches. */
 const GIT_BRANCH_LISTING = /^(-a|-r|-v|-vv|-l|--all|--remotes|--list|--verbose|--show-current|--no-color|--color)$/;
-/** A glob over a directory with more names than this asks rather than checking each one. */
-const MAX_GLOB_NAMES = 2000;
 
 const unquote = (word: string): string => word.replace(/['"\\]/g, '');
 
@@ -64,142 +62,6 @@ function isAllowlisted(program: string, args: readonly string[]): boolean {
   return READ_ONLY_COMMANDS.has(program) && !args.some((arg) => isRisky(arg, RISKY_OPTIONS[program]));
 }
 
-/** One word of a command line as /bin/sh passes it to the program. */
-interface ShellWord {
-  /** After quote removal. */
-  text: string;
-  /** Where in `text` the unquoted glob characters (* ? [) are. */
-  globs: number[];
-  /** Whether it has an unquoted brace, which bash (some systems' /bin/sh) expands. */
-  braces: boolean;
-}
-
-/**
- * The words of a command line free of SHELL_METACHARACTERS, as /bin/sh splits and unquotes them;
- * undefined when a quote or a backslash is left open.
- */
-function shellWords(command: string): ShellWord[] | undefined {
-  const words: ShellWord[] = [];
-  let word: ShellWord | undefined;
-  const open = (): ShellWord => {
-    word ??= { text: '', globs: [], braces: false };
-    return word;
-  };
-  const add = (char: string, quoted: boolean): void => {
-    const current = open();
-    if (!quoted && '*?['.includes(char)) current.globs.push(current.text.length);
-    if (!quoted && '{}'.includes(char)) current.braces = true;
-    current.text += char;
-  };
-  for (let index = 0; index < command.length; index += 1) {
-    const char = command[index];
-    if (char === ' ' || char === '\t') {
-      if (word) words.push(word);
-      word = undefined;
-    } else if (char === '\\') {
-      if (index + 1 >= command.length) return undefined;
-      index += 1;
-      add(command[index], true);
-    } else if (char === "'" || char === '"') {
-      const close = closingQuote(command, index);
-      if (close === -1) return undefined;
-      open();
-      const inside = command.slice(index + 1, close);
-      for (const quotedChar of char === '"' ? inside.replace(/\\(["\\])/g, '$1') : inside) add(quotedChar, true);
-      index = close;
-    } else {
-      add(char, false);
-    }
-  }
-  if (word) words.push(word);
-  return words;
-}
-
-/** The index of the quote that closes the one at `start` (in double quotes, \" and \\ are escaped), or -1. */
-function closingQuote(command: string, start: number): number {
-  const quote = command[start];
-  for (let index = start + 1; index < command.length; index += 1) {
-    if (quote === '"' && command[index] === '\\') index += 1;
-    else if (command[index] === quote) return index;
-  }
-  return -1;
-}
-
-/** The working directory, as given and with its symbolic links resolved. */
-interface Jail {
-  cwd: string;
-  real: string;
-}
-
-/**
- * The paths a program may take from one argument: the argument itself, each value after "=" or ":"
- * ("--file=x", "HEAD:x"), and each tail of a short-option cluster ("-f/etc/x", "-rnfx").
- */
-function pathsIn(text: string): string[] {
-  const paths = [text, ...text.split(/[=:]/).slice(1)];
-  if (/^-[^-]/.test(text)) for (let at = 2; at < text.length; at += 1) paths.push(text.slice(at));
-  return paths;
-}
-
-/** Whether `candidate` may name something outside: absolute, home (~), or a ".." segment. */
-const spellsOutside = (candidate: string): boolean => /^[/~]/.test(candidate) || candidate.split('/').includes('..');
-
-const errorCode = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | null)?.code;
-
-/** The nearest of `target` and its parents that exists (cwd, at the latest). */
-function nearestExisting(target: string): string {
-  for (let candidate = target; ; candidate = path.dirname(candidate)) {
-    try {
-      lstatSync(candidate);
-      return candidate;
-    } catch (error) {
-      if ((errorCode(error) !== 'ENOENT' && errorCode(error) !== 'ENOTDIR') || path.dirname(candidate) === candidate) throw error;
-    }
-  }
-}
-
-/**
- * Whether `candidate` (relative to cwd) stays inside when opened: what exists of it does not lead
- * outside through a symbolic link (a dangling one counts as outside), and it is not a regular file
- * with more than one hard link (its other names may lie outside).
- */
-function opensInside(jail: Jail, candidate: string): boolean {
-  const target = path.resolve(jail.cwd, candidate);
-  try {
-    const existing = nearestExisting(target);
-    if (!isInside(jail.real, realpathSync(existing))) return false;
-    if (existing !== target) return true;
-    const info = statSync(target);
-    return !(info.isFile() && info.nlink > 1);
-  } catch {
-    return false; // cannot tell (a dangling link, no permission): ask
-  }
-}
-
-/**
- * Whether every name an unquoted glob can match opens inside. Checked over every name in the
- * directory (a superset of the matches), so the glob may only be in the last segment; and that
- * segment may not start with "." or "[": ".*" and ".?" match "..".
- */
-function globStaysInside(jail: Jail, word: ShellWord): boolean {
-  const slash = word.text.lastIndexOf('/');
-  if (word.globs.some((at) => at < slash) || /^[.[]/.test(word.text.slice(slash + 1))) return false;
-  const directory = path.resolve(jail.cwd, word.text.slice(0, slash + 1));
-  let names: string[];
-  try {
-    names = readdirSync(directory);
-  } catch (error) {
-    return errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR'; // nothing to match: the word stays literal
-  }
-  return names.length <= MAX_GLOB_NAMES && names.every((name) => opensInside(jail, path.join(directory, name)));
-}
-
-function staysInside(jail: Jail, word: ShellWord): boolean {
-  if (word.braces) return false;
-  if (!pathsIn(word.text).every((candidate) => !spellsOutside(candidate) && opensInside(jail, candidate))) return false;
-  return word.globs.length === 0 || globStaysInside(jail, word);
-}
-
 /**
  * Whether `command` is a single read-only command that cannot reach outside `cwd`: no shell
  * metacharacters, an allowlisted program without risky options, and no argument (nor option value,
@@ -220,19 +82,6 @@ export function isReadOnlyCommand(command: string, cwd: string): boolean {
   }
   if (program.text === 'git' && couldBeItsOwnRepository(cwd)) return false;
   return args.every((arg) => staysInside(jail, arg));
-}
-
-/**
- * Whether git may take `cwd` itself for a (bare) repository: it has a HEAD and no .git. Its config
- * would then be `cwd/config`, which the file tools may write, and a config can make git run programs.
- */
-function couldBeItsOwnRepository(cwd: string): boolean {
-  const exists = (name: string): boolean => lstatSync(path.join(cwd, name), { throwIfNoEntry: false }) !== undefined;
-  try {
-    return exists('HEAD') && !exists('.git');
-  } catch {
-    return true; // cannot tell: ask
-  }
 }
 
 /** The program word of a command line ("npm" for "npm test"), as used for "always" answers. */

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { errorCode } from '../paths.js';
 import type { Validation } from './tool.js';
 
 /** read_file and edit_file refuse larger files. */
@@ -26,8 +27,6 @@ export function looksBinary(bytes: Uint8Array): boolean {
     return true;
   }
 }
-
-const errorCode = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | null)?.code;
 
 /** A message for a failed file operation that the model can act on. */
 export function fileErrorMessage(error: unknown, shown: string): string {
