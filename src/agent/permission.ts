@@ -118,10 +118,13 @@ export class PermissionSession {
     this.allowedTools.add(toolName);
   }
 
-  /** The user answered "always" to a bash command. */
+  /**
+   * The user answered "always" to a bash command. An allowlisted program (cat, git, …) asked because of
+   * what it was given (a path outside): only that exact line is allowed, not every later use of it.
+   */
   allowCommand(command: string): void {
     this.allowedCommands.add(command.trim());
     const prefix = commandPrefix(command);
-    if (prefix) this.allowedPrefixes.add(prefix);
+    if (prefix && !READ_ONLY_COMMANDS.has(prefix) && prefix !== 'git') this.allowedPrefixes.add(prefix);
   }
 }

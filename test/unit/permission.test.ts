@@ -199,6 +199,15 @@ describe('always', () => {
     expect(question(session, 'bash', { command: 'make' })).toBeDefined();
   });
 
+  it('allows only that line for an allowlisted program that asked because of what it was given', () => {
+    const session = new PermissionSession('ask');
+    always(session, 'bash', { command: 'cat ../notes.txt' });
+    expect(question(session, 'bash', { command: 'cat ../notes.txt' })).toBeUndefined();
+    expect(question(session, 'bash', { command: 'cat /proc/self/environ' })).toBeDefined();
+    always(session, 'bash', { command: 'git -C .. log' });
+    expect(question(session, 'bash', { command: 'git -C / log' })).toBeDefined();
+  });
+
   it('remembers an exact command line that has metacharacters', () => {
     const session = new PermissionSession('ask');
     always(session, 'bash', { command: 'npm test 2>&1 | tail -5' });
