@@ -435,6 +435,29 @@ describe('agentmux server', () => {
     expect(await agentNamed('ticker')).toMatchObject({ state: 'finished', exitCode: 0 });
   });
 
+  it('a new server moves unreadable lines of agents.jsonl to agents.jsonl.bad and says so once, in server.log', { timeout: TEST_MS }, async () => {
+    await ok(['run', '--name', 'first', '--', 'true']);
+    expect(await cli(['wait', 'first'])).toMatchObject({ code: 0 });
+    await stopServer(ctx.env, ctx.cwd);
+    const [dir] = workspaceDirs();
+    const records = join(dir, 'agents.jsonl');
+    const kept = readFileSync(records, 'utf8');
+    const lines = kept.split('\n').filter(Boolean);
+    // Damage in the middle: two lines that are not records, before the last good one.
+    writeFileSync(records, `${lines.slice(0, -1).map((line) => `${line}\n`).join('')}garbage{\n{"v":1}\n${lines.at(-1)}\n`);
+
+    expect((await agents()).map((agent) => agent.name)).toEqual(['first']);
+    const said = `${records}: 2 unreadable lines skipped (lines ${lines.length}–${lines.length + 1}), kept in agents.jsonl.bad`;
+    const log = (): string => readFileSync(join(ctx.stateRoot, 'server.log'), 'utf8');
+    expect(log()).toMatch(new RegExp(`^\\S+ ${said.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+    expect(readFileSync(`${records}.bad`, 'utf8')).toBe('garbage{\n{"v":1}\n');
+    expect(readFileSync(records, 'utf8')).toBe(kept);
+
+    await stopServer(ctx.env, ctx.cwd);
+    expect((await agents()).map((agent) => agent.name)).toEqual(['first']);
+    expect(log().split(said)).toHaveLength(2);
+  });
+
   it('after the server is killed with SIGKILL, a new one shows its running agents as lost and its ended ones as they ended', { timeout: TEST_MS }, async () => {
     await ok(['run', '--name', 'sleeper', '--', 'echo started; sleep 300']);
     await ok(['run', '--name', 'done', '--', 'echo finished-line']);
