@@ -435,6 +435,19 @@ describe('agentmux server', () => {
     expect(await agentNamed('ticker')).toMatchObject({ state: 'finished', exitCode: 0 });
   });
 
+  it('`agentmux logs` and `ls` print none of the bidirectional formatting characters an agent wrote (U+202E, U+2066…); --raw keeps them', { timeout: TEST_MS }, async () => {
+    // U+202E, U+2066 and U+2069 as printf writes them (UTF-8 in octal); a U+2067 in the command line itself.
+    const command = "echo 'x\u2067y'; printf 'invoice\\342\\200\\256fdp.exe \\342\\201\\246isolated\\342\\201\\251\\n'";
+    await ok(['run', '--name', 'bidi', '--', command]);
+    expect(await cli(['wait', 'bidi'])).toMatchObject({ code: 0 });
+    expect(await cli(['logs', 'bidi'])).toEqual({ code: 0, stdout: 'xy\ninvoicefdp.exe isolated\n', stderr: '' });
+    const raw = await cli(['logs', 'bidi', '--raw']);
+    expect(raw.stdout).toContain('invoice\u202efdp.exe \u2066isolated\u2069');
+    const listed = await cli(['ls']);
+    expect(listed.stdout).toContain("echo 'xy'; printf");
+    expect(listed.stdout).not.toMatch(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+  });
+
   it('a new server moves unreadable lines of agents.jsonl to agents.jsonl.bad and says so once, in server.log', { timeout: TEST_MS }, async () => {
     await ok(['run', '--name', 'first', '--', 'true']);
     expect(await cli(['wait', 'first'])).toMatchObject({ code: 0 });
