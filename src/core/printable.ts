@@ -9,22 +9,23 @@ const BIDI_FORMATTING = '\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
 
 /** A RegExp character class of the unprintable characters but tab and newline, which lay out text of several lines. */
 export const UNPRINTABLE_BUT_LAYOUT = `[${CONTROLS_BUT_LAYOUT}${BIDI_FORMATTING}]`;
-const UNPRINTABLE = `[\\t\\n${CONTROLS_BUT_LAYOUT}${BIDI_FORMATTING}]`;
 
-const UNPRINTABLE_CHARACTERS = new RegExp(UNPRINTABLE, 'g');
-const UNPRINTABLE_CHARACTER = new RegExp(`^${UNPRINTABLE}$`);
-const UNPRINTABLE_CHARACTERS_BUT_LAYOUT = new RegExp(UNPRINTABLE_BUT_LAYOUT, 'g');
+const UNPRINTABLE = new RegExp(`^[\\t\\n${CONTROLS_BUT_LAYOUT}${BIDI_FORMATTING}]$`);
+const CONTROL = new RegExp(`[\\t\\n${CONTROLS_BUT_LAYOUT}]`, 'g');
+const CONTROL_BUT_LAYOUT = new RegExp(`[${CONTROLS_BUT_LAYOUT}]`, 'g');
+// Invisible, so removed; a control is replaced instead, as a tab or a carriage return may have stood between two words.
+const BIDI = new RegExp(`[${BIDI_FORMATTING}]`, 'g');
 
-/** `text` with every unprintable character replaced by `replacement`. */
+/** `text` with every control character replaced by `replacement`, and bidirectional formatting removed. */
 export function printable(text: string, replacement = ' '): string {
-  return text.replace(UNPRINTABLE_CHARACTERS, replacement);
+  return text.replace(BIDI, '').replace(CONTROL, replacement);
 }
 
-/** `text` with every unprintable character but tab and newline replaced by `replacement` (removed by default). */
+/** The same but for tab and newline; controls are removed unless a `replacement` is given. */
 export function printableLines(text: string, replacement = ''): string {
-  return text.replace(UNPRINTABLE_CHARACTERS_BUT_LAYOUT, replacement);
+  return text.replace(BIDI, '').replace(CONTROL_BUT_LAYOUT, replacement);
 }
 
 export function isUnprintable(char: string): boolean {
-  return UNPRINTABLE_CHARACTER.test(char);
+  return UNPRINTABLE.test(char);
 }

@@ -39,7 +39,7 @@ export function readRow(buffer: IBuffer, row: number, cols: number, cell: IBuffe
     const width = cell.getWidth();
     if (width === 0) continue; // second half of a wide character
     // A cell keeps its column even when all it held was unprintable.
-    const text = printable(cell.getChars(), '') || ' ';
+    const text = printable(cell.getChars()) || ' ';
     const fg = fgOf(cell);
     const bg = bgOf(cell);
     const attrs = attrsOf(cell);
@@ -116,7 +116,7 @@ export function lastLineOf(terminal: Terminal): string {
   const buffer = terminal.buffer.active;
   const bottom = buffer.baseY + buffer.cursorY;
   for (let row = bottom; row >= Math.max(0, bottom - terminal.rows); row--) {
-    const text = printable(buffer.getLine(row)?.translateToString(true) ?? '', '').trim();
+    const text = printable(buffer.getLine(row)?.translateToString(true) ?? '').trim();
     if (text) return text;
   }
   return '';
@@ -129,7 +129,7 @@ export function textOf(terminal: Terminal, maxLines: number): string {
   for (let row = 0; row < buffer.length; row++) {
     const line = buffer.getLine(row);
     if (!line) continue;
-    const text = printable(line.translateToString(true), '');
+    const text = printable(line.translateToString(true));
     if (line.isWrapped && lines.length > 0) lines[lines.length - 1] += text;
     else lines.push(text);
   }

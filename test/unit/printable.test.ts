@@ -14,13 +14,13 @@ describe('unprintable characters', () => {
     }
   });
 
-  it('printable() replaces every one of them, by a space unless told otherwise', () => {
-    expect(printable('user\u202etxt.exe\u2066x\u2069 \u200fok\u061c', '')).toBe('usertxt.exex ok');
-    expect(printable('tab\there\nnext', '?')).toBe('tab?here?next');
+  it('printable() replaces controls, by a space unless told otherwise, and removes bidirectional formatting, which is invisible', () => {
+    expect(printable('user\u202etxt.exe\u2066x\u2069 \u200fok\u061c')).toBe('usertxt.exex ok');
+    expect(printable('tab\there\r\nnext\u202e.', '?')).toBe('tab?here??next.');
   });
 
-  it('printableLines() keeps tab and newline and removes the rest', () => {
+  it('printableLines() keeps tab and newline, removes bidirectional formatting, and removes or replaces the other controls', () => {
     expect(printableLines('a\tb\nc\x1b\u202ed\u2067e\x9bf')).toBe('a\tb\ncdef');
-    expect(printableLines('a\x07b\u200ec', ' ')).toBe('a b c');
+    expect(printableLines('a\x07b\u200ec', ' ')).toBe('a bc');
   });
 });
