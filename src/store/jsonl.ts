@@ -4,7 +4,7 @@
 // writer's loadJsonl, moved to `<file>.bad`).
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, truncateSync, writeSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { numberRanges } from '../core/format.js';
+import { numberRanges, plural } from '../core/format.js';
 
 /** Appends `value` as one line; creates the file (0600) and its directory (0700) when missing. */
 export function appendJsonl(path: string, value: unknown): void {
@@ -16,12 +16,19 @@ export function appendJsonlLines(path: string, values: readonly unknown[]): void
   appendLines(path, values.map((value) => JSON.stringify(value)));
 }
 
-function appendLines(path: string, lines: readonly string[]): void {
+const NEWLINE = Buffer.from('\n');
+
+/** Lines as bytes, each ended by a newline. */
+function joined(lines: ReadonlyArray<string | Buffer>): Buffer {
+  return Buffer.concat(lines.flatMap((line) => [typeof line === 'string' ? Buffer.from(line) : line, NEWLINE]));
+}
+
+function appendLines(path: string, lines: ReadonlyArray<string | Buffer>): void {
   if (lines.length === 0) return;
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const fd = openSync(path, 'a', 0o600);
   try {
-    writeSync(fd, lines.map((line) => `${line}\n`).join(''));
+    writeSync(fd, joined(lines));
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -29,11 +36,11 @@ function appendLines(path: string, lines: readonly string[]): void {
 }
 
 /** Replaces `path` with these lines: written beside it and renamed over it, so a crash leaves the old file or the new one. */
-export function replaceJsonl(path: string, lines: readonly string[]): void {
+export function replaceJsonl(path: string, lines: ReadonlyArray<string | Buffer>): void {
   const temporary = `${path}.tmp`;
   const fd = openSync(temporary, 'w', 0o600);
   try {
-    writeSync(fd, lines.map((line) => `${line}\n`).join(''));
+    writeSync(fd, joined(lines));
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -115,22 +122,28 @@ export interface JsonlLoad<T> {
 export function loadJsonl<T>(
   path: string, parse: (value: unknown) => T | undefined, { skip = 0, readOnly = false }: { skip?: number; readOnly?: boolean } = {},
 ): JsonlLoad<T> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], lines: 0, notices: [] };
     throw error;
   }
-  const lines = text.split('\n');
-  // After the split the last element is '' for a complete file, or the unterminated tail.
-  const torn = (lines.pop() ?? '') !== '';
+  // Lines are kept as bytes, so that what is set aside is what was there, even when it is not UTF-8.
+  const lines: Buffer[] = [];
+  let start = 0;
+  for (let end = bytes.indexOf(0x0a); end !== -1; end = bytes.indexOf(0x0a, start)) {
+    lines.push(bytes.subarray(start, end));
+    start = end + 1;
+  }
+  const torn = start < bytes.length;
   const records: T[] = [];
   const kept = lines.slice(0, skip);
   const unreadable: number[] = [];
   lines.slice(skip).forEach((line, index) => {
-    if (line.trim() === '') return;
-    const record = parseLine(line, parse);
+    const text = line.toString('utf8');
+    if (text.trim() === '') return;
+    const record = parseLine(text, parse);
     if (record === undefined) {
       unreadable.push(skip + index + 1);
       return;
@@ -143,8 +156,8 @@ export function loadJsonl<T>(
   if (unreadable.length > 0) {
     appendLines(`${path}.bad`, unreadable.map((number) => lines[number - 1]));
     replaceJsonl(path, kept);
-    const count = unreadable.length === 1 ? '1 unreadable line' : `${unreadable.length} unreadable lines`;
-    notices.push(`${path}: ${count} skipped (line${unreadable.length === 1 ? '' : 's'} ${numberRanges(unreadable)}), kept in ${basename(path)}.bad`);
+    const where = `line${unreadable.length === 1 ? '' : 's'} ${numberRanges(unreadable)}`;
+    notices.push(`${path}: ${plural(unreadable.length, 'unreadable line')} skipped (${where}), kept in ${basename(path)}.bad`);
   } else if (torn) {
     repairJsonl(path);
   }

@@ -96,6 +96,13 @@ describe('AgentRecords', () => {
     expect(new AgentRecords(dir).load()).toEqual({ records: [record('a'), record('b'), record('c')], notices: [] });
   });
 
+  it('sets aside a line that is not even UTF-8 byte for byte', () => {
+    const damaged = Buffer.from([0x7b, 0xff, 0xfe, 0x00, 0xc0, 0x80, 0x7d]);
+    writeFileSync(file, Buffer.concat([Buffer.from(line({ v: 1, record: record('a') })), damaged, Buffer.from('\n'), Buffer.from(line({ v: 1, record: record('b') }))]));
+    expect(new AgentRecords(dir).load().notices).toEqual([`${file}: 1 unreadable line skipped (line 2), kept in agents.jsonl.bad`]);
+    expect(readFileSync(`${file}.bad`).equals(Buffer.concat([damaged, Buffer.from('\n')]))).toBe(true);
+  });
+
   it('sets aside lines that are not valid records: a bad field, a path out of the state directory, another version', () => {
     const good = record('good');
     const bad = [
