@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline/promises';
 import { isEnded, type AgentInfo } from '../core/agent.js';
 import { formatDuration } from '../core/format.js';
 import { PlainTextFilter } from '../core/plain-text.js';
+import { printableLines } from '../core/printable.js';
 import type { ServerEvent } from '../core/protocol.js';
 import { parseScriptCommand, type ScriptCommand } from './script-args.js';
 import { probeServer, type ServerLink } from './server-link.js';
@@ -129,7 +130,7 @@ function listing(agents: readonly AgentInfo[], now: number): string {
     agent.state,
     formatDuration((agent.endedAt ?? now) - agent.startedAt),
     agent.exitCode !== undefined ? `exit ${agent.exitCode}` : agent.signal ?? '',
-    agent.kind === 'claude' ? `claude: ${agent.task}` : agent.task,
+    printableLines(agent.kind === 'claude' ? `claude: ${agent.task}` : agent.task),
   ]);
   const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => row[column].length)));
   return `${rows.map((row) => row.map((cell, column) => (column < 4 ? cell.padEnd(widths[column]) : cell.replace(/\s+/g, ' ').slice(0, 80))).join('  ').trimEnd()).join('\n')}\n`;
@@ -168,12 +169,12 @@ function wait(link: ServerLink, names: readonly string[], json: boolean): Promis
       for (const agent of agents) {
         if (agent.state === 'waiting' && !told.has(agent.name)) {
           told.add(agent.name);
-          io.err(`agentmux: ${agent.name} needs input${agent.question ? `: ${agent.question}` : ''} (agentmux attach, or agentmux send ${agent.name} TEXT)\n`);
+          io.err(`agentmux: ${agent.name} needs input${agent.question ? `: ${printableLines(agent.question)}` : ''} (agentmux attach, or agentmux send ${agent.name} TEXT)\n`);
         }
       }
       if (!agents.every((agent) => isEnded(agent.state))) return;
       if (json) io.out(`${JSON.stringify(agents, null, 2)}\n`);
-      else io.out(agents.map((agent) => `${agent.name} ${agent.state}${agent.exitCode !== undefined ? ` · exit ${agent.exitCode}` : ''}${agent.result ? ` · ${agent.result.split('\n')[0]}` : ''}\n`).join(''));
+      else io.out(agents.map((agent) => `${agent.name} ${agent.state}${agent.exitCode !== undefined ? ` · exit ${agent.exitCode}` : ''}${agent.result ? ` · ${printableLines(agent.result.split('\n')[0])}` : ''}\n`).join(''));
       resolve(Math.max(...agents.map((agent) => WAIT_STATUS[agent.state as keyof typeof WAIT_STATUS] ?? 1)));
     };
     link.onEvent((event) => {

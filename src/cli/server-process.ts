@@ -90,6 +90,7 @@ async function openWorkspace(
     ...(config.compare.check ? { compareCheck: config.compare.check } : {}),
     stateDir: workspaceStateDir(paths.stateRoot, root),
     serverVersion,
+    log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
   });
   return {
     server,

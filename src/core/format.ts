@@ -36,3 +36,16 @@ export function formatCost(usd: number): string {
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
+
+const RANGES_SHOWN = 10;
+
+/** Ascending numbers with runs joined: `12–14, 20`; past 10 runs, `…`. */
+export function numberRanges(numbers: readonly number[]): string {
+  const runs: string[] = [];
+  for (let i = 0; i < numbers.length; i++) {
+    const start = numbers[i];
+    while (numbers[i + 1] === numbers[i] + 1) i++;
+    runs.push(numbers[i] === start ? `${start}` : `${start}–${numbers[i]}`);
+  }
+  return runs.length > RANGES_SHOWN ? `${runs.slice(0, RANGES_SHOWN).join(', ')}, …` : runs.join(', ');
+}

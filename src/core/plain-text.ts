@@ -1,7 +1,8 @@
 // An agent's raw pty output as plain text (what `agentmux logs NAME` prints): escape
-// sequences, C1 and C0 controls removed, line ends as '\n'. A small state machine after
-// the VT500 parser (vt100.net/emu/dec_ansi_parser), reduced to what removal needs: it
-// keeps a state, never text, so a sequence split across chunks costs nothing.
+// sequences and unprintable characters (core/printable.ts) removed, line ends as '\n'. A
+// small state machine after the VT500 parser (vt100.net/emu/dec_ansi_parser), reduced to
+// what removal needs: it keeps a state, never text, so a sequence split across chunks costs nothing.
+import { UNPRINTABLE_BUT_LAYOUT } from './printable.js';
 
 /** An unterminated OSC/DCS/SOS/PM/APC payload longer than this is dropped and the text after it shown again. */
 export const MAX_STRING_SEQUENCE = 64 * 1024;
@@ -20,8 +21,8 @@ const CAN = 0x18;
 const SUB = 0x1a;
 const DEL = 0x7f;
 
-/** The characters ground text stops at: C0 but '\t' and '\n', DEL, C1. */
-const GROUND_STOP = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+/** The characters ground text stops at: C0 but '\t' and '\n', DEL, C1, bidirectional formatting. */
+const GROUND_STOP = new RegExp(UNPRINTABLE_BUT_LAYOUT, 'g');
 const OSC_STOP = /[\u0007\u0018\u001a\u001b\u009c]/g;
 const STRING_STOP = /[\u0018\u001a\u001b\u009c]/g;
 
@@ -79,7 +80,7 @@ export class PlainTextFilter {
       case 0x9f: // APC
         this.startString(false);
         break;
-      default: // every other control: '\r' (so '\r\n' is '\n'), backspace, BEL, other C1…
+      default: // every other one: '\r' (so '\r\n' is '\n'), backspace, BEL, other C1, U+202E…
         break;
     }
     return end + 1;

@@ -1,21 +1,31 @@
 // Text that reaches the user's terminal from anywhere but our own code (agent output,
-// model replies, file names, git messages) carries no control characters: C0, DEL, C1.
+// model replies, file names, git messages) carries no unprintable characters: C0 and C1
+// controls and DEL, which act on the terminal, and the bidirectional formatting characters
+// (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), which reorder the text around them so
+// that what is read is not what is there.
 
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
-const CONTROL_CHARACTER = /^[\u0000-\u001f\u007f-\u009f]$/;
-/** The same but for tab and newline, which lay out text of several lines. */
-const CONTROL_CHARACTERS_BUT_LAYOUT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+const CONTROLS_BUT_LAYOUT = '\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f';
+const BIDI_FORMATTING = '\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
 
-/** `text` with every control character replaced by `replacement`. */
+/** A RegExp character class of the unprintable characters but tab and newline, which lay out text of several lines. */
+export const UNPRINTABLE_BUT_LAYOUT = `[${CONTROLS_BUT_LAYOUT}${BIDI_FORMATTING}]`;
+
+const UNPRINTABLE = new RegExp(`^[\\t\\n${CONTROLS_BUT_LAYOUT}${BIDI_FORMATTING}]$`);
+const CONTROL = new RegExp(`[\\t\\n${CONTROLS_BUT_LAYOUT}]`, 'g');
+const CONTROL_BUT_LAYOUT = new RegExp(`[${CONTROLS_BUT_LAYOUT}]`, 'g');
+// Invisible, so removed; a control is replaced instead, as a tab or a carriage return may have stood between two words.
+const BIDI = new RegExp(`[${BIDI_FORMATTING}]`, 'g');
+
+/** `text` with every control character replaced by `replacement`, and bidirectional formatting removed. */
 export function printable(text: string, replacement = ' '): string {
-  return text.replace(CONTROL_CHARACTERS, replacement);
+  return text.replace(BIDI, '').replace(CONTROL, replacement);
 }
 
-/** `text` without control characters, keeping tab and newline. */
-export function printableLines(text: string): string {
-  return text.replace(CONTROL_CHARACTERS_BUT_LAYOUT, '');
+/** The same but for tab and newline; controls are removed unless a `replacement` is given. */
+export function printableLines(text: string, replacement = ''): string {
+  return text.replace(BIDI, '').replace(CONTROL_BUT_LAYOUT, replacement);
 }
 
-export function isControlCharacter(char: string): boolean {
-  return CONTROL_CHARACTER.test(char);
+export function isUnprintable(char: string): boolean {
+  return UNPRINTABLE.test(char);
 }

@@ -4,7 +4,8 @@ import {
   ATTR_BLINK, ATTR_BOLD, ATTR_DIM, ATTR_INVERSE, ATTR_INVISIBLE, ATTR_ITALIC, ATTR_UNDERLINE,
   DEFAULT_COLOR, RGB_FLAG, type CellColor, type CellRun, type FrameLine, type ScreenFrame,
 } from '../core/screen-frame.js';
-// The emulator never stores control characters in cells, but nothing that reaches the user's terminal may depend on that.
+// The emulator never stores control characters in cells, but nothing that reaches the user's terminal may depend on that;
+// it does store bidirectional formatting characters, in a cell of their own or with the character before them.
 import { printable } from '../core/printable.js';
 
 function fgOf(cell: IBufferCell): CellColor {
@@ -37,7 +38,8 @@ export function readRow(buffer: IBuffer, row: number, cols: number, cell: IBuffe
     if (!line.getCell(x, cell)) break;
     const width = cell.getWidth();
     if (width === 0) continue; // second half of a wide character
-    const text = printable(cell.getChars() || ' ');
+    // A cell keeps its column even when all it held was unprintable.
+    const text = printable(cell.getChars()) || ' ';
     const fg = fgOf(cell);
     const bg = bgOf(cell);
     const attrs = attrsOf(cell);
@@ -114,8 +116,8 @@ export function lastLineOf(terminal: Terminal): string {
   const buffer = terminal.buffer.active;
   const bottom = buffer.baseY + buffer.cursorY;
   for (let row = bottom; row >= Math.max(0, bottom - terminal.rows); row--) {
-    const text = buffer.getLine(row)?.translateToString(true).trim();
-    if (text) return printable(text);
+    const text = printable(buffer.getLine(row)?.translateToString(true) ?? '').trim();
+    if (text) return text;
   }
   return '';
 }

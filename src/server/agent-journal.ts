@@ -22,7 +22,7 @@ export class AgentJournal {
   }
 
   /** The records of an earlier server; agents that were still going are its to mark as lost. */
-  load(): { records: AgentRecord[]; warnings: string[] } {
+  load(): { records: AgentRecord[]; notices: string[] } {
     const loaded = this.records.load();
     for (const record of loaded.records) {
       this.saved.set(record.info.name, significant(record.info));

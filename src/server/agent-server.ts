@@ -55,6 +55,8 @@ export interface ServerOptions {
   stateDir?: string;
   /** The agentmux version serving (told to clients). */
   serverVersion?: string;
+  /** Writes a line to the server's log. */
+  log?: (line: string) => void;
   now?: () => number;
 }
 
@@ -188,17 +190,19 @@ export class AgentServer {
           this.broadcast({ type: 'chatReset', chat: this.chat.all() });
           this.broadcast({ type: 'session', session: this.session() });
         },
+        fileNotice: (text) => this.fileNotice(text),
       });
     }
   }
 
   /**
    * Reads back what an earlier server of this workspace left: its agents (those that were still
-   * going are `lost`: nobody saw them end) and their unread outcomes. Call once, before clients connect.
+   * going are `lost`: nobody saw them end) and their unread outcomes; says what was wrong with the
+   * records file. Call once, before clients connect.
    */
-  restore(): string[] {
-    if (!this.journal) return [];
-    const { records, warnings } = this.journal.load();
+  restore(): void {
+    if (!this.journal) return;
+    const { records, notices } = this.journal.load();
     for (const record of records) {
       const info = { ...record.info };
       const vanished = !isEnded(info.state);
@@ -223,7 +227,7 @@ export class AgentServer {
       }
       if (!told) this.main?.notify(notificationFor(info, output), { wake: false });
     }
-    return warnings;
+    for (const notice of notices) this.fileNotice(notice);
   }
 
   /** The end of a command agent's log as plain text: what it printed last. */
@@ -477,6 +481,12 @@ export class AgentServer {
   /** A line from agentmux itself (e.g. a library's warning) shown in the chat instead of over the screen. */
   notice(text: string): void {
     this.chat.add('notice', text);
+  }
+
+  /** What was wrong with a file on disk (and what was done about it): in the chat and the server log. */
+  private fileNotice(text: string): void {
+    this.chat.add('notice', text);
+    this.options.log?.(text);
   }
 
   dispose(): void {

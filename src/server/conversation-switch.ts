@@ -12,6 +12,8 @@ export interface ConversationSwitchDeps {
   chat: ChatLog;
   /** The chat and the session changed: tell every screen. */
   shown(): void;
+  /** Says what was wrong with a file on disk, in the chat and the server log. */
+  fileNotice(text: string): void;
 }
 
 export class ConversationSwitch {
@@ -49,6 +51,7 @@ export class ConversationSwitch {
     if (main && !main.replaceConversation(loaded.messages)) return BUSY;
     chat.reset(loaded.chat);
     this.deps.shown();
+    for (const notice of loaded.fileNotices) this.deps.fileNotice(notice);
     for (const warning of loaded.warnings) chat.add('notice', warning);
     if (notice) chat.add('notice', notice);
     return undefined;

@@ -1,5 +1,6 @@
 // The main conversation's session on disk: which one is current, its transcript (the
 // messages the model sees and the chat lines the screen shows), forks and resumes.
+import { isObject } from '../core/is-object.js';
 import type { ChatEntry, SessionChoice, SessionSummary } from '../core/protocol.js';
 import { redact, usableSecrets } from '../core/redact.js';
 import { messageOf, wellFormed } from '../llm/conversation.js';
@@ -11,8 +12,16 @@ export interface LoadedSession {
   id: string;
   messages: Message[];
   chat: ChatEntry[];
+  /** What was wrong with the conversation (tool calls that never ran…): for the chat. */
   warnings: string[];
+  /** What was wrong with its file (unreadable lines set aside, a torn last line): for the chat and the server log. */
+  fileNotices: string[];
 }
+
+type SessionRecord =
+  | { type: 'compacted'; summary: string }
+  | { type: 'message'; message: Message }
+  | { type: 'chat'; entry: ChatEntry };
 
 const MAX_PENDING = 500;
 const CHAT_ROLES = new Set(['user', 'assistant', 'system', 'error', 'event', 'tool', 'notice']);
@@ -38,7 +47,7 @@ export class MainSession {
     if (choice.kind === 'current') {
       if (this.current) return this.load(this.current);
       this.current = this.store.create(this.cwd);
-      return { id: this.current, messages: [], chat: [], warnings: [] };
+      return { id: this.current, messages: [], chat: [], warnings: [], fileNotices: [] };
     }
     let id: string;
     if (choice.kind === 'continue') {
@@ -96,31 +105,37 @@ export class MainSession {
   }
 
   private load(id: string): LoadedSession {
-    const read = this.store.read(id);
+    const read = this.store.read(id, sessionRecordOf);
     const messages: Message[] = [];
     const chat = new Map<number, ChatEntry>();
-    const warnings = [...read.warnings];
-    read.records.forEach((record, index) => {
-      const value = record as { type?: unknown; message?: unknown; entry?: unknown; summary?: unknown };
-      if (value.type === 'compacted') {
-        if (typeof value.summary === 'string' && value.summary.trim()) messages.splice(0, messages.length, summaryMessage(value.summary));
-        else warnings.push(`session ${id}: record ${index + 2} is not a valid summary; left out`);
-      } else if (value.type === 'message') {
-        const message = messageOf(value.message);
-        if (message) messages.push(message);
-        else warnings.push(`session ${id}: record ${index + 2} is not a valid message; left out`);
-      } else if (value.type === 'chat') {
-        const entry = chatEntryFrom(value.entry);
-        // A line written again (closed, then changed) replaces its earlier copy.
-        if (entry) chat.set(entry.id, entry);
-        else warnings.push(`session ${id}: record ${index + 2} is not a valid chat line; left out`);
-      }
-    });
+    for (const record of read.records) {
+      if (record.type === 'compacted') messages.splice(0, messages.length, summaryMessage(record.summary));
+      else if (record.type === 'message') messages.push(record.message);
+      // A line written again (closed, then changed) replaces its earlier copy.
+      else chat.set(record.entry.id, record.entry);
+    }
+    const warnings: string[] = [];
     const repaired = wellFormed(messages, warnings);
     // Answers made up for tool calls that never ran join the file, so that it says what the model will see.
     if (repaired.added.length > 0) this.store.append(id, repaired.added.map((message) => ({ type: 'message', message })));
-    return { id, messages: repaired.messages, chat: [...chat.values()], warnings };
+    return { id, messages: repaired.messages, chat: [...chat.values()], warnings, fileNotices: read.notices };
   }
+}
+
+function sessionRecordOf(value: unknown): SessionRecord | undefined {
+  if (!isObject(value)) return undefined;
+  if (value.type === 'compacted') {
+    return typeof value.summary === 'string' && value.summary.trim() ? { type: 'compacted', summary: value.summary } : undefined;
+  }
+  if (value.type === 'message') {
+    const message = messageOf(value.message);
+    return message ? { type: 'message', message } : undefined;
+  }
+  if (value.type === 'chat') {
+    const entry = chatEntryFrom(value.entry);
+    return entry ? { type: 'chat', entry } : undefined;
+  }
+  return undefined;
 }
 
 function chatEntryFrom(value: unknown): ChatEntry | undefined {

@@ -54,7 +54,7 @@ export class ServerHost implements ClientHost {
     const refused = hello.session.kind === 'current' ? undefined : server.openSession(hello.session);
     // What an earlier server left is read once, after the conversation is chosen, so its notes land there.
     if (fresh) {
-      for (const warning of server.restore()) server.notice(warning);
+      server.restore();
       workspace.restored?.(server.agentNames());
     }
     if (refused) return refused;

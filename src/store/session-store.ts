@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SessionSummary } from '../core/protocol.js';
-import { appendJsonl, appendJsonlLines, parseJsonl, readJsonl, repairJsonl } from './jsonl.js';
+import { appendJsonl, appendJsonlLines, loadJsonl, parseJsonl } from './jsonl.js';
 
 export interface SessionHeader {
   type: 'session';
@@ -43,17 +43,17 @@ export class SessionStore {
     appendJsonlLines(file, records);
   }
 
-  /** The session's header and records; cuts a torn last line off the file, so appends go on cleanly. */
-  read(id: string): { header: SessionHeader; records: unknown[]; warnings: string[] } {
+  /**
+   * The session's header and the records `parse` accepts. Other lines are moved to `<file>.bad` and a
+   * torn last line is cut off (both said once, in `notices`), so appends go on cleanly.
+   */
+  read<T>(id: string, parse: (value: unknown) => T | undefined): { header: SessionHeader; records: T[]; notices: string[] } {
     const file = this.file(id);
     if (!existsSync(file)) throw new Error(unknownSession(id));
-    const { records, badLines, torn } = readJsonl(file);
-    if (torn) repairJsonl(file);
-    const header = validHeader(records[0], id, badLines);
+    const header = headerOf(readFileSync(file), id);
     if (!header) throw new Error(`${file} does not start with a valid session header: resume another session`);
-    const warnings = badLines.map((line) => `${file} line ${line}: not JSON, skipped`);
-    if (torn) warnings.push(`${file}: the last line was cut off by a crash while it was written, skipped`);
-    return { header, records: records.slice(1), warnings };
+    const { records, notices } = loadJsonl(file, parse, { skip: 1 });
+    return { header, records, notices };
   }
 
   /** Every readable session, most recently written first. */
@@ -108,8 +108,7 @@ export class SessionStore {
     if (!existsSync(source)) throw new Error(unknownSession(id));
     const bytes = readFileSync(source);
     const headerEnd = bytes.indexOf(0x0a);
-    const { records, badLines } = parseJsonl(headerEnd < 0 ? '' : bytes.subarray(0, headerEnd + 1).toString('utf8'));
-    const original = validHeader(records[0], id, badLines);
+    const original = headerOf(bytes, id);
     if (!original) throw new Error(`${source} does not start with a valid session header: it cannot be forked`);
     const copy = randomUUID();
     const header: SessionHeader = { type: 'session', v: 1, id: copy, createdAt: this.now(), cwd: original.cwd, forkedFrom: id };
@@ -138,6 +137,13 @@ export class SessionStore {
 
 function unknownSession(idOrPrefix: string): string {
   return `no session ${idOrPrefix} in this repository (agentmux --resume lists them)`;
+}
+
+/** The header of session `id`: the first line of its file, when it is a complete and valid one. */
+function headerOf(bytes: Buffer, id: string): SessionHeader | undefined {
+  const end = bytes.indexOf(0x0a);
+  const { records, badLines } = parseJsonl(end < 0 ? '' : bytes.subarray(0, end + 1).toString('utf8'));
+  return validHeader(records[0], id, badLines);
 }
 
 /** `value` as the header of session `id`, when it is one (and came from line 1). */

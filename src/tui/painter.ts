@@ -5,7 +5,7 @@ import {
   ATTR_BLINK, ATTR_BOLD, ATTR_INVERSE, ATTR_INVISIBLE, ATTR_UNDERLINE, DEFAULT_COLOR, RGB_FLAG,
   type CellColor, type FrameLine,
 } from '../core/screen-frame.js';
-import { isControlCharacter } from '../core/printable.js';
+import { isUnprintable } from '../core/printable.js';
 import type { ThemeRole } from '../core/theme-schema.js';
 import { nearestColor } from './blessed-internals.js';
 import { charWidth, type Segment, type StyledLine } from './styled-text.js';
@@ -81,8 +81,9 @@ function definedOnly(style: BlessedStyle): BlessedStyle {
 /** Writes `text` into a screen row from column `x` (not past `xl`); returns the next column. */
 function putText(target: ScreenLine, x: number, xi: number, xl: number, attr: number, text: string): number {
   for (const char of text) {
-    // Control characters never reach the terminal, whatever text carries them (a model's reply, a file name).
-    if (isControlCharacter(char)) continue;
+    // Unprintable characters never reach the terminal, whatever text carries them (a model's reply, a file
+    // name, an agent's screen): a bidi override would reorder what is drawn after it.
+    if (isUnprintable(char)) continue;
     const w = charWidth(char);
     if (w === 0) {
       // A combining mark belongs to the character before it.

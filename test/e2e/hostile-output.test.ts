@@ -214,3 +214,24 @@ describe('a 10 MB line', () => {
     });
   });
 });
+
+describe('bidirectional formatting characters', () => {
+  /** U+202E (right-to-left override), U+2066, U+2069 and U+200F as UTF-8 in octal, then a failure, so the last line is the flash's summary. */
+  const BIDI_SCRIPT = String.raw`printf 'invoice\342\200\256fdp.exe \342\201\246isolated\342\201\251 \342\200\217end\n'; exit 3`;
+  const BIDI = ['\u061c', '\u200e', '\u200f', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069'];
+
+  it('from an agent reach neither its list line, its flash, nor its screen when attached', async () => {
+    const h = await launch();
+    await ready(h);
+    writeFile(join(h.home, 'bidi.sh'), BIDI_SCRIPT);
+    const from = h.rawBytes().length;
+    submit(h, '/run --name bidi -- sh bidi.sh');
+    await waitForAgent(h, 'bidi', (entry) => /failed.*invoicefdp\.exe/.test(entry.detail));
+    await h.waitFor((_, s) => chatLines(s).some((line) => line.includes('bidi failed') && line.includes('invoicefdp.exe isolated end')), { message: 'the flash line in the chat' });
+    submit(h, '/fg bidi');
+    await waitForAttached(h, 'bidi', 'failed');
+    await h.waitFor((_, s) => bodyRows(s).some((row) => /^invoicefdp\.exe +isolated +end/.test(row)), { message: 'the agent\'s screen' });
+    const raw = h.rawBytes().subarray(from);
+    for (const char of BIDI) expect(raw.includes(Buffer.from(char, 'utf8')), `${JSON.stringify(char)} in agentmux's output`).toBe(false);
+  });
+});

@@ -435,6 +435,42 @@ describe('agentmux server', () => {
     expect(await agentNamed('ticker')).toMatchObject({ state: 'finished', exitCode: 0 });
   });
 
+  it('`agentmux logs` and `ls` print none of the bidirectional formatting characters an agent wrote (U+202E, U+2066…); --raw keeps them', { timeout: TEST_MS }, async () => {
+    // U+202E, U+2066 and U+2069 as printf writes them (UTF-8 in octal); a U+2067 in the command line itself.
+    const command = "echo 'x\u2067y'; printf 'invoice\\342\\200\\256fdp.exe \\342\\201\\246isolated\\342\\201\\251\\n'";
+    await ok(['run', '--name', 'bidi', '--', command]);
+    expect(await cli(['wait', 'bidi'])).toMatchObject({ code: 0 });
+    expect(await cli(['logs', 'bidi'])).toEqual({ code: 0, stdout: 'xy\ninvoicefdp.exe isolated\n', stderr: '' });
+    const raw = await cli(['logs', 'bidi', '--raw']);
+    expect(raw.stdout).toContain('invoice\u202efdp.exe \u2066isolated\u2069');
+    const listed = await cli(['ls']);
+    expect(listed.stdout).toContain("echo 'xy'; printf");
+    expect(listed.stdout).not.toMatch(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+  });
+
+  it('a new server moves unreadable lines of agents.jsonl to agents.jsonl.bad and says so once, in server.log', { timeout: TEST_MS }, async () => {
+    await ok(['run', '--name', 'first', '--', 'true']);
+    expect(await cli(['wait', 'first'])).toMatchObject({ code: 0 });
+    await stopServer(ctx.env, ctx.cwd);
+    const [dir] = workspaceDirs();
+    const records = join(dir, 'agents.jsonl');
+    const kept = readFileSync(records, 'utf8');
+    const lines = kept.split('\n').filter(Boolean);
+    // Damage in the middle: two lines that are not records, before the last good one.
+    writeFileSync(records, `${lines.slice(0, -1).map((line) => `${line}\n`).join('')}garbage{\n{"v":1}\n${lines.at(-1)}\n`);
+
+    expect((await agents()).map((agent) => agent.name)).toEqual(['first']);
+    const said = `${records}: 2 unreadable lines skipped (lines ${lines.length}–${lines.length + 1}), kept in agents.jsonl.bad`;
+    const log = (): string => readFileSync(join(ctx.stateRoot, 'server.log'), 'utf8');
+    expect(log()).toMatch(new RegExp(`^\\S+ ${said.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+    expect(readFileSync(`${records}.bad`, 'utf8')).toBe('garbage{\n{"v":1}\n');
+    expect(readFileSync(records, 'utf8')).toBe(kept);
+
+    await stopServer(ctx.env, ctx.cwd);
+    expect((await agents()).map((agent) => agent.name)).toEqual(['first']);
+    expect(log().split(said)).toHaveLength(2);
+  });
+
   it('after the server is killed with SIGKILL, a new one shows its running agents as lost and its ended ones as they ended', { timeout: TEST_MS }, async () => {
     await ok(['run', '--name', 'sleeper', '--', 'echo started; sleep 300']);
     await ok(['run', '--name', 'done', '--', 'echo finished-line']);

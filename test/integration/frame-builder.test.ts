@@ -11,6 +11,7 @@ import { FrameBuilder, lastLineOf } from '../../src/pty/frame-builder.js';
 
 const { Terminal } = xterm;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 const terminals: XTerminal[] = [];
 
@@ -215,6 +216,19 @@ describe('control characters', () => {
     const screen = grid!.map(text).join('\n');
     expect(screen).toContain('link');
     expect(screen).toContain('end');
+  });
+
+  it('bidirectional formatting characters never appear in frame text or the last line; each cell keeps its column', async () => {
+    const t = terminal(20, 3);
+    await write(t, 'ab\u2066c\u200ed\u202ee\u2069f\u061cg');
+    const frame = new FrameBuilder(t).next(true)!;
+    const row = text(lineAt(frame, 0));
+    expect(row).not.toMatch(BIDI);
+    // Where the emulator gave one a cell of its own, the cell stays (blank): what follows is drawn where the emulator has it.
+    const cell = t.buffer.active.getNullCell();
+    const columnOfG = Array.from({ length: 20 }, (_, x) => t.buffer.active.getLine(0)?.getCell(x, cell)?.getChars()).findIndex((chars) => chars?.startsWith('g'));
+    expect(row.indexOf('g')).toBe(columnOfG);
+    expect(lastLineOf(t)).toBe('abcdefg');
   });
 
   it('printable() blanks C0, DEL and C1 controls and keeps the rest', () => {

@@ -71,9 +71,10 @@ async function startModel(scripts: RoutedScripts): Promise<ScriptedServer> {
  * A server on the test's state directory, opened as the ServerHost opens a workspace: the chosen
  * session (none for `current`), then what an earlier server left; then a client connects.
  */
-function openWorkspace(choice: SessionChoice = { kind: 'current' }): { server: AgentServer; client: ServerTestClient; warnings: string[] } {
+function openWorkspace(choice: SessionChoice = { kind: 'current' }): { server: AgentServer; client: ServerTestClient; logged: string[] } {
   const model = scripted;
   if (!model) throw new Error('start the model first');
+  const logged: string[] = [];
   const server = new AgentServer({
     runtime: createPtyRuntime(pool, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp, LC_ALL: 'C' }, scrollback: 1000, killGraceMs: 500 }),
     model: { configured: true, model: MODEL },
@@ -85,13 +86,13 @@ function openWorkspace(choice: SessionChoice = { kind: 'current' }): { server: A
     },
     workers: { program: (args) => ({ file: process.execPath, args: [CLI_ENTRY, ...args] }), permissionMode: 'auto' },
     stateDir,
+    log: (line) => logged.push(line),
   });
   servers.push(server);
   const refused = choice.kind === 'current' ? undefined : server.openSession(choice);
   if (refused) throw new Error(`openSession(${JSON.stringify(choice)}) refused: ${refused}`);
-  const warnings = server.restore();
-  for (const warning of warnings) server.notice(warning);
-  return { server, client: new ServerTestClient(server, () => `requests: ${describeRequests()}`, WAIT_MS), warnings };
+  server.restore();
+  return { server, client: new ServerTestClient(server, () => `requests: ${describeRequests()}`, WAIT_MS), logged };
 }
 
 const sessionsDir = (): string => join(stateDir, 'sessions');
@@ -135,7 +136,7 @@ describe('the main conversation across servers', () => {
     // The first server "dies" (never stopped); a new one opens the workspace with --continue.
     const second = openWorkspace({ kind: 'continue' });
     const { client } = second;
-    expect(second.warnings).toEqual([]);
+    expect(second.logged).toEqual([]);
     const welcome = client.welcome();
     expect(welcome.session.id).toBe(id);
     expect(welcome.chat.filter((entry) => entry.role === 'user' || entry.role === 'assistant').map((entry) => [entry.role, entry.text]))
@@ -481,7 +482,7 @@ describe('restore after a crash', () => {
 
     const second = openWorkspace({ kind: 'continue' });
     const { client } = second;
-    expect(second.warnings).toEqual([]);
+    expect(second.logged).toEqual([]);
     const welcome = client.welcome();
     const byName = new Map(welcome.agents.map((agent) => [agent.name, agent]));
     expect([...byName.keys()].sort()).toEqual(['done-cmd', 'sleeper', 'stopped']);

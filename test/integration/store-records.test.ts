@@ -30,7 +30,7 @@ const line = (value: unknown): string => `${JSON.stringify(value)}\n`;
 
 describe('AgentRecords', () => {
   it('has no records before anything is saved', () => {
-    expect(new AgentRecords(dir).load()).toEqual({ records: [], warnings: [] });
+    expect(new AgentRecords(dir).load()).toEqual({ records: [], notices: [] });
     expect(existsSync(file)).toBe(false);
   });
 
@@ -54,7 +54,7 @@ describe('AgentRecords', () => {
     records.save(record('build', { state: 'failed', exitCode: 2 }));
     records.save(full);
     const loaded = new AgentRecords(dir).load();
-    expect(loaded.warnings).toEqual([]);
+    expect(loaded.notices).toEqual([]);
     expect(loaded.records).toEqual([record('build', { state: 'failed', exitCode: 2 }), full]);
   });
 
@@ -64,31 +64,48 @@ describe('AgentRecords', () => {
     appendFileSync(file, '{"v":1,"record":{"info":{"na');
     const loaded = records.load();
     expect(loaded.records).toEqual([record('build')]);
-    expect(loaded.warnings).toEqual([`${file} line 2: cut off by a crash while it was written, skipped`]);
+    expect(loaded.notices).toEqual([`${file}: the last line (line 2) was cut off by a crash while it was written, skipped`]);
     records.save(record('test'));
     expect(readFileSync(file, 'utf8')).toBe(line({ v: 1, record: record('build') }) + line({ v: 1, record: record('test') }));
-    expect(records.load()).toEqual({ records: [record('build'), record('test')], warnings: [] });
+    expect(records.load()).toEqual({ records: [record('build'), record('test')], notices: [] });
+    expect(existsSync(`${file}.bad`)).toBe(false);
   });
 
-  it('read only (beside a running server), it changes nothing on disk: a torn line may be a write in progress', () => {
+  it('read only (beside a running server), it changes nothing on disk and says nothing: a torn line may be a write in progress', () => {
     const records = new AgentRecords(dir);
     records.save(record('build'));
+    appendFileSync(file, 'garbage{\n');
+    records.save(record('test'));
     appendFileSync(file, '{"v":1,"record":{"info":{"na');
     const before = readFileSync(file);
-    expect(records.load({ readOnly: true }).records).toEqual([record('build')]);
+    expect(records.load({ readOnly: true })).toEqual({ records: [record('build'), record('test')], notices: [] });
     expect(readFileSync(file).equals(before)).toBe(true);
+    expect(existsSync(`${file}.bad`)).toBe(false);
   });
 
-  it('skips a damaged line in the middle with a warning', () => {
-    writeFileSync(file, line({ v: 1, record: record('a') }) + 'garbage{\n\n' + line({ v: 1, record: record('b') }));
+  it('moves damaged lines in the middle to agents.jsonl.bad and says so once, with the lines as ranges', () => {
+    const good = [line({ v: 1, record: record('a') }), line({ v: 1, record: record('b') }), line({ v: 1, record: record('c') })];
+    writeFileSync(file, `${good[0]}garbage{\n{"v":1,\n\n${line({ v: 1, record: record('Bad Name') })}${good[1]}not json\n${good[2]}`);
     const loaded = new AgentRecords(dir).load();
-    expect(loaded.records.map((r) => r.info.name)).toEqual(['a', 'b']);
-    expect(loaded.warnings).toEqual([`${file} line 2: not JSON, skipped`]);
+    expect(loaded.records.map((r) => r.info.name)).toEqual(['a', 'b', 'c']);
+    expect(loaded.notices).toEqual([`${file}: 4 unreadable lines skipped (lines 2–3, 5, 7), kept in agents.jsonl.bad`]);
+    expect(readFileSync(`${file}.bad`, 'utf8')).toBe(`garbage{\n{"v":1,\n${line({ v: 1, record: record('Bad Name') })}not json\n`);
+    expect(statSync(`${file}.bad`).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8')).toBe(good.join(''));
+    expect(existsSync(`${file}.tmp`)).toBe(false);
+    expect(new AgentRecords(dir).load()).toEqual({ records: [record('a'), record('b'), record('c')], notices: [] });
   });
 
-  it('skips records that are not valid, naming the line and the field', () => {
+  it('sets aside a line that is not even UTF-8 byte for byte', () => {
+    const damaged = Buffer.from([0x7b, 0xff, 0xfe, 0x00, 0xc0, 0x80, 0x7d]);
+    writeFileSync(file, Buffer.concat([Buffer.from(line({ v: 1, record: record('a') })), damaged, Buffer.from('\n'), Buffer.from(line({ v: 1, record: record('b') }))]));
+    expect(new AgentRecords(dir).load().notices).toEqual([`${file}: 1 unreadable line skipped (line 2), kept in agents.jsonl.bad`]);
+    expect(readFileSync(`${file}.bad`).equals(Buffer.concat([damaged, Buffer.from('\n')]))).toBe(true);
+  });
+
+  it('sets aside lines that are not valid records: a bad field, a path out of the state directory, another version', () => {
     const good = record('good');
-    writeFileSync(file, [
+    const bad = [
       line({ v: 1, record: record('Bad Name') }),
       line({ v: 1, record: record('escape', {}, { log: '../../etc/passwd' }) }),
       line({ v: 1, record: record('absolute', {}, { log: '/etc/passwd' }) }),
@@ -101,24 +118,21 @@ describe('AgentRecords', () => {
       line({ record: good }),
       line([good]),
       line({ v: 1, record: 'good' }),
-      line({ v: 1, record: good }),
-    ].join(''));
+    ];
+    writeFileSync(file, [...bad, line({ v: 1, record: good })].join(''));
     const loaded = new AgentRecords(dir).load();
-    expect(loaded.records).toEqual([good]);
-    expect(loaded.warnings).toEqual([
-      `${file} line 1: record.info.name is missing or invalid, skipped`,
-      `${file} line 2: record.log is missing or invalid, skipped`,
-      `${file} line 3: record.log is missing or invalid, skipped`,
-      `${file} line 4: record.info.state is missing or invalid, skipped`,
-      `${file} line 5: record.info.kind is missing or invalid, skipped`,
-      `${file} line 6: record.info.startedAt is missing or invalid, skipped`,
-      `${file} line 7: record.worker.permissionMode is missing or invalid, skipped`,
-      `${file} line 8: record.transcript is missing or invalid, skipped`,
-      `${file} line 9: written by another version of agentmux (v 2), skipped`,
-      `${file} line 10: not an agent record, skipped`,
-      `${file} line 11: not an agent record, skipped`,
-      `${file} line 12: record is not an object, skipped`,
-    ]);
+    expect(loaded).toEqual({ records: [good], notices: [`${file}: 12 unreadable lines skipped (lines 1–12), kept in agents.jsonl.bad`] });
+    expect(readFileSync(`${file}.bad`, 'utf8')).toBe(bad.join(''));
+  });
+
+  it('sets damaged lines aside before compacting, so compaction loses none of them', () => {
+    // Past the threshold, 4 × (3 agents + 50), with one damaged line among them.
+    const saved = Array.from({ length: 250 }, (_, i) => line({ v: 1, record: record(`agent-${i % 3}`, { lastLine: `line ${i}` }) }));
+    writeFileSync(file, [...saved.slice(0, 100), 'garbage{\n', ...saved.slice(100)].join(''));
+    const loaded = new AgentRecords(dir).load();
+    expect(loaded.notices).toEqual([`${file}: 1 unreadable line skipped (line 101), kept in agents.jsonl.bad`]);
+    expect(readFileSync(`${file}.bad`, 'utf8')).toBe('garbage{\n');
+    expect(lines()).toEqual([249, 247, 248].map((i) => JSON.stringify({ v: 1, record: record(`agent-${i % 3}`, { lastLine: `line ${i}` }) })));
   });
 
   it('keeps the last valid record when a later one for the same agent is invalid', () => {
@@ -135,7 +149,7 @@ describe('AgentRecords', () => {
     const before = statSync(file).ino;
     const loaded = records.load();
     const latest = [record('agent-0', { lastLine: 'line 210' }), record('agent-1', { lastLine: 'line 211' }), record('agent-2', { lastLine: 'line 212' })];
-    expect(loaded).toEqual({ records: latest, warnings: [] });
+    expect(loaded).toEqual({ records: latest, notices: [] });
     // Written to a new file and renamed over the old one, never rewritten in place.
     expect(statSync(file).ino).not.toBe(before);
     expect(existsSync(`${file}.tmp`)).toBe(false);

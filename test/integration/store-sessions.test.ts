@@ -23,6 +23,10 @@ afterEach(() => {
 const fileOf = (id: string): string => join(dir, `${id}.jsonl`);
 const chat = (role: ChatEntry['role'], text: string, id = 1): { type: 'chat'; entry: ChatEntry } => ({ type: 'chat', entry: { id, at: 5, role, text } });
 const message = (text: string): { type: 'message'; message: unknown } => ({ type: 'message', message: { role: 'user', content: text } });
+/** Every JSON value is a record. */
+const anyValue = (value: unknown): unknown => value;
+/** Only `message` lines are records. */
+const messagesOnly = (value: unknown): unknown => ((value as { type?: unknown }).type === 'message' ? value : undefined);
 /** Sets a session file's modification time, in seconds, so that list order does not depend on timing. */
 const touch = (id: string, seconds: number): void => utimesSync(fileOf(id), seconds, seconds);
 
@@ -41,10 +45,10 @@ describe('SessionStore: create, append, read', () => {
     store.append(id, []);
     store.append(id, [chat('assistant', 'hello', 2)]);
     expect(readFileSync(fileOf(id), 'utf8').split('\n')).toHaveLength(5);
-    expect(store.read(id)).toEqual({
+    expect(store.read(id, anyValue)).toEqual({
       header: { type: 'session', v: 1, id, createdAt: 1000, cwd: '/repo' },
       records: [chat('user', 'hi'), message('hi'), chat('assistant', 'hello', 2)],
-      warnings: [],
+      notices: [],
     });
   });
 
@@ -52,40 +56,62 @@ describe('SessionStore: create, append, read', () => {
     const id = store.create('/repo');
     store.append(id, [message('one')]);
     appendFileSync(fileOf(id), '{"type":"message","mess');
-    const first = store.read(id);
+    const first = store.read(id, anyValue);
     expect(first.records).toEqual([message('one')]);
-    expect(first.warnings).toEqual([`${fileOf(id)}: the last line was cut off by a crash while it was written, skipped`]);
+    expect(first.notices).toEqual([`${fileOf(id)}: the last line (line 3) was cut off by a crash while it was written, skipped`]);
+    expect(existsSync(`${fileOf(id)}.bad`)).toBe(false);
     store.append(id, [message('two')]);
-    expect(store.read(id)).toMatchObject({ records: [message('one'), message('two')], warnings: [] });
+    expect(store.read(id, anyValue)).toMatchObject({ records: [message('one'), message('two')], notices: [] });
   });
 
-  it('reports a damaged line in the middle and reads on', () => {
+  it('moves unreadable lines in the middle to <file>.bad, once, and reads on', () => {
     const id = store.create('/repo');
+    const header = readFileSync(fileOf(id), 'utf8');
     appendFileSync(fileOf(id), 'not json\n');
-    store.append(id, [message('after')]);
-    expect(store.read(id)).toMatchObject({ records: [message('after')], warnings: [`${fileOf(id)} line 2: not JSON, skipped`] });
+    store.append(id, [message('after'), chat('user', 'not a record here')]);
+    appendFileSync(fileOf(id), '{"type":"message","mess');
+    expect(store.read(id, messagesOnly)).toEqual({
+      header: expect.objectContaining({ id }) as unknown,
+      records: [message('after')],
+      notices: [
+        `${fileOf(id)}: 2 unreadable lines skipped (lines 2, 4), kept in ${id}.jsonl.bad`,
+        `${fileOf(id)}: the last line (line 5) was cut off by a crash while it was written, skipped`,
+      ],
+    });
+    expect(readFileSync(fileOf(id), 'utf8')).toBe(`${header}${JSON.stringify(message('after'))}\n`);
+    expect(readFileSync(`${fileOf(id)}.bad`, 'utf8')).toBe(`not json\n${JSON.stringify(chat('user', 'not a record here'))}\n`);
+    expect(statSync(`${fileOf(id)}.bad`).mode & 0o777).toBe(0o600);
+    expect(store.read(id, messagesOnly)).toMatchObject({ records: [message('after')], notices: [] });
+    // More of them later are added to the same .bad file.
+    appendFileSync(fileOf(id), 'garbage{\n');
+    store.append(id, [message('last')]);
+    expect(store.read(id, messagesOnly).notices).toEqual([`${fileOf(id)}: 1 unreadable line skipped (line 3), kept in ${id}.jsonl.bad`]);
+    expect(readFileSync(`${fileOf(id)}.bad`, 'utf8')).toBe(`not json\n${JSON.stringify(chat('user', 'not a record here'))}\ngarbage{\n`);
   });
 
   it('refuses a file without a valid header', () => {
     store.create('/repo');
     const id = '0123abcd-0000-4000-8000-000000000000';
-    writeFileSync(fileOf(id), `${JSON.stringify(message('x'))}\n`);
-    expect(() => store.read(id)).toThrow(`${fileOf(id)} does not start with a valid session header: resume another session`);
+    writeFileSync(fileOf(id), `${JSON.stringify(message('x'))}\nnot json\n`);
+    expect(() => store.read(id, anyValue)).toThrow(`${fileOf(id)} does not start with a valid session header: resume another session`);
+    // A file it refuses is left as it is.
+    expect(readFileSync(fileOf(id), 'utf8')).toBe(`${JSON.stringify(message('x'))}\nnot json\n`);
+    expect(existsSync(`${fileOf(id)}.bad`)).toBe(false);
   });
 
   it('refuses a header that names another session', () => {
     const other = store.create('/repo');
     const id = '0123abcd-0000-4000-8000-000000000000';
     writeFileSync(fileOf(id), readFileSync(fileOf(other)));
-    expect(() => store.read(id)).toThrow(/does not start with a valid session header/);
+    expect(() => store.read(id, anyValue)).toThrow(/does not start with a valid session header/);
   });
 
   it('refuses unknown and malformed ids before touching the filesystem', () => {
-    expect(() => store.read('0123abcd-0000-4000-8000-000000000000')).toThrow('no session 0123abcd-0000-4000-8000-000000000000 in this repository (agentmux --resume lists them)');
+    expect(() => store.read('0123abcd-0000-4000-8000-000000000000', anyValue)).toThrow('no session 0123abcd-0000-4000-8000-000000000000 in this repository (agentmux --resume lists them)');
     expect(() => store.append('0123abcd-0000-4000-8000-000000000000', [message('x')])).toThrow(/no session/);
     expect(existsSync(fileOf('0123abcd-0000-4000-8000-000000000000'))).toBe(false);
     for (const bad of ['../x', '/etc/passwd', '', 'ABCDEF01-0000-4000-8000-000000000000']) {
-      expect(() => store.read(bad)).toThrow(`invalid session id ${JSON.stringify(bad)}: expected a UUID (agentmux --resume lists them)`);
+      expect(() => store.read(bad, anyValue)).toThrow(`invalid session id ${JSON.stringify(bad)}: expected a UUID (agentmux --resume lists them)`);
       expect(() => store.append(bad, [message('x')])).toThrow(/invalid session id/);
       expect(() => store.fork(bad)).toThrow(/invalid session id/);
     }
@@ -172,7 +198,7 @@ describe('SessionStore: fork', () => {
     const header = { type: 'session', v: 1, id: copy, createdAt: 9000, cwd: '/repo', forkedFrom: id };
     expect(copied.equals(Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), body]))).toBe(true);
     expect(statSync(fileOf(copy)).mode & 0o777).toBe(0o600);
-    expect(store.read(copy)).toEqual({ header, records: [chat('user', 'plan it'), message('plan it'), message('ok')], warnings: [] });
+    expect(store.read(copy, anyValue)).toEqual({ header, records: [chat('user', 'plan it'), message('plan it'), message('ok')], notices: [] });
     expect(store.list().find((s) => s.id === copy)).toMatchObject({ forkedFrom: id, title: 'plan it', messages: 2 });
     expect(readdirSync(dir).sort()).toEqual([`${copy}.jsonl`, `${id}.jsonl`].sort());
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCost, formatDuration, formatTokens, truncate } from '../../src/core/format.js';
+import { formatCost, formatDuration, formatTokens, numberRanges, truncate } from '../../src/core/format.js';
 
 describe('formatDuration', () => {
   it('shows seconds under a minute', () => {
@@ -78,5 +78,18 @@ describe('formatCost', () => {
   it('shows amounts under a cent as <$0.01', () => {
     expect(formatCost(0.004)).toBe('<$0.01');
     expect(formatCost(0.0000001)).toBe('<$0.01');
+  });
+});
+
+describe('numberRanges', () => {
+  it('joins runs of consecutive numbers', () => {
+    expect(numberRanges([12])).toBe('12');
+    expect(numberRanges([12, 13, 14, 20])).toBe('12–14, 20');
+    expect(numberRanges([1, 3, 4, 6, 7, 8])).toBe('1, 3–4, 6–8');
+    expect(numberRanges([])).toBe('');
+  });
+
+  it('shows the first ten runs and then an ellipsis', () => {
+    expect(numberRanges(Array.from({ length: 12 }, (_, i) => i * 2))).toBe('0, 2, 4, 6, 8, 10, 12, 14, 16, 18, …');
   });
 });

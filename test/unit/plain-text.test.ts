@@ -63,6 +63,13 @@ describe('plainText', () => {
     expect(plainText('50%\r100%\n')).toBe('50%100%\n');
   });
 
+  it('drops bidirectional formatting characters, which would reorder what is read', () => {
+    expect(plainText('user\u202egnp.exe\n\u2066isolated\u2069 \u2067rtl\u2069 \u2068fsi\u2069\n')).toBe('usergnp.exe\nisolated rtl fsi\n');
+    expect(plainText('\u202aa\u202bb\u202cc\u202dd\u200ee\u200ff\u061cg')).toBe('abcdefg');
+    expect(plainText(`${CSI}1\u202emx`)).toBe('mx'); // one breaks a sequence and is dropped with it
+    expect(streamed('ab\u202ecd\u2066ef', [2, 3, 6])).toBe('abcdef');
+  });
+
   it('drops backspace, BEL and the other C0 controls, and DEL', () => {
     expect(plainText('ab\bc\u0007d\u0000e\u000bf\u000cg\u007fh\u001ci')).toBe('abcdefghi');
   });
