@@ -109,7 +109,7 @@ describe('AgentTable and worker reports', () => {
     expect(w.info.state).toBe('waiting');
     expect(w.info.question?.startsWith('Allow [2J bash: ')).toBe(true);
     expect(w.info.question?.length).toBeLessThanOrEqual(MAX_QUESTION_CHARS);
-    expect(w.info.question).not.toMatch(/[\x00-\x1f\x7f]/);
+    expect(w.info.question).not.toMatch(/[\x00-\x1f\x7f\u202e]/);
     expect(flashes[0]).toMatchObject({ name: 'w', word: 'needs input' });
     w.end(1);
     expect(w.info.state).toBe('failed');
