@@ -13,6 +13,8 @@ const CLI_ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
 /** Events can be large (a welcome with a long chat); this only guards against a broken peer. */
 const MAX_EVENT_BYTES = 512 << 20;
 const START_TIMEOUT_MS = 20_000;
+/** What a server that does not start says on its ready pipe before its reason. */
+export const REFUSED = 'refused: ';
 
 type Welcome = Extract<ServerEvent, { type: 'welcome' }>;
 
@@ -189,6 +191,7 @@ async function startServer(stateRoot: string, env: NodeJS.ProcessEnv): Promise<v
     });
   });
   pipe.destroy();
+  if (said.startsWith(REFUSED)) throw new Error(said.slice(REFUSED.length));
   if (said !== 'ready' && said !== 'running') {
     const tail = readFileSync(logPath, 'utf8').trim().split('\n').slice(-3).join(' / ');
     throw new Error(`the agentmux server did not start${tail ? `: ${tail}` : ''} (log: ${logPath})`);

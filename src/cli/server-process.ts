@@ -18,7 +18,8 @@ import { workspaceStateDir } from '../store/state-paths.js';
 import { routeConsoleToChat } from './console-route.js';
 import { leftoverNotice } from './gc.js';
 import { MODEL_HELP } from './model-help.js';
-import { probeServer } from './server-link.js';
+import { probeServer, REFUSED } from './server-link.js';
+import { lockState, ServerLock } from './server-lock.js';
 import { serverPaths } from './server-paths.js';
 
 const CLI_ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
@@ -35,6 +36,17 @@ export async function runServer(env: NodeJS.ProcessEnv, serverVersion: string, r
     ready('running');
     return;
   }
+  const lock = await lockState(paths.stateRoot, paths.socket, env);
+  if (lock === 'running') {
+    ready('running');
+    return;
+  }
+  if (!(lock instanceof ServerLock)) {
+    ready(`${REFUSED}${lock.refused}`);
+    process.stderr.write(`${new Date().toISOString()} agentmux server (pid ${process.pid}) did not start: ${lock.refused}\n`);
+    process.exitCode = 1;
+    return;
+  }
   if (existsSync(paths.socket)) unlinkSync(paths.socket);
   const pool = new EmulatorPool();
   const workspaces: Workspace[] = [];
@@ -46,7 +58,7 @@ export async function runServer(env: NodeJS.ProcessEnv, serverVersion: string, r
       return workspace;
     },
     stopped: () => {
-      void socket.close().then(() => pool.dispose()).then(() => process.exit(0));
+      void socket.close().then(() => pool.dispose()).then(() => lock.dispose()).then(() => process.exit(0));
     },
   });
   const socket = new SocketServer(paths.socket, host, serverVersion);
@@ -57,7 +69,10 @@ export async function runServer(env: NodeJS.ProcessEnv, serverVersion: string, r
   });
   const stop = () => {
     for (const workspace of workspaces) workspace.server.goodbye('the agentmux server was terminated');
-    void Promise.all(workspaces.map((workspace) => workspace.dispose())).then(() => socket.close()).finally(() => process.exit(0));
+    void Promise.all(workspaces.map((workspace) => workspace.dispose())).then(() => socket.close()).finally(() => {
+      lock.dispose();
+      process.exit(0);
+    });
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
