@@ -61,7 +61,7 @@ export async function runServer(env: NodeJS.ProcessEnv, serverVersion: string, r
       void socket.close().then(() => pool.dispose()).then(() => lock.dispose()).then(() => process.exit(0));
     },
   });
-  const socket = new SocketServer(paths.socket, host, serverVersion);
+  const socket = new SocketServer(paths.socket, host, serverVersion, (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`));
   await socket.listen();
   // Library warnings have no terminal here: they go to every workspace's chat.
   routeConsoleToChat((text) => {

@@ -2,10 +2,10 @@
 // version refusal, clients that send garbage (told why and dropped; nobody else notices),
 // `agentmux wait` exit codes, `logs` plain and raw and followed, a server killed with SIGKILL
 // (its agents come back as records: the running ones lost), `server stop` with and without
-// --force, and one server per state: a second one is refused in one line. Each test has its
-// own HOME and thus its own server.
+// --force, and one server per state: a removed socket comes back, a second server is refused
+// in one line. Each test has its own HOME and thus its own server.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -519,6 +519,34 @@ describe('agentmux server', () => {
     expect(await cli(['server', 'stop'])).toEqual({ code: 0, stdout: '', stderr: 'agentmux: no server is running\n' });
     expect(existsSync(ctx.socket)).toBe(false);
   });
+  it('a removed socket, or its removed directory, is made again by the running server: its agents stay running and can be killed', { timeout: TEST_MS }, async () => {
+    await ok(['run', '--name', 'steady', '--', 'sleep 300']);
+    const pids = serverPids();
+    expect(pids).toHaveLength(1);
+
+    rmSync(ctx.socket);
+    // The next command reaches the same server, which still runs its agent.
+    expect(await agentNamed('steady')).toMatchObject({ state: 'running' });
+    expect(await ok(['run', '--name', 'late', '--', 'sleep 300'])).toMatchObject({ stdout: 'late\n' });
+
+    // Moved away whole, then removed: `rm -r` alone may find the socket made again before its rmdir.
+    const removed = join(ctx.home, '.run-removed');
+    renameSync(ctx.runtimeDir, removed);
+    rmSync(removed, { recursive: true });
+    expect((await agents()).map((a) => [a.name, a.state])).toEqual([['steady', 'running'], ['late', 'running']]);
+    // Made again as private as before.
+    expect((lstatSync(ctx.runtimeDir).mode & 0o777).toString(8)).toBe('700');
+    expect((lstatSync(ctx.socket).mode & 0o777).toString(8)).toBe('600');
+
+    expect(await cli(['kill', 'steady', 'late'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await cli(['wait', 'steady', 'late'])).toMatchObject({ code: 3, stdout: expect.stringMatching(/^steady killed.*\nlate killed/) });
+    await until('the first server alone to run', () => {
+      if (JSON.stringify(serverPids()) !== JSON.stringify(pids)) throw new Error(JSON.stringify(processesOfThisTest()));
+      return true;
+    });
+    expect(readFileSync(join(ctx.stateRoot, 'server.log'), 'utf8')).toContain(`the socket ${ctx.socket} was removed: listening on it again`);
+  });
+
   it('a second shell with another XDG_RUNTIME_DIR is told which server uses the state and how to reach it, and changes nothing', { timeout: TEST_MS }, async () => {
     await ok(['run', '--name', 'steady', '--', 'sleep 300']);
     const [pid] = serverPids();
