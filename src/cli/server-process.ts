@@ -16,6 +16,7 @@ import { SocketServer } from '../server/socket-server.js';
 import { loadConfig } from '../store/config-files.js';
 import { workspaceStateDir } from '../store/state-paths.js';
 import { routeConsoleToChat } from './console-route.js';
+import { logFatalErrors } from './fatal-errors.js';
 import { leftoverNotice } from './gc.js';
 import { MODEL_HELP } from './model-help.js';
 import { probeServer, REFUSED } from './server-link.js';
@@ -26,6 +27,7 @@ const CLI_ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
 
 /** Runs the server until it is stopped; `readyFd` is told `ready` once clients can connect. */
 export async function runServer(env: NodeJS.ProcessEnv, serverVersion: string, readyFd?: number): Promise<void> {
+  logFatalErrors(process, (text) => writeSync(process.stderr.fd, text), `agentmux server (pid ${process.pid})`);
   const paths = serverPaths(env);
   const ready = (word: string) => {
     if (readyFd === undefined) return;
