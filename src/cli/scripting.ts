@@ -7,7 +7,7 @@ import { formatDuration } from '../core/format.js';
 import { PlainTextFilter } from '../core/plain-text.js';
 import type { ServerEvent } from '../core/protocol.js';
 import { parseScriptCommand, type ScriptCommand } from './script-args.js';
-import { probeServer, type ServerLink } from './server-link.js';
+import { probeServer, serverClosed, type ServerLink } from './server-link.js';
 import { serverPaths } from './server-paths.js';
 import { openLink } from './open-link.js';
 
@@ -146,7 +146,7 @@ function logs(link: ServerLink, name: string, follow: boolean, raw: boolean): Pr
         resolve(0);
       }
     });
-    link.onClose((reason) => resolve(refused(reason ?? 'the agentmux server closed the connection')));
+    link.onClose((reason) => resolve(refused(reason ?? serverClosed(link.serverLog))));
     void link.request({ type: 'logs', name, follow }).then((answer) => {
       if (answer.error) resolve(refused(answer.error));
     });
@@ -182,7 +182,7 @@ function wait(link: ServerLink, names: readonly string[], json: boolean): Promis
         check();
       }
     });
-    link.onClose((reason) => resolve(refused(reason ?? 'the agentmux server closed the connection')));
+    link.onClose((reason) => resolve(refused(reason ?? serverClosed(link.serverLog))));
     check();
   });
 }

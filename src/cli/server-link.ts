@@ -18,6 +18,11 @@ export const REFUSED = 'refused: ';
 
 type Welcome = Extract<ServerEvent, { type: 'welcome' }>;
 
+/** The words for a server that went away without a goodbye: its log says why. */
+export function serverClosed(serverLog: string): string {
+  return `the agentmux server closed the connection (its log: ${serverLog})`;
+}
+
 export class ServerLink {
   private handler: ((event: ServerEvent) => void) | undefined;
   private readonly held: ServerEvent[] = [];
@@ -26,10 +31,11 @@ export class ServerLink {
   private closedHandlers: Array<(reason: string | undefined) => void> = [];
   private goodbye: string | undefined;
 
-  private constructor(private readonly socket: Socket, readonly welcome: Welcome) {}
+  /** `serverLog` is the server's log, named when the connection ends without a word. */
+  private constructor(private readonly socket: Socket, readonly welcome: Welcome, readonly serverLog: string) {}
 
   /** Says hello on a connected socket; resolves once the server welcomed or refused this client. */
-  static open(socket: Socket, hello: ClientHello): Promise<ServerLink | { refused: string; stopping?: boolean }> {
+  static open(socket: Socket, hello: ClientHello, serverLog: string): Promise<ServerLink | { refused: string; stopping?: boolean }> {
     return new Promise((resolve, reject) => {
       const decoder = new MessageDecoder(MAX_EVENT_BYTES);
       let link: ServerLink | undefined;
@@ -50,7 +56,7 @@ export class ServerLink {
           }
           settled = true;
           if (event.type === 'welcome' && event.version === PROTOCOL_VERSION) {
-            link = new ServerLink(socket, event);
+            link = new ServerLink(socket, event, serverLog);
             resolve(link);
           } else if (event.type === 'refused') {
             resolve({ refused: event.message, ...(event.stopping ? { stopping: true } : {}) });
@@ -65,7 +71,7 @@ export class ServerLink {
         if (!settled) reject(error);
       });
       socket.on('close', () => {
-        if (!settled) resolve({ refused: 'the agentmux server closed the connection' });
+        if (!settled) resolve({ refused: serverClosed(serverLog) });
         link?.closed();
       });
       socket.write(encodeMessage(hello));
@@ -114,8 +120,9 @@ export class ServerLink {
   }
 
   private closed(): void {
-    const reason = this.goodbye ?? (this.answers.size > 0 ? 'the agentmux server closed the connection' : undefined);
-    for (const [, answer] of this.answers) answer({ type: 'done', id: 0, error: 'the agentmux server closed the connection' });
+    const closed = serverClosed(this.serverLog);
+    const reason = this.goodbye ?? (this.answers.size > 0 ? closed : undefined);
+    for (const [, answer] of this.answers) answer({ type: 'done', id: 0, error: closed });
     this.answers.clear();
     for (const handler of this.closedHandlers.splice(0)) handler(reason);
   }

@@ -1,9 +1,9 @@
 // The per-user server as a user and a script meet it: private socket and state directories,
 // version refusal, clients that send garbage (told why and dropped; nobody else notices),
 // `agentmux wait` exit codes, `logs` plain and raw and followed, a server killed with SIGKILL
-// (its agents come back as records: the running ones lost), `server stop` with and without
-// --force, and one server per state: a removed socket comes back, a second server is refused
-// in one line. Each test has its own HOME and thus its own server.
+// (its agents come back as records: the running ones lost; clients name the server's log),
+// `server stop` with and without --force, and one server per state: a removed socket comes
+// back, a second server is refused in one line. Each test has its own HOME and thus its own server.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
@@ -15,8 +15,8 @@ import type { AgentInfo } from '../../src/core/agent.js';
 import { MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION, type ServerEvent } from '../../src/core/protocol.js';
 import { runCli, stopServer, type CliResult } from '../support/cli-runner.js';
 import { processesOf, serverPidsOf, type ProcInfo } from '../support/server-processes.js';
-import { buildEnv, CLI_ENTRY } from '../support/screen-harness.js';
-import { processAlive } from './helpers.js';
+import { buildEnv, CLI_ENTRY, startScreen } from '../support/screen-harness.js';
+import { processAlive, ready } from './helpers.js';
 
 const WAIT_MS = 20_000;
 const TEST_MS = 180_000;
@@ -618,5 +618,42 @@ describe('agentmux server', () => {
       stderr: `agentmux: flock(1) is missing: install util-linux, which agentmux needs to run one server per state directory (${ctx.stateRoot})\n`,
     });
     expect(existsSync(ctx.socket)).toBe(false);
+  });
+
+  it('a screen and a script whose server is killed name the server\'s log in their last words', { timeout: TEST_MS }, async () => {
+    const log = join(ctx.stateRoot, 'server.log');
+    const h = await startScreen({ home: ctx.home, cwd: ctx.cwd, cols: 240, rows: 30, args: ['--theme', 'dark'] });
+    try {
+      await ready(h);
+      await ok(['run', '--name', 'ticker', '--', 'echo started; sleep 300']);
+      const follower = spawn(process.execPath, [CLI_ENTRY, 'logs', 'ticker', '-f'], { env: ctx.env, cwd: ctx.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      follower.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+      });
+      follower.stderr.on('data', (chunk: Buffer) => {
+        err += chunk.toString();
+      });
+      const exited = new Promise<number | null>((resolve) => follower.on('close', (code) => resolve(code)));
+      try {
+        await until('logs -f to print started', () => {
+          if (out !== 'started\n') throw new Error(`stdout ${JSON.stringify(out)}, stderr ${JSON.stringify(err)}`);
+          return true;
+        });
+        const [pid] = serverPids();
+        process.kill(pid, 'SIGKILL');
+
+        await expect(h.waitForExit()).resolves.toMatchObject({ exitCode: 1 });
+        expect(h.lines().filter(Boolean).at(-1), h.formatScreen()).toBe(
+          `agentmux: lost the connection to the agentmux server (its log: ${log}): agentmux attach reconnects (and starts a new server if it has gone)`,
+        );
+        expect({ code: await exited, err }).toEqual({ code: 1, err: `agentmux: the agentmux server closed the connection (its log: ${log})\n` });
+      } finally {
+        if (follower.exitCode === null) follower.kill('SIGKILL');
+      }
+    } finally {
+      await h.close();
+    }
   });
 });
