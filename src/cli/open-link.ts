@@ -29,7 +29,7 @@ export async function openLink(
       ...(flags?.permissionMode ? { permissionMode: flags.permissionMode } : {}),
       ...(flags?.demo ? { demo: true } : {}),
     },
-  }).catch((error: Error) => fail(`cannot talk to the agentmux server: ${error.message}`));
+  }, paths.log).catch((error: Error) => fail(`cannot talk to the agentmux server: ${error.message}`));
   if ('refused' in link) {
     // A server on its way out is as good as none for a command that would not start one.
     if (link.stopping && !start) return undefined;

@@ -89,7 +89,7 @@ export async function openScreen(args: CliArgs, fail: (message: string) => never
   link.onEvent((event) => app.receive(event));
   link.onClose((reason) => {
     app.destroy();
-    fail(reason ?? 'lost the connection to the agentmux server: agentmux attach reconnects (and starts a new server if it has gone)');
+    fail(reason ?? `lost the connection to the agentmux server (its log: ${link.serverLog}): agentmux attach reconnects (and starts a new server if it has gone)`);
   });
   // The terminal is gone (a closed window, a dropped SSH link): leave without touching it.
   process.on('SIGHUP', () => process.exit(129));

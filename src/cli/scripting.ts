@@ -8,7 +8,7 @@ import { PlainTextFilter } from '../core/plain-text.js';
 import { printableLines } from '../core/printable.js';
 import type { ServerEvent } from '../core/protocol.js';
 import { parseScriptCommand, type ScriptCommand } from './script-args.js';
-import { probeServer, type ServerLink } from './server-link.js';
+import { probeServer, serverClosed, type ServerLink } from './server-link.js';
 import { serverPaths } from './server-paths.js';
 import { openLink } from './open-link.js';
 
@@ -147,7 +147,7 @@ function logs(link: ServerLink, name: string, follow: boolean, raw: boolean): Pr
         resolve(0);
       }
     });
-    link.onClose((reason) => resolve(refused(reason ?? 'the agentmux server closed the connection')));
+    link.onClose((reason) => resolve(refused(reason ?? serverClosed(link.serverLog))));
     void link.request({ type: 'logs', name, follow }).then((answer) => {
       if (answer.error) resolve(refused(answer.error));
     });
@@ -183,7 +183,7 @@ function wait(link: ServerLink, names: readonly string[], json: boolean): Promis
         check();
       }
     });
-    link.onClose((reason) => resolve(refused(reason ?? 'the agentmux server closed the connection')));
+    link.onClose((reason) => resolve(refused(reason ?? serverClosed(link.serverLog))));
     check();
   });
 }

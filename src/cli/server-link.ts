@@ -13,8 +13,15 @@ const CLI_ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
 /** Events can be large (a welcome with a long chat); this only guards against a broken peer. */
 const MAX_EVENT_BYTES = 512 << 20;
 const START_TIMEOUT_MS = 20_000;
+/** What a server that does not start says on its ready pipe before its reason. */
+export const REFUSED = 'refused: ';
 
 type Welcome = Extract<ServerEvent, { type: 'welcome' }>;
+
+/** The words for a server that went away without a goodbye: its log says why. */
+export function serverClosed(serverLog: string): string {
+  return `the agentmux server closed the connection (its log: ${serverLog})`;
+}
 
 export class ServerLink {
   private handler: ((event: ServerEvent) => void) | undefined;
@@ -24,10 +31,11 @@ export class ServerLink {
   private closedHandlers: Array<(reason: string | undefined) => void> = [];
   private goodbye: string | undefined;
 
-  private constructor(private readonly socket: Socket, readonly welcome: Welcome) {}
+  /** `serverLog` is the server's log, named when the connection ends without a word. */
+  private constructor(private readonly socket: Socket, readonly welcome: Welcome, readonly serverLog: string) {}
 
   /** Says hello on a connected socket; resolves once the server welcomed or refused this client. */
-  static open(socket: Socket, hello: ClientHello): Promise<ServerLink | { refused: string; stopping?: boolean }> {
+  static open(socket: Socket, hello: ClientHello, serverLog: string): Promise<ServerLink | { refused: string; stopping?: boolean }> {
     return new Promise((resolve, reject) => {
       const decoder = new MessageDecoder(MAX_EVENT_BYTES);
       let link: ServerLink | undefined;
@@ -48,7 +56,7 @@ export class ServerLink {
           }
           settled = true;
           if (event.type === 'welcome' && event.version === PROTOCOL_VERSION) {
-            link = new ServerLink(socket, event);
+            link = new ServerLink(socket, event, serverLog);
             resolve(link);
           } else if (event.type === 'refused') {
             resolve({ refused: event.message, ...(event.stopping ? { stopping: true } : {}) });
@@ -63,7 +71,7 @@ export class ServerLink {
         if (!settled) reject(error);
       });
       socket.on('close', () => {
-        if (!settled) resolve({ refused: 'the agentmux server closed the connection' });
+        if (!settled) resolve({ refused: serverClosed(serverLog) });
         link?.closed();
       });
       socket.write(encodeMessage(hello));
@@ -112,8 +120,9 @@ export class ServerLink {
   }
 
   private closed(): void {
-    const reason = this.goodbye ?? (this.answers.size > 0 ? 'the agentmux server closed the connection' : undefined);
-    for (const [, answer] of this.answers) answer({ type: 'done', id: 0, error: 'the agentmux server closed the connection' });
+    const closed = serverClosed(this.serverLog);
+    const reason = this.goodbye ?? (this.answers.size > 0 ? closed : undefined);
+    for (const [, answer] of this.answers) answer({ type: 'done', id: 0, error: closed });
     this.answers.clear();
     for (const handler of this.closedHandlers.splice(0)) handler(reason);
   }
@@ -189,6 +198,7 @@ async function startServer(stateRoot: string, env: NodeJS.ProcessEnv): Promise<v
     });
   });
   pipe.destroy();
+  if (said.startsWith(REFUSED)) throw new Error(said.slice(REFUSED.length));
   if (said !== 'ready' && said !== 'running') {
     const tail = readFileSync(logPath, 'utf8').trim().split('\n').slice(-3).join(' / ');
     throw new Error(`the agentmux server did not start${tail ? `: ${tail}` : ''} (log: ${logPath})`);

@@ -1,12 +1,14 @@
 // Where the user's server keeps its state and its socket.
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkPrivateDir, preparePrivateDir, runtimeDir, SOCKET_FILE, stateRoot } from '../store/state-paths.js';
+import { checkPrivateDir, preparePrivateDir, runtimeDir, SERVER_LOG_FILE, SOCKET_FILE, stateRoot } from '../store/state-paths.js';
 
 export interface ServerPaths {
   stateRoot: string;
   runtimeDir: string;
   socket: string;
+  /** The server's log: where it says why it ended. */
+  log: string;
 }
 
 /**
@@ -20,5 +22,5 @@ export function serverPaths(env: NodeJS.ProcessEnv, create = true): ServerPaths 
     if (create) preparePrivateDir(dir);
     else checkPrivateDir(dir);
   }
-  return { ...paths, socket: join(paths.runtimeDir, SOCKET_FILE) };
+  return { ...paths, socket: join(paths.runtimeDir, SOCKET_FILE), log: join(paths.stateRoot, SERVER_LOG_FILE) };
 }

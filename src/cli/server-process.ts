@@ -16,15 +16,18 @@ import { SocketServer } from '../server/socket-server.js';
 import { loadConfig } from '../store/config-files.js';
 import { workspaceStateDir } from '../store/state-paths.js';
 import { routeConsoleToChat } from './console-route.js';
+import { logFatalErrors } from './fatal-errors.js';
 import { leftoverNotice } from './gc.js';
 import { MODEL_HELP } from './model-help.js';
-import { probeServer } from './server-link.js';
+import { probeServer, REFUSED } from './server-link.js';
+import { lockState, ServerLock } from './server-lock.js';
 import { serverPaths, type ServerPaths } from './server-paths.js';
 
 const CLI_ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
 
 /** Runs the server until it is stopped; `readyFd` is told `ready` once clients can connect. */
 export async function runServer(env: NodeJS.ProcessEnv, serverVersion: string, readyFd?: number): Promise<void> {
+  logFatalErrors(process, (text) => writeSync(process.stderr.fd, text), `agentmux server (pid ${process.pid})`);
   const paths = serverPaths(env);
   const ready = (word: string) => {
     if (readyFd === undefined) return;
@@ -33,6 +36,17 @@ export async function runServer(env: NodeJS.ProcessEnv, serverVersion: string, r
   };
   if (await probeServer(paths.socket)) {
     ready('running');
+    return;
+  }
+  const lock = await lockState(paths.stateRoot, paths.socket, env);
+  if (lock === 'running') {
+    ready('running');
+    return;
+  }
+  if (!(lock instanceof ServerLock)) {
+    ready(`${REFUSED}${lock.refused}`);
+    process.stderr.write(`${new Date().toISOString()} agentmux server (pid ${process.pid}) did not start: ${lock.refused}\n`);
+    process.exitCode = 1;
     return;
   }
   if (existsSync(paths.socket)) unlinkSync(paths.socket);
@@ -46,10 +60,10 @@ export async function runServer(env: NodeJS.ProcessEnv, serverVersion: string, r
       return workspace;
     },
     stopped: () => {
-      void socket.close().then(() => pool.dispose()).then(() => process.exit(0));
+      void socket.close().then(() => pool.dispose()).then(() => lock.dispose()).then(() => process.exit(0));
     },
   });
-  const socket = new SocketServer(paths.socket, host, serverVersion);
+  const socket = new SocketServer(paths.socket, host, serverVersion, (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`));
   await socket.listen();
   // Library warnings have no terminal here: they go to every workspace's chat.
   routeConsoleToChat((text) => {
@@ -57,7 +71,10 @@ export async function runServer(env: NodeJS.ProcessEnv, serverVersion: string, r
   });
   const stop = () => {
     for (const workspace of workspaces) workspace.server.goodbye('the agentmux server was terminated');
-    void Promise.all(workspaces.map((workspace) => workspace.dispose())).then(() => socket.close()).finally(() => process.exit(0));
+    void Promise.all(workspaces.map((workspace) => workspace.dispose())).then(() => socket.close()).finally(() => {
+      lock.dispose();
+      process.exit(0);
+    });
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

@@ -7,6 +7,7 @@ import { chmodSync, unlinkSync } from 'node:fs';
 import { parseClientHello, parseClientMessage } from '../core/command-validation.js';
 import { MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION, type ClientHello, type ClientMessage, type ServerEvent } from '../core/protocol.js';
 import { encodeMessage, MessageDecoder, WireError } from '../core/wire.js';
+import { SocketFileKeeper } from './socket-file-keeper.js';
 
 export interface HostConnection {
   handle(message: ClientMessage): void;
@@ -26,27 +27,26 @@ const CLOSE_GRACE_MS = 1000;
 const MAX_UNREAD_BYTES = 64 << 20;
 
 export class SocketServer {
-  private readonly server: Server;
+  private server: Server;
   private readonly sockets = new Set<Socket>();
+  private keeper: SocketFileKeeper | undefined;
 
-  constructor(private readonly path: string, private readonly host: ClientHost, private readonly serverVersion: string) {
-    this.server = createServer((socket) => this.accept(socket));
+  /** `log` hears, in one line each, of a socket file that was removed and made again. */
+  constructor(
+    private readonly path: string, private readonly host: ClientHost, private readonly serverVersion: string, private readonly log: (line: string) => void,
+  ) {
+    this.server = this.listener();
   }
 
-  /** Listens, and makes the socket 0600; its directory (0700) already keeps everyone else out. */
-  listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.path, () => {
-        this.server.off('error', reject);
-        chmodSync(this.path, 0o600);
-        resolve();
-      });
-    });
+  /** Listens, and listens again whenever the socket file is removed. */
+  async listen(): Promise<void> {
+    await this.bind();
+    this.keeper = new SocketFileKeeper(this.path, () => this.relisten(), this.log);
   }
 
   /** Stops listening, removes the socket file and ends every connection (what was sent still reaches it). */
   close(): Promise<void> {
+    this.keeper?.dispose();
     try {
       unlinkSync(this.path);
     } catch (error) {
@@ -63,6 +63,30 @@ export class SocketServer {
         resolve();
       });
     });
+  }
+
+  private listener(): Server {
+    return createServer((socket) => this.accept(socket));
+  }
+
+  /** Listens on the path, and makes the socket 0600; its directory (0700) already keeps everyone else out. */
+  private bind(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.path, () => {
+        this.server.off('error', reject);
+        chmodSync(this.path, 0o600);
+        resolve();
+      });
+    });
+  }
+
+  /** A new listener on the path; the connections of the old one go on. */
+  private relisten(): Promise<void> {
+    // Closing a listener removes the file at its path: the old one goes before the new one binds.
+    this.server.close();
+    this.server = this.listener();
+    return this.bind();
   }
 
   private accept(socket: Socket): void {

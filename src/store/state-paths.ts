@@ -8,6 +8,8 @@ import { basename, isAbsolute, join } from 'node:path';
 export const SOCKET_FILE = 'server.sock';
 /** The server's own log, in the state root. */
 export const SERVER_LOG_FILE = 'server.log';
+/** Locked by the running server, in the state root; says how to reach it. */
+export const SERVER_LOCK_FILE = 'server.lock';
 
 const SLUG_MAX = 32;
 

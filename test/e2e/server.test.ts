@@ -1,10 +1,11 @@
 // The per-user server as a user and a script meet it: private socket and state directories,
 // version refusal, clients that send garbage (told why and dropped; nobody else notices),
 // `agentmux wait` exit codes, `logs` plain and raw and followed, a server killed with SIGKILL
-// (its agents come back as records: the running ones lost), and `server stop` with and
-// without --force. Each test has its own HOME and thus its own server.
+// (its agents come back as records: the running ones lost; clients name the server's log),
+// `server stop` with and without --force, and one server per state: a removed socket comes
+// back, a second server is refused in one line. Each test has its own HOME and thus its own server.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,8 @@ import type { AgentInfo } from '../../src/core/agent.js';
 import { MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION, type ServerEvent } from '../../src/core/protocol.js';
 import { runCli, stopServer, type CliResult } from '../support/cli-runner.js';
 import { processesOf, serverPidsOf, type ProcInfo } from '../support/server-processes.js';
-import { buildEnv, CLI_ENTRY } from '../support/screen-harness.js';
+import { buildEnv, CLI_ENTRY, startScreen } from '../support/screen-harness.js';
+import { processAlive, ready } from './helpers.js';
 
 const WAIT_MS = 20_000;
 const TEST_MS = 180_000;
@@ -27,6 +29,8 @@ interface Context {
   runtimeDir: string;
   socket: string;
   stateRoot: string;
+  /** Environments of other shells this test used: whatever they left running is ended too. */
+  otherEnvs: Array<Record<string, string>>;
 }
 
 let ctx: Context;
@@ -40,7 +44,7 @@ beforeEach(() => {
   // As a login session provides it: the user's own, private runtime directory.
   mkdirSync(env.XDG_RUNTIME_DIR, { mode: 0o700 });
   const runtimeDir = join(env.XDG_RUNTIME_DIR, 'agentmux');
-  ctx = { home, env, cwd, runtimeDir, socket: join(runtimeDir, 'server.sock'), stateRoot: join(env.XDG_STATE_HOME, 'agentmux') };
+  ctx = { home, env, cwd, runtimeDir, socket: join(runtimeDir, 'server.sock'), stateRoot: join(env.XDG_STATE_HOME, 'agentmux'), otherEnvs: [] };
 });
 
 afterEach(async () => {
@@ -49,7 +53,7 @@ afterEach(async () => {
     await stopServer(ctx.env, ctx.cwd);
   } finally {
     // Whatever of this test's is left (an agent orphaned by a killed server): ended by its pid.
-    for (const { pid } of processesOfThisTest()) {
+    for (const { pid } of [...processesOfThisTest(), ...ctx.otherEnvs.flatMap((env) => processesOf(env))]) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch (error) {
@@ -550,5 +554,142 @@ describe('agentmux server', () => {
     // Nothing runs now: a plain stop says so and starts nothing.
     expect(await cli(['server', 'stop'])).toEqual({ code: 0, stdout: '', stderr: 'agentmux: no server is running\n' });
     expect(existsSync(ctx.socket)).toBe(false);
+  });
+  it('a removed socket, or its removed directory, is made again by the running server: its agents stay running and can be killed', { timeout: TEST_MS }, async () => {
+    await ok(['run', '--name', 'steady', '--', 'sleep 300']);
+    const pids = serverPids();
+    expect(pids).toHaveLength(1);
+
+    rmSync(ctx.socket);
+    // The next command reaches the same server, which still runs its agent.
+    expect(await agentNamed('steady')).toMatchObject({ state: 'running' });
+    expect(await ok(['run', '--name', 'late', '--', 'sleep 300'])).toMatchObject({ stdout: 'late\n' });
+
+    // Moved away whole, then removed: `rm -r` alone may find the socket made again before its rmdir.
+    const removed = join(ctx.home, '.run-removed');
+    renameSync(ctx.runtimeDir, removed);
+    rmSync(removed, { recursive: true });
+    expect((await agents()).map((a) => [a.name, a.state])).toEqual([['steady', 'running'], ['late', 'running']]);
+    // Made again as private as before.
+    expect((lstatSync(ctx.runtimeDir).mode & 0o777).toString(8)).toBe('700');
+    expect((lstatSync(ctx.socket).mode & 0o777).toString(8)).toBe('600');
+
+    expect(await cli(['kill', 'steady', 'late'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await cli(['wait', 'steady', 'late'])).toMatchObject({ code: 3, stdout: expect.stringMatching(/^steady killed.*\nlate killed/) });
+    await until('the first server alone to run', () => {
+      if (JSON.stringify(serverPids()) !== JSON.stringify(pids)) throw new Error(JSON.stringify(processesOfThisTest()));
+      return true;
+    });
+    expect(readFileSync(join(ctx.stateRoot, 'server.log'), 'utf8')).toContain(`the socket ${ctx.socket} was removed: listening on it again`);
+  });
+
+  it('a second shell with another XDG_RUNTIME_DIR is told which server uses the state and how to reach it, and changes nothing', { timeout: TEST_MS }, async () => {
+    await ok(['run', '--name', 'steady', '--', 'sleep 300']);
+    const [pid] = serverPids();
+    const records = join(workspaceDirs()[0], 'agents.jsonl');
+    const before = readFileSync(records);
+
+    const otherRuntime = join(ctx.home, '.run-other');
+    mkdirSync(otherRuntime, { mode: 0o700 });
+    const other = { ...ctx.env, XDG_RUNTIME_DIR: otherRuntime };
+    ctx.otherEnvs.push(other);
+    const line = `agentmux: another agentmux server (pid ${pid}) uses this state (${ctx.stateRoot}): it listens on ${ctx.socket} `
+      + `— reach it with XDG_RUNTIME_DIR=${ctx.env.XDG_RUNTIME_DIR}, or stop it with kill ${pid}\n`;
+    expect(await runCli(['ls'], { env: other, cwd: ctx.cwd })).toEqual({ code: 1, stdout: '', stderr: line });
+    expect(await runCli(['run', '--name', 'second', '--', 'true'], { env: other, cwd: ctx.cwd })).toEqual({ code: 1, stdout: '', stderr: line });
+
+    expect(readFileSync(records).equals(before)).toBe(true);
+    expect(existsSync(join(otherRuntime, 'agentmux', 'server.sock'))).toBe(false);
+    await until('the refused servers to end', () => {
+      const left = processesOf(other);
+      if (left.length > 0) throw new Error(JSON.stringify(left));
+      return true;
+    });
+    // The first server and its agent go on, as the first shell sees them.
+    expect(serverPids()).toEqual([pid]);
+    expect(await agentNamed('steady')).toMatchObject({ state: 'running' });
+    expect(await cli(['kill', 'steady'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await cli(['wait', 'steady'])).toMatchObject({ code: 3 });
+  });
+
+  it('after the server is killed with SIGKILL, a new one takes the state at once, though an agent of the old one outlived it', { timeout: TEST_MS }, async () => {
+    // An agent that ignores the hang-up outlives its server: it must not hold the lock.
+    await ok(['run', '--name', 'stubborn', '--', 'trap "" HUP; exec sleep 300']);
+    const agent = await until('stubborn to run', () => processesOfThisTest().find(({ argv }) => argv.join(' ') === 'sleep 300'));
+    const [pid] = serverPids();
+    const lockFile = join(ctx.stateRoot, 'server.lock');
+    const holdsLockFile = (holder: number) => readdirSync(`/proc/${holder}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${holder}/fd/${fd}`) === lockFile;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+        throw error;
+      }
+    });
+    expect(holdsLockFile(pid)).toBe(true);
+    expect(holdsLockFile(agent.pid)).toBe(false);
+    expect(JSON.parse(readFileSync(lockFile, 'utf8'))).toEqual({ pid, socket: ctx.socket, startedAt: expect.any(String) });
+
+    process.kill(pid, 'SIGKILL');
+    await until(`server ${pid} to be gone`, () => {
+      if (serverPids().length > 0) throw new Error(JSON.stringify(processesOfThisTest()));
+      return true;
+    });
+    expect(processAlive(agent.pid)).toBe(true);
+
+    expect((await agents()).map((a) => [a.name, a.state])).toEqual([['stubborn', 'lost']]);
+    const newPids = serverPids();
+    expect(newPids).toHaveLength(1);
+    expect(newPids[0]).not.toBe(pid);
+    expect(JSON.parse(readFileSync(lockFile, 'utf8'))).toEqual({ pid: newPids[0], socket: ctx.socket, startedAt: expect.any(String) });
+    expect(holdsLockFile(newPids[0])).toBe(true);
+  });
+
+  it('says in one line that flock(1) is missing, and starts nothing', { timeout: TEST_MS }, async () => {
+    const bin = join(ctx.home, 'bin-without-flock');
+    mkdirSync(bin);
+    expect(await runCli(['ls'], { env: { ...ctx.env, PATH: bin }, cwd: ctx.cwd })).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `agentmux: flock(1) is missing: install util-linux, which agentmux needs to run one server per state directory (${ctx.stateRoot})\n`,
+    });
+    expect(existsSync(ctx.socket)).toBe(false);
+  });
+
+  it('a screen and a script whose server is killed name the server\'s log in their last words', { timeout: TEST_MS }, async () => {
+    const log = join(ctx.stateRoot, 'server.log');
+    const h = await startScreen({ home: ctx.home, cwd: ctx.cwd, cols: 240, rows: 30, args: ['--theme', 'dark'] });
+    try {
+      await ready(h);
+      await ok(['run', '--name', 'ticker', '--', 'echo started; sleep 300']);
+      const follower = spawn(process.execPath, [CLI_ENTRY, 'logs', 'ticker', '-f'], { env: ctx.env, cwd: ctx.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      follower.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+      });
+      follower.stderr.on('data', (chunk: Buffer) => {
+        err += chunk.toString();
+      });
+      const exited = new Promise<number | null>((resolve) => follower.on('close', (code) => resolve(code)));
+      try {
+        await until('logs -f to print started', () => {
+          if (out !== 'started\n') throw new Error(`stdout ${JSON.stringify(out)}, stderr ${JSON.stringify(err)}`);
+          return true;
+        });
+        const [pid] = serverPids();
+        process.kill(pid, 'SIGKILL');
+
+        await expect(h.waitForExit()).resolves.toMatchObject({ exitCode: 1 });
+        expect(h.lines().filter(Boolean).at(-1), h.formatScreen()).toBe(
+          `agentmux: lost the connection to the agentmux server (its log: ${log}): agentmux attach reconnects (and starts a new server if it has gone)`,
+        );
+        expect({ code: await exited, err }).toEqual({ code: 1, err: `agentmux: the agentmux server closed the connection (its log: ${log})\n` });
+      } finally {
+        if (follower.exitCode === null) follower.kill('SIGKILL');
+      }
+    } finally {
+      await h.close();
+    }
   });
 });
