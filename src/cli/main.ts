@@ -62,9 +62,10 @@ async function screen(argv: string[], attach = false): Promise<void> {
 async function server(argv: string[]): Promise<void> {
   const [action, ...rest] = argv;
   if (action === 'run') {
-    const readyFd = rest[0] === '--ready-fd' && /^\d+$/.test(rest[1] ?? '') ? Number(rest[1]) : undefined;
+    const readyAt = rest.indexOf('--ready-fd');
+    const readyFd = readyAt !== -1 && /^\d+$/.test(rest[readyAt + 1] ?? '') ? Number(rest[readyAt + 1]) : undefined;
     const { runServer } = await import('./server-process.js');
-    await runServer(process.env, version(), readyFd);
+    await runServer(process.env, version(), { readyFd, credentialsFromStdin: rest.includes('--credentials-stdin') });
     return;
   }
   if (action === 'stop') {

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { PROTOCOL_VERSION, type ClientCommand, type ClientHello, type ClientMessage, type ServerEvent } from '../core/protocol.js';
 import { encodeMessage, MessageDecoder, WireError } from '../core/wire.js';
 import { SERVER_LOG_FILE } from '../store/state-paths.js';
+import { credentialsMessage, serverEnvironment } from './server-credentials.js';
 
 const CLI_ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
 /** Events can be large (a welcome with a long chat); this only guards against a broken peer. */
@@ -177,14 +178,16 @@ async function startServer(stateRoot: string, env: NodeJS.ProcessEnv): Promise<v
   // Each server appends to the log; a long-grown one is kept once, as server.log.1.
   if ((statSync(logPath, { throwIfNoEntry: false })?.size ?? 0) > MAX_SERVER_LOG_BYTES) renameSync(logPath, `${logPath}.1`);
   const log = openSync(logPath, 'a', 0o600);
-  const child = spawn(process.execPath, [CLI_ENTRY, 'server', 'run', '--ready-fd', '3'], {
+  const child = spawn(process.execPath, [CLI_ENTRY, 'server', 'run', '--ready-fd', '3', '--credentials-stdin'], {
     detached: true,
-    stdio: ['ignore', log, log, 'pipe'],
-    env,
+    stdio: ['pipe', log, log, 'pipe'],
+    env: serverEnvironment(env),
     cwd: '/',
   });
   closeSync(log);
   child.unref();
+  child.stdin?.on('error', () => undefined); // a server that ended at once: what it said is read below
+  child.stdin?.end(credentialsMessage(env));
   const pipe = child.stdio[3] as Socket;
   const said = await new Promise<string>((resolve) => {
     let text = '';

@@ -19,15 +19,27 @@ import { routeConsoleToChat } from './console-route.js';
 import { logFatalErrors } from './fatal-errors.js';
 import { leftoverNotice } from './gc.js';
 import { MODEL_HELP } from './model-help.js';
+import { readCredentials } from './server-credentials.js';
 import { probeServer, REFUSED } from './server-link.js';
 import { lockState, ServerLock } from './server-lock.js';
 import { serverPaths, type ServerPaths } from './server-paths.js';
 
 const CLI_ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
 
-/** Runs the server until it is stopped; `readyFd` is told `ready` once clients can connect. */
-export async function runServer(env: NodeJS.ProcessEnv, serverVersion: string, readyFd?: number): Promise<void> {
+export interface ServerStart {
+  /** Told `ready` once clients can connect (or why the server did not start). */
+  readyFd?: number;
+  /** The starting client writes the model's credentials to stdin (server-credentials.ts), not to the environment. */
+  credentialsFromStdin?: boolean;
+}
+
+/** Runs the server until it is stopped. */
+export async function runServer(env: NodeJS.ProcessEnv, serverVersion: string, { readyFd, credentialsFromStdin }: ServerStart): Promise<void> {
   logFatalErrors(process, (text) => writeSync(process.stderr.fd, text), `agentmux server (pid ${process.pid})`);
+  const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  const credentials = credentialsFromStdin ? await readCredentials(process.stdin) : {};
+  if ('error' in credentials) log(`${credentials.error}: the model is not configured`);
+  const modelEnv = 'error' in credentials ? env : { ...env, ...credentials };
   const paths = serverPaths(env);
   const ready = (word: string) => {
     if (readyFd === undefined) return;
@@ -55,7 +67,7 @@ export async function runServer(env: NodeJS.ProcessEnv, serverVersion: string, r
   const host = new ServerHost({
     workspaceOf: findWorkspace,
     open: async (root, flags) => {
-      const workspace = await openWorkspace(root, flags, env, pool, paths, serverVersion);
+      const workspace = await openWorkspace(root, flags, { env, modelEnv, pool, paths, serverVersion, log });
       workspaces.push(workspace);
       return workspace;
     },
@@ -63,7 +75,7 @@ export async function runServer(env: NodeJS.ProcessEnv, serverVersion: string, r
       void socket.close().then(() => pool.dispose()).then(() => lock.dispose()).then(() => process.exit(0));
     },
   });
-  const socket = new SocketServer(paths.socket, host, serverVersion, (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`));
+  const socket = new SocketServer(paths.socket, host, serverVersion, log);
   await socket.listen();
   // Library warnings have no terminal here: they go to every workspace's chat.
   routeConsoleToChat((text) => {
@@ -81,17 +93,27 @@ export async function runServer(env: NodeJS.ProcessEnv, serverVersion: string, r
   // No terminal to lose: a hang-up is not a reason to stop.
   process.on('SIGHUP', () => undefined);
   ready('ready');
-  process.stdout.write(`${new Date().toISOString()} agentmux server ${serverVersion} (pid ${process.pid}) listening on ${paths.socket}\n`);
+  log(`agentmux server ${serverVersion} (pid ${process.pid}) listening on ${paths.socket}`);
 }
 
-async function openWorkspace(
-  root: string, flags: WorkspaceFlags, env: NodeJS.ProcessEnv, pool: EmulatorPool, paths: ServerPaths, serverVersion: string,
-): Promise<Workspace> {
+/** What every workspace of this server shares. */
+interface ServerContext {
+  /** The server's environment (no model credentials when a client started it). */
+  env: NodeJS.ProcessEnv;
+  /** The same with the model's credentials, for the model's client only. */
+  modelEnv: NodeJS.ProcessEnv;
+  pool: EmulatorPool;
+  paths: ServerPaths;
+  serverVersion: string;
+  log(line: string): void;
+}
+
+async function openWorkspace(root: string, flags: WorkspaceFlags, { env, modelEnv, pool, paths, serverVersion, log }: ServerContext): Promise<Workspace> {
   const loaded = await loadConfig({ cwd: root, env, homeDir: homedir() });
   if (!loaded.ok) throw new Error(loaded.error);
   const config = mergeConfig(loaded.config, { model: flags.model, permissionMode: flags.permissionMode });
-  const model = env.ANTHROPIC_API_KEY || flags.demo
-    ? await (await import('./model-access.js')).sessionModel(env, config.model, flags.demo === true, config.prices)
+  const model = modelEnv.ANTHROPIC_API_KEY || flags.demo
+    ? await (await import('./model-access.js')).sessionModel(modelEnv, config.model, flags.demo === true, config.prices)
     : { status: { configured: false, help: MODEL_HELP } };
   const worktrees = new GitWorktrees(root, config.worktreeRoot ? { worktreeRoot: config.worktreeRoot } : {});
   const server = new AgentServer({
@@ -107,7 +129,7 @@ async function openWorkspace(
     ...(config.compare.check ? { compareCheck: config.compare.check } : {}),
     stateDir: workspaceStateDir(paths.stateRoot, root),
     serverVersion,
-    log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
+    log,
   });
   return {
     server,
