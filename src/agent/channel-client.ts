@@ -52,7 +52,11 @@ export class ChannelClient {
         else settle({ channel: new ChannelClient(socket), credentials: answer.credentials });
       };
       socket.on('data', onData);
-      socket.once('error', (error) => settle({ error: `cannot reach agentmux's channel: ${error.message}` }));
+      socket.once('error', (error: NodeJS.ErrnoException) => settle({
+        error: error.code === 'ENOENT' || error.code === 'ECONNREFUSED'
+          ? `agentmux's channel is gone (${error.code}): another process connected to it first, or agentmux stopped`
+          : `cannot reach agentmux's channel: ${error.message}`,
+      }));
       socket.once('close', () => settle({ error: 'agentmux closed the channel' }));
       socket.write(encodeMessage({ type: 'hello', version: CHANNEL_VERSION }));
     });

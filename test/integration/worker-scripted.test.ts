@@ -196,7 +196,7 @@ describe('workerMain', () => {
       output += chunk.toString('utf8');
     });
     expect(await workerMain(flags, { [CHANNEL_ENV]: path.join(cwd, 'no-such-socket'), NO_COLOR: '1' }, new PassThrough(), stdout, { cwd })).toBe(2);
-    expect(output).toMatch(/^agentmux worker: cannot reach agentmux's channel: .*ENOENT/);
+    expect(output).toMatch(/^agentmux worker: agentmux's channel is gone \(ENOENT\): another process connected to it first, or agentmux stopped\n$/);
   });
 
   it('refuses bad flags with one line and exit code 2', async () => {
