@@ -160,8 +160,19 @@ export class AgentProcess {
     if (!this.disposed) this.listener.onEnd(exit, lastLine);
   }
 
+  /**
+   * Whether the pty may still be written to and resized. node-pty closes the pty's fd (it destroys
+   * its read stream 200 ms after the child is reaped) but reports the exit only from the stream's
+   * 'close', at the end of that loop iteration; clients' commands and the emulator's replies handled
+   * in between find `exited` still false. A resize there throws EBADF, which ended the whole server;
+   * a write fails, or lands in whatever file or socket reuses the fd number.
+   */
+  private get ptyOpen(): boolean {
+    return !this.exited && !this.disposed && !ptyClosed(this.pty);
+  }
+
   private writeRaw(data: string): void {
-    if (!this.exited && !this.disposed) this.pty.write(data);
+    if (this.ptyOpen) this.pty.write(data);
   }
 
   /** Keys typed by the user while attached. */
@@ -180,7 +191,7 @@ export class AgentProcess {
   }
 
   resize(cols: number, rows: number): void {
-    if (this.exited || this.disposed) return;
+    if (!this.ptyOpen) return;
     this.pty.resize(cols, rows);
     this.emulator.resize(cols, rows);
   }
@@ -226,6 +237,12 @@ export class AgentProcess {
     this.channel?.dispose();
     this.emulator.dispose();
   }
+}
+
+/** node-pty has closed the pty's fd (its read stream is destroyed), though it may not have reported the exit yet. */
+function ptyClosed(terminal: pty.IPty): boolean {
+  const socket = (terminal as unknown as { _socket?: { destroyed?: boolean } })._socket;
+  return socket?.destroyed === true;
 }
 
 /**

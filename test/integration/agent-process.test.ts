@@ -260,6 +260,37 @@ describe('kill', () => {
     expect(probe.endCount).toBe(1);
   });
 
+  it('takes keys, pastes and resizes without throwing in the turn between node-pty closing the pty and reporting the exit', async () => {
+    // node-pty closes the pty's fd when it destroys its read stream, and reports the exit only on
+    // the stream's 'close', at the end of that loop iteration; a screen's resize in between ended
+    // the server (ioctl(2) failed, EBADF). Call in exactly there.
+    const probe = start('exit 0');
+    const socket = (probe.process as unknown as { pty: { _socket: { destroy: (...args: unknown[]) => unknown } } }).pty._socket;
+    const destroy = socket.destroy.bind(socket);
+    const thrown: unknown[] = [];
+    socket.destroy = (...args: unknown[]) => {
+      const result = destroy(...args);
+      try {
+        probe.process.resize(100, 30);
+        probe.process.writeKeys('y');
+        probe.process.paste('text');
+      } catch (error) {
+        thrown.push(error);
+      }
+      return result;
+    };
+    const writeErrors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      await probe.ended();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(thrown).toEqual([]);
+      // No "Unhandled pty write error … EBADF" from node-pty either: nothing was written to the closed fd.
+      expect(writeErrors).not.toHaveBeenCalled();
+    } finally {
+      writeErrors.mockRestore();
+    }
+  });
+
   it('dispose kills a running process', async () => {
     const probe = start('echo "pid=$$"; sleep 30');
     const pid = Number(await waitFor('the pid', () => /pid=(\d+)/.exec(probe.lastLine)?.[1], () => probe.seen()));
