@@ -81,7 +81,8 @@ export async function runServer(env: NodeJS.ProcessEnv, serverVersion: string, {
   routeConsoleToChat((text) => {
     for (const workspace of workspaces) workspace.server.notice(text);
   });
-  const stop = () => {
+  const stop = (signal: NodeJS.Signals) => {
+    log(`agentmux server (pid ${process.pid}) stopping on ${signal}`);
     for (const workspace of workspaces) workspace.server.goodbye('the agentmux server was terminated');
     void Promise.all(workspaces.map((workspace) => workspace.dispose())).then(() => socket.close()).finally(() => {
       lock.dispose();

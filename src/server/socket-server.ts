@@ -31,7 +31,7 @@ export class SocketServer {
   private readonly sockets = new Set<Socket>();
   private keeper: SocketFileKeeper | undefined;
 
-  /** `log` hears, in one line each, of a socket file that was removed and made again. */
+  /** `log` hears of a socket file that was removed and made again, and of a command that failed (with its stack). */
   constructor(
     private readonly path: string, private readonly host: ClientHost, private readonly serverVersion: string, private readonly log: (line: string) => void,
   ) {
@@ -171,8 +171,17 @@ export class SocketServer {
     const command = (value: unknown) => {
       if (closed || !connection) return;
       const parsed = parseClientMessage(value);
-      if (parsed.ok) connection.handle(parsed.message);
-      else drop(`malformed command: ${parsed.error}`);
+      if (!parsed.ok) {
+        drop(`malformed command: ${parsed.error}`);
+        return;
+      }
+      try {
+        connection.handle(parsed.message);
+      } catch (error) {
+        // A fault in serving one command must not end the server, and every agent with it.
+        this.log(`${parsed.message.type} failed: ${error instanceof Error ? error.stack : String(error)}`);
+        send({ type: 'error', message: `the server could not do that (${error instanceof Error ? error.message : String(error)}): its log says more` });
+      }
     };
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
