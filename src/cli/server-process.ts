@@ -4,6 +4,7 @@
 import { closeSync, existsSync, unlinkSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { cliKinds } from '../core/cli-kinds.js';
 import { mergeConfig } from '../core/config-schema.js';
 import type { WorkspaceFlags } from '../core/protocol.js';
 import { GitWorktrees } from '../git/index.js';
@@ -128,6 +129,7 @@ async function openWorkspace(root: string, flags: WorkspaceFlags, { env, modelEn
     },
     worktrees,
     ...(config.compare.check ? { compareCheck: config.compare.check } : {}),
+    clis: cliKinds(config.clis),
     stateDir: workspaceStateDir(paths.stateRoot, root),
     serverVersion,
     log,

@@ -5,6 +5,7 @@ import { plainText } from '../core/plain-text.js';
 import {
   PROTOCOL_VERSION, describeFlash, type ClientMessage, type Flash, type ModelStatus, type ServerEvent, type SessionChoice, type SessionStatus,
 } from '../core/protocol.js';
+import { cliKinds, type CliKind } from '../core/cli-kinds.js';
 import type { ModelPrice } from '../core/usage.js';
 import type { WorktreeInfo } from '../core/worktree.js';
 import type { Message, ModelClient } from '../llm/types.js';
@@ -21,6 +22,7 @@ import { LogFollowers } from './log-followers.js';
 import { ConversationSwitch } from './conversation-switch.js';
 import { MainSession } from './main-session.js';
 import { notificationFor } from './notifications.js';
+import { CliStarts } from './cli-starts.js';
 import { WorkerStarts, WORKTREES_UNAVAILABLE, type SpawnOptions } from './worker-starts.js';
 import { WorktreeOps, type WorktreeService } from './worktree-ops.js';
 import type { AgentRuntime } from './runtime.js';
@@ -51,6 +53,8 @@ export interface ServerOptions {
   worktrees?: WorktreeService;
   /** A command /compare runs in each attempt's worktree (config `compare.check`). */
   compareCheck?: string;
+  /** The agent CLIs `/new` starts (default: the built-in ones). */
+  clis?: ReadonlyMap<string, CliKind>;
   /** Where this workspace's records, logs and transcripts are kept; nothing is kept without it. */
   stateDir?: string;
   /** The agentmux version serving (told to clients). */
@@ -90,6 +94,7 @@ export class AgentServer {
   private readonly mainSession: MainSession | undefined;
   private readonly conversations: ConversationSwitch | undefined;
   private readonly workerStarts: WorkerStarts | undefined;
+  private readonly cliStarts: CliStarts;
   private readonly followers: LogFollowers;
   private readonly screens: ClientScreens;
 
@@ -170,6 +175,10 @@ export class AgentServer {
         host: {
           agents: () => this.agents.all().map((entry) => ({ ...entry.info })),
           spawnWorker: (task, spawnOptions) => this.spawn(task, options.cwd, { ...spawnOptions, worktree: spawnOptions.worktree ? {} : undefined }),
+          spawnCli: (cli, task, how) => this.cliStarts.start(cli, {
+            task, cwd: options.cwd, ...(how.name !== undefined ? { name: how.name } : {}), ...(how.worktree ? { worktree: {} } : {}),
+            ...(how.after !== undefined ? { after: how.after } : {}),
+          }),
           runForeground: (command, timeoutMs, signal) => this.foreground.run(command, options.cwd, timeoutMs, signal),
           outputOf: (name, maxLines) => this.outputOf(name, maxLines),
           approve: (question, signal) => this.approve(question, signal),
@@ -177,6 +186,9 @@ export class AgentServer {
         },
       });
     }
+    this.cliStarts = new CliStarts({
+      agents: this.agents, runtime: options.runtime, kinds: options.clis ?? cliKinds(), ...(this.worktreeOps ? { worktrees: this.worktreeOps } : {}),
+    });
     if (options.access && options.workers) {
       this.workerStarts = new WorkerStarts({
         access: options.access, launcher: options.workers, agents: this.agents, chat: this.chat,
@@ -320,7 +332,7 @@ export class AgentServer {
         }
         if (!this.worktreeOps) return WORKTREES_UNAVAILABLE;
         let startedName = '';
-        return this.worktreeOps.startIn('command', shell, name, worktree.base, (agentName, info) => {
+        return this.worktreeOps.startIn({ kind: 'command', task: shell }, name, worktree.base, (agentName, info) => {
           startedName = agentName;
           return run(info.path, agentName, info);
         }).then((error) => error ?? { name: startedName });
@@ -334,6 +346,13 @@ export class AgentServer {
           name: command.name, budgetUsd: command.budgetUsd, worktree: command.worktree, after: command.after, ...(client.env ? { inherit: client.env } : {}),
         })
           .then((started) => typeof started === 'string' ? started : { name: started.name });
+      }
+      case 'new': {
+        const { cli, task, name, cwd, worktree, after } = command;
+        return this.cliStarts.start(cli, {
+          cwd, ...(task !== undefined ? { task } : {}), ...(name !== undefined ? { name } : {}), ...(worktree ? { worktree } : {}),
+          ...(after !== undefined ? { after } : {}), ...(client.env ? { inherit: client.env } : {}),
+        }).then((started) => (typeof started === 'string' ? started : { name: started.name }));
       }
       case 'compare': return this.worktreeOps?.compare(command.names) ?? WORKTREES_UNAVAILABLE;
       case 'fileDiff': {

@@ -1,7 +1,7 @@
 // Every agent the server owns: starting them, following their processes and reports,
 // stopping them, and who is watching which screen.
 import { endStateOf, isEnded, type AgentInfo, type AgentLaunch, type EndState, type ProcessExit } from '../core/agent.js';
-import { nameError, nameFromCommand, nameFromTask, uniqueName } from '../core/names.js';
+import { nameError, nameForCli, nameFromCommand, nameFromTask, uniqueName } from '../core/names.js';
 import type { Flash, ServerEvent } from '../core/protocol.js';
 import { acceptedMeter, shownReport, type WorkerExpectation } from '../core/report-bounds.js';
 import type { WorkerCredentials, WorkerReport } from '../core/report-channel.js';
@@ -24,6 +24,8 @@ export interface AgentEntry {
   watchers: Set<Watcher>;
   /** Set while the main agent waits on this agent as one of its tool calls. */
   foreground?: { resolve(entry: AgentEntry): void };
+  /** A CLI agent's first prompt, typed in when it first waits for input (a CLI that takes none in its arguments). */
+  typeIn?: string;
 }
 
 export interface AgentTableHooks {
@@ -40,10 +42,16 @@ export interface AgentTableHooks {
   refused(entry: AgentEntry, message: string): void;
 }
 
-export interface StartRequest {
+/** What an agent is to do, as far as its name and its checks go. */
+export interface AgentWork {
   kind: AgentInfo['kind'];
-  /** The command of a command agent or the task of a claude agent. */
+  /** The command of a command agent, the task of a claude agent, the first prompt of a CLI agent ('' for none). */
   task: string;
+  /** A CLI agent's CLI (`claude`, `codex`, …). */
+  cli?: string;
+}
+
+export interface StartRequest extends AgentWork {
   cwd: string;
   name?: string;
   program: AgentLaunch['program'];
@@ -59,6 +67,8 @@ export interface StartRequest {
   after?: string;
   /** What an earlier run of this agent printed (a continued worker). */
   history?: Uint8Array;
+  /** A CLI agent's first prompt, to type in once it waits for input. */
+  typeIn?: string;
 }
 
 const MAX_TASK_LENGTH = 64 * 1024;
@@ -89,7 +99,7 @@ export class AgentTable {
   }
 
   /** A free name: the requested one (validated), or one derived from the task. */
-  chooseName(kind: AgentInfo['kind'], task: string, requested?: string): { name: string } | { error: string } {
+  chooseName(work: AgentWork, requested?: string): { name: string } | { error: string } {
     const taken = new Set([...this.entries.keys(), ...this.reserved]);
     if (requested !== undefined) {
       const error = nameError(requested);
@@ -97,7 +107,8 @@ export class AgentTable {
       if (taken.has(requested)) return { error: `an agent named ${requested} already exists: choose another name` };
       return { name: requested };
     }
-    const base = kind === 'command' ? nameFromCommand(task) : nameFromTask(task);
+    const base = work.kind === 'command' ? nameFromCommand(work.task)
+      : work.kind === 'cli' ? nameForCli(work.cli ?? 'cli', work.task || undefined) : nameFromTask(work.task);
     return { name: uniqueName(base, taken) };
   }
 
@@ -125,21 +136,22 @@ export class AgentTable {
 
   /** Starts an agent; returns it, or a one-line error (nothing started then). */
   start(request: StartRequest): AgentEntry | string {
-    const error = taskError(request.kind, request.task);
+    const error = taskError(request);
     if (error) return error;
     const dependency = request.after === undefined ? undefined : this.dependency(request.after);
     if (typeof dependency === 'string') return dependency;
-    const chosen = this.chooseName(request.kind, request.task, request.name);
+    const chosen = this.chooseName(request, request.name);
     if ('error' in chosen) return chosen.error;
     const { name } = chosen;
     const entry: AgentEntry = {
       info: {
-        name, kind: request.kind, task: request.task, cwd: request.cwd, state: dependency ? 'queued' : 'running', startedAt: this.now(),
+        name, kind: request.kind, task: request.task, cwd: request.cwd, state: dependency ? 'queued' : startState(request.kind), startedAt: this.now(),
         lastLine: dependency ? `waits for ${dependency.info.name}` : '', unread: false,
-        ...(request.worktree ? { worktree: request.worktree } : {}),
+        ...(request.worktree ? { worktree: request.worktree } : {}), ...(request.cli ? { cli: request.cli } : {}),
       },
       killRequested: false,
       watchers: new Set(),
+      ...(request.typeIn !== undefined ? { typeIn: request.typeIn } : {}),
     };
     if (dependency) {
       this.queued.set(entry, { request, after: dependency });
@@ -220,8 +232,8 @@ export class AgentTable {
         {
           onLastLine: (text) => {
             // A worker's activity reports say more than its last printed line.
-            if (entry.info.kind === 'command' || !entry.info.lastLine) entry.info.lastLine = text;
-            if (entry.info.kind === 'command') this.hooks.publish(entry.info);
+            if (entry.info.kind !== 'claude' || !entry.info.lastLine) entry.info.lastLine = text;
+            if (entry.info.kind !== 'claude') this.hooks.publish(entry.info);
           },
           onFrame: (frame, view) => this.frame(entry, frame, view),
           onReport: (report) => this.report(entry, report),
@@ -248,7 +260,7 @@ export class AgentTable {
         this.endUnstarted(entry, 'failed', `not started: ${ended.info.name} ${ended.info.state}`);
         continue;
       }
-      entry.info.state = 'running';
+      entry.info.state = startState(entry.info.kind);
       entry.info.startedAt = this.now();
       entry.info.lastLine = '';
       const failed = this.launch(entry, request);
@@ -319,7 +331,7 @@ export class AgentTable {
     const info = entry.info;
     if (exit.signal) info.signal = signalName(exit.signal);
     else info.exitCode = exit.exitCode;
-    if (info.kind === 'command') info.lastLine = lastLine;
+    if (info.kind !== 'claude') info.lastLine = lastLine;
     else if (info.result) info.lastLine = firstLine(info.result);
     this.finish(entry, endStateOf(exit, entry.killRequested, entry.reportedOutcome));
   }
@@ -421,9 +433,14 @@ export class AgentTable {
   }
 }
 
-/** Why a command or task cannot start an agent, or undefined when it can. */
-export function taskError(kind: AgentInfo['kind'], task: string): string | undefined {
-  if (!task.trim()) return kind === 'command' ? 'nothing to run: give a command after --' : 'nothing to do: give a task';
+/** A started process runs; what a CLI agent does is unknown until it signals it (its hooks). */
+function startState(kind: AgentInfo['kind']): 'running' | 'unknown' {
+  return kind === 'cli' ? 'unknown' : 'running';
+}
+
+/** Why a command or task cannot start an agent, or undefined when it can (a CLI agent may start without a task). */
+export function taskError({ kind, task }: AgentWork): string | undefined {
+  if (!task.trim() && kind !== 'cli') return kind === 'command' ? 'nothing to run: give a command after --' : 'nothing to do: give a task';
   if (task.length > MAX_TASK_LENGTH) return `too long (${task.length} characters, at most ${MAX_TASK_LENGTH})`;
   if (task.includes('\0')) return 'a command or task cannot contain a NUL character';
   return undefined;
@@ -432,8 +449,8 @@ export function taskError(kind: AgentInfo['kind'], task: string): string | undef
 /** The flash for an agent that ended: word, duration, exit code or signal, and a one-line summary. */
 export function flashFor(info: AgentInfo): Flash {
   const summary = info.kind === 'claude' ? firstLine(info.result ?? '') : info.state === 'failed' ? info.lastLine : '';
-  // A worker's result says more than its exit code; a command's exit code is its result.
-  const showExit = info.exitCode !== undefined && (info.kind === 'command' || !summary);
+  // A worker's result says more than its exit code; a command's (or a CLI's) exit code is its result.
+  const showExit = info.exitCode !== undefined && (info.kind !== 'claude' || !summary);
   return {
     name: info.name,
     word: info.state as Flash['word'],

@@ -33,6 +33,11 @@ export interface AgentHandle {
 }
 
 export interface AgentRuntime {
+  /**
+   * Where `program` is for an agent that inherits `inherit` (default: the runtime's own environment),
+   * found as the agent's exec will find it: a path, or looked up in that environment's PATH; undefined if it is not there.
+   */
+  findProgram(program: string, inherit?: Record<string, string>): string | undefined;
   /** Throws with a one-line message when the agent cannot be started. */
   start(launch: AgentLaunch, events: AgentEvents): AgentHandle;
   /** The screen of an agent that ended before the server restarted, rebuilt from its output log. */

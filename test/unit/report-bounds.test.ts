@@ -58,6 +58,10 @@ class FakeRuntime implements AgentRuntime {
   replay(): AgentHandle {
     throw new Error('not used');
   }
+
+  findProgram(): string | undefined {
+    return undefined;
+  }
 }
 
 function table() {

@@ -36,6 +36,15 @@ describe('parseScriptCommand', () => {
     expect(refused('stop', ['now'])).toBe('unexpected "now"');
   });
 
+  it('reads new: the kind first, then flags and an optional task', () => {
+    expect(parseScriptCommand('new', ['claude'])).toEqual({ ok: true, command: { kind: 'new', json: false, cli: 'claude' } });
+    expect(parseScriptCommand('new', ['codex', '--worktree', '--name', 'fixer', '--json', 'fix', 'the', 'test'])).toEqual({
+      ok: true, command: { kind: 'new', json: true, cli: 'codex', task: 'fix the test', name: 'fixer', worktree: {} },
+    });
+    const parsed = parseScriptCommand('new', ['--name', 'x']);
+    expect(parsed).toMatchObject({ ok: false, error: 'give the kind of CLI to start first: claude, codex, gemini, aider, or one from your config' });
+  });
+
   it('reads logs, wait, send, kill and stop', () => {
     expect(parseScriptCommand('logs', ['build', '-f', '--raw'])).toEqual({ ok: true, command: { kind: 'logs', name: 'build', follow: true, raw: true } });
     expect(parseScriptCommand('wait', ['a', 'b', 'a', '--json'])).toEqual({ ok: true, command: { kind: 'wait', json: true, names: ['a', 'b'] } });

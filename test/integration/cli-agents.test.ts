@@ -1,0 +1,77 @@
+// Agent CLIs started with `new` through the AgentServer and the real pty runtime: a CLI found in the
+// PATH of the client that asked starts on its first prompt in an unknown state (until it signals one);
+// a missing CLI or an unknown kind is one line, and nothing starts. Needs `npm run build` (the emulator).
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cliKinds } from '../../src/core/cli-kinds.js';
+import { EmulatorPool } from '../../src/pty/emulator-pool.js';
+import { createPtyRuntime } from '../../src/pty/pty-runtime.js';
+import { AgentServer } from '../../src/server/agent-server.js';
+import { ServerTestClient } from '../support/server-test-client.js';
+
+let tmp: string;
+let bin: string;
+let pool: EmulatorPool;
+let server: AgentServer | undefined;
+
+beforeEach(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'amux-cli-'));
+  bin = join(tmp, 'bin');
+  mkdirSync(bin);
+  // A stand-in agent CLI: says how it was started, then waits for a line and exits with its length.
+  writeFileSync(join(bin, 'fakecli'), '#!/bin/sh\nprintf "fakecli started with:"; for a in "$@"; do printf " [%s]" "$a"; done; echo\nread line; exit ${#line}\n');
+  chmodSync(join(bin, 'fakecli'), 0o755);
+  pool = new EmulatorPool();
+  server = new AgentServer({
+    runtime: createPtyRuntime(pool, { env: { PATH: '/usr/bin:/bin', HOME: tmp, LC_ALL: 'C' }, scrollback: 500, killGraceMs: 500 }),
+    model: { configured: false, help: 'no model' },
+    cwd: tmp,
+    clis: cliKinds({ fake: { program: 'fakecli', taskArgs: ['--prompt', '{task}'] } }),
+  });
+});
+
+afterEach(async () => {
+  server?.dispose();
+  server = undefined;
+  await pool.dispose();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+function client(): ServerTestClient {
+  if (!server) throw new Error('no server');
+  return new ServerTestClient(server, () => '', { PATH: `${bin}:/usr/bin:/bin`, HOME: tmp });
+}
+
+describe('new', () => {
+  it('starts the CLI found in the client\'s PATH on its first prompt, in an unknown state until it signals one', async () => {
+    const c = client();
+    const answer = await c.request({ type: 'new', cli: 'fake', task: 'fix the flaky login test', cwd: tmp });
+    expect(answer).toEqual({ name: 'fake-fix-flaky-login' });
+    const name = 'fake-fix-flaky-login';
+    expect(c.agent(name)).toMatchObject({ kind: 'cli', cli: 'fake', task: 'fix the flaky login test', state: 'unknown' });
+    await c.waitFor('its first line', () => (c.agent(name)?.lastLine === 'fakecli started with: [--prompt] [fix the flaky login test]' ? true : undefined));
+    c.send({ type: 'send', name, text: 'abc' });
+    const flash = await c.waitFor('its end', () => c.flash(name));
+    expect(flash).toMatchObject({ word: 'failed', exitCode: 3 });
+  });
+
+  it('starts a CLI without a first prompt under its own name, made unique', async () => {
+    const c = client();
+    expect(await c.request({ type: 'new', cli: 'fake', cwd: tmp })).toEqual({ name: 'fake' });
+    expect(await c.request({ type: 'new', cli: 'fake', cwd: tmp })).toEqual({ name: 'fake-2' });
+    await c.waitFor('its first line', () => (c.agent('fake-2')?.lastLine === 'fakecli started with:' ? true : undefined));
+  });
+
+  it('refuses a CLI that is not installed with how to install it, and an unknown kind with the known ones', async () => {
+    const c = client();
+    expect(await c.request({ type: 'new', cli: 'claude', task: 'x', cwd: tmp })).toEqual({
+      error: 'claude is not installed (not found in PATH): npm install -g @anthropic-ai/claude-code',
+    });
+    expect(await c.request({ type: 'new', cli: 'nope', cwd: tmp })).toEqual({
+      error: 'no CLI named nope: /new takes claude, codex, gemini, aider, fake, or one you add under "clis" in the config',
+    });
+    expect(c.agents()).toEqual([]);
+  });
+});
