@@ -1,5 +1,6 @@
 // Flags of the scripting commands (`agentmux ls|run|spawn|new|logs|wait|send|kill|server stop`).
 // Pure: words in, a request or a one-line error out.
+import { shellWord } from '../core/shell-word.js';
 
 export type ScriptCommand =
   | { kind: 'ls'; json: boolean }
@@ -71,10 +72,6 @@ function text(flags: Map<string, string | true>, flag: string): string | undefin
   return typeof value === 'string' ? value : undefined;
 }
 
-/** A shell word for `sh -c`: kept as it is when it is plain, else single-quoted. */
-export function shellWord(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 function worktreeOf(flags: Map<string, string | true>): { base?: string } | undefined | string {
   const base = text(flags, '--base');

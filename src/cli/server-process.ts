@@ -26,6 +26,7 @@ import { lockState, ServerLock } from './server-lock.js';
 import { serverPaths, type ServerPaths } from './server-paths.js';
 
 const CLI_ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
+const HOOK_ENTRY = fileURLToPath(new URL('./hook-main.js', import.meta.url));
 
 export interface ServerStart {
   /** Told `ready` once clients can connect (or why the server did not start). */
@@ -130,6 +131,7 @@ async function openWorkspace(root: string, flags: WorkspaceFlags, { env, modelEn
     worktrees,
     ...(config.compare.check ? { compareCheck: config.compare.check } : {}),
     clis: cliKinds(config.clis),
+    hookCommand: [process.execPath, HOOK_ENTRY],
     stateDir: workspaceStateDir(paths.stateRoot, root),
     serverVersion,
     log,

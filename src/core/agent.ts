@@ -86,6 +86,8 @@ export interface AgentLaunch {
   modelDriven?: boolean;
   /** A built-in worker: it gets a private report channel, over which it is handed these credentials. */
   credentials?: WorkerCredentials;
+  /** An agent CLI with hooks: it gets a socket for them (`agentmux hook` finds it in its environment). */
+  hooks?: boolean;
   /** Output of an earlier run of this agent, shown above what the new process prints (a continued worker). */
   history?: Uint8Array;
 }

@@ -100,7 +100,8 @@ export interface WorktreeRequest {
   base?: string;
 }
 
-export type FlashWord = EndState | 'needs input';
+/** `idle`: an agent CLI is done with its turn and waits for the next prompt. */
+export type FlashWord = EndState | 'needs input' | 'idle';
 
 export interface Flash {
   name: string;

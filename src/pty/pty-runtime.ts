@@ -57,6 +57,7 @@ export function createPtyRuntime(pool: EmulatorPool, options: PtyRuntimeOptions)
         scrollback: options.scrollback,
         killGraceMs: options.killGraceMs,
         ...(launch.credentials ? { channel: { dir: options.channelDir ?? tmpdir(), credentials: launch.credentials } } : {}),
+        ...(launch.hooks ? { hooks: { dir: options.channelDir ?? tmpdir() } } : {}),
         ...(launch.history ? { history: launch.history } : {}),
       }, events);
     },

@@ -12,7 +12,7 @@ import type { Message, ModelClient } from '../llm/types.js';
 import { UsageTracker } from '../llm/usage-tracker.js';
 import { SessionStore } from '../store/session-store.js';
 import { AgentJournal } from './agent-journal.js';
-import { AgentTable, flashFor, type AgentEntry } from './agent-table.js';
+import { AgentTable, firstLine, flashFor, type AgentEntry } from './agent-table.js';
 import { ChatLog } from './chat-log.js';
 import { ClientScreens, type Client } from './client-screens.js';
 import { ChatQuestion } from './chat-question.js';
@@ -55,6 +55,8 @@ export interface ServerOptions {
   compareCheck?: string;
   /** The agent CLIs `/new` starts (default: the built-in ones). */
   clis?: ReadonlyMap<string, CliKind>;
+  /** The command that runs agentmux's hook runner for agent CLIs (cli/hook-main.ts); without it their state stays unknown. */
+  hookCommand?: string[];
   /** Where this workspace's records, logs and transcripts are kept; nothing is kept without it. */
   stateDir?: string;
   /** The agentmux version serving (told to clients). */
@@ -124,6 +126,7 @@ export class AgentServer {
       },
       flash: (flash) => this.flash(flash),
       refused: (entry, message) => this.chat.add('error', `${entry.info.name}: ${message}`),
+      turnEnded: (entry, result) => void this.turnEnded(entry, result),
       ended: (entry) => {
         this.worktreeOps?.checkEnded(entry.info.name, entry.info.state, entry.info.exitCode);
         void this.agentEnded(entry);
@@ -187,7 +190,8 @@ export class AgentServer {
       });
     }
     this.cliStarts = new CliStarts({
-      agents: this.agents, runtime: options.runtime, kinds: options.clis ?? cliKinds(), ...(this.worktreeOps ? { worktrees: this.worktreeOps } : {}),
+      agents: this.agents, runtime: options.runtime, kinds: options.clis ?? cliKinds(),
+      ...(options.hookCommand ? { hookCommand: options.hookCommand } : {}), ...(this.worktreeOps ? { worktrees: this.worktreeOps } : {}),
     });
     if (options.access && options.workers) {
       this.workerStarts = new WorkerStarts({
@@ -460,6 +464,15 @@ export class AgentServer {
     const output = entry.info.kind === 'command' ? await entry.handle?.outputText(OUTPUT_LINES_FOR_NOTIFICATION) ?? '' : '';
     // The user stopped it and knows: the main agent hears of it at its next turn, without a turn of its own.
     this.main.notify(notificationFor(entry.info, output), { wake: !entry.killRequested });
+  }
+
+  /** An agent CLI is idle after a turn: a flash, and the main agent hears the turn's result (its last message, else its screen's end). */
+  private async turnEnded(entry: AgentEntry, result: string | undefined): Promise<void> {
+    const { info } = entry;
+    this.flash({ name: info.name, word: 'idle', durationMs: this.now() - info.startedAt, ...(result ? { summary: firstLine(result) } : {}) });
+    if (!this.main) return;
+    const text = result ?? await entry.handle?.outputText(OUTPUT_LINES_FOR_NOTIFICATION) ?? '';
+    this.main.notify(notificationFor(info, text), { wake: true });
   }
 
   private async approve(question: string, signal: AbortSignal): Promise<boolean> {

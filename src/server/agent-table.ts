@@ -2,12 +2,14 @@
 // stopping them, and who is watching which screen.
 import { endStateOf, isEnded, type AgentInfo, type AgentLaunch, type EndState, type ProcessExit } from '../core/agent.js';
 import { nameError, nameForCli, nameFromCommand, nameFromTask, uniqueName } from '../core/names.js';
+import { interpretHook } from '../core/cli-signals.js';
 import type { Flash, ServerEvent } from '../core/protocol.js';
 import { acceptedMeter, shownReport, type WorkerExpectation } from '../core/report-bounds.js';
 import type { WorkerCredentials, WorkerReport } from '../core/report-channel.js';
 import type { Usage } from '../core/usage.js';
 import type { ScreenFrame } from '../core/screen-frame.js';
 import type { WorktreeInfo } from '../core/worktree.js';
+import { applyCliSignal } from './cli-state.js';
 import type { AgentHandle, AgentRuntime } from './runtime.js';
 
 export interface Watcher {
@@ -26,6 +28,8 @@ export interface AgentEntry {
   foreground?: { resolve(entry: AgentEntry): void };
   /** A CLI agent's first prompt, typed in when it first waits for input (a CLI that takes none in its arguments). */
   typeIn?: string;
+  /** A CLI agent's transcript (Claude Code's), where its usage is read from. */
+  transcript?: string;
 }
 
 export interface AgentTableHooks {
@@ -40,6 +44,8 @@ export interface AgentTableHooks {
   output(entry: AgentEntry, data: Buffer): void;
   /** Something an agent did was refused (a report it may not make): one line to show. */
   refused(entry: AgentEntry, message: string): void;
+  /** A CLI agent is done with a turn and waits for the next prompt (`result`: its last message, when it said it). */
+  turnEnded(entry: AgentEntry, result: string | undefined): void;
 }
 
 /** What an agent is to do, as far as its name and its checks go. */
@@ -62,6 +68,8 @@ export interface StartRequest extends AgentWork {
   modelDriven?: boolean;
   /** A built-in worker: what it is handed over its report channel, and what its reports are checked against. */
   worker?: { credentials: WorkerCredentials; expect: WorkerExpectation };
+  /** An agent CLI whose hooks report to agentmux. */
+  hooks?: boolean;
   worktree?: WorktreeInfo;
   /** Start only once this agent has finished (queued until then). */
   after?: string;
@@ -227,6 +235,7 @@ export class AgentTable {
           ...(request.env ? { env: request.env } : {}),
           ...(request.modelDriven || request.worker ? { modelDriven: true } : {}),
           ...(request.worker ? { credentials: request.worker.credentials } : {}),
+          ...(request.hooks ? { hooks: true } : {}),
           ...(request.history ? { history: request.history } : {}),
         },
         {
@@ -238,6 +247,13 @@ export class AgentTable {
           onFrame: (frame, view) => this.frame(entry, frame, view),
           onReport: (report) => this.report(entry, report),
           onChannelProblem: (message) => this.hooks.refused(entry, message),
+          onHook: ({ source, event, payload }) => applyCliSignal(entry, interpretHook(source, event, payload), {
+            publish: (info) => this.hooks.publish(info),
+            flash: (flash) => this.hooks.flash(flash),
+            turnEnded: (result) => this.hooks.turnEnded(entry, result),
+            typeLine: (text) => entry.handle?.sendLine(text),
+            now: this.now,
+          }),
           onOutput: (data) => this.hooks.output(entry, data),
           onEnd: (exit, lastLine) => this.ended(entry, exit, lastLine),
         },

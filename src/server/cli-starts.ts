@@ -5,6 +5,7 @@ import type { AgentInfo } from '../core/agent.js';
 import { cliArguments, type CliKind } from '../core/cli-kinds.js';
 import type { WorktreeInfo } from '../core/worktree.js';
 import type { AgentEntry, AgentTable } from './agent-table.js';
+import { signalSetup } from './cli-signal-setup.js';
 import type { AgentRuntime } from './runtime.js';
 import { WORKTREES_UNAVAILABLE } from './worker-starts.js';
 import type { WorktreeOps } from './worktree-ops.js';
@@ -25,6 +26,8 @@ export interface CliStartsDeps {
   agents: AgentTable;
   runtime: Pick<AgentRuntime, 'findProgram'>;
   kinds: ReadonlyMap<string, CliKind>;
+  /** The command that runs agentmux's hook runner (cli/hook-main.ts); without it, CLIs start without hooks. */
+  hookCommand?: readonly string[];
   worktrees?: WorktreeOps;
 }
 
@@ -43,9 +46,10 @@ export class CliStarts {
     const program = this.deps.runtime.findProgram(kind.program, how.inherit);
     if (!program) return `${kind.program} is not installed (not found in PATH): ${kind.install}`;
     const { args, typeIn } = cliArguments(kind, how.task === undefined ? {} : { task: how.task });
+    const signals = this.deps.hookCommand ? signalSetup(kind, this.deps.hookCommand) : { args: [], hooks: false };
     const work = { kind: 'cli' as const, task: how.task ?? '', cli };
     const start = (name: string, where: string, worktree?: WorktreeInfo): AgentEntry | string => this.deps.agents.start({
-      ...work, cwd: where, name, program: { file: program, args },
+      ...work, cwd: where, name, program: { file: program, args: [...signals.args, ...args] }, ...(signals.hooks ? { hooks: true } : {}),
       ...(how.inherit ? { inherit: how.inherit } : {}), ...(worktree ? { worktree } : {}), ...(how.after !== undefined ? { after: how.after } : {}),
       ...(typeIn !== undefined ? { typeIn } : {}),
     });

@@ -3,13 +3,17 @@
 // a missing CLI or an unknown kind is one line, and nothing starts. Needs `npm run build` (the emulator).
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cliKinds } from '../../src/core/cli-kinds.js';
 import { EmulatorPool } from '../../src/pty/emulator-pool.js';
 import { createPtyRuntime } from '../../src/pty/pty-runtime.js';
 import { AgentServer } from '../../src/server/agent-server.js';
 import { ServerTestClient } from '../support/server-test-client.js';
+
+const HOOK_ENTRY = fileURLToPath(new URL('../../dist/cli/hook-main.js', import.meta.url));
+const FAKE_CLAUDE = fileURLToPath(new URL('../fixtures/fake-claude.mjs', import.meta.url));
 
 let tmp: string;
 let bin: string;
@@ -28,7 +32,8 @@ beforeEach(() => {
     runtime: createPtyRuntime(pool, { env: { PATH: '/usr/bin:/bin', HOME: tmp, LC_ALL: 'C' }, scrollback: 500, killGraceMs: 500 }),
     model: { configured: false, help: 'no model' },
     cwd: tmp,
-    clis: cliKinds({ fake: { program: 'fakecli', taskArgs: ['--prompt', '{task}'] } }),
+    clis: cliKinds({ fake: { program: 'fakecli', taskArgs: ['--prompt', '{task}'] }, claude: { program: FAKE_CLAUDE } }),
+    hookCommand: [process.execPath, HOOK_ENTRY],
   });
 });
 
@@ -41,7 +46,7 @@ afterEach(async () => {
 
 function client(): ServerTestClient {
   if (!server) throw new Error('no server');
-  return new ServerTestClient(server, () => '', { PATH: `${bin}:/usr/bin:/bin`, HOME: tmp });
+  return new ServerTestClient(server, () => '', { PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin`, HOME: tmp });
 }
 
 describe('new', () => {
@@ -66,12 +71,33 @@ describe('new', () => {
 
   it('refuses a CLI that is not installed with how to install it, and an unknown kind with the known ones', async () => {
     const c = client();
-    expect(await c.request({ type: 'new', cli: 'claude', task: 'x', cwd: tmp })).toEqual({
-      error: 'claude is not installed (not found in PATH): npm install -g @anthropic-ai/claude-code',
+    expect(await c.request({ type: 'new', cli: 'codex', task: 'x', cwd: tmp })).toEqual({
+      error: 'codex is not installed (not found in PATH): npm install -g @openai/codex',
     });
     expect(await c.request({ type: 'new', cli: 'nope', cwd: tmp })).toEqual({
       error: 'no CLI named nope: /new takes claude, codex, gemini, aider, fake, or one you add under "clis" in the config',
     });
     expect(c.agents()).toEqual([]);
+  });
+});
+
+describe('Claude Code\'s hooks (a stand-in that runs them as Claude Code does)', () => {
+  it('give its states: idle at start, running, waiting with the question (one flash), idle when its turn ends (one flash), with its session', async () => {
+    const c = client();
+    const { name } = await c.request({ type: 'new', cli: 'claude', task: 'make the file', cwd: tmp });
+    if (!name) throw new Error('not started');
+    await c.waitFor('the permission question', () => (c.agent(name)?.state === 'waiting' ? true : undefined));
+    expect(c.agent(name)).toMatchObject({ state: 'waiting', question: 'Claude needs your permission to use Bash', cliSession: 'fake-session-1' });
+    expect(c.flashes(name)).toEqual([expect.objectContaining({ word: 'needs input', summary: 'Claude needs your permission to use Bash' })]);
+
+    c.send({ type: 'send', name, text: 'y' });
+    await c.waitFor('the end of its turn', () => (c.agent(name)?.state === 'idle' && c.flashes(name).length === 2 ? true : undefined));
+    expect(c.flashes(name)[1]).toMatchObject({ word: 'idle', summary: 'Done: make the file' });
+    const states = c.agentVersions(name).map((info) => info.state).filter((state, index, all) => state !== all[index - 1]);
+    expect(states).toEqual(['unknown', 'idle', 'running', 'waiting', 'running', 'idle']);
+    expect(c.agent(name)?.question).toBeUndefined();
+
+    c.send({ type: 'send', name, text: '/exit' });
+    expect(await c.waitFor('its end', () => c.flashes(name)[2])).toMatchObject({ word: 'finished', exitCode: 0 });
   });
 });

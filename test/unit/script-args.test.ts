@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/args.js';
-import { parseScriptCommand, shellWord } from '../../src/cli/script-args.js';
+import { parseScriptCommand } from '../../src/cli/script-args.js';
+import { shellWord } from '../../src/core/shell-word.js';
 
 describe('parseScriptCommand', () => {
   it('takes one word after -- as a command line, several as words quoted for sh -c', () => {
