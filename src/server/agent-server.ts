@@ -22,6 +22,7 @@ import { LogFollowers } from './log-followers.js';
 import { ConversationSwitch } from './conversation-switch.js';
 import { MainSession } from './main-session.js';
 import { notificationFor } from './notifications.js';
+import { CliMeters } from './cli-meters.js';
 import { CliStarts } from './cli-starts.js';
 import { WorkerStarts, WORKTREES_UNAVAILABLE, type SpawnOptions } from './worker-starts.js';
 import { WorktreeOps, type WorktreeService } from './worktree-ops.js';
@@ -97,6 +98,7 @@ export class AgentServer {
   private readonly conversations: ConversationSwitch | undefined;
   private readonly workerStarts: WorkerStarts | undefined;
   private readonly cliStarts: CliStarts;
+  private readonly cliMeters: CliMeters;
   private readonly followers: LogFollowers;
   private readonly screens: ClientScreens;
 
@@ -115,23 +117,20 @@ export class AgentServer {
     });
     this.question = new ChatQuestion(this.chat, () => this.broadcast({ type: 'session', session: this.session() }));
     this.agents = new AgentTable(options.runtime, {
-      publish: (info) => {
-        this.broadcast({ type: 'agent', agent: { ...info } });
-        this.journal?.changed(info);
-        const entry = this.agents.get(info.name);
-        if (entry) this.worktreeOps?.scheduleRefresh(entry);
-      },
+      publish: (info) => this.publish(info),
       output: (entry, data) => {
         if (this.journal) this.followers.output(entry.info.name, this.journal.output(entry.info.name, data));
       },
       flash: (flash) => this.flash(flash),
       refused: (entry, message) => this.chat.add('error', `${entry.info.name}: ${message}`),
       turnEnded: (entry, result) => void this.turnEnded(entry, result),
+      hooked: (entry) => this.readCliMeter(entry),
       ended: (entry) => {
         this.worktreeOps?.checkEnded(entry.info.name, entry.info.state, entry.info.exitCode);
         void this.agentEnded(entry);
       },
       stopped: (entry) => {
+        this.readCliMeter(entry);
         if (this.journal) this.followers.output(entry.info.name, this.journal.closeLog(entry.info.name));
         this.followers.ended(entry.info.name);
       },
@@ -189,6 +188,7 @@ export class AgentServer {
         },
       });
     }
+    this.cliMeters = new CliMeters(options.access?.prices);
     this.cliStarts = new CliStarts({
       agents: this.agents, runtime: options.runtime, kinds: options.clis ?? cliKinds(),
       ...(options.hookCommand ? { hookCommand: options.hookCommand } : {}), ...(this.worktreeOps ? { worktrees: this.worktreeOps } : {}),
@@ -464,6 +464,23 @@ export class AgentServer {
     const output = entry.info.kind === 'command' ? await entry.handle?.outputText(OUTPUT_LINES_FOR_NOTIFICATION) ?? '' : '';
     // The user stopped it and knows: the main agent hears of it at its next turn, without a turn of its own.
     this.main.notify(notificationFor(entry.info, output), { wake: !entry.killRequested });
+  }
+
+  /** A Claude Code agent's meter, from its transcript as it is now. */
+  private readCliMeter(entry: AgentEntry): void {
+    if (!entry.transcript) return;
+    const meter = this.cliMeters.meter(entry.info.name, entry.transcript);
+    if (!meter || JSON.stringify(meter) === JSON.stringify(entry.info.usage)) return;
+    entry.info.usage = meter;
+    this.publish(entry.info);
+  }
+
+  /** Every screen and the records hear of an agent's change. */
+  private publish(info: AgentInfo): void {
+    this.broadcast({ type: 'agent', agent: { ...info } });
+    this.journal?.changed(info);
+    const entry = this.agents.get(info.name);
+    if (entry) this.worktreeOps?.scheduleRefresh(entry);
   }
 
   /** An agent CLI is idle after a turn: a flash, and the main agent hears the turn's result (its last message, else its screen's end). */

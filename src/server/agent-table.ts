@@ -46,6 +46,8 @@ export interface AgentTableHooks {
   refused(entry: AgentEntry, message: string): void;
   /** A CLI agent is done with a turn and waits for the next prompt (`result`: its last message, when it said it). */
   turnEnded(entry: AgentEntry, result: string | undefined): void;
+  /** A CLI agent's hook spoke (after its signal was applied): its transcript may have grown. */
+  hooked(entry: AgentEntry): void;
 }
 
 /** What an agent is to do, as far as its name and its checks go. */
@@ -247,13 +249,16 @@ export class AgentTable {
           onFrame: (frame, view) => this.frame(entry, frame, view),
           onReport: (report) => this.report(entry, report),
           onChannelProblem: (message) => this.hooks.refused(entry, message),
-          onHook: ({ source, event, payload }) => applyCliSignal(entry, interpretHook(source, event, payload), {
-            publish: (info) => this.hooks.publish(info),
-            flash: (flash) => this.hooks.flash(flash),
-            turnEnded: (result) => this.hooks.turnEnded(entry, result),
-            typeLine: (text) => entry.handle?.sendLine(text),
-            now: this.now,
-          }),
+          onHook: ({ source, event, payload }) => {
+            applyCliSignal(entry, interpretHook(source, event, payload), {
+              publish: (info) => this.hooks.publish(info),
+              flash: (flash) => this.hooks.flash(flash),
+              turnEnded: (result) => this.hooks.turnEnded(entry, result),
+              typeLine: (text) => entry.handle?.sendLine(text),
+              now: this.now,
+            });
+            this.hooks.hooked(entry);
+          },
           onOutput: (data) => this.hooks.output(entry, data),
           onEnd: (exit, lastLine) => this.ended(entry, exit, lastLine),
         },

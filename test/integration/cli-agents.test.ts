@@ -96,8 +96,21 @@ describe('Claude Code\'s hooks (a stand-in that runs them as Claude Code does)',
     const states = c.agentVersions(name).map((info) => info.state).filter((state, index, all) => state !== all[index - 1]);
     expect(states).toEqual(['unknown', 'idle', 'running', 'waiting', 'running', 'idle']);
     expect(c.agent(name)?.question).toBeUndefined();
+    // The meter: the usage of its transcript, once per response, priced from the table (claude-sonnet-4-5: $3 in, $15 out, $0.30 cache read).
+    expect(c.agent(name)?.usage).toEqual({
+      model: 'claude-sonnet-4-5', total: { input: 100, output: 10, cacheRead: 1000, cacheWrite: 0 }, contextTokens: 1110,
+      costUsd: (100 * 3 + 10 * 15 + 1000 * 0.3) / 1e6, contextWindow: 200000,
+    });
+
+    // A second turn: one flash and one meter more.
+    c.send({ type: 'send', name, text: 'and another' });
+    await c.waitFor('its second question', () => (c.flashes(name).length === 3 ? true : undefined));
+    c.send({ type: 'send', name, text: 'y' });
+    await c.waitFor('the end of its second turn', () => (c.flashes(name).length === 4 ? true : undefined));
+    expect(c.flashes(name).map((flash) => flash.word)).toEqual(['needs input', 'idle', 'needs input', 'idle']);
+    expect(c.agent(name)?.usage?.total).toEqual({ input: 300, output: 30, cacheRead: 2000, cacheWrite: 0 });
 
     c.send({ type: 'send', name, text: '/exit' });
-    expect(await c.waitFor('its end', () => c.flashes(name)[2])).toMatchObject({ word: 'finished', exitCode: 0 });
+    expect(await c.waitFor('its end', () => c.flashes(name)[4])).toMatchObject({ word: 'finished', exitCode: 0 });
   });
 });

@@ -71,7 +71,7 @@ function table() {
   const agents = new AgentTable(runtime, {
     publish: () => undefined, flash: (flash) => flashes.push(flash), ended: () => undefined, allEnded: () => undefined,
     stopped: () => undefined, output: () => undefined, refused: (entry, message) => refusals.push(`${entry.info.name}: ${message}`),
-    turnEnded: () => undefined,
+    turnEnded: () => undefined, hooked: () => undefined,
   }, () => 1000);
   const worker = (name: string): { info: AgentInfo; report(report: WorkerReport): void; end(code: number): void } => {
     const entry = agents.start({
