@@ -138,12 +138,13 @@ function fill(args: readonly string[], values: { task?: string; session?: string
 }
 
 /**
- * The arguments to start `kind`: on a first prompt (`task`), continuing a session (`session`), or
- * bare. A task is given in its arguments only when the kind takes one there (`typeIn` otherwise).
+ * The arguments to start `kind`: continuing a session (`session`) or anew, on a first prompt
+ * (`task`) or bare. A task is given in its arguments only when the kind takes one there (`typeIn`
+ * otherwise).
  */
 export function cliArguments(kind: CliKind, how: { task?: string; session?: string }): { args: string[]; typeIn?: string } {
-  if (how.session !== undefined) return { args: [...kind.args, ...fill(kind.resumeArgs, how)] };
-  if (how.task === undefined) return { args: [...kind.args] };
-  if (kind.taskArgs.length === 0) return { args: [...kind.args], typeIn: how.task };
-  return { args: [...kind.args, ...fill(kind.taskArgs, how)] };
+  const args = [...kind.args, ...(how.session !== undefined ? fill(kind.resumeArgs, how) : [])];
+  if (how.task === undefined) return { args };
+  if (kind.taskArgs.length === 0) return { args, typeIn: how.task };
+  return { args: [...args, ...fill(kind.taskArgs, how)] };
 }

@@ -191,6 +191,7 @@ export class AgentServer {
     this.cliMeters = new CliMeters(options.access?.prices);
     this.cliStarts = new CliStarts({
       agents: this.agents, runtime: options.runtime, kinds: options.clis ?? cliKinds(),
+      ...(this.journal ? { logTail: (name: string) => this.journal?.logTail(name, REPLAY_BYTES) ?? new Uint8Array() } : {}),
       ...(options.hookCommand ? { hookCommand: options.hookCommand } : {}), ...(this.worktreeOps ? { worktrees: this.worktreeOps } : {}),
     });
     if (options.access && options.workers) {
@@ -385,7 +386,7 @@ export class AgentServer {
       case 'send': {
         const entry = this.agents.lookup(command.name);
         if (typeof entry === 'string') return entry;
-        if (isEnded(entry.info.state)) return this.continueWorker(entry, command.text);
+        if (isEnded(entry.info.state)) return this.continueAgent(entry, command.text);
         entry.handle?.sendLine(command.text);
         return undefined;
       }
@@ -431,9 +432,10 @@ export class AgentServer {
     }
   }
 
-  /** Text sent to an ended agent: a built-in worker goes on with its conversation; nothing else reads it. */
-  private continueWorker(entry: AgentEntry, text: string): string | undefined {
+  /** Text sent to an ended agent: a built-in worker goes on with its conversation, an agent CLI resumes its session; a command reads nothing. */
+  private continueAgent(entry: AgentEntry, text: string): string | undefined {
     const { name, state, kind } = entry.info;
+    if (kind === 'cli') return this.cliStarts.resume(entry, text);
     if (kind !== 'claude') return `${name} has ended (${state}): nothing reads its input`;
     if (!this.workerStarts) return this.options.model.help ?? 'The model is not configured.';
     return this.workerStarts.continue(entry, text);

@@ -189,22 +189,23 @@ export class AgentTable {
   /** Runs an ended agent again under its name (a worker continuing its conversation); returns why not. */
   restart(
     entry: AgentEntry, program: AgentLaunch['program'],
-    options: { env?: Record<string, string>; worker?: StartRequest['worker']; history?: Uint8Array } = {},
+    options: Pick<StartRequest, 'env' | 'worker' | 'hooks' | 'history' | 'typeIn'> = {},
   ): string | undefined {
-    const { env, worker, history } = options;
+    const { env, worker, hooks, history, typeIn } = options;
     const info = entry.info;
     if (!isEnded(info.state)) return `${info.name} is still ${info.state}`;
     entry.handle?.dispose();
     entry.killRequested = false;
     entry.reportedOutcome = undefined;
-    for (const key of ['endedAt', 'exitCode', 'signal', 'result', 'question'] as const) delete info[key];
-    info.state = 'running';
+    for (const key of ['endedAt', 'exitCode', 'signal', 'result', 'question', 'stateFrom'] as const) delete info[key];
+    info.state = startState(info.kind);
     info.startedAt = this.now();
     info.lastLine = '';
     info.unread = false;
+    if (typeIn !== undefined) entry.typeIn = typeIn;
     const failed = this.launch(entry, {
       kind: info.kind, task: info.task, cwd: info.cwd, program, modelDriven: info.kind === 'claude',
-      ...(env ? { env } : {}), ...(worker ? { worker } : {}), ...(history ? { history } : {}),
+      ...(env ? { env } : {}), ...(worker ? { worker } : {}), ...(hooks ? { hooks } : {}), ...(history ? { history } : {}),
     });
     if (failed) {
       this.endUnstarted(entry, 'failed', failed);

@@ -112,5 +112,24 @@ describe('Claude Code\'s hooks (a stand-in that runs them as Claude Code does)',
 
     c.send({ type: 'send', name, text: '/exit' });
     expect(await c.waitFor('its end', () => c.flashes(name)[4])).toMatchObject({ word: 'finished', exitCode: 0 });
+
+    // Sent a line once it has ended, it resumes its own session with that line as the next prompt.
+    expect(await c.request({ type: 'send', name, text: 'pick it up again' })).toEqual({});
+    await c.waitFor('the resumed session\'s question', () => (c.flashes(name).length === 6 ? true : undefined));
+    expect(c.agent(name)).toMatchObject({ state: 'waiting', cliSession: 'fake-session-1' });
+    c.send({ type: 'send', name, text: 'y' });
+    await c.waitFor('the resumed turn\'s end', () => (c.flashes(name).length === 7 ? true : undefined));
+    expect(c.flashes(name)[6]).toMatchObject({ word: 'idle', summary: 'Done: pick it up again' });
+    // Its usage goes on in the same transcript.
+    expect(c.agent(name)?.usage?.total).toEqual({ input: 400, output: 40, cacheRead: 3000, cacheWrite: 0 });
+  });
+
+  it('cannot resume a CLI that ended before it said its session', async () => {
+    const c = client();
+    const { name } = await c.request({ type: 'new', cli: 'fake', cwd: tmp });
+    if (!name) throw new Error('not started');
+    c.send({ type: 'send', name, text: 'x' });
+    await c.waitFor('its end', () => c.flash(name));
+    expect(await c.request({ type: 'send', name, text: 'again' })).toEqual({ error: `${name} cannot be resumed: fake has no way to resume a session` });
   });
 });
