@@ -13,6 +13,7 @@ import { ModelError, type ContentBlock, type Message, type ModelClient, type Tur
 import { UsageTracker } from '../llm/usage-tracker.js';
 import { PermissionSession, type PermissionMode } from './permission.js';
 import { sanitize } from './sanitize.js';
+import { Screen } from './screen.js';
 import { TranscriptWriter, withText, type LoadedTranscript } from './transcript.js';
 import { definitionOf, toolNamed, WORKER_TOOLS, type Tool, type ToolResult } from './tools/index.js';
 
@@ -76,8 +77,6 @@ export interface WorkerOutcome {
 export { WORKER_MARKER } from '../core/prompt-markers.js';
 export const DEFAULT_MAX_TURNS = 50;
 export const DEFAULT_MAX_TOKENS = 8192;
-/** Lines of a tool result shown on screen. */
-const RESULT_PREVIEW_LINES = 4;
 
 export function workerSystemPrompt(cwd: string): string {
   return [
@@ -95,59 +94,6 @@ export function workerSystemPrompt(cwd: string): string {
 }
 
 type Answer = 'yes' | 'no' | 'always' | 'interrupted';
-
-const SGR = {
-  reset: '\x1b[0m',
-  bold: '\x1b[1m',
-  dim: '\x1b[2m',
-  red: '\x1b[31m',
-  yellow: '\x1b[33m',
-  cyan: '\x1b[36m',
-  question: '\x1b[1;30;43m',
-} as const;
-
-/** The worker's screen: sanitized text from outside, SGR styles of its own. */
-class Screen {
-  private atLineStart = true;
-
-  constructor(private readonly io: WorkerIO, private readonly color: boolean) {}
-
-  width(): number {
-    const columns = this.io.columns();
-    return Number.isFinite(columns) && columns >= 20 ? Math.floor(columns) : 80;
-  }
-
-  private put(text: string): void {
-    if (text === '') return;
-    this.io.write(text);
-    this.atLineStart = text.endsWith('\n');
-  }
-
-  /** Streamed model text (sanitized here). */
-  stream(untrusted: string): void {
-    this.put(sanitize(untrusted));
-  }
-
-  /** A whole line in a style; `text` is sanitized and must fit the line (callers shorten it). */
-  line(text: string, style?: keyof typeof SGR): void {
-    this.breakLine();
-    const clean = sanitize(text);
-    this.put(this.color && style ? `${SGR[style]}${clean}${SGR.reset}\n` : `${clean}\n`);
-  }
-
-  breakLine(): void {
-    if (!this.atLineStart) this.put('\n');
-  }
-
-  blankLine(): void {
-    this.breakLine();
-    this.put('\n');
-  }
-
-  bell(): void {
-    this.io.write('\x07');
-  }
-}
 
 /** One line of text: whitespace runs (newlines included) become single spaces. */
 const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
@@ -420,7 +366,7 @@ class Worker {
     const tool = toolNamed(toolUse.name, this.tools);
     const validation = tool?.validate(toolUse.input);
     const summary = oneLine(tool && validation?.ok ? tool.summary(validation.value) : compactJson(toolUse.input));
-    this.showToolLine(toolUse.name, summary);
+    this.screen.toolLine(toolUse.name, summary);
     this.io.report({ type: 'activity', text: truncate(sanitize(oneLine(`${toolUse.name} ${summary}`)), 200) });
     let result: ToolResult;
     if (!tool) {
@@ -494,21 +440,8 @@ class Worker {
     });
   }
 
-  private showToolLine(name: string, summary: string): void {
-    const width = this.screen.width();
-    const room = Math.max(10, width - name.length - 3);
-    this.screen.line(`● ${name} ${truncate(summary, room)}`, 'cyan');
-  }
-
   private showResult(result: ToolResult): void {
-    const width = this.screen.width();
-    const lines = sanitize(result.content).replace(/\n+$/, '').split('\n');
-    const shown = lines.slice(0, RESULT_PREVIEW_LINES);
-    const style = result.isError ? 'red' : 'dim';
-    shown.forEach((line, index) => {
-      this.screen.line(`${index === 0 ? '  ⎿ ' : '    '}${truncate(line.replace(/\t/g, '  '), width - 5)}`, style);
-    });
-    if (lines.length > shown.length) this.screen.line(`    … ${lines.length - shown.length} more lines`, 'dim');
+    this.screen.toolResult(result.content, result.isError === true);
     this.afterTools = true;
   }
 }
