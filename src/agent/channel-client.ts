@@ -21,13 +21,13 @@ export class ChannelClient {
     });
   }
 
-  /** Connects to the channel at `path`; resolves with the credentials agentmux hands over, or why not. */
-  static open(path: string): Promise<{ channel: ChannelClient; credentials: WorkerCredentials } | { error: string }> {
+  /** Connects to the channel at `path`; resolves with the credentials agentmux hands over (if any), or why not. */
+  static open(path: string): Promise<{ channel: ChannelClient; credentials?: WorkerCredentials } | { error: string }> {
     return new Promise((resolve) => {
       const socket = connect(path);
       const decoder = new MessageDecoder(MAX_CHANNEL_MESSAGE_BYTES);
       let settled = false;
-      const settle = (result: { channel: ChannelClient; credentials: WorkerCredentials } | { error: string }): void => {
+      const settle = (result: { channel: ChannelClient; credentials?: WorkerCredentials } | { error: string }): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -49,7 +49,7 @@ export class ChannelClient {
         const answer = parseChannelAnswer(first);
         if ('error' in answer) settle({ error: `agentmux's answer: ${answer.error}` });
         else if (answer.type === 'refused') settle({ error: `agentmux refused the channel: ${answer.message}` });
-        else settle({ channel: new ChannelClient(socket), credentials: answer.credentials });
+        else settle({ channel: new ChannelClient(socket), ...(answer.credentials ? { credentials: answer.credentials } : {}) });
       };
       socket.on('data', onData);
       socket.once('error', (error: NodeJS.ErrnoException) => settle({

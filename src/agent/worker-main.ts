@@ -151,6 +151,12 @@ export async function workerMain(argv: string[], env: NodeJS.ProcessEnv, stdin: 
     return 2;
   }
   const { channel, credentials } = opened;
+  if (!credentials) {
+    write(`agentmux worker: ${styled(RED, 'agentmux handed no model credentials over the channel')}\n`);
+    await channel.close();
+    await flush(stdout);
+    return 2;
+  }
   const end = async (code: number): Promise<number> => {
     await channel.close();
     await flush(stdout);

@@ -100,6 +100,11 @@ async function main(): Promise<void> {
     process.exitCode = await workerMain(rest, process.env, process.stdin, process.stdout);
     return;
   }
+  if (first === 'print-run') {
+    const { printRunMain } = await import('../agent/print-run.js');
+    process.exitCode = await printRunMain(rest, process.env, process.stdout);
+    return;
+  }
   if (first === 'server') return server(rest);
   if ((SCRIPT_COMMANDS as readonly string[]).includes(first)) {
     const { scriptMain } = await import('./scripting.js');

@@ -6,7 +6,7 @@ export type ScriptCommand =
   | { kind: 'ls'; json: boolean }
   | { kind: 'run'; json: boolean; command: string; name?: string; worktree?: { base?: string }; after?: string }
   | { kind: 'spawn'; json: boolean; task: string; name?: string; worktree?: { base?: string }; after?: string; budgetUsd?: number }
-  | { kind: 'new'; json: boolean; cli: string; task?: string; name?: string; worktree?: { base?: string }; after?: string }
+  | { kind: 'new'; json: boolean; cli: string; task?: string; name?: string; worktree?: { base?: string }; after?: string; print?: boolean }
   | { kind: 'logs'; name: string; follow: boolean; raw: boolean }
   | { kind: 'wait'; json: boolean; names: string[] }
   | { kind: 'send'; name: string; text: string }
@@ -17,7 +17,7 @@ export const SCRIPT_USAGE: Record<ScriptCommand['kind'], string> = {
   ls: 'agentmux ls [--json]',
   run: 'agentmux run [--name NAME] [--worktree [--base REF]] [--after NAME] [--json] -- COMMAND…',
   spawn: 'agentmux spawn [--name NAME] [--worktree [--base REF]] [--after NAME] [--budget USD] [--json] TASK…',
-  new: 'agentmux new claude|codex|gemini|aider|KIND [--name NAME] [--worktree [--base REF]] [--after NAME] [--json] [TASK…]',
+  new: 'agentmux new claude|codex|gemini|aider|KIND [--name NAME] [--worktree [--base REF]] [--after NAME] [--print] [--json] [TASK…]',
   logs: 'agentmux logs NAME [-f|--follow] [--raw]',
   wait: 'agentmux wait NAME… [--json]',
   send: 'agentmux send NAME TEXT…',
@@ -126,18 +126,20 @@ export function parseScriptCommand(kind: ScriptCommand['kind'], argv: readonly s
     case 'new': {
       const [cli, ...rest] = argv;
       if (cli === undefined || cli.startsWith('-')) return fail('give the kind of CLI to start first: claude, codex, gemini, aider, or one from your config');
-      const parsed = words(rest, ['--name', '--base', '--after'], ['--worktree', '--json'], true);
+      const parsed = words(rest, ['--name', '--base', '--after'], ['--worktree', '--json', '--print'], true);
       if (typeof parsed === 'string') return fail(parsed);
       const task = (parsed.rest[0] === '--' ? parsed.rest.slice(1) : parsed.rest).join(' ').trim();
       const worktree = worktreeOf(parsed.flags);
       if (typeof worktree === 'string') return fail(worktree);
       const name = text(parsed.flags, '--name');
       const after = text(parsed.flags, '--after');
+      const print = parsed.flags.has('--print');
+      if (print && !task) return fail('--print runs the CLI once on a task: give the task');
       return {
         ok: true,
         command: {
           kind, json: parsed.flags.has('--json'), cli,
-          ...(task ? { task } : {}), ...(name ? { name } : {}), ...(worktree ? { worktree } : {}), ...(after ? { after } : {}),
+          ...(task ? { task } : {}), ...(name ? { name } : {}), ...(worktree ? { worktree } : {}), ...(after ? { after } : {}), ...(print ? { print } : {}),
         },
       };
     }

@@ -91,7 +91,7 @@ async function carryOut(command: ScriptCommand, link: ServerLink): Promise<numbe
         ? { type: 'run', command: command.command, cwd, ...pick(command, ['name', 'worktree', 'after']) }
         : command.kind === 'spawn'
           ? { type: 'spawn', task: command.task, cwd, ...pick(command, ['name', 'worktree', 'after', 'budgetUsd']) }
-          : { type: 'new', cli: command.cli, cwd, ...pick(command, ['task', 'name', 'worktree', 'after']) });
+          : { type: 'new', cli: command.cli, cwd, ...pick(command, ['task', 'name', 'worktree', 'after', 'print']) });
       if (answer.error) return refused(answer.error);
       io.out(command.json ? `${JSON.stringify({ name: answer.name })}\n` : `${answer.name}\n`);
       return 0;

@@ -132,6 +132,7 @@ async function openWorkspace(root: string, flags: WorkspaceFlags, { env, modelEn
     ...(config.compare.check ? { compareCheck: config.compare.check } : {}),
     clis: cliKinds(config.clis),
     hookCommand: [process.execPath, HOOK_ENTRY],
+    printRun: (program, args) => ({ file: process.execPath, args: [CLI_ENTRY, 'print-run', '--', program, ...args] }),
     stateDir: workspaceStateDir(paths.stateRoot, root),
     serverVersion,
     log,

@@ -84,8 +84,8 @@ export interface AgentLaunch {
   env?: Record<string, string>;
   /** A model drives the process (a built-in worker, the main agent's bash): no model credentials in its environment. */
   modelDriven?: boolean;
-  /** A built-in worker: it gets a private report channel, over which it is handed these credentials. */
-  credentials?: WorkerCredentials;
+  /** A built-in worker (or a print run agentmux renders): it gets a private report channel, over which it is handed these credentials. */
+  reports?: { credentials?: WorkerCredentials };
   /** An agent CLI with hooks: it gets a socket for them (`agentmux hook` finds it in its environment). */
   hooks?: boolean;
   /** Output of an earlier run of this agent, shown above what the new process prints (a continued worker). */

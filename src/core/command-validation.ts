@@ -183,7 +183,10 @@ const COMMANDS: { [T in CommandType]: Schema<CommandOf<T>> } = {
     worktree: optional(worktree),
     after: optional(name),
   },
-  new: { cli: required(cliName), task: optional(text), name: optional(name), cwd: required(absolutePath), worktree: optional(worktree), after: optional(name) },
+  new: {
+    cli: required(cliName), task: optional(text), name: optional(name), cwd: required(absolutePath), worktree: optional(worktree), after: optional(name),
+    print: optional(boolean),
+  },
   compare: { names: required(names) },
   fileDiff: { name: required(name), file: required(file) },
   merge: { name: required(name), into: optional(ref), squash: optional(boolean) },

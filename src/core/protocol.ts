@@ -69,8 +69,11 @@ export type ClientCommand =
   /** The size of the client's agent pane; agents' ptys take it. */
   | { type: 'resize'; cols: number; rows: number }
   | { type: 'chat'; text: string }
-  /** Start an external agent CLI (`cli`: a kind such as claude or codex), on a first prompt when `task` is given. */
-  | { type: 'new'; cli: string; task?: string; name?: string; cwd: string; worktree?: WorktreeRequest; after?: string }
+  /**
+   * Start an external agent CLI (`cli`: a kind such as claude or codex), on a first prompt when `task` is given;
+   * `print`: run it once on `task` without its screen, shown as a worker's work.
+   */
+  | { type: 'new'; cli: string; task?: string; name?: string; cwd: string; worktree?: WorktreeRequest; after?: string; print?: boolean }
   /** Start a built-in claude agent on a task, without asking the model. */
   | { type: 'spawn'; task: string; name?: string; budgetUsd?: number; cwd: string; worktree?: WorktreeRequest; after?: string }
   /** Put worktree agents' attempts side by side (answered with a `comparison` event). */

@@ -12,12 +12,15 @@ export const MAX_ACTIVITY_CHARS = 200;
 /** A retried request may count twice, so a report may add up to this many context windows of tokens. */
 const WINDOWS_PER_REPORT = 2;
 
-/** What the server knows of a worker it started. */
+/** What the server knows of a worker it started (or a CLI's print run, whose model it does not choose). */
 export interface WorkerExpectation {
-  model: string;
-  /** Its price (and context window) when on file. */
-  price?: ModelPrice;
+  /** The model it was started with; undefined: whichever model it names (a model id), priced by `priceOf`. */
+  model?: string;
+  /** A model's price (and context window) when on file. */
+  priceOf(model: string): ModelPrice | undefined;
 }
+
+const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:@\/-]{0,99}$/;
 
 const USAGE_FIELDS = ['input', 'output', 'cacheRead', 'cacheWrite'] as const;
 
@@ -31,19 +34,23 @@ const oneLine = (text: string, max: number): string => truncate(printable(text).
 export function acceptedMeter(
   claimed: UsageMeter, last: { thisRun?: Usage; earlier?: Usage }, expected: WorkerExpectation,
 ): UsageMeter | string {
-  if (claimed.model !== expected.model) return `it reported model ${JSON.stringify(oneLine(claimed.model, 60))}, but runs ${expected.model}`;
+  if (expected.model !== undefined && claimed.model !== expected.model) {
+    return `it reported model ${JSON.stringify(oneLine(claimed.model, 60))}, but runs ${expected.model}`;
+  }
+  if (!MODEL_ID.test(claimed.model)) return `it reported ${JSON.stringify(oneLine(claimed.model, 60))}, which is not a model id`;
+  const price = expected.priceOf(claimed.model);
   const total = claimed.total;
   const { thisRun } = last;
   if (thisRun && USAGE_FIELDS.some((field) => total[field] < thisRun[field])) return 'its token counts went down';
-  const window = expected.price?.contextWindow;
+  const window = price?.contextWindow;
   if (window !== undefined) {
     const before = thisRun ?? last.earlier ?? { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
     const grown = USAGE_FIELDS.reduce((sum, field) => sum + total[field] - before[field], 0);
     if (grown > WINDOWS_PER_REPORT * window) return `it claimed ${grown} tokens at once, more than its model's requests can use`;
     if (claimed.contextTokens > window) return `it claimed a context of ${claimed.contextTokens} tokens, more than its model's ${window}`;
   }
-  const meter: UsageMeter = { model: expected.model, total: { ...total }, contextTokens: claimed.contextTokens };
-  const cost = costOf(total, expected.price);
+  const meter: UsageMeter = { model: claimed.model, total: { ...total }, contextTokens: claimed.contextTokens };
+  const cost = costOf(total, price);
   if (cost !== undefined) meter.costUsd = cost;
   if (window !== undefined) meter.contextWindow = window;
   return meter;

@@ -27,7 +27,8 @@ export interface WorkerCredentials {
   price?: ModelPrice;
 }
 
-export type ChannelAnswer = { type: 'welcome'; credentials: WorkerCredentials } | { type: 'refused'; message: string };
+/** `credentials` for a built-in worker; none for a run agentmux only renders (print-run). */
+export type ChannelAnswer = { type: 'welcome'; credentials?: WorkerCredentials } | { type: 'refused'; message: string };
 
 export type WorkerReport =
   | { type: 'state'; state: 'running' | 'waiting'; question?: string }
@@ -72,7 +73,9 @@ export function isWorkerReport(value: unknown): value is WorkerReport {
 /** agentmux's answer to a hello, or why it is not one. */
 export function parseChannelAnswer(value: unknown): ChannelAnswer | { error: string } {
   if (isObject(value) && value.type === 'refused' && isString(value.message)) return { type: 'refused', message: value.message };
-  if (!isObject(value) || value.type !== 'welcome' || !isObject(value.credentials)) return { error: 'not an answer to the hello' };
+  if (!isObject(value) || value.type !== 'welcome') return { error: 'not an answer to the hello' };
+  if (value.credentials === undefined) return { type: 'welcome' };
+  if (!isObject(value.credentials)) return { error: 'the credentials are not an object' };
   const { apiKey, baseURL, price } = value.credentials;
   if (!isString(apiKey) || apiKey === '' || !isString(baseURL) || baseURL === '') return { error: 'the credentials lack a key or an endpoint' };
   if (price !== undefined) {

@@ -5,7 +5,7 @@ import { nameError } from './names.js';
 export type SlashCommand =
   | { kind: 'run'; command: string; name?: string; worktree?: { base?: string }; after?: string }
   | { kind: 'spawn'; task: string; name?: string; budgetUsd?: number; worktree?: { base?: string }; after?: string }
-  | { kind: 'new'; cli: string; task?: string; name?: string; worktree?: { base?: string }; after?: string }
+  | { kind: 'new'; cli: string; task?: string; name?: string; worktree?: { base?: string }; after?: string; print?: boolean }
   | { kind: 'compare'; names: string[] }
   | { kind: 'merge'; name: string; into?: string; squash: boolean }
   | { kind: 'discard'; names: string[]; force: boolean }
@@ -26,7 +26,7 @@ export type ParseResult = { ok: true; command: SlashCommand } | { ok: false; err
 export const USAGE: Record<SlashCommand['kind'], string> = {
   run: '/run [--name NAME] [--worktree [--base REF]] [--after NAME] -- COMMAND…',
   spawn: '/spawn [--name NAME] [--worktree [--base REF]] [--after NAME] [--budget USD] TASK…',
-  new: '/new claude|codex|gemini|aider|KIND [--name NAME] [--worktree [--base REF]] [--after NAME] [TASK…]',
+  new: '/new claude|codex|gemini|aider|KIND [--name NAME] [--worktree [--base REF]] [--after NAME] [--print] [TASK…]',
   compare: '/compare NAME NAME…',
   merge: '/merge NAME [--into BRANCH] [--squash]',
   discard: '/discard NAME… [--force]',
@@ -175,7 +175,7 @@ function parseNew(args: string): ParseResult {
   const { head: cli, rest } = splitFirstWord(args);
   if (!cli || cli.startsWith('-')) return fail('new', '/new needs the kind of CLI to start first: claude, codex, gemini, aider, or one from your config');
   if (!CLI_NAME_PATTERN.test(cli)) return fail('new', `${JSON.stringify(cli)} is not a CLI name: a lowercase word such as claude or codex`);
-  const parsed = parseFlags('new', rest, { withValue: ['--name', '--base', '--after'], switches: ['--worktree'], notYet: [] });
+  const parsed = parseFlags('new', rest, { withValue: ['--name', '--base', '--after'], switches: ['--worktree', '--print'], notYet: [] });
   if ('ok' in parsed) return parsed;
   const name = parsed.flags.get('--name');
   const error = name === undefined ? undefined : nameError(name);
@@ -184,9 +184,13 @@ function parseNew(args: string): ParseResult {
   if ('ok' in worktree) return worktree;
   const after = afterOf('new', parsed.flags);
   if ('ok' in after) return after;
+  const print = parsed.flags.has('--print');
+  if (print && !parsed.text) return fail('new', '--print runs the CLI once on a task: give the task');
   return {
     ok: true,
-    command: { kind: 'new', cli, ...(parsed.text ? { task: parsed.text } : {}), ...(name !== undefined ? { name } : {}), ...worktree, ...after },
+    command: {
+      kind: 'new', cli, ...(parsed.text ? { task: parsed.text } : {}), ...(name !== undefined ? { name } : {}), ...worktree, ...after, ...(print ? { print } : {}),
+    },
   };
 }
 

@@ -31,8 +31,8 @@ export interface AgentProcessSpec {
   env: Record<string, string>;
   scrollback: number;
   killGraceMs: number;
-  /** Open a report channel (in a new directory under `dir`) whose worker is handed `credentials`. */
-  channel?: { dir: string; credentials: WorkerCredentials };
+  /** Open a report channel (in a new directory under `dir`) whose worker is handed `credentials`, if any. */
+  channel?: { dir: string; credentials?: WorkerCredentials };
   /** Open a socket for the agent CLI's hooks (in a new directory under `dir`), named in its environment. */
   hooks?: { dir: string };
   /** Output of an earlier run, parsed before anything the new process prints. */

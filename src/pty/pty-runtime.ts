@@ -56,7 +56,7 @@ export function createPtyRuntime(pool: EmulatorPool, options: PtyRuntimeOptions)
         env: { ...agentEnvironment(launch.inherit ?? options.env, launch.name, launch.modelDriven), ...launch.env },
         scrollback: options.scrollback,
         killGraceMs: options.killGraceMs,
-        ...(launch.credentials ? { channel: { dir: options.channelDir ?? tmpdir(), credentials: launch.credentials } } : {}),
+        ...(launch.reports ? { channel: { dir: options.channelDir ?? tmpdir(), ...launch.reports } } : {}),
         ...(launch.hooks ? { hooks: { dir: options.channelDir ?? tmpdir() } } : {}),
         ...(launch.history ? { history: launch.history } : {}),
       }, events);

@@ -32,7 +32,8 @@ export class WorkerChannel {
   private readonly closedWaiters: Array<() => void> = [];
 
   /** Listens at once in a new private directory under `baseDir`. */
-  constructor(baseDir: string, private readonly credentials: WorkerCredentials, private readonly listener: WorkerChannelListener) {
+  /** `credentials`: what the worker is handed (none for a run agentmux only renders). */
+  constructor(baseDir: string, private readonly credentials: WorkerCredentials | undefined, private readonly listener: WorkerChannelListener) {
     this.dir = mkdtempSync(join(baseDir, 'amx-'));
     this.path = join(this.dir, 'channel');
     this.server = createServer((socket) => this.accept(socket));
@@ -88,7 +89,7 @@ export class WorkerChannel {
       return;
     }
     this.greeted = true;
-    this.send({ type: 'welcome', credentials: this.credentials });
+    this.send(this.credentials ? { type: 'welcome', credentials: this.credentials } : { type: 'welcome' });
   }
 
   private send(answer: ChannelAnswer): void {

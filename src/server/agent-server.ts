@@ -9,6 +9,7 @@ import { cliKinds, type CliKind } from '../core/cli-kinds.js';
 import type { ModelPrice } from '../core/usage.js';
 import type { WorktreeInfo } from '../core/worktree.js';
 import type { Message, ModelClient } from '../llm/types.js';
+import { priceFor } from '../llm/prices.js';
 import { UsageTracker } from '../llm/usage-tracker.js';
 import { SessionStore } from '../store/session-store.js';
 import { AgentJournal } from './agent-journal.js';
@@ -58,6 +59,8 @@ export interface ServerOptions {
   clis?: ReadonlyMap<string, CliKind>;
   /** The command that runs agentmux's hook runner for agent CLIs (cli/hook-main.ts); without it their state stays unknown. */
   hookCommand?: string[];
+  /** The program that renders an agent CLI's print run (`agentmux print-run -- PROGRAM ARGS…`). */
+  printRun?: (program: string, args: string[]) => { file: string; args: string[] };
   /** Where this workspace's records, logs and transcripts are kept; nothing is kept without it. */
   stateDir?: string;
   /** The agentmux version serving (told to clients). */
@@ -193,6 +196,7 @@ export class AgentServer {
       agents: this.agents, runtime: options.runtime, kinds: options.clis ?? cliKinds(),
       ...(this.journal ? { logTail: (name: string) => this.journal?.logTail(name, REPLAY_BYTES) ?? new Uint8Array() } : {}),
       ...(options.hookCommand ? { hookCommand: options.hookCommand } : {}), ...(this.worktreeOps ? { worktrees: this.worktreeOps } : {}),
+      ...(options.printRun ? { printRun: options.printRun } : {}), priceOf: (model) => priceFor(model, options.access?.prices),
     });
     if (options.access && options.workers) {
       this.workerStarts = new WorkerStarts({
@@ -353,10 +357,10 @@ export class AgentServer {
           .then((started) => typeof started === 'string' ? started : { name: started.name });
       }
       case 'new': {
-        const { cli, task, name, cwd, worktree, after } = command;
+        const { cli, task, name, cwd, worktree, after, print } = command;
         return this.cliStarts.start(cli, {
           cwd, ...(task !== undefined ? { task } : {}), ...(name !== undefined ? { name } : {}), ...(worktree ? { worktree } : {}),
-          ...(after !== undefined ? { after } : {}), ...(client.env ? { inherit: client.env } : {}),
+          ...(after !== undefined ? { after } : {}), ...(client.env ? { inherit: client.env } : {}), ...(print ? { print } : {}),
         }).then((started) => (typeof started === 'string' ? started : { name: started.name }));
       }
       case 'compare': return this.worktreeOps?.compare(command.names) ?? WORKTREES_UNAVAILABLE;

@@ -69,7 +69,7 @@ export interface StartRequest extends AgentWork {
   /** A model drives it (the main agent's bash, a worker): no model credentials in its environment. */
   modelDriven?: boolean;
   /** A built-in worker: what it is handed over its report channel, and what its reports are checked against. */
-  worker?: { credentials: WorkerCredentials; expect: WorkerExpectation };
+  worker?: { credentials?: WorkerCredentials; expect: WorkerExpectation };
   /** An agent CLI whose hooks report to agentmux. */
   hooks?: boolean;
   worktree?: WorktreeInfo;
@@ -237,7 +237,7 @@ export class AgentTable {
           ...(inherit ? { inherit } : {}),
           ...(request.env ? { env: request.env } : {}),
           ...(request.modelDriven || request.worker ? { modelDriven: true } : {}),
-          ...(request.worker ? { credentials: request.worker.credentials } : {}),
+          ...(request.worker ? { reports: request.worker.credentials ? { credentials: request.worker.credentials } : {} } : {}),
           ...(request.hooks ? { hooks: true } : {}),
           ...(request.history ? { history: request.history } : {}),
         },

@@ -4,8 +4,9 @@
 // (also one `lost` to a crashed server) resumes its own session under its name.
 import type { AgentInfo } from '../core/agent.js';
 import { cliArguments, type CliKind } from '../core/cli-kinds.js';
+import type { ModelPrice } from '../core/usage.js';
 import type { WorktreeInfo } from '../core/worktree.js';
-import type { AgentEntry, AgentTable } from './agent-table.js';
+import type { AgentEntry, AgentTable, StartRequest } from './agent-table.js';
 import { signalSetup } from './cli-signal-setup.js';
 import type { AgentRuntime } from './runtime.js';
 import { WORKTREES_UNAVAILABLE } from './worker-starts.js';
@@ -21,6 +22,8 @@ export interface CliStart {
   after?: string;
   /** The environment of the client that asked for it. */
   inherit?: Record<string, string>;
+  /** Run it once on `task` without its screen (its print arguments), rendered as a worker's work. */
+  print?: boolean;
 }
 
 export interface CliStartsDeps {
@@ -31,6 +34,10 @@ export interface CliStartsDeps {
   hookCommand?: readonly string[];
   /** The end of an agent's output log, shown above what a resumed run prints. */
   logTail?: (name: string) => Uint8Array;
+  /** The program that renders a print run (`agentmux print-run -- PROGRAM ARGS…`), given the CLI's program and arguments. */
+  printRun?: (program: string, args: string[]) => { file: string; args: string[] };
+  /** A model's price (and context window) from the table, for a print run's meter. */
+  priceOf: (model: string) => ModelPrice | undefined;
   worktrees?: WorktreeOps;
 }
 
@@ -48,13 +55,12 @@ export class CliStarts {
     if (!kind) return `no CLI named ${cli}: /new takes ${this.kindList()}, or one you add under "clis" in the config`;
     const program = this.deps.runtime.findProgram(kind.program, how.inherit);
     if (!program) return `${kind.program} is not installed (not found in PATH): ${kind.install}`;
-    const { args, typeIn } = cliArguments(kind, how.task === undefined ? {} : { task: how.task });
-    const signals = this.signals(kind);
+    const launch = how.print ? this.printLaunch(kind, program, how.task ?? '') : this.interactiveLaunch(kind, program, how.task);
+    if (typeof launch === 'string') return launch;
     const work = { kind: 'cli' as const, task: how.task ?? '', cli };
     const start = (name: string, where: string, worktree?: WorktreeInfo): AgentEntry | string => this.deps.agents.start({
-      ...work, cwd: where, name, program: { file: program, args: [...signals.args, ...args] }, ...(signals.hooks ? { hooks: true } : {}),
+      ...work, cwd: where, name, ...launch,
       ...(how.inherit ? { inherit: how.inherit } : {}), ...(worktree ? { worktree } : {}), ...(how.after !== undefined ? { after: how.after } : {}),
-      ...(typeIn !== undefined ? { typeIn } : {}),
     });
     if (how.worktree) {
       const { worktrees } = this.deps;
@@ -88,6 +94,21 @@ export class CliStarts {
       ...(signals.hooks ? { hooks: true } : {}), ...(typeIn !== undefined ? { typeIn } : {}),
       ...(this.deps.logTail ? { history: this.deps.logTail(name) } : {}),
     });
+  }
+
+  /** An interactive run, with its hooks. */
+  private interactiveLaunch(kind: CliKind, program: string, task: string | undefined): Pick<StartRequest, 'program' | 'hooks' | 'typeIn'> {
+    const { args, typeIn } = cliArguments(kind, task === undefined ? {} : { task });
+    const signals = this.signals(kind);
+    return { program: { file: program, args: [...signals.args, ...args] }, ...(signals.hooks ? { hooks: true } : {}), ...(typeIn !== undefined ? { typeIn } : {}) };
+  }
+
+  /** A run once on `task`, rendered by print-run, which reports like a worker (for whichever model the CLI uses). */
+  private printLaunch(kind: CliKind, program: string, task: string): Pick<StartRequest, 'program' | 'worker'> | string {
+    if (!this.deps.printRun) return 'print runs are not available in this session';
+    if (kind.printArgs.length === 0) return `${kind.name} has no way to run once on a task (no printArgs in its kind)`;
+    const args = kind.printArgs.map((arg) => (arg === '{task}' ? task : arg));
+    return { program: this.deps.printRun(program, [...kind.args, ...args]), worker: { expect: { priceOf: this.deps.priceOf } } };
   }
 
   private signals(kind: CliKind): { args: string[]; hooks: boolean } {

@@ -94,7 +94,7 @@ export class WorkerStarts {
     const price = priceFor(model, access.prices);
     return {
       credentials: { ...access.workerCredentials, ...(configured ? { price: configured } : {}) },
-      expect: { model, ...(price ? { price } : {}) },
+      expect: { model, priceOf: () => price },
     };
   }
 }

@@ -76,6 +76,7 @@ export function submitLine(line: string, context: SlashContext): void {
         type: 'new', cli: command.cli, cwd: context.cwd,
         ...(command.task ? { task: command.task } : {}), ...(command.name ? { name: command.name } : {}),
         ...(command.worktree ? { worktree: command.worktree } : {}), ...(command.after ? { after: command.after } : {}),
+        ...(command.print ? { print: true } : {}),
       });
       return;
     case 'fg':

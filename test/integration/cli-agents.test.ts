@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cliKinds } from '../../src/core/cli-kinds.js';
+import { plainText } from '../../src/core/plain-text.js';
 import { EmulatorPool } from '../../src/pty/emulator-pool.js';
 import { createPtyRuntime } from '../../src/pty/pty-runtime.js';
 import { AgentServer } from '../../src/server/agent-server.js';
@@ -14,6 +15,7 @@ import { ServerTestClient } from '../support/server-test-client.js';
 
 const HOOK_ENTRY = fileURLToPath(new URL('../../dist/cli/hook-main.js', import.meta.url));
 const FAKE_CLAUDE = fileURLToPath(new URL('../fixtures/fake-claude.mjs', import.meta.url));
+const CLI_ENTRY = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 let tmp: string;
 let bin: string;
@@ -34,6 +36,8 @@ beforeEach(() => {
     cwd: tmp,
     clis: cliKinds({ fake: { program: 'fakecli', taskArgs: ['--prompt', '{task}'] }, claude: { program: FAKE_CLAUDE } }),
     hookCommand: [process.execPath, HOOK_ENTRY],
+    printRun: (program, args) => ({ file: process.execPath, args: [CLI_ENTRY, 'print-run', '--', program, ...args] }),
+    stateDir: join(tmp, 'state'),
   });
 });
 
@@ -131,5 +135,35 @@ describe('Claude Code\'s hooks (a stand-in that runs them as Claude Code does)',
     c.send({ type: 'send', name, text: 'x' });
     await c.waitFor('its end', () => c.flash(name));
     expect(await c.request({ type: 'send', name, text: 'again' })).toEqual({ error: `${name} cannot be resumed: fake has no way to resume a session` });
+  });
+});
+
+describe('a print run (--print)', () => {
+  it('shows the stream as a worker\'s work, not JSON, reports its result and meter, and ends finished', async () => {
+    const c = client();
+    const { name } = await c.request({ type: 'new', cli: 'claude', task: 'count the files', cwd: tmp, print: true });
+    if (!name) throw new Error('not started');
+    const flash = await c.waitFor('its end', () => c.flash(name));
+    expect(flash).toMatchObject({ word: 'finished', exitCode: 0 });
+    expect(c.agent(name)).toMatchObject({ state: 'finished', result: 'There are three files.' });
+    expect(c.agent(name)?.usage).toEqual({
+      model: 'claude-sonnet-4-5', total: { input: 500, output: 30, cacheRead: 0, cacheWrite: 0 }, contextTokens: 310,
+      costUsd: (500 * 3 + 30 * 15) / 1e6, contextWindow: 200000,
+    });
+    c.send({ type: 'logs', name });
+    await c.waitFor('its log', () => c.of('logEnd').find((event) => event.name === name));
+    const text = plainText(c.of('log').filter((event) => event.name === name).map((event) => event.data).join(''));
+    expect(text).toContain('Looking at: count the files');
+    expect(text).toContain('● Bash ls -la');
+    expect(text).toContain('⎿ a.txt');
+    expect(text).toContain('There are three files.');
+    expect(text).toContain('── finished ──');
+    expect(text).not.toContain('"type"');
+    expect(text).not.toContain('evil title');
+  });
+
+  it('needs a task', async () => {
+    const c = client();
+    expect(await c.request({ type: 'new', cli: 'fake', task: 'x', cwd: tmp, print: true })).toEqual({ error: 'fake has no way to run once on a task (no printArgs in its kind)' });
   });
 });

@@ -14,7 +14,7 @@ const usage = (input: number, output: number): Usage => ({ input, output, cacheR
 const meter = (total: Usage, extra: Partial<UsageMeter> = {}): UsageMeter => ({ model: MODEL, total, contextTokens: 10, ...extra });
 
 describe('acceptedMeter', () => {
-  const expected = { model: MODEL, price: PRICE };
+  const expected = { model: MODEL, priceOf: () => PRICE };
 
   it('takes the tokens, and sets the cost and the window from the price table whatever the worker says', () => {
     expect(acceptedMeter(meter(usage(100, 20), { costUsd: 999999, contextWindow: 5 }), {}, expected)).toEqual({
@@ -34,8 +34,15 @@ describe('acceptedMeter', () => {
     expect(acceptedMeter(meter(usage(390, 50)), { thisRun: usage(400, 50), earlier: usage(500, 60) }, expected)).toBe('its token counts went down');
   });
 
+  it('for a run of a model it did not choose (a CLI\'s print run): the model it names, priced from the table, if it is a model id', () => {
+    const any = { priceOf: (model: string) => (model === 'claude-x' ? PRICE : undefined) };
+    expect(acceptedMeter(meter(usage(100, 20), { model: 'claude-x' }), {}, any)).toMatchObject({ model: 'claude-x', costUsd: 0.0004, contextWindow: 1000 });
+    expect(acceptedMeter(meter(usage(100, 20), { model: 'other' }), {}, any)).toEqual({ model: 'other', total: usage(100, 20), contextTokens: 10 });
+    expect(acceptedMeter(meter(usage(1, 1), { model: 'x\u001b[2J' }), {}, any)).toMatch(/which is not a model id$/);
+  });
+
   it('without a price on file: no cost, no window, but still the model and counts that only grow', () => {
-    const unpriced = { model: MODEL };
+    const unpriced = { model: MODEL, priceOf: () => undefined };
     expect(acceptedMeter(meter(usage(5e6, 1)), {}, unpriced)).toEqual({ model: MODEL, total: usage(5e6, 1), contextTokens: 10 });
     expect(acceptedMeter(meter(usage(4e6, 1)), { thisRun: usage(5e6, 1) }, unpriced)).toBe('its token counts went down');
   });
@@ -76,7 +83,7 @@ function table() {
   const worker = (name: string): { info: AgentInfo; report(report: WorkerReport): void; end(code: number): void } => {
     const entry = agents.start({
       kind: 'claude', task: 'a task', cwd: '/tmp', name, program: { file: 'worker', args: [] },
-      worker: { credentials: { apiKey: 'k', baseURL: 'http://x' }, expect: { model: MODEL, price: PRICE } },
+      worker: { credentials: { apiKey: 'k', baseURL: 'http://x' }, expect: { model: MODEL, priceOf: () => PRICE } },
     });
     if (typeof entry === 'string') throw new Error(entry);
     const events = runtime.events.get(name);
@@ -90,7 +97,7 @@ describe('AgentTable and worker reports', () => {
   it('starts a worker model-driven, with its credentials for the channel', () => {
     const { runtime, worker } = table();
     worker('w');
-    expect(runtime.launches[0]).toMatchObject({ modelDriven: true, credentials: { apiKey: 'k', baseURL: 'http://x' } });
+    expect(runtime.launches[0]).toMatchObject({ modelDriven: true, reports: { credentials: { apiKey: 'k', baseURL: 'http://x' } } });
   });
 
   it('keeps the meter a worker could truthfully report, and says what it refused', () => {
