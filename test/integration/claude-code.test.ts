@@ -11,7 +11,7 @@ import { AgentScreen } from '../support/agent-screen.js';
 import { CLAUDE_TEST_API_KEY, claudeEnv, claudeHome, installClaudeCode } from '../support/claude-code.js';
 import { claudeCodeResponder, isClaudeMainRequest, latestPrompt, latestToolResults, type ClaudeCodeResponder } from '../support/claude-code-scripts.js';
 
-/** npm's own limit and a little more: a first install downloads a package of some 100 MB. */
+/** npm's own limit and a little more: a first install downloads 186 MB (some 10 s on the development machine). */
 const INSTALL_TIMEOUT_MS = 300_000;
 /** Claude Code starts in 1–3 s; a machine busy with the rest of the suite may take several times that. */
 const START_TIMEOUT_MS = 30_000;
