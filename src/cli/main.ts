@@ -47,7 +47,7 @@ async function screen(argv: string[], attach = false): Promise<void> {
     process.stdout.write(`${USAGE}\n`
       + 'Opens the agentmux screen for this repository; its agents run in your agentmux server and outlive the screen.\n'
       + 'agentmux attach outside any repository opens the repository a screen used last.\n'
-      + 'Scripting, without the screen: agentmux ls | run | spawn | logs | wait | send | kill | server stop (a wrong use prints its usage).\n'
+      + 'Scripting, without the screen: agentmux ls | run | spawn | new | logs | wait | send | kill | server stop (a wrong use prints its usage).\n'
       + 'Inside the screen, type /help.\n');
     return;
   }

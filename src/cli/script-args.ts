@@ -1,10 +1,12 @@
-// Flags of the scripting commands (`agentmux ls|run|spawn|logs|wait|send|kill|server stop`).
+// Flags of the scripting commands (`agentmux ls|run|spawn|new|logs|wait|send|kill|server stop`).
 // Pure: words in, a request or a one-line error out.
+import { shellWord } from '../core/shell-word.js';
 
 export type ScriptCommand =
   | { kind: 'ls'; json: boolean }
   | { kind: 'run'; json: boolean; command: string; name?: string; worktree?: { base?: string }; after?: string }
   | { kind: 'spawn'; json: boolean; task: string; name?: string; worktree?: { base?: string }; after?: string; budgetUsd?: number }
+  | { kind: 'new'; json: boolean; cli: string; task?: string; name?: string; worktree?: { base?: string }; after?: string }
   | { kind: 'logs'; name: string; follow: boolean; raw: boolean }
   | { kind: 'wait'; json: boolean; names: string[] }
   | { kind: 'send'; name: string; text: string }
@@ -15,6 +17,7 @@ export const SCRIPT_USAGE: Record<ScriptCommand['kind'], string> = {
   ls: 'agentmux ls [--json]',
   run: 'agentmux run [--name NAME] [--worktree [--base REF]] [--after NAME] [--json] -- COMMAND…',
   spawn: 'agentmux spawn [--name NAME] [--worktree [--base REF]] [--after NAME] [--budget USD] [--json] TASK…',
+  new: 'agentmux new claude|codex|gemini|aider|KIND [--name NAME] [--worktree [--base REF]] [--after NAME] [--json] [TASK…]',
   logs: 'agentmux logs NAME [-f|--follow] [--raw]',
   wait: 'agentmux wait NAME… [--json]',
   send: 'agentmux send NAME TEXT…',
@@ -22,7 +25,7 @@ export const SCRIPT_USAGE: Record<ScriptCommand['kind'], string> = {
   stop: 'agentmux server stop [--force]',
 };
 
-export const SCRIPT_COMMANDS = ['ls', 'run', 'spawn', 'logs', 'wait', 'send', 'kill'] as const;
+export const SCRIPT_COMMANDS = ['ls', 'run', 'spawn', 'new', 'logs', 'wait', 'send', 'kill'] as const;
 
 type Parsed = { ok: true; command: ScriptCommand } | { ok: false; error: string; usage: string };
 
@@ -69,10 +72,6 @@ function text(flags: Map<string, string | true>, flag: string): string | undefin
   return typeof value === 'string' ? value : undefined;
 }
 
-/** A shell word for `sh -c`: kept as it is when it is plain, else single-quoted. */
-export function shellWord(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 function worktreeOf(flags: Map<string, string | true>): { base?: string } | undefined | string {
   const base = text(flags, '--base');
@@ -121,6 +120,24 @@ export function parseScriptCommand(kind: ScriptCommand['kind'], argv: readonly s
         command: {
           kind, json: parsed.flags.has('--json'), task,
           ...(name ? { name } : {}), ...(worktree ? { worktree } : {}), ...(after ? { after } : {}), ...(budgetUsd !== undefined ? { budgetUsd } : {}),
+        },
+      };
+    }
+    case 'new': {
+      const [cli, ...rest] = argv;
+      if (cli === undefined || cli.startsWith('-')) return fail('give the kind of CLI to start first: claude, codex, gemini, aider, or one from your config');
+      const parsed = words(rest, ['--name', '--base', '--after'], ['--worktree', '--json'], true);
+      if (typeof parsed === 'string') return fail(parsed);
+      const task = (parsed.rest[0] === '--' ? parsed.rest.slice(1) : parsed.rest).join(' ').trim();
+      const worktree = worktreeOf(parsed.flags);
+      if (typeof worktree === 'string') return fail(worktree);
+      const name = text(parsed.flags, '--name');
+      const after = text(parsed.flags, '--after');
+      return {
+        ok: true,
+        command: {
+          kind, json: parsed.flags.has('--json'), cli,
+          ...(task ? { task } : {}), ...(name ? { name } : {}), ...(worktree ? { worktree } : {}), ...(after ? { after } : {}),
         },
       };
     }

@@ -85,10 +85,13 @@ async function carryOut(command: ScriptCommand, link: ServerLink): Promise<numbe
       io.out(command.json ? `${JSON.stringify(link.welcome.agents, null, 2)}\n` : listing(link.welcome.agents, Date.now()));
       return 0;
     case 'run':
-    case 'spawn': {
+    case 'spawn':
+    case 'new': {
       const answer = await link.request(command.kind === 'run'
         ? { type: 'run', command: command.command, cwd, ...pick(command, ['name', 'worktree', 'after']) }
-        : { type: 'spawn', task: command.task, cwd, ...pick(command, ['name', 'worktree', 'after', 'budgetUsd']) });
+        : command.kind === 'spawn'
+          ? { type: 'spawn', task: command.task, cwd, ...pick(command, ['name', 'worktree', 'after', 'budgetUsd']) }
+          : { type: 'new', cli: command.cli, cwd, ...pick(command, ['task', 'name', 'worktree', 'after']) });
       if (answer.error) return refused(answer.error);
       io.out(command.json ? `${JSON.stringify({ name: answer.name })}\n` : `${answer.name}\n`);
       return 0;

@@ -4,6 +4,7 @@
 import { closeSync, existsSync, unlinkSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { cliKinds } from '../core/cli-kinds.js';
 import { mergeConfig } from '../core/config-schema.js';
 import type { WorkspaceFlags } from '../core/protocol.js';
 import { GitWorktrees } from '../git/index.js';
@@ -25,6 +26,7 @@ import { lockState, ServerLock } from './server-lock.js';
 import { serverPaths, type ServerPaths } from './server-paths.js';
 
 const CLI_ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
+const HOOK_ENTRY = fileURLToPath(new URL('./hook-main.js', import.meta.url));
 
 export interface ServerStart {
   /** Told `ready` once clients can connect (or why the server did not start). */
@@ -128,6 +130,8 @@ async function openWorkspace(root: string, flags: WorkspaceFlags, { env, modelEn
     },
     worktrees,
     ...(config.compare.check ? { compareCheck: config.compare.check } : {}),
+    clis: cliKinds(config.clis),
+    hookCommand: [process.execPath, HOOK_ENTRY],
     stateDir: workspaceStateDir(paths.stateRoot, root),
     serverVersion,
     log,

@@ -3,9 +3,14 @@ import type { WorkerCredentials } from './report-channel.js';
 import type { UsageMeter } from './usage.js';
 import type { WorktreeInfo } from './worktree.js';
 
-export type AgentKind = 'command' | 'claude';
+/** `command`: a shell command; `claude`: the built-in worker; `cli`: an external agent CLI (Claude Code, Codex, …). */
+export type AgentKind = 'command' | 'claude' | 'cli';
 
-export type AgentState = 'queued' | 'running' | 'waiting' | 'finished' | 'failed' | 'killed' | 'lost' | 'unknown';
+/**
+ * `idle`: an interactive agent CLI done with its turn, waiting for the next prompt; `unknown`: no
+ * signal says what it does (a state shown comes from a real signal, never a guess).
+ */
+export type AgentState = 'queued' | 'running' | 'waiting' | 'idle' | 'finished' | 'failed' | 'killed' | 'lost' | 'unknown';
 
 export type EndState = 'finished' | 'failed' | 'killed' | 'lost';
 
@@ -38,6 +43,15 @@ export interface AgentInfo {
   result?: string;
   /** Set for an agent working in its own git worktree. */
   worktree?: WorktreeInfo;
+  /** A `cli` agent: which CLI (`claude`, `codex`, … or one from config). */
+  cli?: string;
+  /** A `cli` agent's own session id (from its hooks), with which it is resumed. */
+  cliSession?: string;
+  /**
+   * Where a `cli` agent's state comes from when the signal is a weak one: its window title or its
+   * bell (shown beside the state). Hooks and notifications are not labelled.
+   */
+  stateFrom?: 'title' | 'bell';
 }
 
 export interface ProcessExit {
@@ -72,6 +86,8 @@ export interface AgentLaunch {
   modelDriven?: boolean;
   /** A built-in worker: it gets a private report channel, over which it is handed these credentials. */
   credentials?: WorkerCredentials;
+  /** An agent CLI with hooks: it gets a socket for them (`agentmux hook` finds it in its environment). */
+  hooks?: boolean;
   /** Output of an earlier run of this agent, shown above what the new process prints (a continued worker). */
   history?: Uint8Array;
 }

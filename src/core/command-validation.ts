@@ -3,6 +3,7 @@
 // field); the compiler makes the table list every command and exactly its fields, so a
 // new command is one line here. Only types and bounds are checked: a well-typed command
 // that makes no sense (an unknown agent, a bad name) is the server's to answer.
+import { CLI_NAME_PATTERN } from './cli-kinds.js';
 import type { ClientCommand, ClientHello, ClientMessage } from './protocol.js';
 
 export type HelloParse = { ok: true; hello: ClientHello } | { ok: false; error: string; version?: number };
@@ -156,6 +157,9 @@ function variants(key: string, schemas: Record<string, Record<string, Field>>): 
 
 const worktree = object({ base: optional(ref) } satisfies Schema<{ base?: string }>);
 
+const cliName: Check = (value, where) =>
+  typeof value === 'string' && CLI_NAME_PATTERN.test(value) ? undefined : `${where} must be a CLI name (${CLI_NAME_PATTERN.source})`;
+
 // ---- the commands ----
 
 const COMMANDS: { [T in CommandType]: Schema<CommandOf<T>> } = {
@@ -179,6 +183,7 @@ const COMMANDS: { [T in CommandType]: Schema<CommandOf<T>> } = {
     worktree: optional(worktree),
     after: optional(name),
   },
+  new: { cli: required(cliName), task: optional(text), name: optional(name), cwd: required(absolutePath), worktree: optional(worktree), after: optional(name) },
   compare: { names: required(names) },
   fileDiff: { name: required(name), file: required(file) },
   merge: { name: required(name), into: optional(ref), squash: optional(boolean) },

@@ -1,5 +1,6 @@
 // The configuration: types, defaults, validation of one parsed config file, and merging of files over the defaults.
 
+import { clisError, type CliKindFile } from './cli-kinds.js';
 import { isThemeName, THEME_NAME_RULE, type Validation } from './theme-schema.js';
 import { modelPriceError, type ModelPrice } from './usage.js';
 import { isObject } from './is-object.js';
@@ -29,6 +30,8 @@ export interface Config {
   worktreeRoot: string;
   /** `check`: a command /compare runs in each attempt's worktree (e.g. "npm test"); empty: none. */
   compare: { check: string };
+  /** External agent CLIs added or changed (core/cli-kinds.ts), by name. */
+  clis: Record<string, CliKindFile>;
 }
 
 /** One config file: every key optional. */
@@ -44,6 +47,7 @@ export interface ConfigFile {
   prices?: Record<string, ModelPrice>;
   worktreeRoot?: string;
   compare?: Partial<Config['compare']>;
+  clis?: Record<string, CliKindFile>;
 }
 
 export type PermissionMode = 'ask' | 'edits' | 'auto';
@@ -62,6 +66,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   prices: Object.freeze({}),
   worktreeRoot: '',
   compare: Object.freeze({ check: '' }),
+  clis: Object.freeze({}),
 });
 
 const RANGES = {
@@ -132,7 +137,7 @@ function fileError(obj: unknown): string | undefined {
   if (obj.worktreeRoot !== undefined && typeof obj.worktreeRoot !== 'string') {
     return `worktreeRoot: expected a directory path as a string, got ${JSON.stringify(obj.worktreeRoot)}`;
   }
-  return pricesError(obj.prices) ?? sectionError(obj, 'notifications') ?? sectionError(obj, 'keys') ?? sectionError(obj, 'compare');
+  return pricesError(obj.prices) ?? clisError(obj.clis) ?? sectionError(obj, 'notifications') ?? sectionError(obj, 'keys') ?? sectionError(obj, 'compare');
 }
 
 function pricesError(prices: unknown): string | undefined {
@@ -165,6 +170,7 @@ function defined<T extends object>(partial: T | undefined): Partial<T> {
 export function mergeConfig(base: Readonly<Config>, ...partials: ConfigFile[]): Config {
   let config: Config = {
     ...base, notifications: { ...base.notifications }, keys: { ...base.keys }, prices: { ...base.prices }, compare: { ...base.compare },
+    clis: { ...base.clis },
   };
   for (const partial of partials) {
     config = {
@@ -174,9 +180,17 @@ export function mergeConfig(base: Readonly<Config>, ...partials: ConfigFile[]): 
       keys: { ...config.keys, ...defined(partial.keys) },
       prices: { ...config.prices, ...(partial.prices ?? {}) },
       compare: { ...config.compare, ...defined(partial.compare) },
+      clis: mergeClis(config.clis, partial.clis),
     };
   }
   return config;
+}
+
+/** A repository's config over the user's: a CLI both configure gets the keys of both, the later winning. */
+function mergeClis(base: Record<string, CliKindFile>, over: Record<string, CliKindFile> | undefined): Record<string, CliKindFile> {
+  const merged = { ...base };
+  for (const [name, entry] of Object.entries(over ?? {})) merged[name] = { ...merged[name], ...entry };
+  return merged;
 }
 
 /** Describes two actions bound to the same key, or undefined when every binding is distinct. */

@@ -60,3 +60,9 @@ export function uniqueName(base: string, taken: ReadonlySet<string>): string {
     if (!taken.has(candidate)) return candidate;
   }
 }
+
+/** A name for an agent CLI: its kind, then the task's words ("codex", "Fix the flaky login test" → "codex-fix-flaky-login"). */
+export function nameForCli(cli: string, task: string | undefined): string {
+  const words = task === undefined ? [] : slugWords(task, FILLER_WORDS).slice(0, 3);
+  return joinWithin([...slugWords(cli, new Set()), ...words], MAX_LENGTH - 3) || 'cli';
+}

@@ -69,6 +69,8 @@ export type ClientCommand =
   /** The size of the client's agent pane; agents' ptys take it. */
   | { type: 'resize'; cols: number; rows: number }
   | { type: 'chat'; text: string }
+  /** Start an external agent CLI (`cli`: a kind such as claude or codex), on a first prompt when `task` is given. */
+  | { type: 'new'; cli: string; task?: string; name?: string; cwd: string; worktree?: WorktreeRequest; after?: string }
   /** Start a built-in claude agent on a task, without asking the model. */
   | { type: 'spawn'; task: string; name?: string; budgetUsd?: number; cwd: string; worktree?: WorktreeRequest; after?: string }
   /** Put worktree agents' attempts side by side (answered with a `comparison` event). */
@@ -98,7 +100,8 @@ export interface WorktreeRequest {
   base?: string;
 }
 
-export type FlashWord = EndState | 'needs input';
+/** `idle`: an agent CLI is done with its turn and waits for the next prompt. */
+export type FlashWord = EndState | 'needs input' | 'idle';
 
 export interface Flash {
   name: string;

@@ -1,9 +1,11 @@
 // Parsing of the main input's slash commands (spec §5). Pure: text in, a command or an error out.
+import { CLI_NAME_PATTERN } from './cli-kinds.js';
 import { nameError } from './names.js';
 
 export type SlashCommand =
   | { kind: 'run'; command: string; name?: string; worktree?: { base?: string }; after?: string }
   | { kind: 'spawn'; task: string; name?: string; budgetUsd?: number; worktree?: { base?: string }; after?: string }
+  | { kind: 'new'; cli: string; task?: string; name?: string; worktree?: { base?: string }; after?: string }
   | { kind: 'compare'; names: string[] }
   | { kind: 'merge'; name: string; into?: string; squash: boolean }
   | { kind: 'discard'; names: string[]; force: boolean }
@@ -24,6 +26,7 @@ export type ParseResult = { ok: true; command: SlashCommand } | { ok: false; err
 export const USAGE: Record<SlashCommand['kind'], string> = {
   run: '/run [--name NAME] [--worktree [--base REF]] [--after NAME] -- COMMAND…',
   spawn: '/spawn [--name NAME] [--worktree [--base REF]] [--after NAME] [--budget USD] TASK…',
+  new: '/new claude|codex|gemini|aider|KIND [--name NAME] [--worktree [--base REF]] [--after NAME] [TASK…]',
   compare: '/compare NAME NAME…',
   merge: '/merge NAME [--into BRANCH] [--squash]',
   discard: '/discard NAME… [--force]',
@@ -43,6 +46,7 @@ export const USAGE: Record<SlashCommand['kind'], string> = {
 export const DESCRIPTIONS: Record<SlashCommand['kind'], string> = {
   run: 'start a shell command as a background agent',
   spawn: 'start a background Claude agent on a task',
+  new: 'start an agent CLI (Claude Code, Codex, Gemini CLI, Aider, or one from config), on TASK if given',
   compare: 'put worktree agents\' attempts side by side',
   merge: 'merge a worktree agent\'s branch into the checked-out branch',
   discard: 'remove worktree agents\' worktrees and branches',
@@ -115,7 +119,7 @@ function parseFlags(kind: SlashCommand['kind'], args: string, spec: FlagSpec): {
 }
 
 /** `--after NAME`, checked. */
-function afterOf(kind: 'run' | 'spawn', flags: Map<string, string>): { after?: string } | ParseResult {
+function afterOf(kind: 'run' | 'spawn' | 'new', flags: Map<string, string>): { after?: string } | ParseResult {
   const after = flags.get('--after');
   if (after === undefined) return {};
   const error = nameError(after);
@@ -123,7 +127,7 @@ function afterOf(kind: 'run' | 'spawn', flags: Map<string, string>): { after?: s
 }
 
 /** `--worktree [--base REF]`, checked; undefined without --worktree. */
-function worktreeOf(kind: 'run' | 'spawn', flags: Map<string, string>): { worktree?: { base?: string } } | ParseResult {
+function worktreeOf(kind: 'run' | 'spawn' | 'new', flags: Map<string, string>): { worktree?: { base?: string } } | ParseResult {
   const base = flags.get('--base');
   if (!flags.has('--worktree')) return base === undefined ? {} : fail(kind, '--base goes with --worktree');
   return { worktree: base === undefined ? {} : { base } };
@@ -164,6 +168,25 @@ function parseSpawn(args: string): ParseResult {
       kind: 'spawn', task: parsed.text,
       ...(name !== undefined ? { name } : {}), ...(budget !== undefined ? { budgetUsd: Number(budget) } : {}), ...worktree, ...after,
     },
+  };
+}
+
+function parseNew(args: string): ParseResult {
+  const { head: cli, rest } = splitFirstWord(args);
+  if (!cli || cli.startsWith('-')) return fail('new', '/new needs the kind of CLI to start first: claude, codex, gemini, aider, or one from your config');
+  if (!CLI_NAME_PATTERN.test(cli)) return fail('new', `${JSON.stringify(cli)} is not a CLI name: a lowercase word such as claude or codex`);
+  const parsed = parseFlags('new', rest, { withValue: ['--name', '--base', '--after'], switches: ['--worktree'], notYet: [] });
+  if ('ok' in parsed) return parsed;
+  const name = parsed.flags.get('--name');
+  const error = name === undefined ? undefined : nameError(name);
+  if (error) return fail('new', error);
+  const worktree = worktreeOf('new', parsed.flags);
+  if ('ok' in worktree) return worktree;
+  const after = afterOf('new', parsed.flags);
+  if ('ok' in after) return after;
+  return {
+    ok: true,
+    command: { kind: 'new', cli, ...(parsed.text ? { task: parsed.text } : {}), ...(name !== undefined ? { name } : {}), ...worktree, ...after },
   };
 }
 
@@ -233,6 +256,8 @@ export function parseSlashCommand(line: string): ParseResult {
       return parseRun(rest);
     case 'spawn':
       return parseSpawn(rest);
+    case 'new':
+      return parseNew(rest);
     case 'compare':
       return parseCompare(rest);
     case 'merge':

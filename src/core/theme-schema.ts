@@ -17,6 +17,7 @@ export const THEME_ROLES = [
   'state.queued',
   'state.running',
   'state.waiting',
+  'state.idle',
   'state.finished',
   'state.failed',
   'state.killed',

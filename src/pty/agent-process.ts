@@ -1,6 +1,7 @@
 // One agent's process: a shell command in a pty whose output feeds an emulator, with
 // flow control so a flood of output cannot grow memory without bound. A built-in worker also
-// gets a private channel (worker-channel.ts) for its reports: never its terminal.
+// gets a private channel (worker-channel.ts) for its reports, never its terminal; an agent CLI a
+// socket for its hooks (hook-channel.ts).
 import { closeSync, constants, openSync } from 'node:fs';
 import * as pty from 'node-pty';
 import { CHANNEL_ENV, type WorkerCredentials, type WorkerReport } from '../core/report-channel.js';
@@ -8,6 +9,7 @@ import type { ScreenFrame } from '../core/screen-frame.js';
 import type { ProcessExit } from '../core/agent.js';
 import type { Emulator, EmulatorPool } from './emulator-pool.js';
 import type { EmulatorModes } from './emulator-messages.js';
+import { HookChannel, type HookEvent } from './hook-channel.js';
 import { encodeCursorKeys, encodePaste } from './input-encoding.js';
 import { WorkerChannel } from './worker-channel.js';
 
@@ -31,6 +33,8 @@ export interface AgentProcessSpec {
   killGraceMs: number;
   /** Open a report channel (in a new directory under `dir`) whose worker is handed `credentials`. */
   channel?: { dir: string; credentials: WorkerCredentials };
+  /** Open a socket for the agent CLI's hooks (in a new directory under `dir`), named in its environment. */
+  hooks?: { dir: string };
   /** Output of an earlier run, parsed before anything the new process prints. */
   history?: Uint8Array;
 }
@@ -40,7 +44,9 @@ export interface AgentProcessListener {
   /** A frame for one view (one watcher) of the agent's screen. */
   onFrame(frame: ScreenFrame, view: number): void;
   onReport(report: WorkerReport): void;
-  /** The worker broke its channel's protocol; the channel is closed. */
+  /** What the agent CLI's hooks said. */
+  onHook(event: HookEvent): void;
+  /** The worker broke its channel's protocol (the channel is closed), or something not the agent's hook spoke on its socket. */
   onChannelProblem(message: string): void;
   /**
    * Raw output as it came from the pty, before any parsing (for the agent's output log). Valid only
@@ -55,6 +61,7 @@ export class AgentProcess {
   private readonly pty: pty.IPty;
   private readonly emulator: Emulator;
   private readonly channel: WorkerChannel | undefined;
+  private hooks: HookChannel | undefined;
   private modes: EmulatorModes = { applicationCursorKeys: false, bracketedPaste: false };
   private inFlight = 0;
   private paused = false;
@@ -82,16 +89,18 @@ export class AgentProcess {
     }
     try {
       this.channel = spec.channel && new WorkerChannel(spec.channel.dir, spec.channel.credentials, listener);
+      this.hooks = spec.hooks && new HookChannel(spec.hooks.dir, listener);
       this.pty = pty.spawn(spec.file, spec.args, {
         name: 'xterm-256color',
         cols: spec.cols,
         rows: spec.rows,
         cwd: spec.cwd,
-        env: this.channel ? { ...spec.env, [CHANNEL_ENV]: this.channel.path } : spec.env,
+        env: { ...spec.env, ...(this.channel ? { [CHANNEL_ENV]: this.channel.path } : {}), ...this.hooks?.env },
         encoding: null,
       });
     } catch (error) {
       this.channel?.dispose();
+      this.hooks?.dispose();
       this.emulator.dispose();
       throw error;
     }
@@ -153,6 +162,8 @@ export class AgentProcess {
   private async exit(exit: ProcessExit): Promise<void> {
     this.exited = true;
     this.releaseSlave();
+    this.hooks?.dispose();
+    this.hooks = undefined;
     clearTimeout(this.killTimer);
     this.flushBatch();
     // Its last reports (the result) count before its end does.
@@ -235,6 +246,7 @@ export class AgentProcess {
     this.releaseSlave();
     if (!this.exited) this.signal('SIGKILL');
     this.channel?.dispose();
+    this.hooks?.dispose();
     this.emulator.dispose();
   }
 }

@@ -1,5 +1,6 @@
 // Runs agents as shell commands in ptys whose output is parsed by pooled emulators.
 import { tmpdir } from 'node:os';
+import { findProgram } from './program-path.js';
 import type { AgentLaunch } from '../core/agent.js';
 import { withoutModelCredentials } from '../core/model-credentials.js';
 import { AgentProcess, type AgentProcessListener } from './agent-process.js';
@@ -39,6 +40,9 @@ export function agentEnvironment(base: NodeJS.ProcessEnv, name: string, modelDri
 
 export function createPtyRuntime(pool: EmulatorPool, options: PtyRuntimeOptions) {
   return {
+    findProgram(program: string, inherit?: Record<string, string>): string | undefined {
+      return findProgram(program, (inherit ?? options.env).PATH);
+    },
     start(launch: AgentLaunch, events: AgentProcessListener): AgentProcess {
       const { file, args } = 'shell' in launch.program
         ? { file: '/bin/sh', args: ['-c', launch.program.shell] }
@@ -53,6 +57,7 @@ export function createPtyRuntime(pool: EmulatorPool, options: PtyRuntimeOptions)
         scrollback: options.scrollback,
         killGraceMs: options.killGraceMs,
         ...(launch.credentials ? { channel: { dir: options.channelDir ?? tmpdir(), credentials: launch.credentials } } : {}),
+        ...(launch.hooks ? { hooks: { dir: options.channelDir ?? tmpdir() } } : {}),
         ...(launch.history ? { history: launch.history } : {}),
       }, events);
     },

@@ -5,13 +5,14 @@ import { plainText } from '../core/plain-text.js';
 import {
   PROTOCOL_VERSION, describeFlash, type ClientMessage, type Flash, type ModelStatus, type ServerEvent, type SessionChoice, type SessionStatus,
 } from '../core/protocol.js';
+import { cliKinds, type CliKind } from '../core/cli-kinds.js';
 import type { ModelPrice } from '../core/usage.js';
 import type { WorktreeInfo } from '../core/worktree.js';
 import type { Message, ModelClient } from '../llm/types.js';
 import { UsageTracker } from '../llm/usage-tracker.js';
 import { SessionStore } from '../store/session-store.js';
 import { AgentJournal } from './agent-journal.js';
-import { AgentTable, flashFor, type AgentEntry } from './agent-table.js';
+import { AgentTable, firstLine, flashFor, type AgentEntry } from './agent-table.js';
 import { ChatLog } from './chat-log.js';
 import { ClientScreens, type Client } from './client-screens.js';
 import { ChatQuestion } from './chat-question.js';
@@ -21,6 +22,8 @@ import { LogFollowers } from './log-followers.js';
 import { ConversationSwitch } from './conversation-switch.js';
 import { MainSession } from './main-session.js';
 import { notificationFor } from './notifications.js';
+import { CliMeters } from './cli-meters.js';
+import { CliStarts } from './cli-starts.js';
 import { WorkerStarts, WORKTREES_UNAVAILABLE, type SpawnOptions } from './worker-starts.js';
 import { WorktreeOps, type WorktreeService } from './worktree-ops.js';
 import type { AgentRuntime } from './runtime.js';
@@ -51,6 +54,10 @@ export interface ServerOptions {
   worktrees?: WorktreeService;
   /** A command /compare runs in each attempt's worktree (config `compare.check`). */
   compareCheck?: string;
+  /** The agent CLIs `/new` starts (default: the built-in ones). */
+  clis?: ReadonlyMap<string, CliKind>;
+  /** The command that runs agentmux's hook runner for agent CLIs (cli/hook-main.ts); without it their state stays unknown. */
+  hookCommand?: string[];
   /** Where this workspace's records, logs and transcripts are kept; nothing is kept without it. */
   stateDir?: string;
   /** The agentmux version serving (told to clients). */
@@ -90,6 +97,8 @@ export class AgentServer {
   private readonly mainSession: MainSession | undefined;
   private readonly conversations: ConversationSwitch | undefined;
   private readonly workerStarts: WorkerStarts | undefined;
+  private readonly cliStarts: CliStarts;
+  private readonly cliMeters: CliMeters;
   private readonly followers: LogFollowers;
   private readonly screens: ClientScreens;
 
@@ -108,22 +117,20 @@ export class AgentServer {
     });
     this.question = new ChatQuestion(this.chat, () => this.broadcast({ type: 'session', session: this.session() }));
     this.agents = new AgentTable(options.runtime, {
-      publish: (info) => {
-        this.broadcast({ type: 'agent', agent: { ...info } });
-        this.journal?.changed(info);
-        const entry = this.agents.get(info.name);
-        if (entry) this.worktreeOps?.scheduleRefresh(entry);
-      },
+      publish: (info) => this.publish(info),
       output: (entry, data) => {
         if (this.journal) this.followers.output(entry.info.name, this.journal.output(entry.info.name, data));
       },
       flash: (flash) => this.flash(flash),
       refused: (entry, message) => this.chat.add('error', `${entry.info.name}: ${message}`),
+      turnEnded: (entry, result) => void this.turnEnded(entry, result),
+      hooked: (entry) => this.readCliMeter(entry),
       ended: (entry) => {
         this.worktreeOps?.checkEnded(entry.info.name, entry.info.state, entry.info.exitCode);
         void this.agentEnded(entry);
       },
       stopped: (entry) => {
+        this.readCliMeter(entry);
         if (this.journal) this.followers.output(entry.info.name, this.journal.closeLog(entry.info.name));
         this.followers.ended(entry.info.name);
       },
@@ -170,6 +177,10 @@ export class AgentServer {
         host: {
           agents: () => this.agents.all().map((entry) => ({ ...entry.info })),
           spawnWorker: (task, spawnOptions) => this.spawn(task, options.cwd, { ...spawnOptions, worktree: spawnOptions.worktree ? {} : undefined }),
+          spawnCli: (cli, task, how) => this.cliStarts.start(cli, {
+            task, cwd: options.cwd, ...(how.name !== undefined ? { name: how.name } : {}), ...(how.worktree ? { worktree: {} } : {}),
+            ...(how.after !== undefined ? { after: how.after } : {}),
+          }),
           runForeground: (command, timeoutMs, signal) => this.foreground.run(command, options.cwd, timeoutMs, signal),
           outputOf: (name, maxLines) => this.outputOf(name, maxLines),
           approve: (question, signal) => this.approve(question, signal),
@@ -177,6 +188,12 @@ export class AgentServer {
         },
       });
     }
+    this.cliMeters = new CliMeters(options.access?.prices);
+    this.cliStarts = new CliStarts({
+      agents: this.agents, runtime: options.runtime, kinds: options.clis ?? cliKinds(),
+      ...(this.journal ? { logTail: (name: string) => this.journal?.logTail(name, REPLAY_BYTES) ?? new Uint8Array() } : {}),
+      ...(options.hookCommand ? { hookCommand: options.hookCommand } : {}), ...(this.worktreeOps ? { worktrees: this.worktreeOps } : {}),
+    });
     if (options.access && options.workers) {
       this.workerStarts = new WorkerStarts({
         access: options.access, launcher: options.workers, agents: this.agents, chat: this.chat,
@@ -320,7 +337,7 @@ export class AgentServer {
         }
         if (!this.worktreeOps) return WORKTREES_UNAVAILABLE;
         let startedName = '';
-        return this.worktreeOps.startIn('command', shell, name, worktree.base, (agentName, info) => {
+        return this.worktreeOps.startIn({ kind: 'command', task: shell }, name, worktree.base, (agentName, info) => {
           startedName = agentName;
           return run(info.path, agentName, info);
         }).then((error) => error ?? { name: startedName });
@@ -334,6 +351,13 @@ export class AgentServer {
           name: command.name, budgetUsd: command.budgetUsd, worktree: command.worktree, after: command.after, ...(client.env ? { inherit: client.env } : {}),
         })
           .then((started) => typeof started === 'string' ? started : { name: started.name });
+      }
+      case 'new': {
+        const { cli, task, name, cwd, worktree, after } = command;
+        return this.cliStarts.start(cli, {
+          cwd, ...(task !== undefined ? { task } : {}), ...(name !== undefined ? { name } : {}), ...(worktree ? { worktree } : {}),
+          ...(after !== undefined ? { after } : {}), ...(client.env ? { inherit: client.env } : {}),
+        }).then((started) => (typeof started === 'string' ? started : { name: started.name }));
       }
       case 'compare': return this.worktreeOps?.compare(command.names) ?? WORKTREES_UNAVAILABLE;
       case 'fileDiff': {
@@ -362,7 +386,7 @@ export class AgentServer {
       case 'send': {
         const entry = this.agents.lookup(command.name);
         if (typeof entry === 'string') return entry;
-        if (isEnded(entry.info.state)) return this.continueWorker(entry, command.text);
+        if (isEnded(entry.info.state)) return this.continueAgent(entry, command.text);
         entry.handle?.sendLine(command.text);
         return undefined;
       }
@@ -408,9 +432,10 @@ export class AgentServer {
     }
   }
 
-  /** Text sent to an ended agent: a built-in worker goes on with its conversation; nothing else reads it. */
-  private continueWorker(entry: AgentEntry, text: string): string | undefined {
+  /** Text sent to an ended agent: a built-in worker goes on with its conversation, an agent CLI resumes its session; a command reads nothing. */
+  private continueAgent(entry: AgentEntry, text: string): string | undefined {
     const { name, state, kind } = entry.info;
+    if (kind === 'cli') return this.cliStarts.resume(entry, text);
     if (kind !== 'claude') return `${name} has ended (${state}): nothing reads its input`;
     if (!this.workerStarts) return this.options.model.help ?? 'The model is not configured.';
     return this.workerStarts.continue(entry, text);
@@ -441,6 +466,32 @@ export class AgentServer {
     const output = entry.info.kind === 'command' ? await entry.handle?.outputText(OUTPUT_LINES_FOR_NOTIFICATION) ?? '' : '';
     // The user stopped it and knows: the main agent hears of it at its next turn, without a turn of its own.
     this.main.notify(notificationFor(entry.info, output), { wake: !entry.killRequested });
+  }
+
+  /** A Claude Code agent's meter, from its transcript as it is now. */
+  private readCliMeter(entry: AgentEntry): void {
+    if (!entry.transcript) return;
+    const meter = this.cliMeters.meter(entry.info.name, entry.transcript);
+    if (!meter || JSON.stringify(meter) === JSON.stringify(entry.info.usage)) return;
+    entry.info.usage = meter;
+    this.publish(entry.info);
+  }
+
+  /** Every screen and the records hear of an agent's change. */
+  private publish(info: AgentInfo): void {
+    this.broadcast({ type: 'agent', agent: { ...info } });
+    this.journal?.changed(info);
+    const entry = this.agents.get(info.name);
+    if (entry) this.worktreeOps?.scheduleRefresh(entry);
+  }
+
+  /** An agent CLI is idle after a turn: a flash, and the main agent hears the turn's result (its last message, else its screen's end). */
+  private async turnEnded(entry: AgentEntry, result: string | undefined): Promise<void> {
+    const { info } = entry;
+    this.flash({ name: info.name, word: 'idle', durationMs: this.now() - info.startedAt, ...(result ? { summary: firstLine(result) } : {}) });
+    if (!this.main) return;
+    const text = result ?? await entry.handle?.outputText(OUTPUT_LINES_FOR_NOTIFICATION) ?? '';
+    this.main.notify(notificationFor(info, text), { wake: true });
   }
 
   private async approve(question: string, signal: AbortSignal): Promise<boolean> {

@@ -1,13 +1,15 @@
 // Every agent the server owns: starting them, following their processes and reports,
 // stopping them, and who is watching which screen.
 import { endStateOf, isEnded, type AgentInfo, type AgentLaunch, type EndState, type ProcessExit } from '../core/agent.js';
-import { nameError, nameFromCommand, nameFromTask, uniqueName } from '../core/names.js';
+import { nameError, nameForCli, nameFromCommand, nameFromTask, uniqueName } from '../core/names.js';
+import { interpretHook } from '../core/cli-signals.js';
 import type { Flash, ServerEvent } from '../core/protocol.js';
 import { acceptedMeter, shownReport, type WorkerExpectation } from '../core/report-bounds.js';
 import type { WorkerCredentials, WorkerReport } from '../core/report-channel.js';
 import type { Usage } from '../core/usage.js';
 import type { ScreenFrame } from '../core/screen-frame.js';
 import type { WorktreeInfo } from '../core/worktree.js';
+import { applyCliSignal } from './cli-state.js';
 import type { AgentHandle, AgentRuntime } from './runtime.js';
 
 export interface Watcher {
@@ -24,6 +26,10 @@ export interface AgentEntry {
   watchers: Set<Watcher>;
   /** Set while the main agent waits on this agent as one of its tool calls. */
   foreground?: { resolve(entry: AgentEntry): void };
+  /** A CLI agent's first prompt, typed in when it first waits for input (a CLI that takes none in its arguments). */
+  typeIn?: string;
+  /** A CLI agent's transcript (Claude Code's), where its usage is read from. */
+  transcript?: string;
 }
 
 export interface AgentTableHooks {
@@ -38,12 +44,22 @@ export interface AgentTableHooks {
   output(entry: AgentEntry, data: Buffer): void;
   /** Something an agent did was refused (a report it may not make): one line to show. */
   refused(entry: AgentEntry, message: string): void;
+  /** A CLI agent is done with a turn and waits for the next prompt (`result`: its last message, when it said it). */
+  turnEnded(entry: AgentEntry, result: string | undefined): void;
+  /** A CLI agent's hook spoke (after its signal was applied): its transcript may have grown. */
+  hooked(entry: AgentEntry): void;
 }
 
-export interface StartRequest {
+/** What an agent is to do, as far as its name and its checks go. */
+export interface AgentWork {
   kind: AgentInfo['kind'];
-  /** The command of a command agent or the task of a claude agent. */
+  /** The command of a command agent, the task of a claude agent, the first prompt of a CLI agent ('' for none). */
   task: string;
+  /** A CLI agent's CLI (`claude`, `codex`, …). */
+  cli?: string;
+}
+
+export interface StartRequest extends AgentWork {
   cwd: string;
   name?: string;
   program: AgentLaunch['program'];
@@ -54,11 +70,15 @@ export interface StartRequest {
   modelDriven?: boolean;
   /** A built-in worker: what it is handed over its report channel, and what its reports are checked against. */
   worker?: { credentials: WorkerCredentials; expect: WorkerExpectation };
+  /** An agent CLI whose hooks report to agentmux. */
+  hooks?: boolean;
   worktree?: WorktreeInfo;
   /** Start only once this agent has finished (queued until then). */
   after?: string;
   /** What an earlier run of this agent printed (a continued worker). */
   history?: Uint8Array;
+  /** A CLI agent's first prompt, to type in once it waits for input. */
+  typeIn?: string;
 }
 
 const MAX_TASK_LENGTH = 64 * 1024;
@@ -89,7 +109,7 @@ export class AgentTable {
   }
 
   /** A free name: the requested one (validated), or one derived from the task. */
-  chooseName(kind: AgentInfo['kind'], task: string, requested?: string): { name: string } | { error: string } {
+  chooseName(work: AgentWork, requested?: string): { name: string } | { error: string } {
     const taken = new Set([...this.entries.keys(), ...this.reserved]);
     if (requested !== undefined) {
       const error = nameError(requested);
@@ -97,7 +117,8 @@ export class AgentTable {
       if (taken.has(requested)) return { error: `an agent named ${requested} already exists: choose another name` };
       return { name: requested };
     }
-    const base = kind === 'command' ? nameFromCommand(task) : nameFromTask(task);
+    const base = work.kind === 'command' ? nameFromCommand(work.task)
+      : work.kind === 'cli' ? nameForCli(work.cli ?? 'cli', work.task || undefined) : nameFromTask(work.task);
     return { name: uniqueName(base, taken) };
   }
 
@@ -125,21 +146,22 @@ export class AgentTable {
 
   /** Starts an agent; returns it, or a one-line error (nothing started then). */
   start(request: StartRequest): AgentEntry | string {
-    const error = taskError(request.kind, request.task);
+    const error = taskError(request);
     if (error) return error;
     const dependency = request.after === undefined ? undefined : this.dependency(request.after);
     if (typeof dependency === 'string') return dependency;
-    const chosen = this.chooseName(request.kind, request.task, request.name);
+    const chosen = this.chooseName(request, request.name);
     if ('error' in chosen) return chosen.error;
     const { name } = chosen;
     const entry: AgentEntry = {
       info: {
-        name, kind: request.kind, task: request.task, cwd: request.cwd, state: dependency ? 'queued' : 'running', startedAt: this.now(),
+        name, kind: request.kind, task: request.task, cwd: request.cwd, state: dependency ? 'queued' : startState(request.kind), startedAt: this.now(),
         lastLine: dependency ? `waits for ${dependency.info.name}` : '', unread: false,
-        ...(request.worktree ? { worktree: request.worktree } : {}),
+        ...(request.worktree ? { worktree: request.worktree } : {}), ...(request.cli ? { cli: request.cli } : {}),
       },
       killRequested: false,
       watchers: new Set(),
+      ...(request.typeIn !== undefined ? { typeIn: request.typeIn } : {}),
     };
     if (dependency) {
       this.queued.set(entry, { request, after: dependency });
@@ -167,22 +189,23 @@ export class AgentTable {
   /** Runs an ended agent again under its name (a worker continuing its conversation); returns why not. */
   restart(
     entry: AgentEntry, program: AgentLaunch['program'],
-    options: { env?: Record<string, string>; worker?: StartRequest['worker']; history?: Uint8Array } = {},
+    options: Pick<StartRequest, 'env' | 'worker' | 'hooks' | 'history' | 'typeIn'> = {},
   ): string | undefined {
-    const { env, worker, history } = options;
+    const { env, worker, hooks, history, typeIn } = options;
     const info = entry.info;
     if (!isEnded(info.state)) return `${info.name} is still ${info.state}`;
     entry.handle?.dispose();
     entry.killRequested = false;
     entry.reportedOutcome = undefined;
-    for (const key of ['endedAt', 'exitCode', 'signal', 'result', 'question'] as const) delete info[key];
-    info.state = 'running';
+    for (const key of ['endedAt', 'exitCode', 'signal', 'result', 'question', 'stateFrom'] as const) delete info[key];
+    info.state = startState(info.kind);
     info.startedAt = this.now();
     info.lastLine = '';
     info.unread = false;
+    if (typeIn !== undefined) entry.typeIn = typeIn;
     const failed = this.launch(entry, {
       kind: info.kind, task: info.task, cwd: info.cwd, program, modelDriven: info.kind === 'claude',
-      ...(env ? { env } : {}), ...(worker ? { worker } : {}), ...(history ? { history } : {}),
+      ...(env ? { env } : {}), ...(worker ? { worker } : {}), ...(hooks ? { hooks } : {}), ...(history ? { history } : {}),
     });
     if (failed) {
       this.endUnstarted(entry, 'failed', failed);
@@ -215,17 +238,28 @@ export class AgentTable {
           ...(request.env ? { env: request.env } : {}),
           ...(request.modelDriven || request.worker ? { modelDriven: true } : {}),
           ...(request.worker ? { credentials: request.worker.credentials } : {}),
+          ...(request.hooks ? { hooks: true } : {}),
           ...(request.history ? { history: request.history } : {}),
         },
         {
           onLastLine: (text) => {
             // A worker's activity reports say more than its last printed line.
-            if (entry.info.kind === 'command' || !entry.info.lastLine) entry.info.lastLine = text;
-            if (entry.info.kind === 'command') this.hooks.publish(entry.info);
+            if (entry.info.kind !== 'claude' || !entry.info.lastLine) entry.info.lastLine = text;
+            if (entry.info.kind !== 'claude') this.hooks.publish(entry.info);
           },
           onFrame: (frame, view) => this.frame(entry, frame, view),
           onReport: (report) => this.report(entry, report),
           onChannelProblem: (message) => this.hooks.refused(entry, message),
+          onHook: ({ source, event, payload }) => {
+            applyCliSignal(entry, interpretHook(source, event, payload), {
+              publish: (info) => this.hooks.publish(info),
+              flash: (flash) => this.hooks.flash(flash),
+              turnEnded: (result) => this.hooks.turnEnded(entry, result),
+              typeLine: (text) => entry.handle?.sendLine(text),
+              now: this.now,
+            });
+            this.hooks.hooked(entry);
+          },
           onOutput: (data) => this.hooks.output(entry, data),
           onEnd: (exit, lastLine) => this.ended(entry, exit, lastLine),
         },
@@ -248,7 +282,7 @@ export class AgentTable {
         this.endUnstarted(entry, 'failed', `not started: ${ended.info.name} ${ended.info.state}`);
         continue;
       }
-      entry.info.state = 'running';
+      entry.info.state = startState(entry.info.kind);
       entry.info.startedAt = this.now();
       entry.info.lastLine = '';
       const failed = this.launch(entry, request);
@@ -319,7 +353,7 @@ export class AgentTable {
     const info = entry.info;
     if (exit.signal) info.signal = signalName(exit.signal);
     else info.exitCode = exit.exitCode;
-    if (info.kind === 'command') info.lastLine = lastLine;
+    if (info.kind !== 'claude') info.lastLine = lastLine;
     else if (info.result) info.lastLine = firstLine(info.result);
     this.finish(entry, endStateOf(exit, entry.killRequested, entry.reportedOutcome));
   }
@@ -421,9 +455,14 @@ export class AgentTable {
   }
 }
 
-/** Why a command or task cannot start an agent, or undefined when it can. */
-export function taskError(kind: AgentInfo['kind'], task: string): string | undefined {
-  if (!task.trim()) return kind === 'command' ? 'nothing to run: give a command after --' : 'nothing to do: give a task';
+/** A started process runs; what a CLI agent does is unknown until it signals it (its hooks). */
+function startState(kind: AgentInfo['kind']): 'running' | 'unknown' {
+  return kind === 'cli' ? 'unknown' : 'running';
+}
+
+/** Why a command or task cannot start an agent, or undefined when it can (a CLI agent may start without a task). */
+export function taskError({ kind, task }: AgentWork): string | undefined {
+  if (!task.trim() && kind !== 'cli') return kind === 'command' ? 'nothing to run: give a command after --' : 'nothing to do: give a task';
   if (task.length > MAX_TASK_LENGTH) return `too long (${task.length} characters, at most ${MAX_TASK_LENGTH})`;
   if (task.includes('\0')) return 'a command or task cannot contain a NUL character';
   return undefined;
@@ -432,8 +471,8 @@ export function taskError(kind: AgentInfo['kind'], task: string): string | undef
 /** The flash for an agent that ended: word, duration, exit code or signal, and a one-line summary. */
 export function flashFor(info: AgentInfo): Flash {
   const summary = info.kind === 'claude' ? firstLine(info.result ?? '') : info.state === 'failed' ? info.lastLine : '';
-  // A worker's result says more than its exit code; a command's exit code is its result.
-  const showExit = info.exitCode !== undefined && (info.kind === 'command' || !summary);
+  // A worker's result says more than its exit code; a command's (or a CLI's) exit code is its result.
+  const showExit = info.exitCode !== undefined && (info.kind !== 'claude' || !summary);
   return {
     name: info.name,
     word: info.state as Flash['word'],

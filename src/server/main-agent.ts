@@ -24,6 +24,8 @@ export type ForegroundOutcome = { ended: AgentInfo } | { movedTo: string };
 export interface MainAgentHost {
   agents(): AgentInfo[];
   spawnWorker(task: string, options: { name?: string; worktree?: boolean; after?: string }): Promise<AgentInfo | string>;
+  /** Starts agent CLI `cli` on `task`. */
+  spawnCli(cli: string, task: string, options: { name?: string; worktree?: boolean; after?: string }): Promise<AgentInfo | string>;
   /** Starts a command agent the main agent waits on; resolves when it ends or is sent to the background. */
   runForeground(command: string, timeoutMs: number, signal: AbortSignal): Promise<ForegroundOutcome | string>;
   outputOf(name: string, maxLines: number): Promise<string>;
@@ -310,7 +312,8 @@ export class MainAgent {
     const { host } = this.options;
     switch (input.tool) {
       case 'spawn_agent': {
-        const started = await host.spawnWorker(input.task, { name: input.name, worktree: input.worktree, after: input.after });
+        const how = { name: input.name, worktree: input.worktree, after: input.after };
+        const started = await (input.cli === undefined ? host.spawnWorker(input.task, how) : host.spawnCli(input.cli, input.task, how));
         if (typeof started === 'string') return { content: started, isError: true, summary: started };
         const when = started.state === 'queued' ? `It starts when ${input.after} has finished and then runs in the background.` : 'It runs in the background.';
         return {

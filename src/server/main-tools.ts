@@ -1,6 +1,7 @@
 // The main agent's tools (spec §7, plus `bash`, run in the foreground and movable to the
 // background with Ctrl+B). Inputs come from the model: validated, errors returned as data.
 import { isEnded, type AgentInfo } from '../core/agent.js';
+import { CLI_NAME_PATTERN } from '../core/cli-kinds.js';
 import type { ToolDefinition } from '../llm/types.js';
 
 export const MAIN_TOOLS: ToolDefinition[] = [
@@ -15,6 +16,11 @@ export const MAIN_TOOLS: ToolDefinition[] = [
         name: { type: 'string', description: 'Optional lowercase slug name, e.g. security-audit-auth.' },
         worktree: { type: 'boolean', description: 'Give the agent its own git worktree and branch agentmux/NAME, for attempts that must not collide.' },
         agent: { type: 'string', description: 'Agent profile (not available yet).' },
+        cli: {
+          type: 'string',
+          description: 'Run this agent CLI on the task instead of a built-in worker: claude (Claude Code), codex, gemini, aider, or one the user configured. '
+            + 'It works in its own terminal; the user can bring it to the front.',
+        },
         after: { type: 'string', description: 'Start only once this agent has finished (it waits, queued, until then).' },
       },
       required: ['task'],
@@ -43,7 +49,7 @@ export const MAIN_TOOLS: ToolDefinition[] = [
 ];
 
 export type MainToolInput =
-  | { tool: 'spawn_agent'; task: string; name?: string; worktree?: boolean; after?: string }
+  | { tool: 'spawn_agent'; task: string; name?: string; worktree?: boolean; after?: string; cli?: string }
   | { tool: 'list_agents' }
   | { tool: 'agent_result'; name: string }
   | { tool: 'bash'; command: string; timeoutMs: number };
@@ -66,9 +72,12 @@ export function validateMainTool(name: string, input: unknown): MainToolInput | 
       if (fields.worktree !== undefined && typeof fields.worktree !== 'boolean') return { error: 'spawn_agent: "worktree" must be true or false' };
       if (fields.agent !== undefined) return { error: 'spawn_agent: agent profiles are not available in this version; leave out "agent"' };
       if (fields.after !== undefined && typeof fields.after !== 'string') return { error: 'spawn_agent: "after" must be the name of an agent' };
+      if (fields.cli !== undefined && (typeof fields.cli !== 'string' || !CLI_NAME_PATTERN.test(fields.cli))) {
+        return { error: 'spawn_agent: "cli" must be the name of an agent CLI, such as "claude" or "codex"' };
+      }
       return {
         tool: 'spawn_agent', task: fields.task, ...(typeof fields.name === 'string' ? { name: fields.name } : {}), ...(fields.worktree === true ? { worktree: true } : {}),
-        ...(typeof fields.after === 'string' ? { after: fields.after } : {}),
+        ...(typeof fields.after === 'string' ? { after: fields.after } : {}), ...(typeof fields.cli === 'string' ? { cli: fields.cli } : {}),
       };
     }
     case 'list_agents':

@@ -1,5 +1,6 @@
 // What the server needs from whatever runs agents' processes (the pty layer in production).
 import type { AgentLaunch, ProcessExit } from '../core/agent.js';
+import type { HookSource } from '../core/cli-hooks.js';
 import type { WorkerReport } from '../core/report-channel.js';
 import type { ScreenFrame } from '../core/screen-frame.js';
 
@@ -8,7 +9,9 @@ export interface AgentEvents {
   /** A frame for one view (one watcher) of the agent's screen. */
   onFrame(frame: ScreenFrame, view: number): void;
   onReport(report: WorkerReport): void;
-  /** A worker broke its report channel's protocol (the channel is closed): one line saying how. */
+  /** What an agent CLI's hooks said (`agentmux hook`, core/cli-hooks.ts). */
+  onHook(event: { source: HookSource; event: string; payload?: unknown }): void;
+  /** A worker broke its report channel's protocol (the channel is closed), or something not the agent's hook spoke on its socket. */
   onChannelProblem(message: string): void;
   /** Raw output as the process wrote it (for its output log); valid only during the call: copy what you keep. */
   onOutput(data: Buffer): void;
@@ -33,6 +36,11 @@ export interface AgentHandle {
 }
 
 export interface AgentRuntime {
+  /**
+   * Where `program` is for an agent that inherits `inherit` (default: the runtime's own environment),
+   * found as the agent's exec will find it: a path, or looked up in that environment's PATH; undefined if it is not there.
+   */
+  findProgram(program: string, inherit?: Record<string, string>): string | undefined;
   /** Throws with a one-line message when the agent cannot be started. */
   start(launch: AgentLaunch, events: AgentEvents): AgentHandle;
   /** The screen of an agent that ended before the server restarted, rebuilt from its output log. */

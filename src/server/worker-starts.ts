@@ -43,14 +43,14 @@ export class WorkerStarts {
     if (how.worktree) {
       if (!worktrees) return WORKTREES_UNAVAILABLE;
       let started: AgentEntry | undefined;
-      const error = await worktrees.startIn('claude', task, how.name, how.worktree.base, (name, info) => {
+      const error = await worktrees.startIn({ kind: 'claude', task }, how.name, how.worktree.base, (name, info) => {
         const result = this.start(task, name, info.path, how, info);
         if (typeof result !== 'string') started = result;
         return result;
       });
       return error ?? (started ? started.info : 'the agent did not start');
     }
-    const chosen = agents.chooseName('claude', task, how.name);
+    const chosen = agents.chooseName({ kind: 'claude', task }, how.name);
     if ('error' in chosen) return chosen.error;
     const started = this.start(task, chosen.name, cwd, how);
     return typeof started === 'string' ? started : started.info;
@@ -62,7 +62,7 @@ export class WorkerStarts {
     const { name } = entry.info;
     const settings = journal?.worker(name);
     if (!settings || !journal) return `${name} cannot be continued: its conversation was not kept`;
-    const refused = taskError('claude', text);
+    const refused = taskError({ kind: 'claude', task: text });
     if (refused) return refused;
     const args = ['worker', '--name', name, '--task', text, '--model', settings.model, '--permission-mode', settings.permissionMode,
       '--transcript', journal.transcriptPath(name), '--resume'];

@@ -1,9 +1,9 @@
 // Worktree agents: making their worktrees, keeping their list figures fresh, and comparing,
 // merging and discarding their attempts (issue 4), over the git layer.
-import { isEnded, type AgentKind } from '../core/agent.js';
+import { isEnded } from '../core/agent.js';
 import type { ComparisonView, WorktreeInfo } from '../core/worktree.js';
 import type { Worktrees } from '../git/worktrees.js';
-import { taskError, type AgentEntry, type AgentTable } from './agent-table.js';
+import { taskError, type AgentEntry, type AgentTable, type AgentWork } from './agent-table.js';
 import type { ChatLog } from './chat-log.js';
 
 /** The part of the git layer the server uses. */
@@ -41,13 +41,13 @@ export class WorktreeOps {
    * Resolves with a one-line refusal, or undefined once the agent has started.
    */
   async startIn(
-    kind: AgentKind, task: string, requested: string | undefined, base: string | undefined,
+    work: AgentWork, requested: string | undefined, base: string | undefined,
     start: (name: string, worktree: WorktreeInfo) => AgentEntry | string,
   ): Promise<string | undefined> {
     const { agents } = this.deps;
-    const refused = taskError(kind, task);
+    const refused = taskError(work);
     if (refused) return refused;
-    const chosen = agents.chooseName(kind, task, requested);
+    const chosen = agents.chooseName(work, requested);
     if ('error' in chosen) return chosen.error;
     agents.reserve(chosen.name);
     try {

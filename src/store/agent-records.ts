@@ -70,8 +70,10 @@ function shape(fields: Record<string, Check>): Check {
 }
 
 // Records keyed by every member of the union: the compiler reports a state or kind added in core but not here.
-const STATES: Record<AgentState, true> = { queued: true, running: true, waiting: true, finished: true, failed: true, killed: true, lost: true, unknown: true };
-const KINDS: Record<AgentKind, true> = { command: true, claude: true };
+const STATES: Record<AgentState, true> = {
+  queued: true, running: true, waiting: true, idle: true, finished: true, failed: true, killed: true, lost: true, unknown: true,
+};
+const KINDS: Record<AgentKind, true> = { command: true, claude: true, cli: true };
 
 /** A file inside the workspace state directory: relative, and never climbing out of it. */
 const relativeFile: Check = (value) => typeof value === 'string' && value !== '' && !isAbsolute(value)
@@ -101,6 +103,9 @@ const agentRecord = shape({
     })),
     question: optional(string),
     result: optional(string),
+    cli: optional(string),
+    cliSession: optional(string),
+    stateFrom: optional(oneOf(['title', 'bell'])),
     worktree: optional(shape({
       branch: string,
       path: string,

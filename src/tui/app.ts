@@ -304,9 +304,11 @@ export class App {
   private inputLine(width: number): StyledLine {
     const continuing = this.focus === 'agent' && this.attachedInput.continuable;
     const editor = continuing ? this.attachedInput.continueLine : this.editor;
-    const prompt = continuing ? `continue ${this.model.attached?.name ?? ''} ${PROMPT}` : PROMPT;
-    const hint = continuing ? 'what next? Enter continues'
-      : this.focus === 'input' && this.model.chat.length === 0 ? 'Type a message, or /help for commands' : '';
+    const name = this.model.attached?.name ?? '';
+    const resumes = this.model.agent(name)?.kind === 'cli';
+    const prompt = continuing ? `${resumes ? 'resume' : 'continue'} ${name} ${PROMPT}` : PROMPT;
+    const hint = !continuing ? (this.focus === 'input' && this.model.chat.length === 0 ? 'Type a message, or /help for commands' : '')
+      : resumes ? 'Enter resumes its session (with what you type as its next prompt)' : 'what next? Enter continues';
     const { line, cursorColumn } = inputRow(editor.text, editor.cursor, prompt, hint, width);
     this.inputCursorColumn = cursorColumn;
     return line;
@@ -352,7 +354,12 @@ export class App {
       labels: {
         background: keymap.label('background'), focusNext: keymap.label('focusNext'), quit: keymap.label('quit'), interrupt: keymap.label('interrupt'),
       },
-      ...(model.attached ? { attached: { name: model.attached.name, ended: this.attachedInput.ended, continuable: this.attachedInput.continuable } } : {}),
+      ...(model.attached ? {
+        attached: {
+          name: model.attached.name, ended: this.attachedInput.ended, continuable: this.attachedInput.continuable,
+          resumes: model.agent(model.attached.name)?.kind === 'cli',
+        },
+      } : {}),
       diffOpen: this.compare.diff !== undefined,
       session: model.session,
     });

@@ -1,7 +1,7 @@
 // Keys typed while an agent is attached: they go to its pty as they are, except the background
 // key (back to the chat) and Shift+PgUp/PgDn (its history). An ended agent reads nothing: any
 // key goes back to the chat — unless it is a built-in worker, whose conversation what is typed
-// then continues.
+// then continues, or an agent CLI that said its session, which Enter resumes (on what was typed).
 import { isEnded } from '../core/agent.js';
 import type { ClientCommand } from '../core/protocol.js';
 import type { ClientModel } from './client-model.js';
@@ -32,10 +32,11 @@ export class AttachedInput {
 
   constructor(private readonly deps: AttachedInputDeps) {}
 
-  /** An ended built-in worker is in front, and there is a model to continue it with. */
+  /** An ended built-in worker is in front and there is a model to continue it with, or an ended agent CLI with a session to resume. */
   get continuable(): boolean {
     const agent = this.attachedAgent();
-    return agent !== undefined && agent.kind === 'claude' && isEnded(agent.state) && this.deps.model.model.configured === true;
+    if (agent === undefined || !isEnded(agent.state)) return false;
+    return agent.kind === 'cli' ? agent.cliSession !== undefined : agent.kind === 'claude' && this.deps.model.model.configured === true;
   }
 
   get ended(): boolean {
@@ -101,7 +102,7 @@ export class AttachedInput {
 
   private continueTyped(data: string): void {
     const name = this.deps.model.attached?.name;
-    const keys = continueKeys(this.continueLine, data, this.deps.backgroundSequence);
+    const keys = continueKeys(this.continueLine, data, this.deps.backgroundSequence, this.attachedAgent()?.kind === 'cli');
     if (keys.action === 'leave') {
       this.continueLine.end();
       this.continueLine.deleteToStart();

@@ -1,13 +1,14 @@
-// Keys typed while an ended built-in worker is attached: a line to continue its conversation
-// with. Printable text goes into the line, Backspace edits it, Enter sends it, Esc or the
-// background key leave. Other sequences (arrows, function keys) are ignored.
+// Keys typed while an ended built-in worker or agent CLI is attached: a line to continue its
+// conversation with (a CLI resumes its session, on that line if it is not empty). Printable text
+// goes into the line, Backspace edits it, Enter sends it, Esc or the background key leave. Other
+// sequences (arrows, function keys) are ignored.
 import type { LineEditor } from './line-editor.js';
 
 export type ContinueKeys = { action: 'none' } | { action: 'submit' } | { action: 'leave' };
 
 const ESCAPE_SEQUENCE = /^\x1b(?:\[[0-9;?]*[ -/]*[@-~]|O.|.)?/s;
 
-export function continueKeys(editor: LineEditor, data: string, backgroundSequence: string): ContinueKeys {
+export function continueKeys(editor: LineEditor, data: string, backgroundSequence: string, emptyLineSubmits = false): ContinueKeys {
   let rest = data;
   while (rest.length > 0) {
     if (rest.startsWith(backgroundSequence)) return { action: 'leave' };
@@ -20,7 +21,7 @@ export function continueKeys(editor: LineEditor, data: string, backgroundSequenc
     }
     rest = rest.slice(1);
     if (char === '\r' || char === '\n') {
-      if (editor.text.trim()) return { action: 'submit' };
+      if (editor.text.trim() || emptyLineSubmits) return { action: 'submit' };
     } else if (char === '\x7f' || char === '\b') {
       editor.backspace();
     } else if (char === '\x15') {

@@ -71,6 +71,13 @@ export function submitLine(line: string, context: SlashContext): void {
         ...(command.worktree ? { worktree: command.worktree } : {}), ...(command.after ? { after: command.after } : {}),
       });
       return;
+    case 'new':
+      context.send({
+        type: 'new', cli: command.cli, cwd: context.cwd,
+        ...(command.task ? { task: command.task } : {}), ...(command.name ? { name: command.name } : {}),
+        ...(command.worktree ? { worktree: command.worktree } : {}), ...(command.after ? { after: command.after } : {}),
+      });
+      return;
     case 'fg':
       context.send({ type: 'attach', name: command.name });
       return;

@@ -9,6 +9,7 @@ import { CHANNEL_ENV, CHANNEL_VERSION, type WorkerReport } from '../../src/core/
 import { applyFrame, type FrameLine, type ScreenFrame } from '../../src/core/screen-frame.js';
 import { AgentProcess, type AgentProcessSpec } from '../../src/pty/agent-process.js';
 import { EmulatorPool } from '../../src/pty/emulator-pool.js';
+import type { HookEvent } from '../../src/pty/hook-channel.js';
 
 const KILL_GRACE_MS = 600;
 
@@ -29,6 +30,7 @@ class Probe {
   readonly frames: ScreenFrame[] = [];
   readonly reports: WorkerReport[] = [];
   readonly problems: string[] = [];
+  readonly hookEvents: HookEvent[] = [];
   readonly output: Buffer[] = [];
   readonly otherViews: Array<{ view: number; frame: ScreenFrame }> = [];
   grid: FrameLine[] | undefined;
@@ -61,6 +63,7 @@ class Probe {
       },
       onReport: (report) => { this.reports.push(report); },
       onChannelProblem: (message) => { this.problems.push(message); },
+      onHook: (event) => { this.hookEvents.push(event); },
       onOutput: (data) => { this.output.push(Buffer.from(data)); },
       onEnd: (exit, lastLine) => {
         this.endCount++;

@@ -92,7 +92,7 @@ function openWorkspace(choice: SessionChoice = { kind: 'current' }): { server: A
   const refused = choice.kind === 'current' ? undefined : server.openSession(choice);
   if (refused) throw new Error(`openSession(${JSON.stringify(choice)}) refused: ${refused}`);
   server.restore();
-  return { server, client: new ServerTestClient(server, () => `requests: ${describeRequests()}`, WAIT_MS), logged };
+  return { server, client: new ServerTestClient(server, () => `requests: ${describeRequests()}`, undefined, WAIT_MS), logged };
 }
 
 const sessionsDir = (): string => join(stateDir, 'sessions');

@@ -33,6 +33,7 @@ afterEach(() => {
 
 /** Nothing runs in these tests: only what is on disk is read back. */
 const runtime: AgentRuntime = {
+  findProgram: () => undefined,
   start: () => {
     throw new Error('no agent runs in this test');
   },

@@ -10,13 +10,33 @@ export class ServerTestClient {
   readonly events: ServerEvent[] = [];
   readonly connection: ClientConnection;
 
-  /** `context` adds to what a failed wait prints (e.g. the model requests made). */
-  constructor(server: AgentServer, private readonly context: () => string = () => '', private readonly waitMs = 10_000) {
-    this.connection = server.connect((event) => this.events.push(structuredClone(event)));
+  private nextId = 1;
+
+  /** `context` adds to what a failed wait prints (e.g. the model requests made); `env`: the client's environment. */
+  constructor(server: AgentServer, private readonly context: () => string = () => '', env?: Record<string, string>, private readonly waitMs = 10_000) {
+    this.connection = server.connect((event) => this.events.push(structuredClone(event)), env);
   }
 
   send(command: ClientCommand): void {
     this.connection.handle(command);
+  }
+
+  /** Sends a command and resolves with the server's answer to it: the agent it started, or why not. */
+  async request(command: ClientCommand): Promise<{ name?: string; error?: string }> {
+    const id = this.nextId++;
+    this.connection.handle({ ...command, id });
+    const done = await this.waitFor(`the answer to ${command.type}`, () => this.of('done').find((event) => event.id === id));
+    return { ...(done.name !== undefined ? { name: done.name } : {}), ...(done.error !== undefined ? { error: done.error } : {}) };
+  }
+
+  /** The names of the agents this client has heard of. */
+  agents(): string[] {
+    const names = new Set<string>();
+    for (const event of this.events) {
+      if (event.type === 'welcome') for (const agent of event.agents) names.add(agent.name);
+      if (event.type === 'agent') names.add(event.agent.name);
+    }
+    return [...names];
   }
 
   of<T extends ServerEvent['type']>(type: T): Array<EventOf<T>> {
@@ -92,12 +112,7 @@ export class ServerTestClient {
 
   describe(): string {
     const chat = this.chat().map((entry) => `${entry.id} ${entry.role}${entry.open ? ' (open)' : ''}: ${entry.text}`);
-    const names = new Set<string>();
-    for (const event of this.events) {
-      if (event.type === 'welcome') for (const agent of event.agents) names.add(agent.name);
-      if (event.type === 'agent') names.add(event.agent.name);
-    }
-    const agents = [...names].map((name) => {
+    const agents = this.agents().map((name) => {
       const info = this.agent(name);
       return `${name}: ${info?.state} exit=${info?.exitCode} unread=${info?.unread} result=${JSON.stringify(info?.result)}`;
     });

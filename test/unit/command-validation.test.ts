@@ -15,6 +15,7 @@ const EXAMPLES: { [T in ClientCommand['type']]: Extract<ClientCommand, { type: T
   resize: { type: 'resize', cols: 120, rows: 40 },
   chat: { type: 'chat', text: 'fix the build' },
   spawn: { type: 'spawn', task: 'write docs', name: 'docs', budgetUsd: 0.5, cwd: '/repo/sub', worktree: {}, after: 'tests' },
+  new: { type: 'new', cli: 'claude', task: 'fix the login test', name: 'claude-login', cwd: '/repo', worktree: {}, after: 'tests' },
   compare: { type: 'compare', names: ['a', 'b'] },
   fileDiff: { type: 'fileDiff', name: 'a', file: 'src/main.ts' },
   merge: { type: 'merge', name: 'a', into: 'release/1.0', squash: true },
@@ -33,6 +34,7 @@ const EXAMPLES: { [T in ClientCommand['type']]: Extract<ClientCommand, { type: T
 const MINIMAL: ClientCommand[] = [
   { type: 'run', command: 'ls', cwd: '/' },
   { type: 'spawn', task: 't', cwd: '/' },
+  { type: 'new', cli: 'codex', cwd: '/' },
   { type: 'merge', name: 'a' },
   { type: 'discard', names: ['a'] },
   { type: 'logs', name: 'a' },
@@ -218,6 +220,11 @@ describe('parseClientMessage refuses', () => {
     expect(errorFor({ type: 'run', command: 'ls', cwd: '/', worktree: true })).toBe('run.worktree must be an object, not a boolean');
     expect(errorFor({ type: 'spawn', task: 't', cwd: '/', worktree: null })).toBe('spawn.worktree must be an object, not null');
     expect(errorFor({ type: 'spawn', task: 't', cwd: '/', worktree: ['main'] })).toBe('spawn.worktree must be an object, not an array');
+  });
+
+  it('a CLI that is not a CLI name', () => {
+    const rule = 'new.cli must be a CLI name (^[a-z][a-z0-9-]{0,23}$)';
+    for (const cli of ['', 'Claude', '../bin/sh', '-x', 'a'.repeat(25), 7]) expect(errorFor({ type: 'new', cli, cwd: '/' })).toBe(rule);
   });
 
   it('a bad session id', () => {

@@ -23,6 +23,7 @@ describe('DEFAULT_CONFIG', () => {
       prices: {},
       worktreeRoot: '',
       compare: { check: '' },
+      clis: {},
     });
   });
 });

@@ -58,6 +58,10 @@ class FakeRuntime implements AgentRuntime {
   replay(): AgentHandle {
     throw new Error('not used');
   }
+
+  findProgram(): string | undefined {
+    return undefined;
+  }
 }
 
 function table() {
@@ -67,6 +71,7 @@ function table() {
   const agents = new AgentTable(runtime, {
     publish: () => undefined, flash: (flash) => flashes.push(flash), ended: () => undefined, allEnded: () => undefined,
     stopped: () => undefined, output: () => undefined, refused: (entry, message) => refusals.push(`${entry.info.name}: ${message}`),
+    turnEnded: () => undefined, hooked: () => undefined,
   }, () => 1000);
   const worker = (name: string): { info: AgentInfo; report(report: WorkerReport): void; end(code: number): void } => {
     const entry = agents.start({

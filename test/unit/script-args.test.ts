@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/args.js';
-import { parseScriptCommand, shellWord } from '../../src/cli/script-args.js';
+import { parseScriptCommand } from '../../src/cli/script-args.js';
+import { shellWord } from '../../src/core/shell-word.js';
 
 describe('parseScriptCommand', () => {
   it('takes one word after -- as a command line, several as words quoted for sh -c', () => {
@@ -34,6 +35,15 @@ describe('parseScriptCommand', () => {
     expect(refused('wait', ['--nope', 'a'])).toBe('unknown option --nope');
     expect(refused('send', ['a'])).toBe('give an agent\'s name and the text to send');
     expect(refused('stop', ['now'])).toBe('unexpected "now"');
+  });
+
+  it('reads new: the kind first, then flags and an optional task', () => {
+    expect(parseScriptCommand('new', ['claude'])).toEqual({ ok: true, command: { kind: 'new', json: false, cli: 'claude' } });
+    expect(parseScriptCommand('new', ['codex', '--worktree', '--name', 'fixer', '--json', 'fix', 'the', 'test'])).toEqual({
+      ok: true, command: { kind: 'new', json: true, cli: 'codex', task: 'fix the test', name: 'fixer', worktree: {} },
+    });
+    const parsed = parseScriptCommand('new', ['--name', 'x']);
+    expect(parsed).toMatchObject({ ok: false, error: 'give the kind of CLI to start first: claude, codex, gemini, aider, or one from your config' });
   });
 
   it('reads logs, wait, send, kill and stop', () => {

@@ -86,6 +86,26 @@ describe('/run', () => {
   });
 });
 
+describe('/new', () => {
+  it('takes the kind of CLI, flags, and an optional first prompt', () => {
+    expect(ok('/new claude')).toEqual({ kind: 'new', cli: 'claude' });
+    expect(ok('/new codex fix the flaky login test')).toEqual({ kind: 'new', cli: 'codex', task: 'fix the flaky login test' });
+    expect(ok('/new claude --worktree --base main --name ui-dark --after build make it dark')).toEqual({
+      kind: 'new', cli: 'claude', task: 'make it dark', name: 'ui-dark', worktree: { base: 'main' }, after: 'build',
+    });
+    expect(ok('/new gemini -- --not-a-flag')).toEqual({ kind: 'new', cli: 'gemini', task: '--not-a-flag' });
+  });
+
+  it('refuses no kind, a kind that is not a CLI name, bad flags — with the usage', () => {
+    expect(refused('/new').error).toBe('/new needs the kind of CLI to start first: claude, codex, gemini, aider, or one from your config');
+    expect(refused('/new --worktree claude').error).toMatch(/^\/new needs the kind of CLI/);
+    expect(refused('/new Claude').error).toBe('"Claude" is not a CLI name: a lowercase word such as claude or codex');
+    expect(refused('/new claude --name "Bad Name" x').error).toContain(NAME_RULE);
+    expect(refused('/new claude --base main x').error).toBe('--base goes with --worktree');
+    expect(refused('/new codex --budget 2 x')).toMatchObject({ error: 'unknown option --budget', usage: USAGE.new });
+  });
+});
+
 describe('/spawn', () => {
   it('takes the rest of the line as the task', () => {
     expect(ok('/spawn Run a security audit of the auth module')).toEqual({ kind: 'spawn', task: 'Run a security audit of the auth module' });

@@ -10,6 +10,7 @@ export const STATE_GLYPH: Record<AgentState, string> = {
   queued: '○',
   running: '●',
   waiting: '◆',
+  idle: '◇',
   finished: '✔',
   failed: '✖',
   killed: '■',

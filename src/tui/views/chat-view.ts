@@ -10,6 +10,7 @@ export const FLASH_ROLE: Record<FlashWord, ThemeRole> = {
   killed: 'flash.failure',
   lost: 'flash.failure',
   'needs input': 'flash.attention',
+  idle: 'flash.success',
 };
 
 export const FLASH_GLYPH: Record<FlashWord, string> = {
@@ -18,6 +19,7 @@ export const FLASH_GLYPH: Record<FlashWord, string> = {
   killed: '■',
   lost: '?',
   'needs input': '◆',
+  idle: '◇',
 };
 
 const ENTRY_STYLE: Record<ChatEntry['role'], { prefix: string; role: ThemeRole }> = {

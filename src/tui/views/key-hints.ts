@@ -7,14 +7,17 @@ export interface HintState {
   focus: Focus;
   /** The configured keys as shown: Ctrl+B, Tab, Ctrl+Q, Ctrl+C. */
   labels: { background: string; focusNext: string; quit: string; interrupt: string };
-  attached?: { name: string; ended: boolean; continuable?: boolean };
+  /** `resumes`: Enter resumes an agent CLI's session (rather than continuing a worker's conversation). */
+  attached?: { name: string; ended: boolean; continuable?: boolean; resumes?: boolean };
   diffOpen: boolean;
   session: SessionStatus;
 }
 
 export function keyHints({ focus, labels, attached, diffOpen, session }: HintState): KeyHint[] {
   if (focus === 'agent') {
-    if (attached?.continuable) return [{ key: 'Enter', label: fitText(`continue ${attached.name}`, 30) }, { key: labels.background, label: 'back to chat' }];
+    if (attached?.continuable) {
+      return [{ key: 'Enter', label: fitText(`${attached.resumes ? 'resume' : 'continue'} ${attached.name}`, 30) }, { key: labels.background, label: 'back to chat' }];
+    }
     if (attached?.ended) return [{ key: 'any key', label: 'back to chat' }];
     return [
       { key: labels.background, label: 'back to chat' },
