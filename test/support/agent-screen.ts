@@ -20,6 +20,7 @@ export class AgentScreen {
         if (view === VIEW) this.grid = applyFrame(this.grid, frame);
       },
       onReport: () => undefined,
+      onHook: () => undefined,
       onChannelProblem: () => undefined,
       onOutput: () => undefined,
       onEnd: (exit) => {
