@@ -9,7 +9,8 @@ export interface MessagesRequestBody {
   model: string;
   max_tokens: number;
   system?: string | Array<{ type: 'text'; text: string }>;
-  messages: Array<{ role: 'user' | 'assistant'; content: string | Array<Record<string, unknown> & { type: string }> }>;
+  /** Claude Code also sends `system` messages among them (its environment, the agent types it knows). */
+  messages: Array<{ role: 'user' | 'assistant' | 'system'; content: string | Array<Record<string, unknown> & { type: string }> }>;
   tools?: Array<{ name: string; description?: string; input_schema: unknown }>;
   stream?: boolean;
   [field: string]: unknown;
