@@ -1,8 +1,10 @@
 // What an agent CLI's hook events mean for its state (spec §1: a state shown comes from a real
 // signal). Pure: a hook event in, what it says out; the server applies it (agent-table.ts).
 //   Claude Code: SessionStart → idle (at its prompt), UserPromptSubmit / PreToolUse / PostToolUse →
-//     running, Notification about a permission → waiting (its message is the question), Stop → idle
-//     with the turn ended, SessionEnd → nothing (the process's exit says how it ended).
+//     running, PermissionRequest (at once) or a permission Notification (seconds later) → waiting,
+//     asking about the tool call, Stop → idle with the turn ended, the idle Notification (a minute
+//     after it stopped, also after a refused tool call, which has no Stop) → idle, SessionEnd →
+//     nothing (the process's exit says how it ended).
 //   Codex (notify program): agent-turn-complete → idle with the turn ended (its last message is the
 //     result); approval-requested → waiting.
 //   Gemini CLI: BeforeAgent / BeforeTool / AfterTool → running, Notification → waiting, AfterAgent →
@@ -15,6 +17,8 @@ export interface CliSignal {
   state?: 'running' | 'waiting' | 'idle';
   /** What a waiting CLI asks. */
   question?: string;
+  /** A vaguer question than one it may have asked already: that one stays. */
+  keepQuestion?: boolean;
   /** A turn ended (the CLI is idle again): the main agent is told, with `result` when the CLI said it. */
   turnEnded?: boolean;
   result?: string;
@@ -56,12 +60,16 @@ function claude(event: string, payload: Record<string, unknown>): CliSignal {
       const activity = toolActivity(payload);
       return { ...base, state: 'running', ...(activity ? { activity } : {}) };
     }
+    case 'PermissionRequest': {
+      const activity = toolActivity(payload);
+      return { ...base, state: 'waiting', question: activity ? `Allow ${activity}?` : 'Claude needs your permission' };
+    }
     case 'Notification': {
       const message = text(payload.message);
       const kind = text(payload.notification_type);
-      // Other notifications ("waiting for your input" after a minute idle) change nothing.
+      if (kind === 'idle_prompt') return { ...base, state: 'idle' };
       const asks = kind === 'permission_prompt' || (kind === undefined && message !== undefined && /permission|approv/i.test(message));
-      return asks ? { ...base, state: 'waiting', ...(message ? { question: message } : {}) } : base;
+      return asks ? { ...base, state: 'waiting', ...(message ? { question: message, keepQuestion: true } : {}) } : base;
     }
     case 'Stop': {
       const result = text(payload.last_assistant_message);

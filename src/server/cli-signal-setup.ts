@@ -6,7 +6,9 @@ import type { CliKind } from '../core/cli-kinds.js';
 import { shellWord } from '../core/shell-word.js';
 
 /** Claude Code's hook events agentmux listens to (core/cli-signals.ts says what each means). */
-export const CLAUDE_HOOK_EVENTS = ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'Notification', 'Stop', 'SessionEnd'] as const;
+export const CLAUDE_HOOK_EVENTS = [
+  'SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PermissionRequest', 'PostToolUse', 'Notification', 'Stop', 'SessionEnd',
+] as const;
 
 /** Claude Code's `--settings` value: one hook per event, running the hook runner with the event's name (a shell command). */
 export function claudeHookSettings(hookCommand: readonly string[]): string {

@@ -38,8 +38,8 @@ export function applyCliSignal(entry: CliEntry, signal: CliSignal, effects: CliS
   if (signal.state === 'waiting') {
     const question = signal.question === undefined ? undefined : truncate(printable(signal.question).replace(/\s+/g, ' ').trim(), MAX_QUESTION_CHARS);
     info.state = 'waiting';
-    if (question) info.question = question;
-    else delete info.question;
+    if (question && !(signal.keepQuestion && before === 'waiting' && info.question)) info.question = question;
+    else if (!question) delete info.question;
     if (before !== 'waiting') {
       effects.flash({ name: info.name, word: 'needs input', durationMs: effects.now() - info.startedAt, ...(question ? { summary: question } : {}) });
     }

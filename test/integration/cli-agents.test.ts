@@ -91,8 +91,10 @@ describe('Claude Code\'s hooks (a stand-in that runs them as Claude Code does)',
     const { name } = await c.request({ type: 'new', cli: 'claude', task: 'make the file', cwd: tmp });
     if (!name) throw new Error('not started');
     await c.waitFor('the permission question', () => (c.agent(name)?.state === 'waiting' ? true : undefined));
-    expect(c.agent(name)).toMatchObject({ state: 'waiting', question: 'Claude needs your permission to use Bash', cliSession: 'fake-session-1' });
-    expect(c.flashes(name)).toEqual([expect.objectContaining({ word: 'needs input', summary: 'Claude needs your permission to use Bash' })]);
+    // The question about the tool call (PermissionRequest) stays when the vaguer permission Notification follows.
+    await c.waitFor('the permission notification', () => (c.agentVersions(name).filter((info) => info.state === 'waiting').length >= 2 ? true : undefined));
+    expect(c.agent(name)).toMatchObject({ state: 'waiting', question: 'Allow Bash touch x?', cliSession: 'fake-session-1' });
+    expect(c.flashes(name)).toEqual([expect.objectContaining({ word: 'needs input', summary: 'Allow Bash touch x?' })]);
 
     c.send({ type: 'send', name, text: 'y' });
     await c.waitFor('the end of its turn', () => (c.agent(name)?.state === 'idle' && c.flashes(name).length === 2 ? true : undefined));
