@@ -22,15 +22,9 @@ let bin: string;
 let pool: EmulatorPool;
 let server: AgentServer | undefined;
 
-beforeEach(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'amux-cli-'));
-  bin = join(tmp, 'bin');
-  mkdirSync(bin);
-  // A stand-in agent CLI: says how it was started, then waits for a line and exits with its length.
-  writeFileSync(join(bin, 'fakecli'), '#!/bin/sh\nprintf "fakecli started with:"; for a in "$@"; do printf " [%s]" "$a"; done; echo\nread line; exit ${#line}\n');
-  chmodSync(join(bin, 'fakecli'), 0o755);
-  pool = new EmulatorPool();
-  server = new AgentServer({
+/** A server on this test's state, as the server process makes one. */
+function newServer(): AgentServer {
+  return new AgentServer({
     runtime: createPtyRuntime(pool, { env: { PATH: '/usr/bin:/bin', HOME: tmp, LC_ALL: 'C' }, scrollback: 500, killGraceMs: 500 }),
     model: { configured: false, help: 'no model' },
     cwd: tmp,
@@ -39,6 +33,17 @@ beforeEach(() => {
     printRun: (program, args) => ({ file: process.execPath, args: [CLI_ENTRY, 'print-run', '--', program, ...args] }),
     stateDir: join(tmp, 'state'),
   });
+}
+
+beforeEach(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'amux-cli-'));
+  bin = join(tmp, 'bin');
+  mkdirSync(bin);
+  // A stand-in agent CLI: says how it was started, then waits for a line and exits with its length.
+  writeFileSync(join(bin, 'fakecli'), '#!/bin/sh\nprintf "fakecli started with:"; for a in "$@"; do printf " [%s]" "$a"; done; echo\nread line; exit ${#line}\n');
+  chmodSync(join(bin, 'fakecli'), 0o755);
+  pool = new EmulatorPool();
+  server = newServer();
 });
 
 afterEach(async () => {
@@ -128,6 +133,24 @@ describe('Claude Code\'s hooks (a stand-in that runs them as Claude Code does)',
     expect(c.flashes(name)[6]).toMatchObject({ word: 'idle', summary: 'Done: pick it up again' });
     // Its usage goes on in the same transcript.
     expect(c.agent(name)?.usage?.total).toEqual({ input: 400, output: 40, cacheRead: 3000, cacheWrite: 0 });
+  });
+
+  it('resumes one lost to a server that went away, with one command, from its record', async () => {
+    const c = client();
+    const { name } = await c.request({ type: 'new', cli: 'claude', task: 'make the file', cwd: tmp });
+    if (!name) throw new Error('not started');
+    await c.waitFor('its question', () => (c.agent(name)?.state === 'waiting' ? true : undefined));
+    // The server goes; a new one reads its records back: the agent is lost, its session kept.
+    server?.dispose();
+    server = newServer();
+    server.restore();
+    const after = client();
+    expect(after.agent(name)).toMatchObject({ state: 'lost', cliSession: 'fake-session-1' });
+    expect(await after.request({ type: 'send', name, text: 'go on' })).toEqual({});
+    await after.waitFor('the resumed session\'s question', () => (after.agent(name)?.state === 'waiting' ? true : undefined));
+    after.send({ type: 'send', name, text: 'y' });
+    await after.waitFor('the end of its turn', () => (after.flashes(name).some((flash) => flash.word === 'idle') ? true : undefined));
+    expect(after.flashes(name).find((flash) => flash.word === 'idle')).toMatchObject({ summary: 'Done: go on' });
   });
 
   it('cannot resume a CLI that ended before it said its session', async () => {
