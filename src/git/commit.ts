@@ -5,6 +5,7 @@ import type { Context } from './context.js';
 import { WorktreeError, gitMessage } from './errors.js';
 import { messageError, pendingMessage } from './messages.js';
 import { checkName } from './refs.js';
+import { untouchedCarried } from './untouched.js';
 import { isDirty } from './worktree-state.js';
 import type { CommitResult } from './worktrees.js';
 
@@ -20,8 +21,11 @@ export async function commitPending(ctx: Context, nameInput: string, message: st
   if (agent.entry?.branch !== agent.ref) {
     throw new WorktreeError('detached', `${name}'s worktree ${agent.path} is not on ${agent.branch}: check that branch out there first`);
   }
-  if (!(await isDirty(ctx.git, agent.path))) return { committed: false, commit: undefined };
+  // Carried files the agent left alone are the main checkout's: they stay out of its branch.
+  const untouched = await untouchedCarried(ctx.git, name, agent.path);
+  if (!(await isDirty(ctx.git, agent.path, untouched))) return { committed: false, commit: undefined };
   await ctx.git.run(['add', '--all'], { cwd: agent.path });
+  if (untouched.length > 0) await ctx.git.run(['reset', '--quiet', '--', ...untouched.map((path) => `:(literal)${path}`)], { cwd: agent.path });
   // agentmux's own safety commit: the repository's hooks (linters, tests) must not stop it from saving work.
   const committed = await ctx.git.run(['commit', '--quiet', '--no-verify', '-m', pendingMessage(name, message)], {
     cwd: agent.path,

@@ -8,6 +8,7 @@ import { mergeTrees } from './merge-tree.js';
 import { checkName } from './refs.js';
 import { targetBranch } from './target.js';
 import { requireWriteTree } from './version.js';
+import { untouchedCarried } from './untouched.js';
 import { isDirty } from './worktree-state.js';
 import type { AttemptComparison, CommitSummary, Comparison } from './worktrees.js';
 
@@ -24,6 +25,11 @@ async function commitsBetween(ctx: Context, base: string, tip: string): Promise<
     });
 }
 
+/** Uncommitted changes other than carried files the agent left alone. */
+async function dirtyWork(ctx: Context, name: string, path: string): Promise<boolean> {
+  return isDirty(ctx.git, path, await untouchedCarried(ctx.git, name, path));
+}
+
 async function compareOne(ctx: Context, name: string, targetCommit: string): Promise<AttemptComparison> {
   const agent = await requireBranch(ctx, name);
   const base = await agentBase(ctx, agent);
@@ -32,7 +38,7 @@ async function compareOne(ctx: Context, name: string, targetCommit: string): Pro
     commitsBetween(ctx, base, agent.tip),
     ctx.git.text(['diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-color', base, agent.tip, '--']),
     mergeTrees(ctx.git, targetCommit, agent.tip),
-    agent.presence === 'present' && agent.path ? isDirty(ctx.git, agent.path) : Promise.resolve(false),
+    agent.presence === 'present' && agent.path ? dirtyWork(ctx, name, agent.path) : Promise.resolve(false),
   ]);
   const files = parseNumstat(numstat);
   return {

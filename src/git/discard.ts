@@ -6,6 +6,7 @@ import { readSquash } from './base-record.js';
 import type { Context } from './context.js';
 import { WorktreeError } from './errors.js';
 import { checkName, BRANCH_PREFIX } from './refs.js';
+import { untouchedCarried } from './untouched.js';
 import { isDirty } from './worktree-state.js';
 import type { DiscardOptions, DiscardResult } from './worktrees.js';
 
@@ -21,14 +22,14 @@ async function squashMerged(ctx: Context, name: string, tip: string): Promise<bo
   return squash !== undefined && squash.tip === tip && (await unmergedCount(ctx, name, squash.commit)) === 0;
 }
 
-/** Why discarding without force would lose something, or undefined. */
-async function refusal(ctx: Context, agent: AgentWorktree): Promise<WorktreeError | undefined> {
+/** Why discarding without force would lose something, or undefined; `carried`: untouched carried files, nothing to lose. */
+async function refusal(ctx: Context, agent: AgentWorktree, carried: readonly string[]): Promise<WorktreeError | undefined> {
   if (agent.entry?.locked) {
     const reason = agent.entry.lockReason ? ` (${agent.entry.lockReason})` : '';
     const message = `${agent.name}'s worktree ${agent.entry.path} is locked${reason}: git worktree unlock it, or discard with --force`;
     return new WorktreeError('locked', message);
   }
-  if (agent.presence === 'present' && agent.path && (await isDirty(ctx.git, agent.path))) {
+  if (agent.presence === 'present' && agent.path && (await isDirty(ctx.git, agent.path, carried))) {
     const message = `${agent.name}'s worktree has uncommitted changes: commit or merge them first, or discard with --force`;
     return new WorktreeError('uncommitted', message);
   }
@@ -43,6 +44,7 @@ async function refusal(ctx: Context, agent: AgentWorktree): Promise<WorktreeErro
   return undefined;
 }
 
+/** `force` also when only untouched carried files keep git from removing it: copies of the main checkout's. */
 async function removeWorktree(ctx: Context, agent: AgentWorktree, force: boolean): Promise<void> {
   const entry = agent.entry;
   if (!entry) return;
@@ -63,9 +65,10 @@ export async function discardAgent(ctx: Context, nameInput: string, options: Dis
   if (!agent.tip && !agent.entry) {
     throw new WorktreeError('not-found', `no worktree agent ${JSON.stringify(name)}: no branch ${agent.branch} and no worktree`);
   }
-  const refused = force ? undefined : await refusal(ctx, agent);
+  const carried = agent.presence === 'present' && agent.path ? await untouchedCarried(ctx.git, name, agent.path) : [];
+  const refused = force ? undefined : await refusal(ctx, agent, carried);
   if (refused) throw refused;
-  await removeWorktree(ctx, agent, force);
+  await removeWorktree(ctx, agent, force || carried.length > 0);
   if (agent.tip) {
     const deleted = await ctx.git.run(['branch', '--delete', '--force', '--', agent.branch], { allow: [1] });
     if (deleted.exitCode !== 0) {

@@ -1,5 +1,6 @@
 // GitWorktrees: the Worktrees interface over the real git binary (through simple-git).
 
+import { carryFiles } from './carry.js';
 import { commitPending } from './commit.js';
 import { compareAttempts, fileDiff } from './compare.js';
 import { openContext, type Context } from './context.js';
@@ -13,7 +14,7 @@ import { GitRunner } from './runner.js';
 import { Serial } from './serial.js';
 import { worktreeStatus } from './status.js';
 import type {
-  CommitResult, Comparison, CreatedWorktree, CreateOptions, DiscardOptions, DiscardResult, Leftover, MergeOptions,
+  CarryResult, CommitResult, Comparison, CreatedWorktree, CreateOptions, DiscardOptions, DiscardResult, Leftover, MergeOptions,
   MergeResult, RepoInfo, Worktrees, WorktreeStatus,
 } from './worktrees.js';
 
@@ -58,6 +59,10 @@ export class GitWorktrees implements Worktrees {
 
   create(options: CreateOptions): Promise<CreatedWorktree> {
     return this.changing((ctx) => createWorktree(ctx, options));
+  }
+
+  carry(name: string, files: readonly string[]): Promise<CarryResult> {
+    return this.changing((ctx) => carryFiles(ctx, name, files));
   }
 
   async status(name: string): Promise<WorktreeStatus> {

@@ -4,7 +4,8 @@ import { agentBase, requireBranch } from './agent.js';
 import type { Context } from './context.js';
 import { parseShortstat } from './diffstat.js';
 import { checkName } from './refs.js';
-import { hasTrackedChanges, untrackedEntries } from './worktree-state.js';
+import { untouchedCarried } from './untouched.js';
+import { allBut, hasTrackedChanges, untrackedEntries } from './worktree-state.js';
 import type { WorktreeStatus } from './worktrees.js';
 
 export async function worktreeStatus(ctx: Context, nameInput: string): Promise<WorktreeStatus> {
@@ -12,13 +13,15 @@ export async function worktreeStatus(ctx: Context, nameInput: string): Promise<W
   const agent = await requireBranch(ctx, name);
   const base = await agentBase(ctx, agent);
   const present = agent.presence === 'present' ? agent.path : undefined;
+  // Carried files the agent left alone are not its changes.
+  const except = present ? await untouchedCarried(ctx.git, name, present) : [];
   const diff = ['--no-optional-locks', 'diff', '--shortstat', '--no-ext-diff', '--no-renames', '--no-color'];
   const [ahead, stat, untracked, tracked] = await Promise.all([
     ctx.git.text(['rev-list', '--count', `${base}..${agent.tip}`]),
     // In the worktree: its files (committed and not) against the base. Without one: the branch against the base.
-    present ? ctx.git.text([...diff, base, '--'], present) : ctx.git.text([...diff, base, agent.tip, '--']),
-    present ? untrackedEntries(ctx.git, present) : Promise.resolve([]),
-    present ? hasTrackedChanges(ctx.git, present) : Promise.resolve(false),
+    present ? ctx.git.text([...diff, base, '--', ...allBut(except)], present) : ctx.git.text([...diff, base, agent.tip, '--']),
+    present ? untrackedEntries(ctx.git, present, except) : Promise.resolve([]),
+    present ? hasTrackedChanges(ctx.git, present, except) : Promise.resolve(false),
   ]);
   return {
     name,

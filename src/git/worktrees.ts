@@ -58,6 +58,14 @@ export interface WorktreeStatus {
 
 export type { AttemptComparison, FileChange, MergePrediction } from '../core/worktree.js';
 
+/** What `carry` copied into a worktree, and what it could not. */
+export interface CarryResult {
+  /** Paths now in the worktree as the main checkout has them, in the order asked for. */
+  carried: string[];
+  /** Each with why, in a few words. */
+  failures: Array<{ path: string; reason: string }>;
+}
+
 export interface CommitSummary {
   commit: string;
   subject: string;
@@ -120,6 +128,12 @@ export interface Worktrees {
   repoInfo(cwd?: string): Promise<RepoInfo>;
   /** A new branch `agentmux/NAME` at a recorded base commit, checked out in a new worktree outside the repository. */
   create(options: CreateOptions): Promise<CreatedWorktree>;
+  /**
+   * Copies the paths under `files` that the main checkout has not committed as they are (untracked,
+   * ignored, or changed) into the agent's worktree, modes kept, and records them: until the agent
+   * changes one, it is neither committed to its branch nor counted in its figures.
+   */
+  carry(name: string, files: readonly string[]): Promise<CarryResult>;
   /** Cheap figures for the agent list. */
   status(name: string): Promise<WorktreeStatus>;
   /** Side by side: commits, diffstat, files, overlaps and merge predictions into `target` (default: main checkout's branch). */

@@ -344,7 +344,7 @@ export class AgentServer {
         return this.worktreeOps.startIn({ kind: 'command', task: shell }, name, worktree.base, (agentName, info) => {
           startedName = agentName;
           return run(info.path, agentName, info);
-        }).then((error) => error ?? { name: startedName });
+        }, this.cliStarts.commandFiles(shell)).then((error) => error ?? { name: startedName });
       }
       case 'spawn': {
         if (command.budgetUsd !== undefined && !(command.budgetUsd > 0 && command.budgetUsd <= MAX_BUDGET_USD)) {

@@ -4,6 +4,7 @@
 // (also one `lost` to a crashed server) resumes its own session under its name.
 import type { AgentInfo } from '../core/agent.js';
 import { cliArguments, type CliKind } from '../core/cli-kinds.js';
+import { cliOfCommand } from '../core/command-cli.js';
 import type { ModelPrice } from '../core/usage.js';
 import type { WorktreeInfo } from '../core/worktree.js';
 import type { AgentEntry, AgentTable, StartRequest } from './agent-table.js';
@@ -49,6 +50,11 @@ export class CliStarts {
     return [...this.deps.kinds.keys()].join(', ');
   }
 
+  /** The files a command agent gets in its worktree: those of the CLI its command starts, if any. */
+  commandFiles(command: string): readonly string[] {
+    return cliOfCommand(this.deps.kinds, command)?.worktreeFiles ?? [];
+  }
+
   /** Starts an agent of CLI `cli`; resolves with its info, or a one-line refusal (nothing started then). */
   async start(cli: string, how: CliStart): Promise<AgentInfo | string> {
     const kind = this.deps.kinds.get(cli);
@@ -70,7 +76,7 @@ export class CliStarts {
         const result = start(name, info.path, info);
         if (typeof result !== 'string') started = result;
         return result;
-      });
+      }, kind.worktreeFiles);
       return error ?? (started ? started.info : 'the agent did not start');
     }
     const chosen = this.deps.agents.chooseName(work, how.name);

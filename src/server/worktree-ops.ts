@@ -1,13 +1,15 @@
 // Worktree agents: making their worktrees, keeping their list figures fresh, and comparing,
 // merging and discarding their attempts (issue 4), over the git layer.
 import { isEnded } from '../core/agent.js';
+import { printable } from '../core/printable.js';
+import type { ChatRole } from '../core/protocol.js';
 import type { ComparisonView, WorktreeInfo } from '../core/worktree.js';
 import type { Worktrees } from '../git/worktrees.js';
 import { taskError, type AgentEntry, type AgentTable, type AgentWork } from './agent-table.js';
 import type { ChatLog } from './chat-log.js';
 
 /** The part of the git layer the server uses. */
-export type WorktreeService = Pick<Worktrees, 'create' | 'status' | 'compare' | 'fileDiff' | 'commitPending' | 'merge' | 'discard'>;
+export type WorktreeService = Pick<Worktrees, 'create' | 'carry' | 'status' | 'compare' | 'fileDiff' | 'commitPending' | 'merge' | 'discard'>;
 
 export interface WorktreeOpsDeps {
   git: WorktreeService;
@@ -26,6 +28,8 @@ export interface WorktreeOpsDeps {
 
 const REFRESH_MS = 1500;
 
+type ChatLine = { role: ChatRole; text: string };
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -37,12 +41,13 @@ export class WorktreeOps {
   constructor(private readonly deps: WorktreeOpsDeps) {}
 
   /**
-   * Makes a worktree for a new agent, then starts it there with `start`; the name is held meanwhile.
+   * Makes a worktree for a new agent, carries `files` of the main checkout into it (an agent CLI's
+   * settings and instructions), then starts the agent there with `start`; the name is held meanwhile.
    * Resolves with a one-line refusal, or undefined once the agent has started.
    */
   async startIn(
     work: AgentWork, requested: string | undefined, base: string | undefined,
-    start: (name: string, worktree: WorktreeInfo) => AgentEntry | string,
+    start: (name: string, worktree: WorktreeInfo) => AgentEntry | string, files: readonly string[] = [],
   ): Promise<string | undefined> {
     const { agents } = this.deps;
     const refused = taskError(work);
@@ -52,10 +57,12 @@ export class WorktreeOps {
     agents.reserve(chosen.name);
     try {
       const worktree = await this.create(chosen.name, base);
+      const carried = files.length > 0 ? await this.carry(chosen.name, files) : [];
       // Nothing runs between here and the start: the name cannot be taken meanwhile.
       agents.release(chosen.name);
       const started = start(chosen.name, worktree);
       if (typeof started === 'string') await this.removeUnused(chosen.name);
+      else for (const line of carried) this.deps.chat.add(line.role, line.text);
       return typeof started === 'string' ? started : undefined;
     } catch (error) {
       return errorText(error);
@@ -68,6 +75,24 @@ export class WorktreeOps {
   private async create(name: string, base: string | undefined): Promise<WorktreeInfo> {
     const created = await this.deps.git.create({ name, ...(base ? { base } : {}) });
     return { branch: created.branch, path: created.path, baseCommit: created.baseCommit, ahead: 0, filesChanged: 0, insertions: 0, deletions: 0 };
+  }
+
+  /** Copies the files into the agent's new worktree; returns what the chat says about it (never stops the start). */
+  private async carry(name: string, files: readonly string[]): Promise<ChatLine[]> {
+    try {
+      const { carried, failures } = await this.deps.git.carry(name, files);
+      const lines: ChatLine[] = [];
+      if (carried.length > 0) {
+        lines.push({ role: 'notice', text: `${name}: carried ${printable(carried.join(', '))} (uncommitted in the main checkout) into its worktree` });
+      }
+      if (failures.length > 0) {
+        const which = failures.map((failure) => `${failure.path} (${failure.reason})`).join(', ');
+        lines.push({ role: 'error', text: `${name}: could not carry ${printable(which)} into its worktree` });
+      }
+      return lines;
+    } catch (error) {
+      return [{ role: 'error', text: `${name}: could not carry its files into its worktree (${printable(errorText(error))})` }];
+    }
   }
 
   /** Refreshes the list figures of a worktree agent soon, at most once per REFRESH_MS (git runs are not free). */
