@@ -11,6 +11,8 @@ export type WorkerSettings = NonNullable<AgentRecord['worker']>;
 export class AgentJournal {
   private readonly records: AgentRecords;
   private readonly saved = new Map<string, string>();
+  /** Each agent's state as last saved. */
+  private readonly states = new Map<string, AgentInfo['state']>();
   private readonly extras = new Map<string, Pick<AgentRecord, 'notified' | 'worker'>>();
   private readonly logs = new Map<string, { file: OutputLog; redactor: StreamRedactor }>();
   private readonly secrets: string[];
@@ -26,6 +28,7 @@ export class AgentJournal {
     const loaded = this.records.load();
     for (const record of loaded.records) {
       this.saved.set(record.info.name, significant(record.info));
+      this.states.set(record.info.name, record.info.state);
       this.extras.set(record.info.name, { notified: record.notified, ...(record.worker ? { worker: record.worker } : {}) });
     }
     return loaded;
@@ -37,8 +40,10 @@ export class AgentJournal {
     if (!force && this.saved.get(info.name) === key) return;
     this.saved.set(info.name, key);
     const extra = this.extras.get(info.name) ?? { notified: false };
-    if (info.state === 'running' && extra.notified) {
-      // Running again (a worker continued): its next end is news again.
+    const before = this.states.get(info.name);
+    this.states.set(info.name, info.state);
+    // A new outcome (an end, or an agent CLI's end of turn) is news again, whatever was told before.
+    if (extra.notified && before !== info.state && (isEnded(info.state) || info.state === 'idle' || info.state === 'running')) {
       extra.notified = false;
       this.extras.set(info.name, extra);
     }
