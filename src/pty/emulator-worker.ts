@@ -27,6 +27,10 @@ interface Hosted {
   cursorVisible: boolean;
   lastLine: string;
   modes: EmulatorModes;
+  /** A bell rang, and the window title as the program set it (told with the next changes). */
+  bell: boolean;
+  title: string;
+  sentTitle: string;
   sentAt: number;
   /** Output not yet handed to xterm, and callbacks to run once everything before them is parsed. */
   queue: Array<Uint8Array | (() => void)>;
@@ -50,6 +54,9 @@ function create(id: number, cols: number, rows: number, scrollback: number): voi
     cursorVisible: true,
     lastLine: '',
     modes: { applicationCursorKeys: false, bracketedPaste: false },
+    bell: false,
+    title: '',
+    sentTitle: '',
     sentAt: 0,
     queue: [],
     inXterm: 0,
@@ -62,6 +69,14 @@ function create(id: number, cols: number, rows: number, scrollback: number): voi
   terminal.parser.registerCsiHandler({ prefix: '?', final: 'h' }, trackCursor(true));
   terminal.parser.registerCsiHandler({ prefix: '?', final: 'l' }, trackCursor(false));
   terminal.onData((data) => post({ op: 'reply', id, data }));
+  terminal.onBell(() => {
+    entry.bell = true;
+    markDirty(entry);
+  });
+  terminal.onTitleChange((title) => {
+    entry.title = title;
+    markDirty(entry);
+  });
   hosted.set(id, entry);
 }
 
@@ -91,6 +106,14 @@ function sendChanges(id: number, entry: Hosted): void {
   if (lastLine !== entry.lastLine) {
     entry.lastLine = lastLine;
     post({ op: 'lastLine', id, text: lastLine });
+  }
+  if (entry.title !== entry.sentTitle) {
+    entry.sentTitle = entry.title;
+    post({ op: 'title', id, title: entry.title });
+  }
+  if (entry.bell) {
+    entry.bell = false;
+    post({ op: 'bell', id });
   }
 }
 

@@ -57,7 +57,7 @@ export function createPtyRuntime(pool: EmulatorPool, options: PtyRuntimeOptions)
         scrollback: options.scrollback,
         killGraceMs: options.killGraceMs,
         ...(launch.credentials ? { channel: { dir: options.channelDir ?? tmpdir(), credentials: launch.credentials } } : {}),
-        ...(launch.hooks ? { hooks: { dir: options.channelDir ?? tmpdir() } } : {}),
+        ...(launch.hooks ? { hooks: { dir: options.channelDir ?? tmpdir(), ...(launch.hookFiles ? { files: launch.hookFiles } : {}) } } : {}),
         ...(launch.history ? { history: launch.history } : {}),
       }, events);
     },

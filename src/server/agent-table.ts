@@ -9,7 +9,10 @@ import type { WorkerCredentials, WorkerReport } from '../core/report-channel.js'
 import type { Usage } from '../core/usage.js';
 import type { ScreenFrame } from '../core/screen-frame.js';
 import type { WorktreeInfo } from '../core/worktree.js';
-import { applyCliSignal } from './cli-state.js';
+import type { CliSignals } from '../core/cli-kinds.js';
+import { truncate } from '../core/format.js';
+import { printable } from '../core/printable.js';
+import { applyBell, applyCliSignal, applyTyped, type CliStateEffects } from './cli-state.js';
 import type { AgentHandle, AgentRuntime } from './runtime.js';
 
 export interface Watcher {
@@ -30,6 +33,8 @@ export interface AgentEntry {
   typeIn?: string;
   /** A CLI agent's transcript (Claude Code's), where its usage is read from. */
   transcript?: string;
+  /** Where a CLI agent's state comes from. */
+  cliSignals?: CliSignals;
 }
 
 export interface AgentTableHooks {
@@ -68,8 +73,11 @@ export interface StartRequest extends AgentWork {
   modelDriven?: boolean;
   /** A built-in worker: what it is handed over its report channel, and what its reports are checked against. */
   worker?: { credentials: WorkerCredentials; expect: WorkerExpectation };
-  /** An agent CLI whose hooks report to agentmux. */
+  /** An agent CLI whose hooks report to agentmux, with the files they are set up with. */
   hooks?: boolean;
+  hookFiles?: AgentLaunch['hookFiles'];
+  /** Where a CLI agent's state comes from. */
+  cliSignals?: CliSignals;
   worktree?: WorktreeInfo;
   /** Start only once this agent has finished (queued until then). */
   after?: string;
@@ -80,6 +88,8 @@ export interface StartRequest extends AgentWork {
 }
 
 const MAX_TASK_LENGTH = 64 * 1024;
+/** A window title is the program's own text: kept printable and short. */
+const MAX_TITLE_CHARS = 160;
 
 export class AgentTable {
   private readonly entries = new Map<string, AgentEntry>();
@@ -160,6 +170,7 @@ export class AgentTable {
       killRequested: false,
       watchers: new Set(),
       ...(request.typeIn !== undefined ? { typeIn: request.typeIn } : {}),
+      ...(request.cliSignals ? { cliSignals: request.cliSignals } : {}),
     };
     if (dependency) {
       this.queued.set(entry, { request, after: dependency });
@@ -236,6 +247,7 @@ export class AgentTable {
           ...(request.modelDriven || request.worker ? { modelDriven: true } : {}),
           ...(request.worker ? { credentials: request.worker.credentials } : {}),
           ...(request.hooks ? { hooks: true } : {}),
+          ...(request.hookFiles ? { hookFiles: request.hookFiles } : {}),
           ...(request.history ? { history: request.history } : {}),
         },
         {
@@ -247,13 +259,13 @@ export class AgentTable {
           onFrame: (frame, view) => this.frame(entry, frame, view),
           onReport: (report) => this.report(entry, report),
           onChannelProblem: (message) => this.hooks.refused(entry, message),
-          onHook: ({ source, event, payload }) => applyCliSignal(entry, interpretHook(source, event, payload), {
-            publish: (info) => this.hooks.publish(info),
-            flash: (flash) => this.hooks.flash(flash),
-            turnEnded: (result) => this.hooks.turnEnded(entry, result),
-            typeLine: (text) => entry.handle?.sendLine(text),
-            now: this.now,
-          }),
+          onHook: ({ source, event, payload }) => applyCliSignal(entry, interpretHook(source, event, payload, entry.info.cliSession), this.cliEffects(entry)),
+          onBell: () => applyBell(entry, this.cliEffects(entry)),
+          onTitle: (title) => {
+            if (entry.info.kind !== 'cli' || isEnded(entry.info.state)) return;
+            entry.info.windowTitle = truncate(printable(title), MAX_TITLE_CHARS);
+            this.hooks.publish(entry.info);
+          },
           onOutput: (data) => this.hooks.output(entry, data),
           onEnd: (exit, lastLine) => this.ended(entry, exit, lastLine),
         },
@@ -262,6 +274,21 @@ export class AgentTable {
     } catch (error) {
       return `could not start ${name}: ${(error as Error).message}`;
     }
+  }
+
+  private cliEffects(entry: AgentEntry): CliStateEffects {
+    return {
+      publish: (info) => this.hooks.publish(info),
+      flash: (flash) => this.hooks.flash(flash),
+      turnEnded: (result) => this.hooks.turnEnded(entry, result),
+      typeLine: (text) => entry.handle?.sendLine(text),
+      now: this.now,
+    };
+  }
+
+  /** Something was typed into the agent (`line`: ending with Enter): what a CLI agent's state makes of it. */
+  typed(entry: AgentEntry, line: boolean): void {
+    applyTyped(entry, line, this.cliEffects(entry));
   }
 
   /** Agents waiting for another to finish, with what starts them. */

@@ -46,10 +46,11 @@ export class CliStarts {
     const program = this.deps.runtime.findProgram(kind.program, how.inherit);
     if (!program) return `${kind.program} is not installed (not found in PATH): ${kind.install}`;
     const { args, typeIn } = cliArguments(kind, how.task === undefined ? {} : { task: how.task });
-    const signals = this.deps.hookCommand ? signalSetup(kind, this.deps.hookCommand) : { args: [], hooks: false };
+    const signals = signalSetup(kind, this.deps.hookCommand, how.inherit);
     const work = { kind: 'cli' as const, task: how.task ?? '', cli };
     const start = (name: string, where: string, worktree?: WorktreeInfo): AgentEntry | string => this.deps.agents.start({
-      ...work, cwd: where, name, program: { file: program, args: [...signals.args, ...args] }, ...(signals.hooks ? { hooks: true } : {}),
+      ...work, cwd: where, name, program: { file: program, args: [...signals.args, ...args] }, cliSignals: signals.signals,
+      ...(signals.hooks ? { hooks: true } : {}), ...(signals.files ? { hookFiles: signals.files } : {}),
       ...(how.inherit ? { inherit: how.inherit } : {}), ...(worktree ? { worktree } : {}), ...(how.after !== undefined ? { after: how.after } : {}),
       ...(typeIn !== undefined ? { typeIn } : {}),
     });

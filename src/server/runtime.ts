@@ -11,6 +11,10 @@ export interface AgentEvents {
   onReport(report: WorkerReport): void;
   /** What an agent CLI's hooks said (`agentmux hook`, core/cli-hooks.ts). */
   onHook(event: { source: HookSource; event: string; payload?: unknown }): void;
+  /** The program rang the terminal bell (bells close together are told once): a weak signal. */
+  onBell?(): void;
+  /** The program set its window title (OSC 0/2). */
+  onTitle?(title: string): void;
   /** A worker broke its report channel's protocol (the channel is closed), or something not the agent's hook spoke on its socket. */
   onChannelProblem(message: string): void;
   /** Raw output as the process wrote it (for its output log); valid only during the call: copy what you keep. */

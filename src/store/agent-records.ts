@@ -106,6 +106,7 @@ const agentRecord = shape({
     cli: optional(string),
     cliSession: optional(string),
     stateFrom: optional(oneOf(['title', 'bell'])),
+    windowTitle: optional(string),
     worktree: optional(shape({
       branch: string,
       path: string,
