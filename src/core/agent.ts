@@ -48,10 +48,11 @@ export interface AgentInfo {
   /** A `cli` agent's own session id (from its hooks), with which it is resumed. */
   cliSession?: string;
   /**
-   * Where a `cli` agent's state comes from when the signal is a weak one: its window title or its
-   * bell (shown beside the state). Hooks and notifications are not labelled.
+   * Where a `cli` agent's state comes from when the signal is a weak one, something on its terminal:
+   * its bell, or its status report (OSC 7501) (shown beside the state). Hooks and notifications are
+   * not labelled; a window title gives no state.
    */
-  stateFrom?: 'title' | 'bell';
+  stateFrom?: 'title' | 'bell' | 'status';
   /** A `cli` agent's window title (OSC 0/2), as it last set it: shown, never read for a state. */
   windowTitle?: string;
 }

@@ -50,6 +50,8 @@ export interface AgentProcessListener {
   onBell?(): void;
   /** The program set its window title (OSC 0/2). */
   onTitle?(title: string): void;
+  /** The program reported its state on its terminal (the OSC 7501 sequence's text). */
+  onStatus?(data: string): void;
   /** The worker broke its channel's protocol (the channel is closed), or something not the agent's hook spoke on its socket. */
   onChannelProblem(message: string): void;
   /**
@@ -87,6 +89,7 @@ export class AgentProcess {
         onReply: (data) => this.writeRaw(data),
         onBell: () => listener.onBell?.(),
         onTitle: (title) => listener.onTitle?.(title),
+        onStatus: (data) => listener.onStatus?.(data),
       },
     );
     if (spec.history && spec.history.length > 0) {

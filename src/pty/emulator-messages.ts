@@ -31,5 +31,7 @@ export type FromWorker =
   | { op: 'bell'; id: number }
   /** The program set its window title (OSC 0/2). */
   | { op: 'title'; id: number; title: string }
+  /** The program reported its state (OSC 7501, core/program-status.ts): the sequence's text. */
+  | { op: 'status'; id: number; data: string }
   | { op: 'drained'; id: number; lastLine: string }
   | { op: 'snapshot'; id: number; request: number; text: string };

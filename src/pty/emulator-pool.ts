@@ -19,6 +19,8 @@ export interface EmulatorListener {
   onBell(): void;
   /** The program set its window title. */
   onTitle(title: string): void;
+  /** The program reported its state (the OSC 7501 sequence's text). */
+  onStatus(data: string): void;
 }
 
 /** Compiled JS for the worker; vitest runs TypeScript sources, so it uses the build in dist/. */
@@ -147,6 +149,7 @@ export class EmulatorPool {
       case 'reply': listener.onReply(message.data); break;
       case 'bell': listener.onBell(); break;
       case 'title': listener.onTitle(message.title); break;
+      case 'status': listener.onStatus(message.data); break;
       case 'drained': emulator.handleDrained(message.lastLine); break;
       case 'snapshot': emulator.handleSnapshot(message.request, message.text); break;
     }

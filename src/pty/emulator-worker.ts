@@ -3,6 +3,7 @@
 import { parentPort } from 'node:worker_threads';
 import xterm from '@xterm/headless';
 import type { Terminal as XTerminal } from '@xterm/headless';
+import { PROGRAM_STATUS_OSC } from '../core/program-status.js';
 import { FrameBuilder, lastLineOf, textOf } from './frame-builder.js';
 import type { EmulatorModes, FromWorker, ToWorker } from './emulator-messages.js';
 
@@ -10,6 +11,8 @@ const { Terminal } = xterm;
 const FRAME_INTERVAL_MS = 16;
 /** A background agent's last line only feeds the list: fewer updates are plenty. */
 const BACKGROUND_INTERVAL_MS = 100;
+/** A program status report longer than this is no report. */
+const MAX_STATUS_CHARS = 4096;
 /** Bytes of a background terminal's output handed to xterm at a time. */
 const BACKGROUND_SLICE = 32 << 10;
 
@@ -76,6 +79,11 @@ function create(id: number, cols: number, rows: number, scrollback: number): voi
   terminal.onTitleChange((title) => {
     entry.title = title;
     markDirty(entry);
+  });
+  // In order and at once: each report replaces the last one.
+  terminal.parser.registerOscHandler(PROGRAM_STATUS_OSC, (data) => {
+    if (data.length <= MAX_STATUS_CHARS) post({ op: 'status', id, data });
+    return true;
   });
   hosted.set(id, entry);
 }

@@ -19,6 +19,7 @@ export class ReplayedOutput {
       onModes: () => undefined,
       onBell: () => undefined,
       onTitle: () => undefined,
+      onStatus: () => undefined,
       onReply: () => undefined,
     });
     if (options.data.length > 0) this.emulator.write(options.data);

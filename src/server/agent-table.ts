@@ -12,7 +12,8 @@ import type { WorktreeInfo } from '../core/worktree.js';
 import type { CliSignals } from '../core/cli-kinds.js';
 import { truncate } from '../core/format.js';
 import { printable } from '../core/printable.js';
-import { applyBell, applyCliSignal, applyTyped, type CliStateEffects } from './cli-state.js';
+import { parseProgramStatus } from '../core/program-status.js';
+import { applyBell, applyCliSignal, applyStatus, applyTyped, type CliStateEffects } from './cli-state.js';
 import type { AgentHandle, AgentRuntime } from './runtime.js';
 
 export interface Watcher {
@@ -261,6 +262,10 @@ export class AgentTable {
           onChannelProblem: (message) => this.hooks.refused(entry, message),
           onHook: ({ source, event, payload }) => applyCliSignal(entry, interpretHook(source, event, payload, entry.info.cliSession), this.cliEffects(entry)),
           onBell: () => applyBell(entry, this.cliEffects(entry)),
+          onStatus: (data) => {
+            const status = parseProgramStatus(data);
+            if (status) applyStatus(entry, status, this.cliEffects(entry));
+          },
           onTitle: (title) => {
             if (entry.info.kind !== 'cli' || isEnded(entry.info.state)) return;
             entry.info.windowTitle = truncate(printable(title), MAX_TITLE_CHARS);

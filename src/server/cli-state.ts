@@ -1,12 +1,14 @@
 // An agent CLI's state as its hooks tell it (core/cli-signals.ts), applied to its entry: waiting
 // flashes `needs input` (once per question), a turn that ends makes it idle and tells the main
 // agent (once per turn), and a first prompt kept for a CLI that takes none in its arguments is
-// typed in the first time it waits for input. A CLI with no hooks has weak signals only: its bell
-// says it waits for the user (labelled so). What is typed into a CLI whose signals never say it
-// runs makes its state unknown again.
+// typed in the first time it waits for input. A CLI with no hooks has weak signals only, from its
+// terminal and labelled so: its bell says it waits for the user, its status report (OSC 7501) what
+// it does — which also tells what Codex's notify program does not (that it runs, or waits for an
+// approval). What is typed into a CLI whose signals never say it runs makes its state unknown again.
 import { isEnded, type AgentInfo } from '../core/agent.js';
 import type { CliSignals } from '../core/cli-kinds.js';
 import type { CliSignal } from '../core/cli-signals.js';
+import type { ProgramStatus } from '../core/program-status.js';
 import { printable } from '../core/printable.js';
 import { truncate } from '../core/format.js';
 import type { Flash } from '../core/protocol.js';
@@ -81,17 +83,65 @@ export function applyBell(entry: CliEntry, effects: Pick<CliStateEffects, 'publi
 }
 
 /**
- * Something was typed into the CLI (`line`: ending with Enter). A bell is answered by any key; an
- * idle CLI whose signals never say it runs starts on a line, and only its next signal says how it goes.
+ * Something was typed into the CLI (`line`: ending with Enter). What a weak signal said it waits for
+ * is answered by any key; an idle CLI whose signals never say it runs starts on a line, and only its
+ * next signal says how it goes.
  */
 export function applyTyped(entry: CliEntry, line: boolean, effects: Pick<CliStateEffects, 'publish'>): void {
   const info = entry.info;
   if (info.kind !== 'cli' || isEnded(info.state)) return;
-  const bellAnswered = info.stateFrom === 'bell';
+  // A key answers what a weak signal said the CLI waits for.
+  const answered = info.state === 'waiting' && (info.stateFrom === 'bell' || info.stateFrom === 'status');
   const turnStarted = line && entry.cliSignals !== undefined && NO_RUNNING_SIGNAL.has(entry.cliSignals) && (info.state === 'idle' || info.state === 'waiting');
-  if (!bellAnswered && !turnStarted) return;
+  if (!answered && !turnStarted) return;
   info.state = 'unknown';
   delete info.stateFrom;
   delete info.question;
+  effects.publish(info);
+}
+
+/** What a blocked program waits for, in a few words, when it does not say it. */
+function blockedQuestion(kind: string | undefined): string | undefined {
+  if (kind === 'permission') return 'asks for permission';
+  return kind === undefined ? undefined : `waits for ${kind}`;
+}
+
+/**
+ * The CLI's own status report on its terminal. For a CLI with only weak signals it says all it can;
+ * for Codex only that it works or waits for an approval (its notify program says when a turn
+ * ended, and a report that comes after that, behind on another path, is old: Codex works again only
+ * once a prompt is typed in).
+ */
+export function applyStatus(entry: CliEntry, status: ProgramStatus, effects: CliStateEffects): void {
+  const info = entry.info;
+  if (info.kind !== 'cli' || isEnded(info.state)) return;
+  const codex = entry.cliSignals === 'codex-notify';
+  if (entry.cliSignals !== 'title-bell' && !codex) return;
+  if (codex && (info.state === 'idle' || (status.state !== 'working' && status.state !== 'blocked'))) return;
+  const before = info.state;
+  delete info.question;
+  info.stateFrom = 'status';
+  switch (status.state) {
+    case 'working':
+      info.state = 'running';
+      break;
+    case 'blocked': {
+      const question = status.message ?? blockedQuestion(status.kind);
+      info.state = 'waiting';
+      if (question) info.question = truncate(printable(question).replace(/\s+/g, ' ').trim(), MAX_QUESTION_CHARS);
+      if (before !== 'waiting') {
+        effects.flash({ name: info.name, word: 'needs input', durationMs: effects.now() - info.startedAt, ...(info.question ? { summary: info.question } : {}) });
+      }
+      break;
+    }
+    case 'idle':
+    case 'done':
+      info.state = 'idle';
+      if (status.state === 'done' && before !== 'idle') effects.turnEnded(status.message);
+      break;
+    default:
+      info.state = 'unknown';
+      delete info.stateFrom;
+  }
   effects.publish(info);
 }

@@ -15,6 +15,8 @@ export interface AgentEvents {
   onBell?(): void;
   /** The program set its window title (OSC 0/2). */
   onTitle?(title: string): void;
+  /** The program reported its state on its terminal (the OSC 7501 sequence's text, core/program-status.ts): a weak signal. */
+  onStatus?(data: string): void;
   /** A worker broke its report channel's protocol (the channel is closed), or something not the agent's hook spoke on its socket. */
   onChannelProblem(message: string): void;
   /** Raw output as the process wrote it (for its output log); valid only during the call: copy what you keep. */

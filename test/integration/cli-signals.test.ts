@@ -37,6 +37,7 @@ beforeEach(() => {
       gemini: { program: fixture('fake-gemini.mjs') },
       aider: { program: fixture('fake-aider.mjs') },
       bellcli: { program: fixture('fake-bellcli.mjs') },
+      statuscli: { program: fixture('fake-bellcli.mjs'), args: ['--status'] },
     }),
     hookCommand: [process.execPath, HOOK_ENTRY],
   });
@@ -69,27 +70,32 @@ const when = (c: ServerTestClient, name: string, what: string, test: (info: Agen
   c.waitFor(what, () => { const info = c.agent(name); return info && test(info) ? info : undefined; });
 
 describe('Codex\'s notify program (a stand-in that runs it as Codex does)', () => {
-  it('ends its turn with its last message and thread (not the turn that names the thread); its approvals and title say no state', async () => {
+  it('ends its turn with its last message and thread (not the turn that names the thread); its status report says it runs and waits, labelled so', async () => {
     const c = client();
     const name = await started(c, 'codex', 'make the file');
-    // Codex asks for approval on its screen only: nothing says so, and its title is no signal.
-    await when(c, name, 'the approval question on its screen', (info) => info.windowTitle === '[ ! ] Action Required | make the file');
-    expect(c.agent(name)).toMatchObject({ state: 'unknown' });
-    expect(c.agent(name)?.stateFrom).toBeUndefined();
-    expect(c.flashes(name)).toEqual([]);
+    const waiting = await when(c, name, 'the approval question', (info) => info.state === 'waiting');
+    expect(waiting).toMatchObject({ stateFrom: 'status', question: 'asks for permission' });
+    // Its window title says so too, but a title is no signal.
+    await when(c, name, 'its title', (info) => info.windowTitle === '[ ! ] Action Required | make the file');
+    expect(c.flashes(name)).toEqual([expect.objectContaining({ word: 'needs input', summary: 'asks for permission' })]);
 
     c.send({ type: 'send', name, text: 'y' });
-    await when(c, name, 'the end of its turn', (info) => info.state === 'idle');
-    expect(c.agent(name)?.cliSession).toMatch(/^[0-9a-f-]{36}$/);
-    expect(c.flashes(name)).toEqual([expect.objectContaining({ word: 'idle', summary: 'Done: make the file' })]);
+    const idle = await when(c, name, 'the end of its turn', (info) => info.state === 'idle');
+    expect(idle.stateFrom).toBeUndefined();
+    expect(idle.cliSession).toMatch(/^[0-9a-f-]{36}$/);
+    expect(c.flashes(name)[1]).toMatchObject({ word: 'idle', summary: 'Done: make the file' });
+    expect(c.flashes(name)).toHaveLength(2);
 
-    // Its next prompt: running, but no signal says so.
+    // Its next prompt: it runs (its own report), asks, and ends its turn again in the same thread.
     c.send({ type: 'send', name, text: 'and a test' });
-    await when(c, name, 'its next turn', (info) => info.state === 'unknown');
+    await when(c, name, 'its second question', (info) => info.state === 'waiting');
     c.send({ type: 'send', name, text: 'y' });
-    await c.waitFor('the end of its second turn', () => c.flashes(name)[1]);
-    expect(c.flashes(name)[1]).toMatchObject({ word: 'idle', summary: 'Done: and a test' });
-    expect(states(c, name)).toEqual(['unknown', 'idle', 'unknown', 'idle']);
+    await c.waitFor('the end of its second turn', () => c.flashes(name)[3]);
+    expect(c.flashes(name).map((flash) => flash.word)).toEqual(['needs input', 'idle', 'needs input', 'idle']);
+    expect(c.flashes(name)[3]).toMatchObject({ summary: 'Done: and a test' });
+    expect(c.agent(name)).toMatchObject({ state: 'idle', cliSession: idle.cliSession });
+    expect(states(c, name)).toEqual(expect.arrayContaining(['running', 'waiting', 'unknown', 'idle']));
+    expect(states(c, name)[0]).toBe('unknown');
   });
 });
 
@@ -146,7 +152,7 @@ describe('Aider\'s notifications command (a stand-in that runs it as Aider does)
   });
 });
 
-describe('a CLI with only a window title and a bell', () => {
+describe('a CLI with only its terminal', () => {
   it('waits when it rings the bell, labelled so, until something is typed; its title is kept but says nothing', async () => {
     const c = client();
     const name = await started(c, 'bellcli');
@@ -164,5 +170,23 @@ describe('a CLI with only a window title and a bell', () => {
     await when(c, name, 'its work', (info) => info.lastLine === 'did cleanup');
     expect(states(c, name)).toEqual(['unknown', 'waiting', 'unknown']);
     expect(c.flashes(name)).toHaveLength(1);
+  });
+
+  it('says what it does in its status report, labelled so: running, waiting with its question, idle when done', async () => {
+    const c = client();
+    const name = await started(c, 'statuscli');
+    await when(c, name, 'its first report', (info) => info.state === 'idle');
+    expect(c.agent(name)?.stateFrom).toBe('status');
+
+    c.send({ type: 'send', name, text: 'cleanup' });
+    const waiting = await when(c, name, 'its question', (info) => info.state === 'waiting');
+    expect(waiting).toMatchObject({ stateFrom: 'status', question: 'Proceed with cleanup?' });
+    expect(c.flashes(name)).toEqual([expect.objectContaining({ word: 'needs input', summary: 'Proceed with cleanup?' })]);
+
+    c.send({ type: 'send', name, text: 'y' });
+    await c.waitFor('the end of its turn', () => c.flashes(name)[1]);
+    expect(c.flashes(name)[1]).toMatchObject({ word: 'idle', summary: 'did cleanup' });
+    expect(c.agent(name)).toMatchObject({ state: 'idle', stateFrom: 'status' });
+    expect(states(c, name)).toEqual(['unknown', 'idle', 'unknown', 'running', 'waiting', 'unknown', 'running', 'idle']);
   });
 });
