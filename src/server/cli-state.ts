@@ -57,7 +57,8 @@ export function applyCliSignal(entry: CliEntry, signal: CliSignal, effects: CliS
     info.state = signal.state;
     delete info.question;
   }
-  delete info.stateFrom;
+  // A state from hooks is no weak signal's; a payload that says no state leaves the one shown.
+  if (signal.state) delete info.stateFrom;
   if (signal.state === 'idle' && entry.typeIn !== undefined) {
     const prompt = entry.typeIn;
     delete entry.typeIn;

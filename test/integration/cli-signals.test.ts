@@ -75,8 +75,11 @@ describe('Codex\'s notify program (a stand-in that runs it as Codex does)', () =
     const name = await started(c, 'codex', 'make the file');
     const waiting = await when(c, name, 'the approval question', (info) => info.state === 'waiting');
     expect(waiting).toMatchObject({ stateFrom: 'status', question: 'asks for permission' });
-    // Its window title says so too, but a title is no signal.
+    // Its window title says so too, but a title is no signal; and the turn that named its thread,
+    // notified meanwhile (before this title), changed nothing.
     await when(c, name, 'its title', (info) => info.windowTitle === '[ ! ] Action Required | make the file');
+    expect(c.agent(name)).toMatchObject({ state: 'waiting', stateFrom: 'status' });
+    expect(c.agent(name)?.cliSession).toBeUndefined();
     expect(c.flashes(name)).toEqual([expect.objectContaining({ word: 'needs input', summary: 'asks for permission' })]);
 
     c.send({ type: 'send', name, text: 'y' });
