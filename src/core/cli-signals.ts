@@ -109,8 +109,12 @@ function gemini(event: string, payload: Record<string, unknown>): CliSignal {
       // ToolPermission is the one kind Gemini CLI has; another one would not be a question.
       const kind = text(payload.notification_type);
       if (kind !== undefined && kind !== 'ToolPermission') return base;
+      // Its message names the tool only ("Tool Confirm Shell Command requires execution"): the command says what it asks.
+      const details = isObject(payload.details) ? payload.details : {};
       const message = text(payload.message);
-      return { ...base, state: 'waiting', ...(message ? { question: message } : {}) };
+      const command = text(details.command);
+      const question = message && command ? `${message}: ${command}` : message ?? command;
+      return { ...base, state: 'waiting', ...(question ? { question } : {}) };
     }
     case 'AfterAgent': {
       const result = text(payload.prompt_response);

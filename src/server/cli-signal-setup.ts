@@ -2,7 +2,8 @@
 // arguments, and files in the agent's own private directory, that install agentmux's hook runner for
 // this run only — never a change to the user's own settings files. The runner (`hookCommand`,
 // cli/hook-main.ts) finds the agent's socket in its environment.
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { HookFile } from '../core/agent.js';
 import type { CliKind, CliSignals } from '../core/cli-kinds.js';
 import { isObject } from '../core/is-object.js';
@@ -87,11 +88,43 @@ function readIfThere(path: string): string | undefined {
 }
 
 /**
- * What `kind` needs so that its hooks report, for an agent inheriting `env`. A kind whose hooks
- * cannot be set up (no hook runner, Gemini CLI's system settings unreadable) has no signal: its
+ * Whether Gemini CLI reads a system settings file at `path`: only where root owns it and every
+ * directory above it, none of them writable by group or others (seen in 0.61.0); elsewhere it skips
+ * the file with a warning on its screen.
+ */
+export function geminiReadsSystemFile(path: string): boolean {
+  try {
+    for (let current = realpathSync(path); ; current = dirname(current)) {
+      const stats = statSync(current);
+      if (stats.uid !== 0 || (stats.mode & 0o022) !== 0) return false;
+      if (dirname(current) === current) return true;
+    }
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether Gemini CLI reads a system settings file that this process (of user `uid`) writes in a new
+ * private directory under `dir`: only for a server run by root, with its private directories in a
+ * place root owns (`$XDG_RUNTIME_DIR`, not /tmp).
+ */
+export function geminiReadsSystemSettingsIn(dir: string, uid = process.getuid?.()): boolean {
+  return uid === 0 && geminiReadsSystemFile(dir);
+}
+
+/** Where the agent's settings come from: the environment it inherits, and where its private directory is made. */
+export interface SetupPlace {
+  env?: Readonly<Record<string, string>>;
+  privateDir?: string;
+}
+
+/**
+ * What `kind` needs so that its hooks report. A kind whose hooks cannot be set up (no hook runner;
+ * for Gemini CLI, system settings it would not read, or that cannot be read) has no signal: its
  * state is unknown.
  */
-export function signalSetup(kind: CliKind, hookCommand: readonly string[] | undefined, env: Readonly<Record<string, string>> = {}): SignalSetup {
+export function signalSetup(kind: CliKind, hookCommand: readonly string[] | undefined, place: SetupPlace = {}): SignalSetup {
   if (kind.signals === 'title-bell' || kind.signals === 'none') return { signals: kind.signals, args: [], hooks: false };
   if (!hookCommand) return NO_HOOKS;
   switch (kind.signals) {
@@ -102,9 +135,12 @@ export function signalSetup(kind: CliKind, hookCommand: readonly string[] | unde
     case 'aider-notify':
       return { signals: kind.signals, args: ['--notifications', '--notifications-command', runnerCommand(hookCommand, 'aider', 'waiting')], hooks: true };
     case 'gemini-hooks': {
+      if (place.privateDir === undefined || !geminiReadsSystemSettingsIn(place.privateDir)) return NO_HOOKS;
+      const path = place.env?.[GEMINI_SYSTEM_SETTINGS_ENV] || GEMINI_SYSTEM_SETTINGS;
       let existing: string | undefined;
       try {
-        existing = readIfThere(env[GEMINI_SYSTEM_SETTINGS_ENV] || GEMINI_SYSTEM_SETTINGS);
+        // A file Gemini CLI would skip is not in force: it stays skipped.
+        existing = geminiReadsSystemFile(path) ? readIfThere(path) : undefined;
       } catch {
         return NO_HOOKS;
       }

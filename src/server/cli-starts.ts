@@ -24,7 +24,7 @@ export interface CliStart {
 
 export interface CliStartsDeps {
   agents: AgentTable;
-  runtime: Pick<AgentRuntime, 'findProgram'>;
+  runtime: Pick<AgentRuntime, 'findProgram' | 'privateDir'>;
   kinds: ReadonlyMap<string, CliKind>;
   /** The command that runs agentmux's hook runner (cli/hook-main.ts); without it, CLIs start without hooks. */
   hookCommand?: readonly string[];
@@ -46,7 +46,7 @@ export class CliStarts {
     const program = this.deps.runtime.findProgram(kind.program, how.inherit);
     if (!program) return `${kind.program} is not installed (not found in PATH): ${kind.install}`;
     const { args, typeIn } = cliArguments(kind, how.task === undefined ? {} : { task: how.task });
-    const signals = signalSetup(kind, this.deps.hookCommand, how.inherit);
+    const signals = signalSetup(kind, this.deps.hookCommand, { ...(how.inherit ? { env: how.inherit } : {}), privateDir: this.deps.runtime.privateDir });
     const work = { kind: 'cli' as const, task: how.task ?? '', cli };
     const start = (name: string, where: string, worktree?: WorktreeInfo): AgentEntry | string => this.deps.agents.start({
       ...work, cwd: where, name, program: { file: program, args: [...signals.args, ...args] }, cliSignals: signals.signals,

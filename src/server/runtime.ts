@@ -42,6 +42,8 @@ export interface AgentHandle {
 }
 
 export interface AgentRuntime {
+  /** Where agents' private directories (an agent CLI's hook socket, the files it is set up with) are made. */
+  readonly privateDir?: string;
   /**
    * Where `program` is for an agent that inherits `inherit` (default: the runtime's own environment),
    * found as the agent's exec will find it: a path, or looked up in that environment's PATH; undefined if it is not there.

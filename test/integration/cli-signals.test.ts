@@ -4,7 +4,7 @@
 // notifications command, and a CLI with only a window title and a bell. Needs `npm run build`
 // (the emulator and the hook runner).
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { cliKinds } from '../../src/core/cli-kinds.js';
 import { EmulatorPool } from '../../src/pty/emulator-pool.js';
 import { createPtyRuntime } from '../../src/pty/pty-runtime.js';
 import { AgentServer } from '../../src/server/agent-server.js';
+import { geminiReadsSystemSettingsIn } from '../../src/server/cli-signal-setup.js';
 import { ServerTestClient } from '../support/server-test-client.js';
 
 const HOOK_ENTRY = fileURLToPath(new URL('../../dist/cli/hook-main.js', import.meta.url));
@@ -22,14 +23,12 @@ let tmp: string;
 let channels: string;
 let pool: EmulatorPool;
 let server: AgentServer | undefined;
+let secure: string | undefined;
 
-beforeEach(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'amux-signals-'));
-  channels = join(tmp, 'channels');
-  mkdirSync(channels);
-  pool = new EmulatorPool();
+function serve(channelDir: string): void {
+  server?.dispose();
   server = new AgentServer({
-    runtime: createPtyRuntime(pool, { env: { PATH: '/usr/bin:/bin', HOME: tmp, LC_ALL: 'C' }, scrollback: 500, killGraceMs: 500, channelDir: channels }),
+    runtime: createPtyRuntime(pool, { env: { PATH: '/usr/bin:/bin', HOME: tmp, LC_ALL: 'C' }, scrollback: 500, killGraceMs: 500, channelDir }),
     model: { configured: false, help: 'no model' },
     cwd: tmp,
     clis: cliKinds({
@@ -41,6 +40,14 @@ beforeEach(() => {
     }),
     hookCommand: [process.execPath, HOOK_ENTRY],
   });
+}
+
+beforeEach(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'amux-signals-'));
+  channels = join(tmp, 'channels');
+  mkdirSync(channels);
+  pool = new EmulatorPool();
+  serve(channels);
 });
 
 afterEach(async () => {
@@ -48,7 +55,25 @@ afterEach(async () => {
   server = undefined;
   await pool.dispose();
   rmSync(tmp, { recursive: true, force: true });
+  if (secure) rmSync(secure, { recursive: true, force: true });
+  secure = undefined;
 });
+
+/**
+ * A new directory in a place root owns all the way up, where Gemini CLI reads a system settings
+ * file that this process writes: only when the tests run as root (as CI does), else undefined.
+ */
+function secureDir(): string | undefined {
+  for (const base of [process.env.XDG_RUNTIME_DIR, homedir(), '/run']) {
+    if (!base || !geminiReadsSystemSettingsIn(base)) continue;
+    try {
+      return mkdtempSync(join(base, 'amux-gemini-'));
+    } catch {
+      continue;
+    }
+  }
+  return undefined;
+}
 
 function client(env: Record<string, string> = {}): ServerTestClient {
   if (!server) throw new Error('no server');
@@ -103,32 +128,52 @@ describe('Codex\'s notify program (a stand-in that runs it as Codex does)', () =
 });
 
 describe('Gemini CLI\'s hooks (a stand-in that runs those of its system settings file as Gemini CLI does)', () => {
-  it('give its states with the permission asked and its session, from a settings file of its own that keeps the settings in force', async () => {
-    const audit = join(tmp, 'audit.log');
-    const system = join(tmp, 'system-settings.json');
-    const original = `${JSON.stringify({ hooks: { AfterAgent: [{ hooks: [{ type: 'command', command: `echo after >> ${audit}` }] }] } })}\n`;
-    writeFileSync(system, original);
-    const c = client({ GEMINI_CLI_SYSTEM_SETTINGS_PATH: system });
+  it('give its states with the permission asked and its session, from a settings file of its own that keeps the settings in force', (context) => {
+    secure = secureDir();
+    if (!secure) return context.skip('Gemini CLI reads a system settings file only from directories root owns: run as root');
+    return geminiTurn(secure);
+  });
+
+  it('are not set up where Gemini CLI would not read them (a server not run by root, or one whose directories are in /tmp): its state stays unknown', async () => {
+    const c = client();
     const name = await started(c, 'gemini', 'make the file');
-    await when(c, name, 'the permission question', (info) => info.state === 'waiting');
-    expect(c.agent(name)?.question).toBe('Allow execution of: touch x?');
-    expect(c.agent(name)?.cliSession).toMatch(/^[0-9a-f-]{36}$/);
-    expect(c.flashes(name)).toEqual([expect.objectContaining({ word: 'needs input', summary: 'Allow execution of: touch x?' })]);
-
-    c.send({ type: 'send', name, text: 'y' });
-    await c.waitFor('the end of its turn', () => c.flashes(name)[1]);
-    expect(c.flashes(name)[1]).toMatchObject({ word: 'idle', summary: 'Done: make the file' });
-    expect(states(c, name)).toEqual(['unknown', 'idle', 'running', 'waiting', 'running', 'idle']);
-    // The hooks already in force ran too, and their file is as it was.
-    expect(readFileSync(audit, 'utf8')).toBe('after\n');
-    expect(readFileSync(system, 'utf8')).toBe(original);
-
-    c.send({ type: 'send', name, text: '/quit' });
-    expect(await c.waitFor('its end', () => c.flashes(name)[2])).toMatchObject({ word: 'finished' });
-    // Its own settings file went with it.
-    await c.waitFor('its settings removed', () => readdirSync(channels).length === 0);
+    await when(c, name, 'its question on its screen', (info) => info.lastLine === 'Allow execution of [Shell]? touch x (y/n)');
+    expect(c.agent(name)?.state).toBe('unknown');
+    expect(c.flashes(name)).toEqual([]);
+    // Nothing was made for it: no settings file for Gemini CLI to skip with a warning on its screen.
+    expect(readdirSync(channels)).toEqual([]);
   });
 });
+
+async function geminiTurn(dir: string): Promise<void> {
+  const channelDir = join(dir, 'channels');
+  mkdirSync(channelDir, { mode: 0o700 });
+  serve(channelDir);
+  const audit = join(tmp, 'audit.log');
+  const system = join(dir, 'system-settings.json');
+  const original = `${JSON.stringify({ hooks: { AfterAgent: [{ hooks: [{ type: 'command', command: `echo after >> ${audit}` }] }] } })}\n`;
+  writeFileSync(system, original, { mode: 0o644 });
+  const c = client({ GEMINI_CLI_SYSTEM_SETTINGS_PATH: system });
+  const name = await started(c, 'gemini', 'make the file');
+  await when(c, name, 'the permission question', (info) => info.state === 'waiting');
+  const question = 'Tool Confirm Shell Command requires execution: touch x';
+  expect(c.agent(name)?.question).toBe(question);
+  expect(c.agent(name)?.cliSession).toMatch(/^[0-9a-f-]{36}$/);
+  expect(c.flashes(name)).toEqual([expect.objectContaining({ word: 'needs input', summary: question })]);
+
+  c.send({ type: 'send', name, text: 'y' });
+  await c.waitFor('the end of its turn', () => c.flashes(name)[1]);
+  expect(c.flashes(name)[1]).toMatchObject({ word: 'idle', summary: 'Done: make the file' });
+  expect(states(c, name)).toEqual(['unknown', 'idle', 'running', 'waiting', 'running', 'idle']);
+  // The hooks already in force ran too, and their file is as it was.
+  expect(readFileSync(audit, 'utf8')).toBe('after\n');
+  expect(readFileSync(system, 'utf8')).toBe(original);
+
+  c.send({ type: 'send', name, text: '/quit' });
+  expect(await c.waitFor('its end', () => c.flashes(name)[2])).toMatchObject({ word: 'finished' });
+  // Its own settings file went with it.
+  await c.waitFor('its settings removed', () => readdirSync(channelDir).length === 0);
+}
 
 describe('Aider\'s notifications command (a stand-in that runs it as Aider does)', () => {
   it('says it waits after each reply; a line typed in (sent, or Enter while attached) makes its state unknown until then', async () => {

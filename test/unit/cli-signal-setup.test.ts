@@ -2,7 +2,8 @@
 // notifications command, Gemini CLI's system settings with agentmux's hooks added to those in force.
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_CLIS, cliKinds } from '../../src/core/cli-kinds.js';
-import { codexNotify, geminiSystemSettings, GEMINI_HOOK_EVENTS, signalSetup } from '../../src/server/cli-signal-setup.js';
+import { tmpdir } from 'node:os';
+import { codexNotify, geminiReadsSystemFile, geminiReadsSystemSettingsIn, geminiSystemSettings, GEMINI_HOOK_EVENTS, signalSetup } from '../../src/server/cli-signal-setup.js';
 
 const RUNNER = ['/usr/bin/node', '/opt/agent mux/hook-main.js'];
 
@@ -30,6 +31,15 @@ describe('signal setup', () => {
   it('leaves Gemini CLI without hooks rather than replace system settings it cannot read', () => {
     expect(geminiSystemSettings(RUNNER, '{ // a comment\n}')).toBeUndefined();
     expect(geminiSystemSettings(RUNNER, '[1]')).toBeUndefined();
+  });
+
+  it('gives Gemini CLI hooks only where it reads a system settings file: root\'s, in directories only root may write', () => {
+    expect(geminiReadsSystemFile('/')).toBe(true);
+    expect(geminiReadsSystemFile(tmpdir())).toBe(false); // /tmp: anyone may write there
+    expect(geminiReadsSystemFile('/no/such/file')).toBe(false);
+    expect(geminiReadsSystemSettingsIn('/', 0)).toBe(true);
+    expect(geminiReadsSystemSettingsIn('/', 1000)).toBe(false); // a file of user 1000's, wherever it is
+    expect(signalSetup(BUILTIN_CLIS.gemini, RUNNER, { privateDir: tmpdir() })).toEqual({ signals: 'none', args: [], hooks: false });
   });
 
   it('needs the hook runner for hooks, and nothing for a CLI with weak signals only', () => {

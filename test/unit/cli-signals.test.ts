@@ -36,8 +36,12 @@ describe('Gemini CLI hooks', () => {
     expect(interpretHook('gemini', 'BeforeAgent', { ...common, prompt: 'go' })).toMatchObject({ state: 'running', session: 'g-1' });
     expect(interpretHook('gemini', 'BeforeTool', { ...common, tool_name: 'run_shell_command', tool_input: { command: 'touch x' } }))
       .toMatchObject({ state: 'running', activity: 'run_shell_command touch x' });
-    expect(interpretHook('gemini', 'Notification', { ...common, notification_type: 'ToolPermission', message: 'Allow touch x?', details: {} }))
-      .toMatchObject({ state: 'waiting', question: 'Allow touch x?' });
+    // As Gemini CLI 0.61.0 sends it.
+    const details = { type: 'exec', title: 'Confirm Shell Command', command: 'touch x', rootCommand: 'touch' };
+    expect(interpretHook('gemini', 'Notification', { ...common, notification_type: 'ToolPermission', message: 'Tool Confirm Shell Command requires execution', details }))
+      .toMatchObject({ state: 'waiting', question: 'Tool Confirm Shell Command requires execution: touch x' });
+    expect(interpretHook('gemini', 'Notification', { ...common, notification_type: 'ToolPermission', message: 'Tool Edit requires confirmation', details: {} }))
+      .toMatchObject({ state: 'waiting', question: 'Tool Edit requires confirmation' });
     expect(interpretHook('gemini', 'AfterAgent', { ...common, prompt: 'go', prompt_response: 'Done.' }))
       .toMatchObject({ state: 'idle', turnEnded: true, result: 'Done.' });
   });
