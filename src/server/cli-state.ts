@@ -39,6 +39,17 @@ export interface CliEntry {
 /** Signals that never say the CLI runs: once a line is typed in, nothing says what it does until the next. */
 const NO_RUNNING_SIGNAL: ReadonlySet<CliSignals> = new Set<CliSignals>(['codex-notify', 'aider-notify', 'title-bell']);
 
+/** Types in the first prompt kept for a CLI that is ready for it now; it works on it then, and only its next signal says how it goes. */
+function typeKeptPrompt(entry: CliEntry, effects: Pick<CliStateEffects, 'typeLine'>): boolean {
+  if (entry.typeIn === undefined) return false;
+  const prompt = entry.typeIn;
+  delete entry.typeIn;
+  effects.typeLine(prompt);
+  entry.info.state = 'unknown';
+  delete entry.info.stateFrom;
+  return true;
+}
+
 export function applyCliSignal(entry: CliEntry, signal: CliSignal, effects: CliStateEffects): void {
   const info = entry.info;
   if (info.kind !== 'cli' || isEnded(info.state)) return;
@@ -59,15 +70,8 @@ export function applyCliSignal(entry: CliEntry, signal: CliSignal, effects: CliS
   }
   // A state from hooks is no weak signal's; a payload that says no state leaves the one shown.
   if (signal.state) delete info.stateFrom;
-  if (signal.state === 'idle' && entry.typeIn !== undefined) {
-    const prompt = entry.typeIn;
-    delete entry.typeIn;
-    effects.typeLine(prompt);
-    // It works on it now; only its next signal says how it goes.
-    info.state = 'unknown';
-  } else if (signal.turnEnded && before !== 'idle') {
-    effects.turnEnded(signal.result);
-  }
+  const typedIn = signal.state === 'idle' && typeKeptPrompt(entry, effects);
+  if (!typedIn && signal.turnEnded && before !== 'idle') effects.turnEnded(signal.result);
   effects.publish(info);
 }
 
@@ -91,7 +95,6 @@ export function applyBell(entry: CliEntry, effects: Pick<CliStateEffects, 'publi
 export function applyTyped(entry: CliEntry, line: boolean, effects: Pick<CliStateEffects, 'publish'>): void {
   const info = entry.info;
   if (info.kind !== 'cli' || isEnded(info.state)) return;
-  // A key answers what a weak signal said the CLI waits for.
   const answered = info.state === 'waiting' && (info.stateFrom === 'bell' || info.stateFrom === 'status');
   const turnStarted = line && entry.cliSignals !== undefined && NO_RUNNING_SIGNAL.has(entry.cliSignals) && (info.state === 'idle' || info.state === 'waiting');
   if (!answered && !turnStarted) return;
@@ -138,6 +141,7 @@ export function applyStatus(entry: CliEntry, status: ProgramStatus, effects: Cli
     case 'idle':
     case 'done':
       info.state = 'idle';
+      if (typeKeptPrompt(entry, effects)) break;
       if (status.state === 'done' && before !== 'idle') effects.turnEnded(status.message);
       break;
     default:

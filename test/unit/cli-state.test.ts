@@ -40,6 +40,15 @@ describe('weak signals', () => {
     expect(entry.info.stateFrom).toBeUndefined();
   });
 
+  it('a status report that says the CLI is idle types in a first prompt kept for it', () => {
+    const entry = { ...agent('title-bell'), typeIn: 'fix the test' };
+    const typed: string[] = [];
+    applyStatus(entry, { state: 'idle' }, { ...effects(), typeLine: (text) => typed.push(text) });
+    expect(typed).toEqual(['fix the test']);
+    expect(entry.info.state).toBe('unknown');
+    expect(entry.typeIn).toBeUndefined();
+  });
+
   it('Codex\'s status report: only that it works or waits, and nothing once its notify program said its turn ended', () => {
     const entry = agent('codex-notify');
     const fx = effects();
