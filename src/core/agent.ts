@@ -52,7 +52,7 @@ export interface AgentInfo {
    * its bell, or its status report (OSC 7501) (shown beside the state). Hooks and notifications are
    * not labelled; a window title gives no state.
    */
-  stateFrom?: 'title' | 'bell' | 'status';
+  stateFrom?: 'bell' | 'status';
   /** A `cli` agent's window title (OSC 0/2), as it last set it: shown, never read for a state. */
   windowTitle?: string;
 }

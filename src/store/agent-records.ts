@@ -105,7 +105,7 @@ const agentRecord = shape({
     result: optional(string),
     cli: optional(string),
     cliSession: optional(string),
-    stateFrom: optional(oneOf(['title', 'bell', 'status'])),
+    stateFrom: optional(oneOf(['bell', 'status'])),
     windowTitle: optional(string),
     worktree: optional(shape({
       branch: string,
