@@ -2,7 +2,7 @@
 // for one thing, prints the answer (as JSON with --json) and exits with a status that says how
 // it went. `agentmux wait` exits 0 when every agent finished, 1 when one failed, 3 killed, 4 lost.
 import { createInterface } from 'node:readline/promises';
-import { isEnded, type AgentInfo } from '../core/agent.js';
+import { isEnded, stateLabel, type AgentInfo } from '../core/agent.js';
 import { formatDuration } from '../core/format.js';
 import { PlainTextFilter } from '../core/plain-text.js';
 import { printableLines } from '../core/printable.js';
@@ -130,7 +130,7 @@ function listing(agents: readonly AgentInfo[], now: number): string {
   if (agents.length === 0) return 'no agents\n';
   const rows = agents.map((agent) => [
     agent.name,
-    agent.state,
+    stateLabel(agent),
     formatDuration((agent.endedAt ?? now) - agent.startedAt),
     agent.exitCode !== undefined ? `exit ${agent.exitCode}` : agent.signal ?? '',
     printableLines(agent.kind === 'claude' ? `claude: ${agent.task}` : agent.task),

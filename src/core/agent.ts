@@ -48,10 +48,18 @@ export interface AgentInfo {
   /** A `cli` agent's own session id (from its hooks), with which it is resumed. */
   cliSession?: string;
   /**
-   * Where a `cli` agent's state comes from when the signal is a weak one: its window title or its
-   * bell (shown beside the state). Hooks and notifications are not labelled.
+   * Where a `cli` agent's state comes from when the signal is a weak one, something on its terminal:
+   * its bell, or its status report (OSC 7501) (shown beside the state). Hooks and notifications are
+   * not labelled; a window title gives no state.
    */
-  stateFrom?: 'title' | 'bell';
+  stateFrom?: 'bell' | 'status';
+  /** A `cli` agent's window title (OSC 0/2), as it last set it: shown, never read for a state. */
+  windowTitle?: string;
+}
+
+/** The state as shown: with where it came from when that is a weak signal (`waiting (bell)`). */
+export function stateLabel(info: Pick<AgentInfo, 'state' | 'stateFrom'>): string {
+  return info.stateFrom ? `${info.state} (${info.stateFrom})` : info.state;
 }
 
 export interface ProcessExit {
@@ -68,6 +76,13 @@ export function endStateOf(exit: ProcessExit, killRequested: boolean, reported?:
   if (killRequested) return 'killed';
   const exitedCleanly = exit.exitCode === 0 && !exit.signal;
   return exitedCleanly && reported !== 'failed' ? 'finished' : 'failed';
+}
+
+/** A file an agent CLI is set up with for one run: written in the agent's private directory, its path named in the variable `env`. */
+export interface HookFile {
+  name: string;
+  env: string;
+  content: string;
 }
 
 /** How to start an agent's process: what both the server and the pty layer speak. */
@@ -88,6 +103,8 @@ export interface AgentLaunch {
   reports?: { credentials?: WorkerCredentials };
   /** An agent CLI with hooks: it gets a socket for them (`agentmux hook` finds it in its environment). */
   hooks?: boolean;
+  /** Files its hooks are set up with (a settings file), written beside that socket and gone with it. */
+  hookFiles?: HookFile[];
   /** Output of an earlier run of this agent, shown above what the new process prints (a continued worker). */
   history?: Uint8Array;
 }

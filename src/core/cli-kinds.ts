@@ -139,12 +139,9 @@ function fill(args: readonly string[], values: { task?: string; session?: string
 
 /**
  * The arguments to start `kind`: continuing a session (`session`) or anew, on a first prompt
- * (`task`) or bare. A task is given in its arguments only when the kind takes one there (`typeIn`
- * otherwise).
+ * (`task`) or bare. A kind without `taskArgs` takes no task in its arguments: callers refuse one.
  */
-export function cliArguments(kind: CliKind, how: { task?: string; session?: string }): { args: string[]; typeIn?: string } {
+export function cliArguments(kind: CliKind, how: { task?: string; session?: string }): string[] {
   const args = [...kind.args, ...(how.session !== undefined ? fill(kind.resumeArgs, how) : [])];
-  if (how.task === undefined) return { args };
-  if (kind.taskArgs.length === 0) return { args, typeIn: how.task };
-  return { args: [...args, ...fill(kind.taskArgs, how)] };
+  return how.task === undefined ? args : [...args, ...fill(kind.taskArgs, how)];
 }

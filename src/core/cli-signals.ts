@@ -5,11 +5,15 @@
 //     asking about the tool call, Stop → idle with the turn ended, the idle Notification (a minute
 //     after it stopped, also after a refused tool call, which has no Stop) → idle, SessionEnd →
 //     nothing (the process's exit says how it ended).
-//   Codex (notify program): agent-turn-complete → idle with the turn ended (its last message is the
-//     result); approval-requested → waiting.
-//   Gemini CLI: BeforeAgent / BeforeTool / AfterTool → running, Notification → waiting, AfterAgent →
-//     idle with the turn ended, SessionStart → idle.
-//   Aider (notifications command): it waits for input → idle with the turn ended.
+//   Codex (notify program): agent-turn-complete of the agent's own thread → idle with the turn ended
+//     (its last message is the result, its thread the session). Codex notifies nothing else: its
+//     approvals go to its screen only (its hooks could say more, but Codex asks the user to trust
+//     hooks given for one run before it runs them).
+//   Gemini CLI: BeforeAgent / BeforeTool / AfterTool → running, Notification (ToolPermission) →
+//     waiting, AfterAgent → idle with the turn ended, SessionStart → idle.
+//   Aider (notifications command): it waits for the user after a reply → idle with the turn ended.
+//     The command runs alike before its next prompt and before a question it asks right after a
+//     reply, so a question shows as idle too; nothing says it is running.
 import type { HookSource } from './cli-hooks.js';
 import { isObject } from './is-object.js';
 
@@ -80,16 +84,21 @@ function claude(event: string, payload: Record<string, unknown>): CliSignal {
   }
 }
 
-function codex(event: string, payload: Record<string, unknown>): CliSignal {
-  const type = text(payload.type) ?? event;
-  const session = text(payload['thread-id']) ?? text(payload.thread_id);
-  const base: CliSignal = session ? { session } : {};
-  if (type === 'agent-turn-complete') {
-    const result = text(payload['last-assistant-message']);
-    return { ...base, state: 'idle', turnEnded: true, ...(result ? { result } : {}) };
-  }
-  if (type === 'approval-requested') return { ...base, state: 'waiting', ...(text(payload.message) ? { question: text(payload.message) } : {}) };
-  return base;
+/**
+ * Codex gives a new thread a name with a turn of its own, in a thread of its own, while the agent's
+ * turn goes on (seen in Codex 0.171.0): that turn's notification is not the agent's.
+ */
+const CODEX_TITLE_PROMPT = 'Generate a concise, single-line task title';
+
+function codex(event: string, payload: Record<string, unknown>, session: string | undefined): CliSignal {
+  if ((text(payload.type) ?? event) !== 'agent-turn-complete') return {};
+  const inputs = Array.isArray(payload['input-messages']) ? payload['input-messages'] : [];
+  if (inputs.some((input) => typeof input === 'string' && input.startsWith(CODEX_TITLE_PROMPT))) return {};
+  const thread = text(payload['thread-id']);
+  // Once its thread is known, another thread's turns (a sub-agent's) are not the agent's.
+  if (session !== undefined && thread !== undefined && thread !== session) return {};
+  const result = text(payload['last-assistant-message']);
+  return { state: 'idle', turnEnded: true, ...(thread ? { session: thread } : {}), ...(result ? { result } : {}) };
 }
 
 function gemini(event: string, payload: Record<string, unknown>): CliSignal {
@@ -105,8 +114,15 @@ function gemini(event: string, payload: Record<string, unknown>): CliSignal {
       return { ...base, state: 'running', ...(activity ? { activity } : {}) };
     }
     case 'Notification': {
+      // ToolPermission is the one kind Gemini CLI has; another one would not be a question.
+      const kind = text(payload.notification_type);
+      if (kind !== undefined && kind !== 'ToolPermission') return base;
+      // Its message names the tool only ("Tool Confirm Shell Command requires execution"): the command says what it asks.
+      const details = isObject(payload.details) ? payload.details : {};
       const message = text(payload.message);
-      return { ...base, state: 'waiting', ...(message ? { question: message } : {}) };
+      const command = text(details.command);
+      const question = message && command ? `${message}: ${command}` : message ?? command;
+      return { ...base, state: 'waiting', ...(question ? { question } : {}) };
     }
     case 'AfterAgent': {
       const result = text(payload.prompt_response);
@@ -117,14 +133,14 @@ function gemini(event: string, payload: Record<string, unknown>): CliSignal {
   }
 }
 
-/** What hook `event` of `source`, with the CLI's `payload`, says. */
-export function interpretHook(source: HookSource, event: string, payload: unknown): CliSignal {
+/** What hook `event` of `source`, with the CLI's `payload`, says to an agent whose session is `session` (if known). */
+export function interpretHook(source: HookSource, event: string, payload: unknown, session?: string): CliSignal {
   const fields = isObject(payload) ? payload : {};
   switch (source) {
     case 'claude':
       return claude(event, fields);
     case 'codex':
-      return codex(event, fields);
+      return codex(event, fields, session);
     case 'gemini':
       return gemini(event, fields);
     case 'aider':

@@ -6,7 +6,7 @@ import { closeSync, constants, openSync } from 'node:fs';
 import * as pty from 'node-pty';
 import { CHANNEL_ENV, type WorkerCredentials, type WorkerReport } from '../core/report-channel.js';
 import type { ScreenFrame } from '../core/screen-frame.js';
-import type { ProcessExit } from '../core/agent.js';
+import type { HookFile, ProcessExit } from '../core/agent.js';
 import type { Emulator, EmulatorPool } from './emulator-pool.js';
 import type { EmulatorModes } from './emulator-messages.js';
 import { HookChannel, type HookEvent } from './hook-channel.js';
@@ -33,8 +33,8 @@ export interface AgentProcessSpec {
   killGraceMs: number;
   /** Open a report channel (in a new directory under `dir`) whose worker is handed `credentials`, if any. */
   channel?: { dir: string; credentials?: WorkerCredentials };
-  /** Open a socket for the agent CLI's hooks (in a new directory under `dir`), named in its environment. */
-  hooks?: { dir: string };
+  /** Open a socket for the agent CLI's hooks (in a new directory under `dir`, with `files`), named in its environment. */
+  hooks?: { dir: string; files?: HookFile[] };
   /** Output of an earlier run, parsed before anything the new process prints. */
   history?: Uint8Array;
 }
@@ -46,6 +46,12 @@ export interface AgentProcessListener {
   onReport(report: WorkerReport): void;
   /** What the agent CLI's hooks said. */
   onHook(event: HookEvent): void;
+  /** The program rang the terminal bell (bells close together are told once). */
+  onBell?(): void;
+  /** The program set its window title (OSC 0/2). */
+  onTitle?(title: string): void;
+  /** The program reported its state on its terminal (the OSC 7501 sequence's text). */
+  onStatus?(data: string): void;
   /** The worker broke its channel's protocol (the channel is closed), or something not the agent's hook spoke on its socket. */
   onChannelProblem(message: string): void;
   /**
@@ -81,6 +87,9 @@ export class AgentProcess {
         onFrame: (frame, view) => listener.onFrame(frame, view),
         onModes: (modes) => { this.modes = modes; },
         onReply: (data) => this.writeRaw(data),
+        onBell: () => listener.onBell?.(),
+        onTitle: (title) => listener.onTitle?.(title),
+        onStatus: (data) => listener.onStatus?.(data),
       },
     );
     if (spec.history && spec.history.length > 0) {
@@ -89,7 +98,7 @@ export class AgentProcess {
     }
     try {
       this.channel = spec.channel && new WorkerChannel(spec.channel.dir, spec.channel.credentials, listener);
-      this.hooks = spec.hooks && new HookChannel(spec.hooks.dir, listener);
+      this.hooks = spec.hooks && new HookChannel(spec.hooks.dir, listener, spec.hooks.files);
       this.pty = pty.spawn(spec.file, spec.args, {
         name: 'xterm-256color',
         cols: spec.cols,

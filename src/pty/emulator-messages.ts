@@ -27,5 +27,11 @@ export type FromWorker =
   | { op: 'modes'; id: number; modes: EmulatorModes }
   /** Bytes the emulator answers to queries (DA, DSR): a real terminal writes them back to the pty. */
   | { op: 'reply'; id: number; data: string }
+  /** The program rang the bell (BEL), once or more since the last changes sent. */
+  | { op: 'bell'; id: number }
+  /** The program set its window title (OSC 0/2). */
+  | { op: 'title'; id: number; title: string }
+  /** The program reported its state (OSC 7501, core/program-status.ts): the sequence's text. */
+  | { op: 'status'; id: number; data: string }
   | { op: 'drained'; id: number; lastLine: string }
   | { op: 'snapshot'; id: number; request: number; text: string };

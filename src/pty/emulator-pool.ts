@@ -15,6 +15,12 @@ export interface EmulatorListener {
   onModes(modes: EmulatorModes): void;
   /** The emulator answers a query (DA, cursor position): write it to the pty. */
   onReply(data: string): void;
+  /** The program rang the bell (bells close together are told once). */
+  onBell(): void;
+  /** The program set its window title. */
+  onTitle(title: string): void;
+  /** The program reported its state (the OSC 7501 sequence's text). */
+  onStatus(data: string): void;
 }
 
 /** Compiled JS for the worker; vitest runs TypeScript sources, so it uses the build in dist/. */
@@ -141,6 +147,9 @@ export class EmulatorPool {
       case 'frame': listener.onFrame(message.frame, message.view); break;
       case 'modes': listener.onModes(message.modes); break;
       case 'reply': listener.onReply(message.data); break;
+      case 'bell': listener.onBell(); break;
+      case 'title': listener.onTitle(message.title); break;
+      case 'status': listener.onStatus(message.data); break;
       case 'drained': emulator.handleDrained(message.lastLine); break;
       case 'snapshot': emulator.handleSnapshot(message.request, message.text); break;
     }

@@ -3,6 +3,7 @@
 import { parentPort } from 'node:worker_threads';
 import xterm from '@xterm/headless';
 import type { Terminal as XTerminal } from '@xterm/headless';
+import { PROGRAM_STATUS_OSC } from '../core/program-status.js';
 import { FrameBuilder, lastLineOf, textOf } from './frame-builder.js';
 import type { EmulatorModes, FromWorker, ToWorker } from './emulator-messages.js';
 
@@ -10,6 +11,8 @@ const { Terminal } = xterm;
 const FRAME_INTERVAL_MS = 16;
 /** A background agent's last line only feeds the list: fewer updates are plenty. */
 const BACKGROUND_INTERVAL_MS = 100;
+/** A program status report longer than this is no report. */
+const MAX_STATUS_CHARS = 4096;
 /** Bytes of a background terminal's output handed to xterm at a time. */
 const BACKGROUND_SLICE = 32 << 10;
 
@@ -27,6 +30,10 @@ interface Hosted {
   cursorVisible: boolean;
   lastLine: string;
   modes: EmulatorModes;
+  /** A bell rang, and the window title as the program set it (told with the next changes). */
+  bell: boolean;
+  title: string;
+  sentTitle: string;
   sentAt: number;
   /** Output not yet handed to xterm, and callbacks to run once everything before them is parsed. */
   queue: Array<Uint8Array | (() => void)>;
@@ -50,6 +57,9 @@ function create(id: number, cols: number, rows: number, scrollback: number): voi
     cursorVisible: true,
     lastLine: '',
     modes: { applicationCursorKeys: false, bracketedPaste: false },
+    bell: false,
+    title: '',
+    sentTitle: '',
     sentAt: 0,
     queue: [],
     inXterm: 0,
@@ -62,6 +72,19 @@ function create(id: number, cols: number, rows: number, scrollback: number): voi
   terminal.parser.registerCsiHandler({ prefix: '?', final: 'h' }, trackCursor(true));
   terminal.parser.registerCsiHandler({ prefix: '?', final: 'l' }, trackCursor(false));
   terminal.onData((data) => post({ op: 'reply', id, data }));
+  terminal.onBell(() => {
+    entry.bell = true;
+    markDirty(entry);
+  });
+  terminal.onTitleChange((title) => {
+    entry.title = title;
+    markDirty(entry);
+  });
+  // In order and at once: each report replaces the last one.
+  terminal.parser.registerOscHandler(PROGRAM_STATUS_OSC, (data) => {
+    if (data.length <= MAX_STATUS_CHARS) post({ op: 'status', id, data });
+    return true;
+  });
   hosted.set(id, entry);
 }
 
@@ -91,6 +114,14 @@ function sendChanges(id: number, entry: Hosted): void {
   if (lastLine !== entry.lastLine) {
     entry.lastLine = lastLine;
     post({ op: 'lastLine', id, text: lastLine });
+  }
+  if (entry.title !== entry.sentTitle) {
+    entry.sentTitle = entry.title;
+    post({ op: 'title', id, title: entry.title });
+  }
+  if (entry.bell) {
+    entry.bell = false;
+    post({ op: 'bell', id });
   }
 }
 

@@ -1,10 +1,12 @@
 // agentmux's end of an agent CLI's hooks (core/cli-hooks.ts): a Unix socket in a directory of its own
 // (mkdtemp: 0700) that takes one message per connection — the hook runner's — checks the agent's
-// token, and answers `ok`. It lives as long as the agent's process.
+// token, and answers `ok`. The files the CLI is set up with for this run (a settings file) are
+// written beside it. It all lives as long as the agent's process.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
+import type { HookFile } from '../core/agent.js';
 import { HOOK_SOCKET_ENV, HOOK_TOKEN_ENV, MAX_HOOK_MESSAGE_BYTES, parseHookMessage, type HookMessage } from '../core/cli-hooks.js';
 import { MessageDecoder, WireError } from '../core/wire.js';
 
@@ -26,18 +28,29 @@ export class HookChannel {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   private complained = false;
+  private readonly fileEnv: Record<string, string> = {};
 
-  constructor(baseDir: string, private readonly listener: HookChannelListener) {
+  constructor(baseDir: string, private readonly listener: HookChannelListener, files: readonly HookFile[] = []) {
     this.dir = mkdtempSync(join(baseDir, 'amx-'));
     this.path = join(this.dir, 'hook');
+    try {
+      for (const file of files) {
+        const path = join(this.dir, file.name);
+        writeFileSync(path, file.content, { mode: 0o600 });
+        this.fileEnv[file.env] = path;
+      }
+    } catch (error) {
+      rmSync(this.dir, { recursive: true, force: true });
+      throw error;
+    }
     this.server = createServer((socket) => this.accept(socket));
     this.server.on('error', (error) => this.problem(`the hooks' socket failed: ${error.message}`));
     this.server.listen(this.path);
   }
 
-  /** The variables that let the agent's hook runner reach this channel. */
+  /** The variables that let the agent's hook runner reach this channel, and name its files. */
   get env(): Record<string, string> {
-    return { [HOOK_SOCKET_ENV]: this.path, [HOOK_TOKEN_ENV]: this.token };
+    return { ...this.fileEnv, [HOOK_SOCKET_ENV]: this.path, [HOOK_TOKEN_ENV]: this.token };
   }
 
   private accept(socket: Socket): void {

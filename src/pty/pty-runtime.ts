@@ -12,7 +12,7 @@ export interface PtyRuntimeOptions {
   env: NodeJS.ProcessEnv;
   scrollback: number;
   killGraceMs: number;
-  /** Where workers' report channels are made, each in a private directory of its own (default: the system's temporary directory). */
+  /** Where workers' report channels and agent CLIs' hook sockets are made, each in a private directory of its own (default: the system's temporary directory). */
   channelDir?: string;
 }
 
@@ -39,7 +39,9 @@ export function agentEnvironment(base: NodeJS.ProcessEnv, name: string, modelDri
 }
 
 export function createPtyRuntime(pool: EmulatorPool, options: PtyRuntimeOptions) {
+  const privateDir = options.channelDir ?? tmpdir();
   return {
+    privateDir,
     findProgram(program: string, inherit?: Record<string, string>): string | undefined {
       return findProgram(program, (inherit ?? options.env).PATH);
     },
@@ -56,8 +58,8 @@ export function createPtyRuntime(pool: EmulatorPool, options: PtyRuntimeOptions)
         env: { ...agentEnvironment(launch.inherit ?? options.env, launch.name, launch.modelDriven), ...launch.env },
         scrollback: options.scrollback,
         killGraceMs: options.killGraceMs,
-        ...(launch.reports ? { channel: { dir: options.channelDir ?? tmpdir(), ...launch.reports } } : {}),
-        ...(launch.hooks ? { hooks: { dir: options.channelDir ?? tmpdir() } } : {}),
+        ...(launch.reports ? { channel: { dir: privateDir, ...launch.reports } } : {}),
+        ...(launch.hooks ? { hooks: { dir: privateDir, ...(launch.hookFiles ? { files: launch.hookFiles } : {}) } } : {}),
         ...(launch.history ? { history: launch.history } : {}),
       }, events);
     },

@@ -17,6 +17,9 @@ export class ReplayedOutput {
       onLastLine: () => undefined,
       onFrame: (frame, view) => listener.onFrame(frame, view),
       onModes: () => undefined,
+      onBell: () => undefined,
+      onTitle: () => undefined,
+      onStatus: () => undefined,
       onReply: () => undefined,
     });
     if (options.data.length > 0) this.emulator.write(options.data);

@@ -34,7 +34,7 @@ export class AgentJournal {
     return loaded;
   }
 
-  /** An agent changed: saved when something other than its running last line did. */
+  /** An agent changed: saved when something other than its running last line or title did. */
   changed(info: AgentInfo, force = false): void {
     const key = significant(info);
     if (!force && this.saved.get(info.name) === key) return;
@@ -132,5 +132,6 @@ export class AgentJournal {
 
 /** What is worth a record: everything but a running agent's last line, which changes all the time. */
 function significant(info: AgentInfo): string {
-  return JSON.stringify(isEnded(info.state) ? info : { ...info, lastLine: '' });
+  // A running agent's last line and window title change all the time (a spinner in the title).
+  return JSON.stringify(isEnded(info.state) ? info : { ...info, lastLine: '', windowTitle: undefined });
 }

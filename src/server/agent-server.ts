@@ -392,6 +392,7 @@ export class AgentServer {
         if (typeof entry === 'string') return entry;
         if (isEnded(entry.info.state)) return this.continueAgent(entry, command.text);
         entry.handle?.sendLine(command.text);
+        this.agents.typed(entry, true);
         return undefined;
       }
       case 'resize': return this.screens.resize(client, command.cols, command.rows);

@@ -9,7 +9,11 @@ import type { WorkerCredentials, WorkerReport } from '../core/report-channel.js'
 import type { Usage } from '../core/usage.js';
 import type { ScreenFrame } from '../core/screen-frame.js';
 import type { WorktreeInfo } from '../core/worktree.js';
-import { applyCliSignal } from './cli-state.js';
+import type { CliSignals } from '../core/cli-kinds.js';
+import { truncate } from '../core/format.js';
+import { printable } from '../core/printable.js';
+import { parseProgramStatus } from '../core/program-status.js';
+import { applyBell, applyCliSignal, applyStatus, applyTyped, type CliStateEffects } from './cli-state.js';
 import type { AgentHandle, AgentRuntime } from './runtime.js';
 
 export interface Watcher {
@@ -26,10 +30,10 @@ export interface AgentEntry {
   watchers: Set<Watcher>;
   /** Set while the main agent waits on this agent as one of its tool calls. */
   foreground?: { resolve(entry: AgentEntry): void };
-  /** A CLI agent's first prompt, typed in when it first waits for input (a CLI that takes none in its arguments). */
-  typeIn?: string;
   /** A CLI agent's transcript (Claude Code's), where its usage is read from. */
   transcript?: string;
+  /** Where a CLI agent's state comes from. */
+  cliSignals?: CliSignals;
 }
 
 export interface AgentTableHooks {
@@ -70,18 +74,21 @@ export interface StartRequest extends AgentWork {
   modelDriven?: boolean;
   /** A built-in worker: what it is handed over its report channel, and what its reports are checked against. */
   worker?: { credentials?: WorkerCredentials; expect: WorkerExpectation };
-  /** An agent CLI whose hooks report to agentmux. */
+  /** An agent CLI whose hooks report to agentmux, with the files they are set up with. */
   hooks?: boolean;
+  hookFiles?: AgentLaunch['hookFiles'];
+  /** Where a CLI agent's state comes from. */
+  cliSignals?: CliSignals;
   worktree?: WorktreeInfo;
   /** Start only once this agent has finished (queued until then). */
   after?: string;
   /** What an earlier run of this agent printed (a continued worker). */
   history?: Uint8Array;
-  /** A CLI agent's first prompt, to type in once it waits for input. */
-  typeIn?: string;
 }
 
 const MAX_TASK_LENGTH = 64 * 1024;
+/** A window title is the program's own text: kept printable and short. */
+const MAX_TITLE_CHARS = 160;
 
 export class AgentTable {
   private readonly entries = new Map<string, AgentEntry>();
@@ -161,7 +168,7 @@ export class AgentTable {
       },
       killRequested: false,
       watchers: new Set(),
-      ...(request.typeIn !== undefined ? { typeIn: request.typeIn } : {}),
+      ...(request.cliSignals ? { cliSignals: request.cliSignals } : {}),
     };
     if (dependency) {
       this.queued.set(entry, { request, after: dependency });
@@ -189,9 +196,9 @@ export class AgentTable {
   /** Runs an ended agent again under its name (a worker continuing its conversation); returns why not. */
   restart(
     entry: AgentEntry, program: AgentLaunch['program'],
-    options: Pick<StartRequest, 'env' | 'worker' | 'hooks' | 'history' | 'typeIn'> = {},
+    options: Pick<StartRequest, 'env' | 'worker' | 'hooks' | 'hookFiles' | 'cliSignals' | 'history'> = {},
   ): string | undefined {
-    const { env, worker, hooks, history, typeIn } = options;
+    const { env, worker, hooks, hookFiles, cliSignals, history } = options;
     const info = entry.info;
     if (!isEnded(info.state)) return `${info.name} is still ${info.state}`;
     entry.handle?.dispose();
@@ -202,10 +209,11 @@ export class AgentTable {
     info.startedAt = this.now();
     info.lastLine = '';
     info.unread = false;
-    if (typeIn !== undefined) entry.typeIn = typeIn;
+    if (cliSignals) entry.cliSignals = cliSignals;
     const failed = this.launch(entry, {
       kind: info.kind, task: info.task, cwd: info.cwd, program, modelDriven: info.kind === 'claude',
-      ...(env ? { env } : {}), ...(worker ? { worker } : {}), ...(hooks ? { hooks } : {}), ...(history ? { history } : {}),
+      ...(env ? { env } : {}), ...(worker ? { worker } : {}), ...(hooks ? { hooks } : {}), ...(hookFiles ? { hookFiles } : {}),
+      ...(history ? { history } : {}),
     });
     if (failed) {
       this.endUnstarted(entry, 'failed', failed);
@@ -239,6 +247,7 @@ export class AgentTable {
           ...(request.modelDriven || request.worker ? { modelDriven: true } : {}),
           ...(request.worker ? { reports: request.worker.credentials ? { credentials: request.worker.credentials } : {} } : {}),
           ...(request.hooks ? { hooks: true } : {}),
+          ...(request.hookFiles ? { hookFiles: request.hookFiles } : {}),
           ...(request.history ? { history: request.history } : {}),
         },
         {
@@ -251,14 +260,18 @@ export class AgentTable {
           onReport: (report) => this.report(entry, report),
           onChannelProblem: (message) => this.hooks.refused(entry, message),
           onHook: ({ source, event, payload }) => {
-            applyCliSignal(entry, interpretHook(source, event, payload), {
-              publish: (info) => this.hooks.publish(info),
-              flash: (flash) => this.hooks.flash(flash),
-              turnEnded: (result) => this.hooks.turnEnded(entry, result),
-              typeLine: (text) => entry.handle?.sendLine(text),
-              now: this.now,
-            });
+            applyCliSignal(entry, interpretHook(source, event, payload, entry.info.cliSession), this.cliEffects(entry));
             this.hooks.hooked(entry);
+          },
+          onBell: () => applyBell(entry, this.cliEffects(entry)),
+          onStatus: (data) => {
+            const status = parseProgramStatus(data);
+            if (status) applyStatus(entry, status, this.cliEffects(entry));
+          },
+          onTitle: (title) => {
+            if (entry.info.kind !== 'cli' || isEnded(entry.info.state)) return;
+            entry.info.windowTitle = truncate(printable(title), MAX_TITLE_CHARS);
+            this.hooks.publish(entry.info);
           },
           onOutput: (data) => this.hooks.output(entry, data),
           onEnd: (exit, lastLine) => this.ended(entry, exit, lastLine),
@@ -268,6 +281,20 @@ export class AgentTable {
     } catch (error) {
       return `could not start ${name}: ${(error as Error).message}`;
     }
+  }
+
+  private cliEffects(entry: AgentEntry): CliStateEffects {
+    return {
+      publish: (info) => this.hooks.publish(info),
+      flash: (flash) => this.hooks.flash(flash),
+      turnEnded: (result) => this.hooks.turnEnded(entry, result),
+      now: this.now,
+    };
+  }
+
+  /** Something was typed into the agent (`line`: ending with Enter): what a CLI agent's state makes of it. */
+  typed(entry: AgentEntry, line: boolean): void {
+    applyTyped(entry, line, this.cliEffects(entry));
   }
 
   /** Agents waiting for another to finish, with what starts them. */

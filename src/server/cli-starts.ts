@@ -29,7 +29,7 @@ export interface CliStart {
 
 export interface CliStartsDeps {
   agents: AgentTable;
-  runtime: Pick<AgentRuntime, 'findProgram'>;
+  runtime: Pick<AgentRuntime, 'findProgram' | 'privateDir'>;
   kinds: ReadonlyMap<string, CliKind>;
   /** The command that runs agentmux's hook runner (cli/hook-main.ts); without it, CLIs start without hooks. */
   hookCommand?: readonly string[];
@@ -41,6 +41,9 @@ export interface CliStartsDeps {
   priceOf: (model: string) => ModelPrice | undefined;
   worktrees?: WorktreeOps;
 }
+
+/** How an interactive CLI run is started. */
+type LaunchParts = Pick<StartRequest, 'program' | 'cliSignals' | 'hooks' | 'hookFiles'>;
 
 export class CliStarts {
   constructor(private readonly deps: CliStartsDeps) {}
@@ -61,7 +64,7 @@ export class CliStarts {
     if (!kind) return `no CLI named ${cli}: /new takes ${this.kindList()}, or one you add under "clis" in the config`;
     const program = this.deps.runtime.findProgram(kind.program, how.inherit);
     if (!program) return `${kind.program} is not installed (not found in PATH): ${kind.install}`;
-    const launch = how.print ? this.printLaunch(kind, program, how.task ?? '') : this.interactiveLaunch(kind, program, how.task);
+    const launch = how.print ? this.printLaunch(kind, program, how.task ?? '') : this.interactiveLaunch(kind, program, how.task, how.inherit);
     if (typeof launch === 'string') return launch;
     const work = { kind: 'cli' as const, task: how.task ?? '', cli };
     const start = (name: string, where: string, worktree?: WorktreeInfo): AgentEntry | string => this.deps.agents.start({
@@ -94,19 +97,28 @@ export class CliStarts {
     if (!cliSession) return `${name} cannot be resumed: ${kind.name} ended before it said its session`;
     const program = this.deps.runtime.findProgram(kind.program);
     if (!program) return `${kind.program} is not installed (not found in PATH): ${kind.install}`;
-    const { args, typeIn } = cliArguments(kind, { session: cliSession, ...(text.trim() ? { task: text } : {}) });
-    const signals = this.signals(kind);
-    return this.deps.agents.restart(entry, { file: program, args: [...signals.args, ...args] }, {
-      ...(signals.hooks ? { hooks: true } : {}), ...(typeIn !== undefined ? { typeIn } : {}),
-      ...(this.deps.logTail ? { history: this.deps.logTail(name) } : {}),
-    });
+    if (text.trim() && kind.taskArgs.length === 0) {
+      return `${kind.name} takes no prompt in its arguments: resume ${name} on its own (attach it, Enter), then send the text once it waits for input`;
+    }
+    const launch = this.launchOf(kind, program, cliArguments(kind, { session: cliSession, ...(text.trim() ? { task: text } : {}) }));
+    return this.deps.agents.restart(entry, launch.program, { ...launch, ...(this.deps.logTail ? { history: this.deps.logTail(name) } : {}) });
   }
 
-  /** An interactive run, with its hooks. */
-  private interactiveLaunch(kind: CliKind, program: string, task: string | undefined): Pick<StartRequest, 'program' | 'hooks' | 'typeIn'> {
-    const { args, typeIn } = cliArguments(kind, task === undefined ? {} : { task });
-    const signals = this.signals(kind);
-    return { program: { file: program, args: [...signals.args, ...args] }, ...(signals.hooks ? { hooks: true } : {}), ...(typeIn !== undefined ? { typeIn } : {}) };
+  /** An interactive run, with its hooks; a first prompt only for a CLI that takes one in its arguments. */
+  private interactiveLaunch(kind: CliKind, program: string, task: string | undefined, inherit: Record<string, string> | undefined): LaunchParts | string {
+    if (task !== undefined && kind.taskArgs.length === 0) {
+      return `${kind.name} takes no first prompt in its arguments: start it with /new ${kind.name}, then /send NAME TASK once it waits for input`;
+    }
+    return this.launchOf(kind, program, cliArguments(kind, task === undefined ? {} : { task }), inherit);
+  }
+
+  /** The program and its arguments after those that set up its signals. */
+  private launchOf(kind: CliKind, program: string, args: string[], inherit?: Record<string, string>): LaunchParts {
+    const signals = signalSetup(kind, this.deps.hookCommand, { ...(inherit ? { env: inherit } : {}), privateDir: this.deps.runtime.privateDir });
+    return {
+      program: { file: program, args: [...signals.args, ...args] }, cliSignals: signals.signals,
+      ...(signals.hooks ? { hooks: true } : {}), ...(signals.files ? { hookFiles: signals.files } : {}),
+    };
   }
 
   /** A run once on `task`, rendered by print-run, which reports like a worker (for whichever model the CLI uses). */
@@ -115,9 +127,5 @@ export class CliStarts {
     if (kind.printArgs.length === 0) return `${kind.name} has no way to run once on a task (no printArgs in its kind)`;
     const args = kind.printArgs.map((arg) => (arg === '{task}' ? task : arg));
     return { program: this.deps.printRun(program, [...kind.args, ...args]), worker: { expect: { priceOf: this.deps.priceOf } } };
-  }
-
-  private signals(kind: CliKind): { args: string[]; hooks: boolean } {
-    return this.deps.hookCommand ? signalSetup(kind, this.deps.hookCommand) : { args: [], hooks: false };
   }
 }

@@ -48,11 +48,18 @@ export class ClientScreens {
   }
 
   keys(client: Client, data: string): void {
-    this.inFront(client)?.handle?.writeKeys(data);
+    const entry = this.inFront(client);
+    if (!entry) return;
+    entry.handle?.writeKeys(data);
+    this.deps.agents.typed(entry, data.includes('\r'));
   }
 
+  /** A paste: its newlines do not submit it (a program in bracketed paste takes them as text). */
   paste(client: Client, text: string): void {
-    this.inFront(client)?.handle?.paste(text);
+    const entry = this.inFront(client);
+    if (!entry) return;
+    entry.handle?.paste(text);
+    this.deps.agents.typed(entry, false);
   }
 
   scroll(client: Client, lines: number | 'live'): string | undefined {

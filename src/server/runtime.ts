@@ -11,6 +11,12 @@ export interface AgentEvents {
   onReport(report: WorkerReport): void;
   /** What an agent CLI's hooks said (`agentmux hook`, core/cli-hooks.ts). */
   onHook(event: { source: HookSource; event: string; payload?: unknown }): void;
+  /** The program rang the terminal bell (bells close together are told once): a weak signal. */
+  onBell?(): void;
+  /** The program set its window title (OSC 0/2). */
+  onTitle?(title: string): void;
+  /** The program reported its state on its terminal (the OSC 7501 sequence's text, core/program-status.ts): a weak signal. */
+  onStatus?(data: string): void;
   /** A worker broke its report channel's protocol (the channel is closed), or something not the agent's hook spoke on its socket. */
   onChannelProblem(message: string): void;
   /** Raw output as the process wrote it (for its output log); valid only during the call: copy what you keep. */
@@ -36,6 +42,8 @@ export interface AgentHandle {
 }
 
 export interface AgentRuntime {
+  /** Where agents' private directories (an agent CLI's hook socket, the files it is set up with) are made. */
+  readonly privateDir?: string;
   /**
    * Where `program` is for an agent that inherits `inherit` (default: the runtime's own environment),
    * found as the agent's exec will find it: a path, or looked up in that environment's PATH; undefined if it is not there.

@@ -105,7 +105,8 @@ const agentRecord = shape({
     result: optional(string),
     cli: optional(string),
     cliSession: optional(string),
-    stateFrom: optional(oneOf(['title', 'bell'])),
+    stateFrom: optional(oneOf(['bell', 'status'])),
+    windowTitle: optional(string),
     worktree: optional(shape({
       branch: string,
       path: string,

@@ -28,7 +28,7 @@ function newServer(): AgentServer {
     runtime: createPtyRuntime(pool, { env: { PATH: '/usr/bin:/bin', HOME: tmp, LC_ALL: 'C' }, scrollback: 500, killGraceMs: 500 }),
     model: { configured: false, help: 'no model' },
     cwd: tmp,
-    clis: cliKinds({ fake: { program: 'fakecli', taskArgs: ['--prompt', '{task}'] }, claude: { program: FAKE_CLAUDE } }),
+    clis: cliKinds({ fake: { program: 'fakecli', taskArgs: ['--prompt', '{task}'] }, bare: { program: 'fakecli', taskArgs: [] }, claude: { program: FAKE_CLAUDE } }),
     hookCommand: [process.execPath, HOOK_ENTRY],
     printRun: (program, args) => ({ file: process.execPath, args: [CLI_ENTRY, 'print-run', '--', program, ...args] }),
     stateDir: join(tmp, 'state'),
@@ -84,7 +84,11 @@ describe('new', () => {
       error: 'codex is not installed (not found in PATH): npm install -g @openai/codex',
     });
     expect(await c.request({ type: 'new', cli: 'nope', cwd: tmp })).toEqual({
-      error: 'no CLI named nope: /new takes claude, codex, gemini, aider, fake, or one you add under "clis" in the config',
+      error: 'no CLI named nope: /new takes claude, codex, gemini, aider, fake, bare, or one you add under "clis" in the config',
+    });
+    // A CLI that takes no first prompt in its arguments (as Aider): it is started bare, and sent the task.
+    expect(await c.request({ type: 'new', cli: 'bare', task: 'add a test', cwd: tmp })).toEqual({
+      error: 'bare takes no first prompt in its arguments: start it with /new bare, then /send NAME TASK once it waits for input',
     });
     expect(c.agents()).toEqual([]);
   });

@@ -10,22 +10,22 @@ describe('cli kinds', () => {
     for (const kind of Object.values(BUILTIN_CLIS)) expect(kind.install).toMatch(/install/);
   });
 
-  it('starts a kind on a first prompt, bare, or resuming a session; a kind without prompt arguments has it typed in', () => {
-    const { claude, codex, aider } = BUILTIN_CLIS;
-    expect(cliArguments(claude, { task: 'fix the login test' })).toEqual({ args: ['fix the login test'] });
-    expect(cliArguments(claude, {})).toEqual({ args: [] });
-    expect(cliArguments(claude, { session: '5b1e' })).toEqual({ args: ['--resume', '5b1e'] });
-    expect(cliArguments(codex, { session: '77aa' })).toEqual({ args: ['resume', '77aa'] });
-    expect(cliArguments(aider, { task: 'add a test' })).toEqual({ args: [], typeIn: 'add a test' });
+  it('starts a kind on a first prompt, bare, or resuming a session (with a next prompt)', () => {
+    const { claude, codex } = BUILTIN_CLIS;
+    expect(cliArguments(claude, { task: 'fix the login test' })).toEqual(['fix the login test']);
+    expect(cliArguments(claude, {})).toEqual([]);
+    expect(cliArguments(claude, { session: '5b1e' })).toEqual(['--resume', '5b1e']);
+    expect(cliArguments(claude, { session: '5b1e', task: 'go on' })).toEqual(['--resume', '5b1e', 'go on']);
+    expect(cliArguments(codex, { session: '77aa' })).toEqual(['resume', '77aa']);
     // A task that looks like a placeholder or a flag is a word like any other.
-    expect(cliArguments(claude, { task: '{session}' })).toEqual({ args: ['{session}'] });
+    expect(cliArguments(claude, { task: '{session}' })).toEqual(['{session}']);
   });
 
   it('adds configured kinds and changes built-in ones key by key', () => {
     const kinds = cliKinds({ claude: { program: '/opt/claude/bin/claude' }, mycli: { program: 'mycli', taskArgs: ['--ask', '{task}'] } });
     expect(kinds.get('claude')).toEqual({ ...BUILTIN_CLIS.claude, program: '/opt/claude/bin/claude' });
     expect(kinds.get('mycli')).toMatchObject({ name: 'mycli', program: 'mycli', taskArgs: ['--ask', '{task}'], signals: 'title-bell', resumeArgs: [] });
-    expect(cliArguments(kinds.get('mycli')!, { task: 'go' })).toEqual({ args: ['--ask', 'go'] });
+    expect(cliArguments(kinds.get('mycli')!, { task: 'go' })).toEqual(['--ask', 'go']);
   });
 
   it('validates "clis" in a config file, naming the file and the key', () => {

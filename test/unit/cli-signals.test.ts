@@ -1,79 +1,59 @@
-// What agent CLIs' hook events mean (core/cli-signals.ts), and how a signal changes an agent (server/cli-state.ts).
+// What agent CLIs' hook events say, for the CLIs whose payloads agentmux reads (Codex's notify
+// program, Gemini CLI's hooks, Aider's notifications command); Claude Code's are tested through its stand-in.
 import { describe, expect, it } from 'vitest';
-import type { AgentInfo } from '../../src/core/agent.js';
 import { interpretHook } from '../../src/core/cli-signals.js';
-import type { Flash } from '../../src/core/protocol.js';
-import { applyCliSignal, type CliEntry } from '../../src/server/cli-state.js';
 
-const session = { session_id: 's-1', transcript_path: '/home/me/.claude/projects/p/s-1.jsonl' };
+// As Codex 0.171.0 sends it (seen with the real CLI against a scripted model).
+const TURN = {
+  type: 'agent-turn-complete', 'thread-id': '01a24dc2-ea41-7802', 'turn-id': '01a24dc2-ec32-7503', cwd: '/repo', client: 'codex-tui',
+  'input-messages': ['make the file'], 'last-assistant-message': 'Done: made the file',
+};
+const TITLE_TURN = {
+  ...TURN, 'thread-id': '01a24dc2-ed8a-7f02',
+  'input-messages': ['Generate a concise, single-line task title of at most 36 characters …\n\nUser prompt:\nmake the file'],
+};
 
-describe('interpretHook: Claude Code', () => {
-  it('maps its events to states, keeping its session and transcript', () => {
-    expect(interpretHook('claude', 'SessionStart', { ...session, source: 'startup' })).toEqual({ state: 'idle', session: 's-1', transcript: session.transcript_path });
-    expect(interpretHook('claude', 'UserPromptSubmit', { ...session, prompt: 'x' })).toMatchObject({ state: 'running' });
-    expect(interpretHook('claude', 'PreToolUse', { ...session, tool_name: 'Bash', tool_input: { command: 'ls' } })).toMatchObject({ state: 'running' });
-    expect(interpretHook('claude', 'PermissionRequest', { ...session, tool_name: 'Edit', tool_input: { file_path: 'src/a.ts' } }))
-      .toMatchObject({ state: 'waiting', question: 'Allow Edit src/a.ts?' });
-    expect(interpretHook('claude', 'Notification', { ...session, message: 'Claude needs your permission to use Bash', notification_type: 'permission_prompt' }))
-      .toMatchObject({ state: 'waiting', question: 'Claude needs your permission to use Bash', keepQuestion: true });
-    expect(interpretHook('claude', 'Notification', { ...session, message: 'Claude is waiting for your input', notification_type: 'idle_prompt' })).toMatchObject({ state: 'idle' });
-    expect(interpretHook('claude', 'Notification', { ...session, message: 'Claude is waiting for your input', notification_type: 'idle_prompt' }).turnEnded).toBeUndefined();
-    expect(interpretHook('claude', 'Stop', { ...session, last_assistant_message: 'Done.' })).toMatchObject({ state: 'idle', turnEnded: true, result: 'Done.' });
-    expect(interpretHook('claude', 'SessionEnd', { ...session, reason: 'other' })).toEqual({ session: 's-1', transcript: session.transcript_path });
+describe('Codex notifications', () => {
+  it('end the agent\'s turn with its last message, its thread being the session', () => {
+    expect(interpretHook('codex', 'notify', TURN)).toEqual({ state: 'idle', turnEnded: true, session: '01a24dc2-ea41-7802', result: 'Done: made the file' });
   });
 
-  it('takes nothing from a payload that is not what it should be', () => {
-    expect(interpretHook('claude', 'Stop', 'garbage')).toEqual({ state: 'idle', turnEnded: true });
-    expect(interpretHook('claude', 'Stop', { session_id: 7, last_assistant_message: ['x'] })).toEqual({ state: 'idle', turnEnded: true });
-    expect(interpretHook('claude', 'NoSuchEvent', session)).toEqual({ session: 's-1', transcript: session.transcript_path });
+  it('leave out the turn Codex takes to name a new thread, and turns of another thread than the agent\'s', () => {
+    expect(interpretHook('codex', 'notify', TITLE_TURN)).toEqual({});
+    expect(interpretHook('codex', 'notify', { ...TURN, 'thread-id': 'sub-agent' }, '01a24dc2-ea41-7802')).toEqual({});
+    expect(interpretHook('codex', 'notify', TURN, '01a24dc2-ea41-7802')).toMatchObject({ state: 'idle', turnEnded: true });
+  });
+
+  it('say nothing of a type they do not know', () => {
+    expect(interpretHook('codex', 'notify', { type: 'approval-requested', 'thread-id': 'x' })).toEqual({});
   });
 });
 
-function entry(state: AgentInfo['state'] = 'running'): CliEntry {
-  return { info: { name: 'cc', kind: 'cli', cli: 'claude', task: '', cwd: '/', state, startedAt: 0, lastLine: '', unread: false } };
-}
+describe('Gemini CLI hooks', () => {
+  const common = { session_id: 'g-1', transcript_path: '/tmp/g-1.json', cwd: '/repo', timestamp: '2026-01-01T00:00:00Z' };
 
-function effects() {
-  const log = { flashes: [] as Flash[], turns: [] as Array<string | undefined>, typed: [] as string[], published: 0 };
-  return {
-    log,
-    effects: {
-      publish: () => { log.published += 1; }, flash: (flash: Flash) => log.flashes.push(flash), turnEnded: (result: string | undefined) => log.turns.push(result),
-      typeLine: (text: string) => log.typed.push(text), now: () => 5000,
-    },
-  };
-}
-
-describe('applyCliSignal', () => {
-  it('flashes needs input once per question, keeps the sharper question, and ends a turn once', () => {
-    const target = entry();
-    const { log, effects: fx } = effects();
-    applyCliSignal(target, { state: 'waiting', question: 'Allow Bash touch x?' }, fx);
-    applyCliSignal(target, { state: 'waiting', question: 'Claude needs your permission', keepQuestion: true }, fx);
-    expect(target.info).toMatchObject({ state: 'waiting', question: 'Allow Bash touch x?' });
-    expect(log.flashes).toEqual([{ name: 'cc', word: 'needs input', durationMs: 5000, summary: 'Allow Bash touch x?' }]);
-    applyCliSignal(target, { state: 'running' }, fx);
-    expect(target.info.question).toBeUndefined();
-    applyCliSignal(target, { state: 'idle', turnEnded: true, result: 'Done.' }, fx);
-    applyCliSignal(target, { state: 'idle', turnEnded: true, result: 'Done.' }, fx);
-    expect(log.turns).toEqual(['Done.']);
+  it('say running, waiting with the permission asked, idle with the turn\'s response', () => {
+    expect(interpretHook('gemini', 'BeforeAgent', { ...common, prompt: 'go' })).toMatchObject({ state: 'running', session: 'g-1' });
+    expect(interpretHook('gemini', 'BeforeTool', { ...common, tool_name: 'run_shell_command', tool_input: { command: 'touch x' } }))
+      .toMatchObject({ state: 'running', activity: 'run_shell_command touch x' });
+    // As Gemini CLI 0.61.0 sends it.
+    const details = { type: 'exec', title: 'Confirm Shell Command', command: 'touch x', rootCommand: 'touch' };
+    expect(interpretHook('gemini', 'Notification', { ...common, notification_type: 'ToolPermission', message: 'Tool Confirm Shell Command requires execution', details }))
+      .toMatchObject({ state: 'waiting', question: 'Tool Confirm Shell Command requires execution: touch x' });
+    expect(interpretHook('gemini', 'Notification', { ...common, notification_type: 'ToolPermission', message: 'Tool Edit requires confirmation', details: {} }))
+      .toMatchObject({ state: 'waiting', question: 'Tool Edit requires confirmation' });
+    expect(interpretHook('gemini', 'AfterAgent', { ...common, prompt: 'go', prompt_response: 'Done.' }))
+      .toMatchObject({ state: 'idle', turnEnded: true, result: 'Done.' });
   });
 
-  it('types a kept first prompt at the first idle, after which the state is unknown until the next signal', () => {
-    const target: CliEntry = { ...entry('unknown'), typeIn: 'add a test' };
-    const { log, effects: fx } = effects();
-    applyCliSignal(target, { state: 'idle', turnEnded: true }, fx);
-    expect(log.typed).toEqual(['add a test']);
-    expect(log.turns).toEqual([]);
-    expect(target.info.state).toBe('unknown');
-    expect(target.typeIn).toBeUndefined();
+  it('take a notification of another kind for no question', () => {
+    expect(interpretHook('gemini', 'Notification', { ...common, notification_type: 'Other', message: 'hello' })).toEqual({ session: 'g-1', transcript: '/tmp/g-1.json' });
   });
+});
 
-  it('changes nothing of an agent that has ended or is not a CLI', () => {
-    const ended = entry('finished');
-    const { log, effects: fx } = effects();
-    applyCliSignal(ended, { state: 'waiting', question: 'q' }, fx);
-    expect(ended.info.state).toBe('finished');
-    expect(log.published).toBe(0);
+describe('Aider notifications', () => {
+  it('say it waits for the user after a reply', () => {
+    expect(interpretHook('aider', 'waiting', undefined)).toEqual({ state: 'idle', turnEnded: true });
+    expect(interpretHook('aider', 'other', undefined)).toEqual({});
   });
 });

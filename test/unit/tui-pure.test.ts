@@ -539,6 +539,11 @@ describe('agentListRows', () => {
     expect(rows[2]).toBe('   failed 2');
   });
 
+  it('says where a CLI agent\'s state comes from when that is a weak signal', () => {
+    const rows = agentListRows([agent({ name: 'mycli', kind: 'cli', state: 'waiting', stateFrom: 'bell', lastLine: 'Proceed? (y/n)' })], 0, false, 40, 20, now).map(rowText);
+    expect(rows[2]).toBe('   waiting (bell) · Proceed? (y/n)');
+  });
+
   it('marks unread agents', () => {
     const agents = [agent({ name: 'done', state: 'finished', unread: true, endedAt: 1000 }), agent({ name: 'seen', state: 'finished', endedAt: 1000 })];
     const rows = agentListRows(agents, 0, false, 30, 20, now);

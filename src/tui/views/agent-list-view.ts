@@ -1,5 +1,5 @@
 // The agent list: two rows per agent (glyph, name, elapsed; state and last line).
-import type { AgentInfo, AgentState } from '../../core/agent.js';
+import { stateLabel, type AgentInfo, type AgentState } from '../../core/agent.js';
 import type { WorktreeInfo } from '../../core/worktree.js';
 import { formatDuration } from '../../core/format.js';
 import type { ThemeRole } from '../../core/theme-schema.js';
@@ -37,7 +37,7 @@ function agentRows(agent: AgentInfo, width: number, selected: boolean, now: numb
       { text: ` ${elapsed}`, role: 'muted' },
     ],
   };
-  const stateWord = agent.state === 'failed' && agent.exitCode !== undefined ? `failed ${agent.exitCode}` : agent.state;
+  const stateWord = agent.state === 'failed' && agent.exitCode !== undefined ? `failed ${agent.exitCode}` : stateLabel(agent);
   const rest = Math.max(0, width - 3 - stateWord.length - 3);
   const detail = agent.state === 'waiting' && agent.question ? agent.question : agent.lastLine;
   const second: StyledLine = {
