@@ -4,7 +4,6 @@
 import { createInterface } from 'node:readline/promises';
 import { isEnded, type AgentInfo } from '../core/agent.js';
 import { formatDuration } from '../core/format.js';
-import { PlainTextFilter } from '../core/plain-text.js';
 import { printableLines } from '../core/printable.js';
 import type { ServerEvent } from '../core/protocol.js';
 import { parseScriptCommand, type ScriptCommand } from './script-args.js';
@@ -136,19 +135,15 @@ function listing(agents: readonly AgentInfo[], now: number): string {
   return `${rows.map((row) => row.map((cell, column) => (column < 4 ? cell.padEnd(widths[column]) : cell.replace(/\s+/g, ' ').slice(0, 80))).join('  ').trimEnd()).join('\n')}\n`;
 }
 
-/** Prints an agent's log; with `follow`, goes on until the agent ends. Plain text unless `raw`. */
+/** Prints an agent's log; with `follow`, goes on until the agent ends. Plain text as its terminal shows it, unless `raw`. */
 function logs(link: ServerLink, name: string, follow: boolean, raw: boolean): Promise<number> {
-  const filter = raw ? undefined : new PlainTextFilter();
   return new Promise((resolve) => {
     link.onEvent((event: ServerEvent) => {
-      if (event.type === 'log' && event.name === name) io.out(filter ? filter.push(event.data) : event.data);
-      if (event.type === 'logEnd' && event.name === name) {
-        if (filter) io.out(filter.flush());
-        resolve(0);
-      }
+      if (event.type === 'log' && event.name === name) io.out(event.data);
+      if (event.type === 'logEnd' && event.name === name) resolve(0);
     });
     link.onClose((reason) => resolve(refused(reason ?? serverClosed(link.serverLog))));
-    void link.request({ type: 'logs', name, follow }).then((answer) => {
+    void link.request({ type: 'logs', name, follow, ...(raw ? { raw } : {}) }).then((answer) => {
       if (answer.error) resolve(refused(answer.error));
     });
   });

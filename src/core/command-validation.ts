@@ -185,7 +185,7 @@ const COMMANDS: { [T in CommandType]: Schema<CommandOf<T>> } = {
   discard: { names: required(names), force: optional(boolean) },
   interrupt: {},
   background: {},
-  logs: { name: required(name), follow: optional(boolean) },
+  logs: { name: required(name), follow: optional(boolean), raw: optional(boolean) },
   shutdown: { force: optional(boolean) },
   fork: {},
   resume: { session: optional(sessionId) },

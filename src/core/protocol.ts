@@ -8,7 +8,7 @@ import type { ComparisonView } from './worktree.js';
 import { formatDuration } from './format.js';
 
 /** Raised whenever a message changes shape; a client and a server of different versions refuse each other. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** The most a client may send in one message (a line of JSON); more disconnects it. */
 export const MAX_CLIENT_MESSAGE_BYTES = 1024 * 1024;
@@ -81,8 +81,11 @@ export type ClientCommand =
   | { type: 'interrupt' }
   /** Ctrl+B in the chat: move the main agent's running foreground tool into the background. */
   | { type: 'background' }
-  /** The output log of an agent, then (with `follow`) what it prints until it ends: `log` events, then `logEnd`. */
-  | { type: 'logs'; name: string; follow?: boolean }
+  /**
+   * The output log of an agent, then (with `follow`) what it prints until it ends: `log` events, then `logEnd`.
+   * Plain text as its terminal shows it, or (`raw`) the bytes as the agent wrote them.
+   */
+  | { type: 'logs'; name: string; follow?: boolean; raw?: boolean }
   /** Stop the server. Refused while agents run unless `force`; forced, it stops them first. */
   | { type: 'shutdown'; force?: boolean }
   /** Copy the current main conversation into a new session and continue in the copy. */

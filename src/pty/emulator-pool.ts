@@ -15,6 +15,8 @@ export interface EmulatorListener {
   onModes(modes: EmulatorModes): void;
   /** The emulator answers a query (DA, cursor position): write it to the pty. */
   onReply(data: string): void;
+  /** A text emulator's lines that became final, as plain text. */
+  onText?(text: string): void;
 }
 
 /** Compiled JS for the worker; vitest runs TypeScript sources, so it uses the build in dist/. */
@@ -67,6 +69,14 @@ export class Emulator {
     });
   }
 
+  /** A text emulator's input has ended: resolves once the rest of its text has been handed to `onText`. */
+  finish(): Promise<void> {
+    return new Promise((resolve) => {
+      this.drainWaiters.push(() => resolve());
+      this.send({ op: 'finish', id: this.id });
+    });
+  }
+
   /** Plain text of the last `maxLines` lines, once everything written so far is parsed. */
   snapshot(maxLines: number): Promise<string> {
     return new Promise((resolve) => {
@@ -114,7 +124,8 @@ export class EmulatorPool {
     return this.workers[index];
   }
 
-  create(options: { cols: number; rows: number; scrollback: number }, listener: EmulatorListener): Emulator {
+  /** `text`: an emulator that hands its lines to `onText` as plain text as they become final, and draws nothing. */
+  create(options: { cols: number; rows: number; scrollback: number; text?: { eager: boolean } }, listener: EmulatorListener): Emulator {
     let index = 0;
     for (let i = 0; i < this.size; i++) {
       if ((this.load[i] ?? 0) < (this.load[index] ?? 0)) index = i;
@@ -143,6 +154,7 @@ export class EmulatorPool {
       case 'reply': listener.onReply(message.data); break;
       case 'drained': emulator.handleDrained(message.lastLine); break;
       case 'snapshot': emulator.handleSnapshot(message.request, message.text); break;
+      case 'text': listener.onText?.(message.text); break;
     }
   }
 

@@ -5,6 +5,7 @@ import xterm from '@xterm/headless';
 import type { Terminal as XTerminal } from '@xterm/headless';
 import { FrameBuilder, lastLineOf, textOf } from './frame-builder.js';
 import type { EmulatorModes, FromWorker, ToWorker } from './emulator-messages.js';
+import { TextLines } from './text-lines.js';
 
 const { Terminal } = xterm;
 const FRAME_INTERVAL_MS = 16;
@@ -12,6 +13,12 @@ const FRAME_INTERVAL_MS = 16;
 const BACKGROUND_INTERVAL_MS = 100;
 /** Bytes of a background terminal's output handed to xterm at a time. */
 const BACKGROUND_SLICE = 32 << 10;
+/**
+ * A text terminal's: its final lines are read after each slice, before they can leave the history.
+ * A slice moves at most one row a byte (a line feed) into the history, which holds more than that.
+ */
+const TEXT_SLICE = 4 << 10;
+const TEXT_HISTORY = 5000;
 
 /** What one watcher sees of a terminal: its own frames and how far up it looks. */
 interface View {
@@ -32,6 +39,8 @@ interface Hosted {
   queue: Array<Uint8Array | (() => void)>;
   /** Bytes handed to xterm and not yet parsed. */
   inXterm: number;
+  /** A text terminal: its lines as plain text, handed over as they become final; it draws no frames. */
+  text?: TextLines;
 }
 
 const port = parentPort;
@@ -40,9 +49,9 @@ const post = (message: FromWorker) => port.postMessage(message);
 const hosted = new Map<number, Hosted>();
 let flushTimer: NodeJS.Timeout | undefined;
 
-function create(id: number, cols: number, rows: number, scrollback: number): void {
+function create(id: number, cols: number, rows: number, scrollback: number, text?: { eager: boolean }): void {
   // logLevel off: xterm logs parse errors of odd input (a DEL byte) to the console, which is the user's terminal.
-  const terminal = new Terminal({ cols, rows, scrollback, allowProposedApi: true, logLevel: 'off' });
+  const terminal = new Terminal({ cols, rows, scrollback: text ? TEXT_HISTORY : scrollback, allowProposedApi: true, logLevel: 'off' });
   const entry: Hosted = {
     terminal,
     views: new Map(),
@@ -53,6 +62,7 @@ function create(id: number, cols: number, rows: number, scrollback: number): voi
     sentAt: 0,
     queue: [],
     inXterm: 0,
+    ...(text ? { text: new TextLines(terminal, text.eager) } : {}),
   };
   // DECTCEM (show/hide cursor) is not in xterm's public API: observe it, then let xterm handle it too.
   const trackCursor = (visible: boolean) => (params: (number | number[])[]) => {
@@ -100,29 +110,37 @@ function sendChanges(id: number, entry: Hosted): void {
  * background agent's flood in the same worker.
  */
 function feed(id: number, entry: Hosted): void {
-  const watched = entry.views.size > 0;
-  while (entry.queue.length > 0 && (watched || entry.inXterm < BACKGROUND_SLICE)) {
+  const slice = entry.text ? TEXT_SLICE : entry.views.size > 0 ? Infinity : BACKGROUND_SLICE;
+  while (entry.queue.length > 0 && entry.inXterm < slice) {
     let item = entry.queue.shift() as Uint8Array | (() => void);
     if (typeof item === 'function') {
       entry.terminal.write('', item);
       continue;
     }
-    if (!watched && item.byteLength > BACKGROUND_SLICE) {
-      entry.queue.unshift(item.subarray(BACKGROUND_SLICE));
-      item = item.subarray(0, BACKGROUND_SLICE);
+    if (item.byteLength > slice) {
+      entry.queue.unshift(item.subarray(slice));
+      item = item.subarray(0, slice);
     }
     const bytes = item.byteLength;
     entry.inXterm += bytes;
     entry.terminal.write(item, () => {
       entry.inXterm -= bytes;
-      post({ op: 'parsed', id, bytes });
-      markDirty(entry);
+      if (entry.text) {
+        handOver(id, entry.text.take());
+      } else {
+        post({ op: 'parsed', id, bytes });
+        markDirty(entry);
+      }
       // While other terminals have output waiting, not at once: xterm would go on parsing the
       // next slice in the same turn, up to its 12 ms budget, and keep them waiting.
       if (othersHaveOutput(entry)) setImmediate(() => feed(id, entry));
       else feed(id, entry);
     });
   }
+}
+
+function handOver(id: number, text: string): void {
+  if (text) post({ op: 'text', id, text });
 }
 
 function othersHaveOutput(entry: Hosted): boolean {
@@ -153,7 +171,7 @@ function flush(): void {
 
 port.on('message', (message: ToWorker) => {
   if (message.op === 'create') {
-    create(message.id, message.cols, message.rows, message.scrollback);
+    create(message.id, message.cols, message.rows, message.scrollback, message.text);
     return;
   }
   const entry = hosted.get(message.id);
@@ -194,6 +212,14 @@ port.on('message', (message: ToWorker) => {
     case 'snapshot': {
       const { request, maxLines } = message;
       afterParsed(message.id, entry, () => post({ op: 'snapshot', id: message.id, request, text: textOf(entry.terminal, maxLines) }));
+      break;
+    }
+    case 'finish': {
+      const { text } = entry;
+      afterParsed(message.id, entry, () => {
+        if (text) handOver(message.id, text.end());
+        post({ op: 'drained', id: message.id, lastLine: '' });
+      });
       break;
     }
     case 'dispose':

@@ -1,7 +1,7 @@
 // Owns every agent and the main conversation; speaks the protocol to any number of clients.
 import { join } from 'node:path';
 import { isEnded, type AgentInfo } from '../core/agent.js';
-import { plainText } from '../core/plain-text.js';
+import { lastOutputLine } from '../core/last-output-line.js';
 import {
   PROTOCOL_VERSION, describeFlash, type ClientMessage, type Flash, type ModelStatus, type ServerEvent, type SessionChoice, type SessionStatus,
 } from '../core/protocol.js';
@@ -101,7 +101,7 @@ export class AgentServer {
       this.journal = new AgentJournal(options.stateDir, secrets);
       this.mainSession = new MainSession(new SessionStore(join(options.stateDir, 'sessions')), options.cwd, secrets);
     }
-    this.followers = new LogFollowers(this.journal);
+    this.followers = new LogFollowers(this.journal, (follow, onText) => options.runtime.outputText(this.agents.defaultSize, follow, onText));
     this.chat = new ChatLog(this.now, (entry) => {
       this.broadcast({ type: 'chat', entry: { ...entry } });
       if (!entry.open) this.mainSession?.recordChat(entry);
@@ -200,7 +200,7 @@ export class AgentServer {
    * going are `lost`: nobody saw them end) and their unread outcomes; says what was wrong with the
    * records file. Call once, before clients connect.
    */
-  restore(): void {
+  async restore(): Promise<void> {
     if (!this.journal) return;
     const { records, notices } = this.journal.load();
     for (const record of records) {
@@ -219,8 +219,8 @@ export class AgentServer {
       }
       const told = this.journal.isNotified(info.name);
       if (!vanished && told) continue;
-      const output = this.lastOutput(info);
-      const last = output.split('\n').map((line) => line.trim()).filter(Boolean).at(-1);
+      const output = await this.lastOutput(info);
+      const last = lastOutputLine(output.split('\n'));
       if (vanished && last && !info.lastLine) {
         info.lastLine = last;
         this.journal.changed(info);
@@ -231,14 +231,23 @@ export class AgentServer {
   }
 
   /** The end of a command agent's log as plain text: what it printed last. */
-  private lastOutput(info: AgentInfo): string {
-    return info.kind === 'command' ? this.logText(info.name, OUTPUT_LINES_FOR_NOTIFICATION) : '';
+  private lastOutput(info: AgentInfo): Promise<string> {
+    return info.kind === 'command' ? this.logText(info.name, OUTPUT_LINES_FOR_NOTIFICATION) : Promise.resolve('');
   }
 
-  /** The last `maxLines` lines of an agent's log, as plain text. */
-  private logText(name: string, maxLines: number): string {
+  /** The last `maxLines` lines of an agent's log, as plain text read from an emulator's cells. */
+  private async logText(name: string, maxLines: number): Promise<string> {
     if (!this.journal) return '';
-    return plainText(this.journal.logTail(name, LOG_TEXT_BYTES).toString('utf8')).split('\n').slice(-maxLines).join('\n');
+    const parts: string[] = [];
+    const text = this.options.runtime.outputText(this.agents.defaultSize, false, (part) => parts.push(part));
+    try {
+      text.write(this.journal.logTail(name, LOG_TEXT_BYTES));
+      await text.end();
+    } finally {
+      text.dispose();
+    }
+    // Every line comes with its newline.
+    return parts.join('').split('\n').slice(0, -1).slice(-maxLines).join('\n');
   }
 
   /** Switches the main conversation to the chosen session; returns why it cannot. */
@@ -370,7 +379,7 @@ export class AgentServer {
       case 'logs': {
         const entry = this.agents.lookup(command.name);
         if (typeof entry === 'string') return entry;
-        return this.followers.start(client, entry.info.name, command.follow === true && !isEnded(entry.info.state));
+        return this.followers.start(client, entry.info.name, { follow: command.follow === true && !isEnded(entry.info.state), raw: command.raw === true });
       }
       case 'fork': return this.conversations ? this.conversations.fork() : NO_SESSIONS;
       case 'resume': {

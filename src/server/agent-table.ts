@@ -415,6 +415,11 @@ export class AgentTable {
     this.size = { cols, rows };
   }
 
+  /** The size of the latest screen, which agents nobody attached take. */
+  get defaultSize(): { cols: number; rows: number } {
+    return { ...this.size };
+  }
+
   dispose(): void {
     for (const entry of this.entries.values()) entry.handle?.dispose();
     this.entries.clear();

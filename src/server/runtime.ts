@@ -32,9 +32,24 @@ export interface AgentHandle {
   dispose(): void;
 }
 
+/** Output as the plain text an emulator shows (cursor-placed words with their spaces, wrapped lines joined). */
+export interface OutputTextHandle {
+  /** Takes ownership of `data`'s memory. */
+  write(data: Uint8Array): void;
+  /** Resolves once everything written has been handed over, the lines still on the screen last. */
+  end(): Promise<void>;
+  dispose(): void;
+}
+
 export interface AgentRuntime {
   /** Throws with a one-line message when the agent cannot be started. */
   start(launch: AgentLaunch, events: AgentEvents): AgentHandle;
   /** The screen of an agent that ended before the server restarted, rebuilt from its output log. */
   replay(output: Buffer, size: { cols: number; rows: number }, events: { onFrame(frame: ScreenFrame, view: number): void }): AgentHandle;
+  /**
+   * Renders output written to it as plain text, handed to `onText` a line at a time as lines become
+   * final: once they scroll off the screen, and with `follow` as soon as a program that only writes
+   * forward has left them.
+   */
+  outputText(size: { cols: number; rows: number }, follow: boolean, onText: (text: string) => void): OutputTextHandle;
 }

@@ -25,6 +25,8 @@ const STOPPED = 'the agentmux server stopped';
 
 export class ServerHost implements ClientHost {
   private readonly workspaces = new Map<string, Promise<Workspace>>();
+  /** Each open workspace's reading back of what an earlier server left. */
+  private readonly restored = new Map<string, Promise<void>>();
   private stopRequested = false;
   /** The workspace a screen connected to last. */
   private lastScreenRoot: string | undefined;
@@ -52,11 +54,10 @@ export class ServerHost implements ClientHost {
     const workspace = await opening;
     const { server } = workspace;
     const refused = hello.session.kind === 'current' ? undefined : server.openSession(hello.session);
-    // What an earlier server left is read once, after the conversation is chosen, so its notes land there.
-    if (fresh) {
-      server.restore();
-      workspace.restored?.(server.agentNames());
-    }
+    // What an earlier server left is read once, after the conversation is chosen, so its notes land there;
+    // nobody is shown the workspace before it has been read.
+    if (fresh) this.restored.set(root, server.restore().then(() => workspace.restored?.(server.agentNames())));
+    await this.restored.get(root);
     if (refused) return refused;
     if (hello.env && hello.role === 'screen') server.inheritEnvironment(hello.env);
     const connection = server.connect(send, hello.env);

@@ -58,6 +58,10 @@ class FakeRuntime implements AgentRuntime {
   replay(): AgentHandle {
     throw new Error('not used');
   }
+
+  outputText(): never {
+    throw new Error('not used');
+  }
 }
 
 function table() {

@@ -1,0 +1,119 @@
+// An agent's output as the plain text its terminal shows (`agentmux logs`): read from the
+// emulator's cells, so words a program places with cursor moves keep the spaces between them,
+// lines it wraps are joined and lines it rewrites show as they ended up. Handed over a line at a
+// time as lines become final: once they scroll off the screen into the history, and — following
+// (`eager`) a program that only ever writes forward — once the cursor has left them, since such
+// a program cannot go back. Whatever is still on the screen comes last, at the end.
+import type { IMarker, Terminal } from '@xterm/headless';
+import { printable } from '../core/printable.js';
+
+/** Sequences that move the cursor up or back, or change rows above it: after one, rows above the cursor are no longer final. */
+const CSI_BACKWARDS = ['A', 'F', 'H', 'f', 'd', 'k', 'r', 'S', 'T', 'u'];
+const ESC_BACKWARDS = ['M', '8', 'c'];
+/** DEC modes whose switching moves the cursor or the screen: origin mode, reverse wrap, the alternate screen. */
+const MODES_BACKWARDS = [6, 45, 47, 1047, 1048, 1049];
+
+export class TextLines {
+  /** The first row of the normal buffer not handed over yet; undefined before anything was. */
+  private next: IMarker | undefined;
+  /** The last row handed over ended without its line's newline (its line goes on on the next row). */
+  private open = false;
+  /** The program has only written forward so far. */
+  private forward = true;
+
+  constructor(private readonly terminal: Terminal, private readonly eager: boolean) {
+    const backwards = () => {
+      this.forward = false;
+      return false;
+    };
+    for (const final of CSI_BACKWARDS) terminal.parser.registerCsiHandler({ final }, backwards);
+    for (const final of ESC_BACKWARDS) terminal.parser.registerEscHandler({ final }, backwards);
+    for (const prefix of [undefined, '?']) {
+      terminal.parser.registerCsiHandler({ ...(prefix ? { prefix } : {}), final: 'J' }, (params) => {
+        // Erasing below the cursor (0, the default) leaves the rows above it as they are.
+        if (params.some((param) => param !== 0)) this.forward = false;
+        return false;
+      });
+    }
+    for (const final of ['h', 'l']) {
+      terminal.parser.registerCsiHandler({ prefix: '?', final }, (params) => {
+        if (params.some((param) => typeof param === 'number' && MODES_BACKWARDS.includes(param))) this.forward = false;
+        return false;
+      });
+    }
+  }
+
+  /** Text of the lines that became final since the last call ('' when none did). */
+  take(): string {
+    const buffer = this.terminal.buffer;
+    // The alternate screen keeps no history, and the normal buffer does not change while it is up.
+    if (buffer.active !== buffer.normal) return '';
+    const normal = buffer.normal;
+    const limit = this.eager && this.forward ? normal.baseY + normal.cursorY : normal.baseY;
+    return this.rows(this.lastWritten(limit));
+  }
+
+  /** Everything not handed over yet: the rest of the normal buffer, then the alternate screen if it is up. */
+  end(): string {
+    const buffer = this.terminal.buffer;
+    let text = this.rows(this.lastWritten(buffer.normal.length));
+    if (this.open) text += '\n';
+    this.open = false;
+    if (buffer.active === buffer.alternate) {
+      const screen = buffer.alternate;
+      const end = lastWrittenRow(screen, 0, screen.length);
+      for (let row = 0; row < end; row++) text += `${rowText(screen, row)}\n`;
+    }
+    return text;
+  }
+
+  /** The end of the rows before `limit` that hold text: blank rows wait until something follows them. */
+  private lastWritten(limit: number): number {
+    return lastWrittenRow(this.terminal.buffer.normal, this.from(), limit);
+  }
+
+  /** Where the rows not handed over yet start. */
+  private from(): number {
+    // A marker follows its row as the history scrolls and is trimmed; disposed, its row is gone (and with it what was not read).
+    if (!this.next) return 0;
+    return this.next.isDisposed ? 0 : this.next.line;
+  }
+
+  /** Hands over the normal buffer's rows from where the last call stopped up to `limit` (excluded). */
+  private rows(limit: number): string {
+    const buffer = this.terminal.buffer.normal;
+    const from = this.from();
+    if (limit <= from) return '';
+    let text = '';
+    for (let row = from; row < limit; row++) {
+      const wrapped = buffer.getLine(row)?.isWrapped ?? false;
+      if (this.open && !wrapped) text += '\n';
+      text += rowText(buffer, row);
+      this.open = true;
+    }
+    // The line ends here unless the next row goes on with it.
+    if (!(buffer.getLine(limit)?.isWrapped ?? false)) {
+      text += '\n';
+      this.open = false;
+    }
+    this.next?.dispose();
+    this.next = this.terminal.registerMarker(limit - buffer.baseY - buffer.cursorY);
+    return text;
+  }
+}
+
+/** One row's text without trailing spaces, but for a row whose line goes on on the next row (a space at the wrap is part of the text). */
+function rowText(buffer: Terminal['buffer']['normal'], row: number): string {
+  const line = buffer.getLine(row);
+  if (!line) return '';
+  if (buffer.getLine(row + 1)?.isWrapped) return printable(line.translateToString(false));
+  return printable(line.translateToString(true)).replace(/ +$/, '');
+}
+
+/** One past the last row from `from` to `limit` (excluded) that holds text; `from` when none does. */
+function lastWrittenRow(buffer: Terminal['buffer']['normal'], from: number, limit: number): number {
+  for (let row = Math.min(limit, buffer.length) - 1; row >= from; row--) {
+    if (buffer.getLine(row)?.translateToString(true).trim()) return row + 1;
+  }
+  return from;
+}

@@ -1,0 +1,132 @@
+// Housekeeping through the built CLI, as a script meets it: `logs` and the last line read from
+// an emulator's cells (words placed by cursor moves keep their spaces; an agent CLI's input box
+// is not a last line). Each test has its own HOME and thus its own server.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AgentInfo } from '../../src/core/agent.js';
+import { runCli, stopServer, type CliResult } from '../support/cli-runner.js';
+import { processesOf, serverPidsOf } from '../support/server-processes.js';
+import { buildEnv, CLI_ENTRY } from '../support/screen-harness.js';
+
+const WAIT_MS = 20_000;
+const TEST_MS = 120_000;
+
+interface Context {
+  home: string;
+  env: Record<string, string>;
+  cwd: string;
+}
+
+let ctx: Context;
+
+beforeEach(() => {
+  const home = mkdtempSync(join(tmpdir(), 'agentmux-house-'));
+  const env = buildEnv(home);
+  const cwd = join(home, 'work');
+  mkdirSync(cwd);
+  mkdirSync(env.XDG_RUNTIME_DIR, { mode: 0o700 });
+  ctx = { home, env, cwd };
+});
+
+afterEach(async () => {
+  try {
+    await stopServer(ctx.env, ctx.cwd);
+  } finally {
+    for (const { pid } of processesOf(ctx.env)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+      }
+    }
+    rmSync(ctx.home, { recursive: true, force: true });
+  }
+});
+
+function cli(args: string[]): Promise<CliResult> {
+  return runCli(args, { env: ctx.env, cwd: ctx.cwd });
+}
+
+async function ok(args: string[]): Promise<CliResult> {
+  const result = await cli(args);
+  expect(result, `agentmux ${args.join(' ')}`).toMatchObject({ code: 0 });
+  return result;
+}
+
+async function agentNamed(name: string): Promise<AgentInfo> {
+  const list = JSON.parse((await ok(['ls', '--json'])).stdout) as AgentInfo[];
+  const agent = list.find((a) => a.name === name);
+  if (!agent) throw new Error(`no agent ${name} in agentmux ls --json: ${JSON.stringify(list)}`);
+  return agent;
+}
+
+/** Polls `check` until it returns a value, or fails with what it last saw. */
+async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = WAIT_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let seen: unknown = 'nothing yet';
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      seen = error instanceof Error ? error.message : error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${String(seen)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** `agentmux logs NAME -f` running in the background; `done` resolves with its exit code and output. */
+function follow(name: string): { out: () => string; done: Promise<{ code: number | null; out: string; err: string }>; stop: () => void } {
+  const child = spawn(process.execPath, [CLI_ENTRY, 'logs', name, '-f'], { env: ctx.env, cwd: ctx.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  const done = new Promise<{ code: number | null; out: string; err: string }>((resolve) => child.on('close', (code) => resolve({ code, out, err })));
+  return { out: () => out, done, stop: () => child.exitCode === null && child.kill('SIGKILL') };
+}
+
+// What Claude Code v2 draws: a title whose words are placed by cursor moves, output, and its input
+// area (rules around `❯`, a hint under them) with the cursor left in it.
+const CLI_SCREEN = "printf '\\033[2J\\033[1;1HWelcome\\033[1;9Hto\\033[1;12HClaude\\033[3;1H⏺ Ready when you are.\\033[5;1H────────────\\033[6;1H❯ \\033[7;1H────────────\\033[8;3H? for shortcuts\\033[6;3H'";
+
+describe('plain text from the emulator\'s cells', () => {
+  it('`agentmux logs` keeps the spaces between words placed by cursor moves, following or not', { timeout: TEST_MS }, async () => {
+    const release = join(ctx.cwd, 'release');
+    const placed = "printf '\\033[3;1HWelcome\\033[3;9Hto\\033[3;12HClaude\\n'";
+    await ok(['run', '--name', 'title', '--', `echo waiting; while [ ! -e release ]; do sleep 0.1; done; ${placed}`]);
+    const follower = follow('title');
+    try {
+      await until('logs -f to print the first line', () => (follower.out().includes('waiting') ? true : undefined));
+      writeFileSync(release, '');
+      expect(await follower.done).toEqual({ code: 0, out: 'waiting\n\nWelcome to Claude\n', err: '' });
+    } finally {
+      follower.stop();
+    }
+    expect(await cli(['logs', 'title'])).toEqual({ code: 0, stdout: 'waiting\n\nWelcome to Claude\n', stderr: '' });
+  });
+
+  it('an agent CLI\'s last line is its output above the input box, while it runs and when it is lost with a server killed', { timeout: TEST_MS }, async () => {
+    await ok(['run', '--name', 'cli', '--', `${CLI_SCREEN}; sleep 300`]);
+    await until('the last line of cli', async () => {
+      const { lastLine } = await agentNamed('cli');
+      if (lastLine !== '⏺ Ready when you are.') throw new Error(`last line ${JSON.stringify(lastLine)}`);
+      return true;
+    });
+    expect((await cli(['logs', 'cli'])).stdout).toBe('Welcome to Claude\n\n⏺ Ready when you are.\n\n────────────\n❯\n────────────\n  ? for shortcuts\n');
+
+    const [pid] = serverPidsOf(ctx.env);
+    process.kill(pid, 'SIGKILL');
+    await until('the server and its agents to be gone', () => (processesOf(ctx.env).length === 0 ? true : undefined));
+    // A new server reads its log back from the cells.
+    expect(await agentNamed('cli')).toMatchObject({ state: 'lost', lastLine: '⏺ Ready when you are.' });
+  });
+});
