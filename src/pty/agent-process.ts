@@ -8,6 +8,7 @@ import type { ScreenFrame } from '../core/screen-frame.js';
 import type { ProcessExit } from '../core/agent.js';
 import type { Emulator, EmulatorPool } from './emulator-pool.js';
 import type { EmulatorModes } from './emulator-messages.js';
+import { EchoWait } from './echo-wait.js';
 import { encodeCursorKeys, encodePaste } from './input-encoding.js';
 import { WorkerChannel } from './worker-channel.js';
 
@@ -64,6 +65,9 @@ export class AgentProcess {
   private exited = false;
   private killTimer: NodeJS.Timeout | undefined;
   private disposed = false;
+  private readonly echo = new EchoWait();
+  /** Lines sent with sendLine, one after another. */
+  private sends: Promise<void> = Promise.resolve();
 
   constructor(pool: EmulatorPool, spec: AgentProcessSpec, private readonly listener: AgentProcessListener) {
     this.emulator = pool.create(
@@ -117,6 +121,7 @@ export class AgentProcess {
   }
 
   private received(data: Buffer): void {
+    this.echo.output();
     this.batch.push(data);
     this.batchBytes += data.length;
     this.inFlight += data.length;
@@ -152,6 +157,7 @@ export class AgentProcess {
 
   private async exit(exit: ProcessExit): Promise<void> {
     this.exited = true;
+    this.echo.end();
     this.releaseSlave();
     clearTimeout(this.killTimer);
     this.flushBatch();
@@ -185,9 +191,25 @@ export class AgentProcess {
     this.writeRaw(encodePaste(text.replace(/\r?\n/g, '\r'), this.modes.bracketedPaste));
   }
 
-  /** A line of text, as if pasted and followed by Enter. */
-  sendLine(text: string): void {
-    this.writeRaw(`${encodePaste(text, this.modes.bracketedPaste)}\r`);
+  /**
+   * A line of text, as if pasted (bracketed when the program asked for that), then Enter in a write
+   * of its own once the program has taken the text (echo-wait.ts). Resolves once Enter is written.
+   */
+  sendLine(text: string): Promise<void> {
+    const sent = this.sends.then(() => this.typeLine(text));
+    this.sends = sent.catch(() => undefined);
+    return sent;
+  }
+
+  private async typeLine(text: string): Promise<void> {
+    if (text && this.ptyOpen) {
+      this.writeRaw(encodePaste(text, this.modes.bracketedPaste));
+      await this.echo.wait();
+      // Its echo is on the agent's screen before Enter goes in.
+      this.flushBatch();
+      await this.emulator.drain();
+    }
+    this.writeRaw('\r');
   }
 
   resize(cols: number, rows: number): void {
@@ -232,6 +254,7 @@ export class AgentProcess {
     if (this.disposed) return;
     this.disposed = true;
     clearTimeout(this.killTimer);
+    this.echo.end();
     this.releaseSlave();
     if (!this.exited) this.signal('SIGKILL');
     this.channel?.dispose();

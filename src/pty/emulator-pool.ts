@@ -98,6 +98,10 @@ export class Emulator {
   dispose(): void {
     this.send({ op: 'dispose', id: this.id });
     this.release();
+    // Nothing more will be parsed: whoever waits on it is answered now.
+    for (const resolve of this.drainWaiters.splice(0)) resolve('');
+    for (const resolve of this.snapshotWaiters.values()) resolve('');
+    this.snapshotWaiters.clear();
   }
 }
 

@@ -46,7 +46,7 @@ export class ReplayedOutput {
     // Nothing reads input: the process is gone.
   }
 
-  sendLine(): void {
+  async sendLine(): Promise<void> {
     // Nothing reads input: the process is gone.
   }
 

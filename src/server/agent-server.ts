@@ -372,8 +372,7 @@ export class AgentServer {
         const entry = this.agents.lookup(command.name);
         if (typeof entry === 'string') return entry;
         if (isEnded(entry.info.state)) return this.continueWorker(entry, command.text);
-        entry.handle?.sendLine(command.text);
-        return undefined;
+        return entry.handle?.sendLine(command.text).then(() => undefined);
       }
       case 'resize': return this.screens.resize(client, command.cols, command.rows);
       case 'logs': {

@@ -19,7 +19,8 @@ export interface AgentEvents {
 export interface AgentHandle {
   writeKeys(data: string): void;
   paste(text: string): void;
-  sendLine(text: string): void;
+  /** Types `text`, then Enter once the program has taken it; resolves once Enter is written. */
+  sendLine(text: string): Promise<void>;
   resize(cols: number, rows: number): void;
   /** Plain text of the last `maxLines` lines of output (scrollback and screen). */
   outputText(maxLines: number): Promise<string>;

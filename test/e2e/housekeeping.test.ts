@@ -1,10 +1,12 @@
 // Housekeeping through the built CLI, as a script meets it: `logs` and the last line read from
 // an emulator's cells (words placed by cursor moves keep their spaces; an agent CLI's input box
-// is not a last line). Each test has its own HOME and thus its own server.
+// is not a last line); `send` to a program that reads in raw mode. Each test has its own HOME
+// and thus its own server.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentInfo } from '../../src/core/agent.js';
 import { runCli, stopServer, type CliResult } from '../support/cli-runner.js';
@@ -12,6 +14,7 @@ import { processesOf, serverPidsOf } from '../support/server-processes.js';
 import { buildEnv, CLI_ENTRY } from '../support/screen-harness.js';
 
 const WAIT_MS = 20_000;
+const RAW_READER = fileURLToPath(new URL('../support/raw-reader.cjs', import.meta.url));
 const TEST_MS = 120_000;
 
 interface Context {
@@ -128,5 +131,15 @@ describe('plain text from the emulator\'s cells', () => {
     await until('the server and its agents to be gone', () => (processesOf(ctx.env).length === 0 ? true : undefined));
     // A new server reads its log back from the cells.
     expect(await agentNamed('cli')).toMatchObject({ state: 'lost', lastLine: '⏺ Ready when you are.' });
+  });
+});
+
+describe('agentmux send', () => {
+  it('types the text into a program reading in raw mode, then Enter in a read of its own: the line is submitted', { timeout: TEST_MS }, async () => {
+    await ok(['run', '--name', 'reader', '--', `exec '${process.execPath}' '${RAW_READER}' bracketed`]);
+    await until('the reader to be ready', async () => ((await cli(['logs', 'reader'])).stdout === 'ready\n' ? true : undefined));
+    expect(await cli(['send', 'reader', 'fix', 'the', 'tests'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await cli(['wait', 'reader'])).toMatchObject({ code: 0 });
+    expect((await cli(['logs', 'reader'])).stdout).toBe('ready\n> fix the tests\nsubmitted ["\\u001b[200~fix the tests\\u001b[201~","\\r"]\n');
   });
 });

@@ -50,7 +50,7 @@ class FakeRuntime implements AgentRuntime {
     this.launches.push(launch);
     this.events.set(launch.name, events);
     return {
-      writeKeys: () => undefined, paste: () => undefined, sendLine: () => undefined, resize: () => undefined,
+      writeKeys: () => undefined, paste: () => undefined, sendLine: async () => undefined, resize: () => undefined,
       outputText: async () => '', scroll: () => undefined, watch: () => undefined, kill: () => undefined, dispose: () => undefined,
     };
   }
