@@ -47,7 +47,7 @@ export const DESCRIPTIONS: Record<SlashCommand['kind'], string> = {
   merge: 'merge a worktree agent\'s branch into the checked-out branch',
   discard: 'remove worktree agents\' worktrees and branches',
   fg: 'bring an agent to the front (Ctrl+B sends it back)',
-  kill: 'stop an agent (SIGTERM, then SIGKILL)',
+  kill: 'stop an agent and every process it started, daemons included (SIGTERM, then SIGKILL)',
   send: 'type a line into an agent',
   agents: 'list agents in the chat',
   cost: 'tokens and cost of the session, per agent',

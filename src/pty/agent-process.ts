@@ -10,6 +10,8 @@ import type { Emulator, EmulatorPool } from './emulator-pool.js';
 import type { EmulatorModes } from './emulator-messages.js';
 import { EchoWait } from './echo-wait.js';
 import { encodeCursorKeys, encodePaste } from './input-encoding.js';
+import { newRunMarker, RUN_ENV, RunProcesses, type RunProcess } from './run-processes.js';
+import { TreeKill } from './tree-kill.js';
 import { WorkerChannel } from './worker-channel.js';
 
 /** Pause the pty when this many bytes wait for the emulator; resume below the low mark. */
@@ -63,7 +65,9 @@ export class AgentProcess {
   private batchBytes = 0;
   private batchScheduled = false;
   private exited = false;
-  private killTimer: NodeJS.Timeout | undefined;
+  /** This run's marker in its environment: the processes it starts, daemons included, carry it. */
+  private readonly run = newRunMarker();
+  private killing: { tree: TreeKill; done: Promise<RunProcess[]> } | undefined;
   private disposed = false;
   private readonly echo = new EchoWait();
   /** Lines sent with sendLine, one after another. */
@@ -91,7 +95,7 @@ export class AgentProcess {
         cols: spec.cols,
         rows: spec.rows,
         cwd: spec.cwd,
-        env: this.channel ? { ...spec.env, [CHANNEL_ENV]: this.channel.path } : spec.env,
+        env: { ...spec.env, [RUN_ENV]: this.run, ...(this.channel ? { [CHANNEL_ENV]: this.channel.path } : {}) },
         encoding: null,
       });
     } catch (error) {
@@ -159,7 +163,6 @@ export class AgentProcess {
     this.exited = true;
     this.echo.end();
     this.releaseSlave();
-    clearTimeout(this.killTimer);
     this.flushBatch();
     // Its last reports (the result) count before its end does.
     const [lastLine] = await Promise.all([this.emulator.drain(), this.channel?.processEnded()]);
@@ -233,30 +236,33 @@ export class AgentProcess {
     this.emulator.scroll(view, lines);
   }
 
-  /** SIGTERM to the process group, then SIGKILL if it is still there after the grace period. */
-  kill(): void {
-    if (this.exited) return;
-    this.signal('SIGTERM');
-    this.killTimer ??= setTimeout(() => this.signal('SIGKILL'), this.killGraceMs);
-  }
-
-  private signal(signal: NodeJS.Signals): void {
-    if (this.exited) return;
-    try {
-      // The pty's child leads its own session: signal the whole group, so children go too.
-      process.kill(-this.pty.pid, signal);
-    } catch {
-      this.pty.kill(signal);
+  /**
+   * Ends the run's every process — its process group, and daemons that left it but carry the run's
+   * marker (tree-kill.ts): SIGTERM, SIGKILL after the grace period. Resolves with what survived.
+   */
+  kill(): Promise<RunProcess[]> {
+    if (this.exited && !this.killing) return Promise.resolve([]);
+    if (!this.killing) {
+      const tree = new TreeKill(new RunProcesses(this.pty.pid, this.run), this.killGraceMs);
+      this.killing = { tree, done: tree.run() };
     }
+    return this.killing.done;
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    clearTimeout(this.killTimer);
     this.echo.end();
+    this.killing?.tree.dispose();
     this.releaseSlave();
-    if (!this.exited) this.signal('SIGKILL');
+    if (!this.exited) {
+      try {
+        // The pty's child leads its own session: the whole group goes.
+        process.kill(-this.pty.pid, 'SIGKILL');
+      } catch {
+        this.pty.kill('SIGKILL');
+      }
+    }
     this.channel?.dispose();
     this.emulator.dispose();
   }

@@ -50,8 +50,9 @@ export class ReplayedOutput {
     // Nothing reads input: the process is gone.
   }
 
-  kill(): void {
+  async kill(): Promise<[]> {
     // Nothing to stop.
+    return [];
   }
 
   dispose(): void {

@@ -360,19 +360,28 @@ export class AgentTable {
 
   private readonly endWaiters = new Map<AgentEntry, Array<() => void>>();
 
-  kill(name: string): string | undefined {
+  /**
+   * Stops an agent and every process of its run. A refusal comes at once; else the promise resolves
+   * once they are gone, with one line naming any process that survived.
+   */
+  kill(name: string): string | Promise<string | undefined> {
     const entry = this.lookup(name);
     if (typeof entry === 'string') return entry;
     if (isEnded(entry.info.state)) return `${name} has already ended (${entry.info.state})`;
     entry.killRequested = true;
-    if (this.queued.has(entry)) this.endUnstarted(entry, 'killed', 'killed while it waited');
-    else entry.handle?.kill();
-    return undefined;
+    if (this.queued.has(entry)) {
+      this.endUnstarted(entry, 'killed', 'killed while it waited');
+      return Promise.resolve(undefined);
+    }
+    return (entry.handle?.kill() ?? Promise.resolve([])).then(
+      (survivors) => survivorsLine(name, survivors),
+      (error: Error) => `${name}: could not look for its processes after the kill (${error.message}); check with ps`,
+    );
   }
 
   killAll(): number {
     const running = this.running();
-    for (const entry of running) this.kill(entry.info.name);
+    for (const entry of running) void this.kill(entry.info.name);
     return running.length;
   }
 
@@ -447,6 +456,14 @@ export function flashFor(info: AgentInfo): Flash {
     ...(info.signal ? { signal: info.signal } : {}),
     ...(summary ? { summary } : {}),
   };
+}
+
+/** What a kill says of processes that outlived it: nothing when none did. */
+export function survivorsLine(name: string, survivors: ReadonlyArray<{ pid: number; name: string }>): string | undefined {
+  if (survivors.length === 0) return undefined;
+  const pids = survivors.map(({ pid }) => pid);
+  const count = survivors.length === 1 ? '1 of its processes' : `${survivors.length} of its processes`;
+  return `${name}: ${count} survived SIGKILL (${survivors.map((survivor) => `${survivor.pid} ${survivor.name}`).join(', ')}): see ps -o pid,stat,cmd -p ${pids.join(',')}`;
 }
 
 export function firstLine(text: string, max = 160): string {

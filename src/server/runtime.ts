@@ -28,8 +28,11 @@ export interface AgentHandle {
   scroll(view: number, lines: number | 'live'): void;
   /** Frames wanted for `view` (a client shows this agent; each client its own view) or not. */
   watch(view: number, on: boolean): void;
-  /** Ask the agent to stop; `onEnd` follows. */
-  kill(): void;
+  /**
+   * Stops the agent and every process of its run, daemons that left its session included (SIGTERM,
+   * SIGKILL after the grace period); `onEnd` follows. Resolves, once they are gone, with any that survived.
+   */
+  kill(): Promise<Array<{ pid: number; name: string }>>;
   dispose(): void;
 }
 

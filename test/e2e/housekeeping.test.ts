@@ -1,9 +1,9 @@
 // Housekeeping through the built CLI, as a script meets it: `logs` and the last line read from
 // an emulator's cells (words placed by cursor moves keep their spaces; an agent CLI's input box
-// is not a last line); `send` to a program that reads in raw mode. Each test has its own HOME
-// and thus its own server.
+// is not a last line); `send` to a program that reads in raw mode; `kill` of a whole process
+// tree, daemons included. Each test has its own HOME and thus its own server.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import type { AgentInfo } from '../../src/core/agent.js';
 import { runCli, stopServer, type CliResult } from '../support/cli-runner.js';
 import { processesOf, serverPidsOf } from '../support/server-processes.js';
 import { buildEnv, CLI_ENTRY } from '../support/screen-harness.js';
+import { processAlive } from './helpers.js';
 
 const WAIT_MS = 20_000;
 const RAW_READER = fileURLToPath(new URL('../support/raw-reader.cjs', import.meta.url));
@@ -143,3 +144,44 @@ describe('agentmux send', () => {
     expect((await cli(['logs', 'reader'])).stdout).toBe('ready\n> fix the tests\nsubmitted ["\\u001b[200~fix the tests\\u001b[201~","\\r"]\n');
   });
 });
+
+describe('agentmux kill', () => {
+  /** The pid a daemon wrote to `file` in the work directory, once it is alive. */
+  const daemonPid = (file: string) => until(`a live pid in ${file}`, () => {
+    const pid = Number(readFileSafe(join(ctx.cwd, file)));
+    return pid > 0 && processAlive(pid) ? pid : undefined;
+  });
+
+  it('ends the agent\'s whole process tree, a daemon that left its session by a double fork included', { timeout: TEST_MS }, async () => {
+    await ok(['run', '--name', 'spawner', '--', `(setsid sh -c 'echo $$ > daemon.pid; exec sleep 300' &); exec sleep 300`]);
+    const daemon = await daemonPid('daemon.pid');
+    // It leads a session of its own: a signal to the agent's process group does not reach it.
+    const session = Number(readFileSafe(`/proc/${daemon}/stat`).replace(/^.*\) /s, '').split(' ')[3]);
+    expect(session).toBe(daemon);
+
+    expect(await cli(['kill', 'spawner'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(processAlive(daemon)).toBe(false);
+    await until('spawner to be killed', async () => ((await agentNamed('spawner')).state === 'killed' ? true : undefined));
+  });
+
+  it('sends SIGKILL after the grace period to a daemon that ignores SIGTERM', { timeout: TEST_MS }, async () => {
+    mkdirSync(join(ctx.env.XDG_CONFIG_HOME, 'agentmux'), { recursive: true });
+    writeFileSync(join(ctx.env.XDG_CONFIG_HOME, 'agentmux', 'config.json'), JSON.stringify({ killGraceMs: 500 }));
+    await ok(['run', '--name', 'stubborn', '--', `(setsid sh -c 'trap "" TERM; echo $$ > daemon.pid; while :; do sleep 1; done' &); exec sleep 300`]);
+    const daemon = await daemonPid('daemon.pid');
+
+    const started = Date.now();
+    expect(await cli(['kill', 'stubborn'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    expect(processAlive(daemon)).toBe(false);
+    expect(processesOf(ctx.env).filter(({ argv }) => argv[0] === 'sleep')).toEqual([]);
+  });
+});
+
+function readFileSafe(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}

@@ -51,7 +51,7 @@ class FakeRuntime implements AgentRuntime {
     this.events.set(launch.name, events);
     return {
       writeKeys: () => undefined, paste: () => undefined, sendLine: async () => undefined, resize: () => undefined,
-      outputText: async () => '', scroll: () => undefined, watch: () => undefined, kill: () => undefined, dispose: () => undefined,
+      outputText: async () => '', scroll: () => undefined, watch: () => undefined, kill: async () => [], dispose: () => undefined,
     };
   }
 
