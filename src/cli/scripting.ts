@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline/promises';
 import { isEnded, type AgentInfo } from '../core/agent.js';
 import { formatDuration } from '../core/format.js';
 import { printableLines } from '../core/printable.js';
+import { removedMessage } from '../core/removed-agents.js';
 import type { ServerEvent } from '../core/protocol.js';
 import { parseScriptCommand, type ScriptCommand } from './script-args.js';
 import { probeServer, serverClosed, type ServerLink } from './server-link.js';
@@ -103,6 +104,13 @@ async function carryOut(command: ScriptCommand, link: ServerLink): Promise<numbe
         if (answer.error) status = refused(answer.error);
       }
       return status;
+    }
+    case 'rm': {
+      const answer = await link.request({ type: 'remove', names: command.names });
+      if (answer.error) return refused(answer.error);
+      const known = new Map(link.welcome.agents.map((agent) => [agent.name, agent]));
+      io.out(`${removedMessage([...new Set(command.names)].flatMap((name) => known.get(name) ?? []))}\n`);
+      return 0;
     }
     case 'logs':
       return logs(link, command.name, command.follow, command.raw);

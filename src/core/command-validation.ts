@@ -183,6 +183,7 @@ const COMMANDS: { [T in CommandType]: Schema<CommandOf<T>> } = {
   fileDiff: { name: required(name), file: required(file) },
   merge: { name: required(name), into: optional(ref), squash: optional(boolean) },
   discard: { names: required(names), force: optional(boolean) },
+  remove: { names: required(names) },
   interrupt: {},
   background: {},
   logs: { name: required(name), follow: optional(boolean), raw: optional(boolean) },

@@ -77,6 +77,8 @@ export type ClientCommand =
   | { type: 'fileDiff'; name: string; file: string }
   | { type: 'merge'; name: string; into?: string; squash?: boolean }
   | { type: 'discard'; names: string[]; force?: boolean }
+  /** Forget ended agents: gone from every list and the records, their names free again (answered `removed` for each). */
+  | { type: 'remove'; names: string[] }
   /** Ctrl+C in the chat: stop the main agent's current turn. */
   | { type: 'interrupt' }
   /** Ctrl+B in the chat: move the main agent's running foreground tool into the background. */
@@ -172,6 +174,8 @@ export type ServerEvent =
   | { type: 'goodbye'; message: string }
   | { type: 'session'; session: SessionStatus }
   | { type: 'agent'; agent: AgentInfo }
+  /** An ended agent was removed: it leaves the list. */
+  | { type: 'removed'; name: string }
   | { type: 'flash'; flash: Flash }
   | { type: 'chat'; entry: ChatEntry }
   /** The chat shows another conversation now (a resumed or forked session): these lines replace all. */

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { isEnded, type AgentInfo } from '../core/agent.js';
 import { lastOutputLine } from '../core/last-output-line.js';
+import { removedMessage } from '../core/removed-agents.js';
 import {
   PROTOCOL_VERSION, describeFlash, type ClientMessage, type Flash, type ModelStatus, type ServerEvent, type SessionChoice, type SessionStatus,
 } from '../core/protocol.js';
@@ -357,6 +358,7 @@ export class AgentServer {
       case 'merge': return this.worktreeOps?.merge(command.name, command.into, command.squash ?? false) ?? WORKTREES_UNAVAILABLE;
       case 'discard': return this.worktreeOps?.discard(command.names, command.force ?? false) ?? WORKTREES_UNAVAILABLE;
       case 'kill': return this.agents.kill(command.name);
+      case 'remove': return this.remove(command.names);
       case 'attach': return this.screens.attach(client, command.name);
       case 'detach':
         this.screens.detach(client);
@@ -414,6 +416,20 @@ export class AgentServer {
     } else if (error) {
       client.send({ type: 'error', message: error });
     }
+  }
+
+  /** Forgets ended agents (all named, or none): gone from every screen's list and from the records, their names free again. */
+  private remove(names: readonly string[]): string | undefined {
+    const removed = this.agents.remove(names);
+    if (typeof removed === 'string') return removed;
+    for (const { info } of removed) {
+      for (const client of this.clients) if (client.attached === info.name) this.screens.detach(client);
+      this.worktreeOps?.forget(info.name);
+      this.journal?.remove(info.name, this.now());
+      this.broadcast({ type: 'removed', name: info.name });
+    }
+    this.chat.add('system', removedMessage(removed.map((entry) => entry.info)));
+    return undefined;
   }
 
   /** Text sent to an ended agent: a built-in worker goes on with its conversation; nothing else reads it. */

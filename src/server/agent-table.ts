@@ -379,6 +379,22 @@ export class AgentTable {
     );
   }
 
+  /** Forgets ended agents — all those named, or none: returns them, or the one-line reason why not. Their names are free at once. */
+  remove(names: readonly string[]): AgentEntry[] | string {
+    const entries: AgentEntry[] = [];
+    for (const name of new Set(names)) {
+      const entry = this.lookup(name);
+      if (typeof entry === 'string') return entry;
+      if (!isEnded(entry.info.state)) return `${name} is still ${entry.info.state}: /kill it first (agentmux kill ${name})`;
+      entries.push(entry);
+    }
+    for (const entry of entries) {
+      entry.handle?.dispose();
+      this.entries.delete(entry.info.name);
+    }
+    return entries;
+  }
+
   killAll(): number {
     const running = this.running();
     for (const entry of running) void this.kill(entry.info.name);

@@ -1,9 +1,10 @@
 // Housekeeping through the built CLI, as a script meets it: `logs` and the last line read from
 // an emulator's cells (words placed by cursor moves keep their spaces; an agent CLI's input box
 // is not a last line); `send` to a program that reads in raw mode; `kill` of a whole process
-// tree, daemons included. Each test has its own HOME and thus its own server.
+// tree, daemons included; `rm` of ended agents (and /rm in a screen), `gc` of their logs. Each
+// test has its own HOME and thus its own server.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +13,7 @@ import type { AgentInfo } from '../../src/core/agent.js';
 import { runCli, stopServer, type CliResult } from '../support/cli-runner.js';
 import { processesOf, serverPidsOf } from '../support/server-processes.js';
 import { buildEnv, CLI_ENTRY } from '../support/screen-harness.js';
-import { processAlive } from './helpers.js';
+import { agentEntry, chatLines, closeAll, errorEntries, eventually, launch, processAlive, ready, submit, waitForState } from './helpers.js';
 
 const WAIT_MS = 20_000;
 const RAW_READER = fileURLToPath(new URL('../support/raw-reader.cjs', import.meta.url));
@@ -36,6 +37,7 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
+  await closeAll();
   try {
     await stopServer(ctx.env, ctx.cwd);
   } finally {
@@ -50,8 +52,8 @@ afterEach(async () => {
   }
 });
 
-function cli(args: string[]): Promise<CliResult> {
-  return runCli(args, { env: ctx.env, cwd: ctx.cwd });
+function cli(args: string[], input?: string): Promise<CliResult> {
+  return runCli(args, { env: ctx.env, cwd: ctx.cwd, ...(input !== undefined ? { input } : {}) });
 }
 
 async function ok(args: string[]): Promise<CliResult> {
@@ -184,4 +186,88 @@ function readFileSafe(path: string): string {
   } catch {
     return '';
   }
+}
+
+describe('agentmux rm and /rm', () => {
+  const records = () => readFileSync(join(workspaceDir(), 'agents.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as unknown);
+  const logFiles = () => readdirSync(join(workspaceDir(), 'logs')).sort();
+
+  it('removes ended agents only, all named or none: its record says so, its log is set aside, its name is free at once', { timeout: TEST_MS }, async () => {
+    await ok(['run', '--name', 'done', '--', 'echo first run']);
+    await ok(['run', '--name', 'long', '--', 'echo running; sleep 300']);
+    expect(await cli(['wait', 'done'])).toMatchObject({ code: 0 });
+    await until('long to have printed', async () => ((await cli(['logs', 'long'])).stdout === 'running\n' ? true : undefined));
+
+    expect(await cli(['rm', 'done', 'long'])).toEqual({ code: 1, stdout: '', stderr: 'agentmux: long is still running: /kill it first (agentmux kill long)\n' });
+    expect(await cli(['rm', 'done', 'nosuch'])).toEqual({ code: 1, stdout: '', stderr: 'agentmux: no agent named nosuch (/agents or agentmux ls lists them)\n' });
+    expect((await agents()).map((agent) => agent.name)).toEqual(['done', 'long']);
+
+    expect(await cli(['rm', 'done'])).toEqual({ code: 0, stdout: 'Removed done: its name is free again; its log stays until agentmux gc.\n', stderr: '' });
+    expect((await agents()).map((agent) => agent.name)).toEqual(['long']);
+    expect(records().at(-1)).toEqual({ v: 1, removed: 'done' });
+    expect(logFiles()).toEqual([expect.stringMatching(/^done\.removed-\d+\.log$/), 'long.log']);
+    expect(await cli(['logs', 'done'])).toMatchObject({ code: 1, stderr: 'agentmux: no agent named done (/agents or agentmux ls lists them)\n' });
+
+    // The name is free: a new agent takes it, with a log of its own.
+    await ok(['run', '--name', 'done', '--', 'echo second run']);
+    expect(await cli(['wait', 'done'])).toMatchObject({ code: 0 });
+    expect((await cli(['logs', 'done'])).stdout).toBe('second run\n');
+
+    // A new server reads the records back: the removed agent stays removed.
+    await ok(['kill', 'long']);
+    await stopServer(ctx.env, ctx.cwd);
+    expect((await agents()).map((agent) => [agent.name, agent.state])).toEqual([['long', 'killed'], ['done', 'finished']]);
+    expect((await cli(['logs', 'done'])).stdout).toBe('second run\n');
+  });
+
+  it('agentmux gc removes the logs the records no longer name, once asked', { timeout: TEST_MS }, async () => {
+    await ok(['run', '--name', 'old', '--', 'echo old']);
+    await ok(['run', '--name', 'kept', '--', 'echo kept']);
+    expect(await cli(['wait', 'old', 'kept'])).toMatchObject({ code: 0 });
+    await ok(['rm', 'old']);
+
+    const declined = await cli(['gc'], 'n\n');
+    expect(declined).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Remove the log of old \(removed \d{4}-\d\d-\d\d \d\d:\d\d, 0\.0 MB\)\? \[y\/N\] $/) });
+    expect(logFiles()).toHaveLength(2);
+
+    expect(await cli(['gc', '--yes'])).toEqual({ code: 0, stdout: 'removed the log of old\n', stderr: '' });
+    expect(logFiles()).toEqual(['kept.log']);
+    expect(await cli(['gc'])).toEqual({ code: 0, stdout: 'Nothing to clean up: no agentmux worktrees, branches or logs of removed agents.\n', stderr: '' });
+    expect((await cli(['logs', 'kept'])).stdout).toBe('kept\n');
+  });
+
+  it('/rm takes an ended agent out of every screen\'s list and says so; a running one is refused in one line', { timeout: TEST_MS }, async () => {
+    const h = await launch({ home: ctx.home, cwd: ctx.cwd });
+    await ready(h);
+    submit(h, '/run --name done -- echo bye');
+    submit(h, '/run --name long -- sleep 300');
+    await waitForState(h, 'done', 'finished');
+    await waitForState(h, 'long', 'running');
+
+    submit(h, '/rm long');
+    await eventually(h, (s) => expect(errorEntries(s)).toContain('long is still running: /kill it first (agentmux kill long)'));
+    submit(h, '/rm done');
+    await eventually(h, (s) => {
+      expect(agentEntry(s, 'done')).toBeUndefined();
+      expect(chatLines(s).map((line) => line.trim()).join(' ')).toContain('Removed done: its name is free again; its log stays until agentmux gc.');
+    });
+
+    // Removed by a script: gone from this screen too.
+    await ok(['run', '--name', 'other', '--', 'true']);
+    await waitForState(h, 'other', 'finished');
+    await ok(['rm', 'other']);
+    await eventually(h, (s) => expect(agentEntry(s, 'other')).toBeUndefined());
+    expect(agentEntry(h, 'long')).toBeDefined();
+  });
+});
+
+async function agents(): Promise<AgentInfo[]> {
+  return JSON.parse((await ok(['ls', '--json'])).stdout) as AgentInfo[];
+}
+
+/** The state directory of the test's one workspace. */
+function workspaceDir(): string {
+  const repos = join(ctx.env.XDG_STATE_HOME, 'agentmux', 'repos');
+  const [dir] = readdirSync(repos);
+  return join(repos, dir);
 }
