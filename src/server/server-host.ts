@@ -55,9 +55,14 @@ export class ServerHost implements ClientHost {
     const { server } = workspace;
     const refused = hello.session.kind === 'current' ? undefined : server.openSession(hello.session);
     // What an earlier server left is read once, after the conversation is chosen, so its notes land there;
-    // nobody is shown the workspace before it has been read.
-    if (fresh) this.restored.set(root, server.restore().then(() => workspace.restored?.(server.agentNames())));
-    await this.restored.get(root);
+    // nobody is shown the workspace before it has been read. A failure is the first client's to hear.
+    if (fresh) {
+      const restoring = server.restore().then(() => workspace.restored?.(server.agentNames()));
+      this.restored.set(root, restoring.catch(() => undefined));
+      await restoring;
+    } else {
+      await this.restored.get(root);
+    }
     if (refused) return refused;
     if (hello.env && hello.role === 'screen') server.inheritEnvironment(hello.env);
     const connection = server.connect(send, hello.env);
