@@ -4,7 +4,7 @@
 // time as lines become final: once they scroll off the screen into the history, and — following
 // (`eager`) a program that only ever writes forward — once the cursor has left them, since such
 // a program cannot go back. Whatever is still on the screen comes last, at the end.
-import type { IMarker, Terminal } from '@xterm/headless';
+import type { IDisposable, Terminal } from '@xterm/headless';
 import { printable } from '../core/printable.js';
 
 /** Sequences that move the cursor up or back, or change rows above it: after one, rows above the cursor are no longer final. */
@@ -14,14 +14,19 @@ const ESC_BACKWARDS = ['M', '8', 'c'];
 const MODES_BACKWARDS = [6, 45, 47, 1047, 1048, 1049];
 
 export class TextLines {
-  /** The first row of the normal buffer not handed over yet; undefined before anything was. */
-  private next: IMarker | undefined;
+  /** Rows trimmed off the top of the normal buffer's history so far (it holds a few thousand). */
+  private trimmed = 0;
+  /** The first row not handed over yet, counted from the first row there ever was. */
+  private next = 0;
   /** The last row handed over ended without its line's newline (its line goes on on the next row). */
   private open = false;
   /** The program has only written forward so far. */
   private forward = true;
 
   constructor(private readonly terminal: Terminal, private readonly eager: boolean) {
+    onTrim(terminal, (rows) => {
+      this.trimmed += rows;
+    });
     const backwards = () => {
       this.forward = false;
       return false;
@@ -72,11 +77,9 @@ export class TextLines {
     return lastWrittenRow(this.terminal.buffer.normal, this.from(), limit);
   }
 
-  /** Where the rows not handed over yet start. */
+  /** The row where those not handed over yet start (0 when they were trimmed before they were read). */
   private from(): number {
-    // A marker follows its row as the history scrolls and is trimmed; disposed, its row is gone (and with it what was not read).
-    if (!this.next) return 0;
-    return this.next.isDisposed ? 0 : this.next.line;
+    return Math.max(0, this.next - this.trimmed);
   }
 
   /** Hands over the normal buffer's rows from where the last call stopped up to `limit` (excluded). */
@@ -96,10 +99,21 @@ export class TextLines {
       text += '\n';
       this.open = false;
     }
-    this.next?.dispose();
-    this.next = this.terminal.registerMarker(limit - buffer.baseY - buffer.cursorY);
+    this.next = limit + this.trimmed;
     return text;
   }
+}
+
+/**
+ * Calls `listener` with the number of rows trimmed off the top of the normal buffer (its history is
+ * full, or the program erased it), which xterm's public API does not tell: a marker is disposed of
+ * also when a program deletes its row, which says nothing of where the rows after it went.
+ */
+function onTrim(terminal: Terminal, listener: (rows: number) => void): IDisposable {
+  const core = (terminal as unknown as { _core?: { buffers?: { normal?: { lines?: { onTrim?: (listener: (rows: number) => void) => IDisposable } } } } })._core;
+  const lines = core?.buffers?.normal?.lines;
+  if (typeof lines?.onTrim !== 'function') throw new Error('@xterm/headless no longer has buffers.normal.lines.onTrim: text-lines.ts needs another way to count trimmed rows');
+  return lines.onTrim(listener);
 }
 
 /** One row's text without trailing spaces, but for a row whose line goes on on the next row (a space at the wrap is part of the text). */

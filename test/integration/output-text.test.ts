@@ -97,6 +97,16 @@ describe('OutputText', () => {
     expect(r.text()).toBe('first\ndone\na\nb\nc\nd\n');
   });
 
+  it('hands each line over once, though the program deletes rows of the screen after the history was read', async () => {
+    const r = rendering();
+    r.write(Array.from({ length: 10 }, (_, i) => `line ${i + 1}\r\n`).join(''));
+    await r.handedOver('line 5');
+    r.write('\x1b[1;1H\x1b[M\x1b[6;1Hlast\r\n');
+    await r.end();
+    r.dispose();
+    expect(r.text()).toBe(`${Array.from({ length: 5 }, (_, i) => `line ${i + 1}\n`).join('')}line 7\nline 8\nline 9\nline 10\n\nlast\n`);
+  });
+
   it('ends with the alternate screen when the program left it up', async () => {
     expect(await rendered('before\r\n\x1b[?1049h\x1b[H  vim-like\x1b[6;1H-- INSERT --')).toBe('before\n  vim-like\n\n\n\n\n-- INSERT --\n');
   });
