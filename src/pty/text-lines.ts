@@ -2,16 +2,12 @@
 // emulator's cells, so words a program places with cursor moves keep the spaces between them,
 // lines it wraps are joined and lines it rewrites show as they ended up. Handed over a line at a
 // time as lines become final: once they scroll off the screen into the history, and — following
-// (`eager`) a program that only ever writes forward — once the cursor has left them, since such
-// a program cannot go back. Whatever is still on the screen comes last, at the end.
+// (`eager`) — once the cursor is further below them than the program has ever reached back up
+// (cursor-reach.ts): at once from a program that only writes forward, a few rows later from one
+// that redraws a progress bar. Whatever is still on the screen comes last, at the end.
 import type { IDisposable, Terminal } from '@xterm/headless';
 import { printable } from '../core/printable.js';
-
-/** Sequences that move the cursor up or back, or change rows above it: after one, rows above the cursor are no longer final. */
-const CSI_BACKWARDS = ['A', 'F', 'H', 'f', 'd', 'k', 'r', 'S', 'T', 'u'];
-const ESC_BACKWARDS = ['M', '8', 'c'];
-/** DEC modes whose switching moves the cursor or the screen: origin mode, reverse wrap, the alternate screen. */
-const MODES_BACKWARDS = [6, 45, 47, 1047, 1048, 1049];
+import { CursorReach } from './cursor-reach.js';
 
 export class TextLines {
   /** Rows trimmed off the top of the normal buffer's history so far (it holds a few thousand). */
@@ -20,32 +16,13 @@ export class TextLines {
   private next = 0;
   /** The last row handed over ended without its line's newline (its line goes on on the next row). */
   private open = false;
-  /** The program has only written forward so far. */
-  private forward = true;
+  private readonly reach: CursorReach;
 
   constructor(private readonly terminal: Terminal, private readonly eager: boolean) {
     onTrim(terminal, (rows) => {
       this.trimmed += rows;
     });
-    const backwards = () => {
-      this.forward = false;
-      return false;
-    };
-    for (const final of CSI_BACKWARDS) terminal.parser.registerCsiHandler({ final }, backwards);
-    for (const final of ESC_BACKWARDS) terminal.parser.registerEscHandler({ final }, backwards);
-    for (const prefix of [undefined, '?']) {
-      terminal.parser.registerCsiHandler({ ...(prefix ? { prefix } : {}), final: 'J' }, (params) => {
-        // Erasing below the cursor (0, the default) leaves the rows above it as they are.
-        if (params.some((param) => param !== 0)) this.forward = false;
-        return false;
-      });
-    }
-    for (const final of ['h', 'l']) {
-      terminal.parser.registerCsiHandler({ prefix: '?', final }, (params) => {
-        if (params.some((param) => typeof param === 'number' && MODES_BACKWARDS.includes(param))) this.forward = false;
-        return false;
-      });
-    }
+    this.reach = new CursorReach(terminal);
   }
 
   /** Text of the lines that became final since the last call ('' when none did). */
@@ -54,7 +31,7 @@ export class TextLines {
     // The alternate screen keeps no history, and the normal buffer does not change while it is up.
     if (buffer.active !== buffer.normal) return '';
     const normal = buffer.normal;
-    const limit = this.eager && this.forward ? normal.baseY + normal.cursorY : normal.baseY;
+    const limit = this.eager ? normal.baseY + Math.max(0, normal.cursorY - this.reach.rows) : normal.baseY;
     return this.rows(this.lastWritten(limit));
   }
 

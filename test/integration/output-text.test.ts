@@ -85,16 +85,29 @@ describe('OutputText', () => {
     expect(r.text()).toBe('tick 1\ntick 2\npartial line\n');
   });
 
-  it('following a program that moves the cursor back, waits until rows leave the screen: what it rewrites is shown as rewritten', async () => {
+  it('following a program that redraws a few rows up, hands over the rows further above the cursor than it went back', async () => {
     const r = rendering(true);
     r.write('first\r\nspinner |\r\n\x1b[1A\x1b[2Kdone\r\n');
     r.write('a\r\nb\r\nc\r\nd\r\n');
-    // On a 6-row screen `first` has scrolled off; the rest is still on it.
-    await r.handedOver('first');
-    expect(r.text()).toBe('first\n');
+    // It went back one row: all but the row above the cursor are final, `spinner` was never a line.
+    await r.handedOver('c');
+    expect(r.text()).toBe('first\ndone\na\nb\nc\n');
     await r.end();
     r.dispose();
     expect(r.text()).toBe('first\ndone\na\nb\nc\nd\n');
+  });
+
+  it('following a program that places rows anywhere on the screen, waits until rows scroll off it', async () => {
+    const r = rendering(true);
+    r.write('\x1b[2J\x1b[H');
+    r.write('\x1b[6;1Hfooter\x1b[1;1Hheader\r\nbody 1\r\n');
+    r.write('\x1b[6;1H\r\nscrolled\r\n');
+    // From row 6 it went back to row 1: the whole screen may change until it scrolls off, as two rows have.
+    await r.handedOver('body 1');
+    expect(r.text()).toBe('header\nbody 1\n');
+    await r.end();
+    r.dispose();
+    expect(r.text()).toBe('header\nbody 1\n\n\n\nfooter\nscrolled\n');
   });
 
   it('hands each line over once, though the program deletes rows of the screen after the history was read', async () => {
