@@ -98,11 +98,10 @@ async function carryOut(command: ScriptCommand, link: ServerLink): Promise<numbe
       return answer.error ? refused(answer.error) : 0;
     }
     case 'kill': {
+      // All at once: each answer comes when that agent's processes are gone, after up to the grace period.
+      const answers = await Promise.all(command.names.map((name) => link.request({ type: 'kill', name })));
       let status = 0;
-      for (const name of command.names) {
-        const answer = await link.request({ type: 'kill', name });
-        if (answer.error) status = refused(answer.error);
-      }
+      for (const answer of answers) if (answer.error) status = refused(answer.error);
       return status;
     }
     case 'rm': {
