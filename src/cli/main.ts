@@ -1,13 +1,12 @@
 #!/usr/bin/env node
 // `agentmux [attach]`: the screen, attached to the user's server (started when none runs).
-// `agentmux ls|run|spawn|logs|wait|send|kill`: scripting without the screen.
-// `agentmux server run|stop`: the server itself. `agentmux gc`: leftover worktrees.
+// `agentmux ls|run|spawn|logs|wait|send|kill|rm`: scripting without the screen.
+// `agentmux server run|stop`: the server itself. `agentmux gc`: leftover worktrees and logs.
 // `agentmux worker …`: a built-in background agent (started by the server in a pty).
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { GitWorktrees } from '../git/index.js';
 import { workspaceRoot } from '../git/workspace-root.js';
-import { AgentRecords } from '../store/agent-records.js';
 import { loadConfig } from '../store/config-files.js';
 import { stateRoot, workspaceStateDir } from '../store/state-paths.js';
 import { parseArgs, USAGE } from './args.js';
@@ -32,11 +31,9 @@ async function configuredWorktreeRoot(): Promise<string> {
   return loaded.config.worktreeRoot;
 }
 
-/** The agents this repository's server knows (running or not): their worktrees are not leftovers. */
-async function knownAgents(): Promise<string[]> {
-  const root = await workspaceRoot(process.cwd());
-  const records = new AgentRecords(workspaceStateDir(stateRoot(process.env, homedir()), root)).load({ readOnly: true });
-  return records.records.map((record) => record.info.name);
+/** Where this repository's server keeps its records and logs. */
+async function stateDir(): Promise<string> {
+  return workspaceStateDir(stateRoot(process.env, homedir()), await workspaceRoot(process.cwd()));
 }
 
 async function screen(argv: string[], attach = false): Promise<void> {
@@ -47,7 +44,8 @@ async function screen(argv: string[], attach = false): Promise<void> {
     process.stdout.write(`${USAGE}\n`
       + 'Opens the agentmux screen for this repository; its agents run in your agentmux server and outlive the screen.\n'
       + 'agentmux attach outside any repository opens the repository a screen used last.\n'
-      + 'Scripting, without the screen: agentmux ls | run | spawn | new | logs | wait | send | kill | server stop (a wrong use prints its usage).\n'
+      + 'Scripting, without the screen: agentmux ls | run | spawn | new | logs | wait | send | kill | rm | server stop (a wrong use prints its usage).\n'
+      + 'agentmux gc removes worktrees, branches and logs of agents that are gone.\n'
       + 'Inside the screen, type /help.\n');
     return;
   }
@@ -92,7 +90,7 @@ async function main(): Promise<void> {
   if (first === 'gc') {
     const worktreeRoot = await configuredWorktreeRoot();
     const git = new GitWorktrees(process.cwd(), worktreeRoot ? { worktreeRoot } : {});
-    process.exitCode = await gcMain(rest, git, await knownAgents(), { input: process.stdin, output: process.stdout });
+    process.exitCode = await gcMain(rest, git, await stateDir(), { input: process.stdin, output: process.stdout });
     return;
   }
   if (first === 'worker') {

@@ -1,4 +1,4 @@
-// Flags of the scripting commands (`agentmux ls|run|spawn|new|logs|wait|send|kill|server stop`).
+// Flags of the scripting commands (`agentmux ls|run|spawn|new|logs|wait|send|kill|rm|server stop`).
 // Pure: words in, a request or a one-line error out.
 import { shellWord } from '../core/shell-word.js';
 
@@ -11,6 +11,7 @@ export type ScriptCommand =
   | { kind: 'wait'; json: boolean; names: string[] }
   | { kind: 'send'; name: string; text: string }
   | { kind: 'kill'; names: string[] }
+  | { kind: 'rm'; names: string[] }
   | { kind: 'stop'; force: boolean };
 
 export const SCRIPT_USAGE: Record<ScriptCommand['kind'], string> = {
@@ -22,10 +23,11 @@ export const SCRIPT_USAGE: Record<ScriptCommand['kind'], string> = {
   wait: 'agentmux wait NAME… [--json]',
   send: 'agentmux send NAME TEXT…',
   kill: 'agentmux kill NAME…',
+  rm: 'agentmux rm NAME…',
   stop: 'agentmux server stop [--force]',
 };
 
-export const SCRIPT_COMMANDS = ['ls', 'run', 'spawn', 'new', 'logs', 'wait', 'send', 'kill'] as const;
+export const SCRIPT_COMMANDS = ['ls', 'run', 'spawn', 'new', 'logs', 'wait', 'send', 'kill', 'rm'] as const;
 
 type Parsed = { ok: true; command: ScriptCommand } | { ok: false; error: string; usage: string };
 
@@ -165,6 +167,12 @@ export function parseScriptCommand(kind: ScriptCommand['kind'], argv: readonly s
       const parsed = words(argv, [], [], false);
       if (typeof parsed === 'string') return fail(parsed);
       if (parsed.rest.length === 0) return fail('give the names of the agents to stop');
+      return { ok: true, command: { kind, names: parsed.rest } };
+    }
+    case 'rm': {
+      const parsed = words(argv, [], [], false);
+      if (typeof parsed === 'string') return fail(parsed);
+      if (parsed.rest.length === 0) return fail('give the names of the ended agents to remove');
       return { ok: true, command: { kind, names: parsed.rest } };
     }
     case 'stop': {

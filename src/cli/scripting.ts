@@ -4,8 +4,8 @@
 import { createInterface } from 'node:readline/promises';
 import { isEnded, stateLabel, type AgentInfo } from '../core/agent.js';
 import { formatDuration } from '../core/format.js';
-import { PlainTextFilter } from '../core/plain-text.js';
 import { printableLines } from '../core/printable.js';
+import { removedMessage } from '../core/removed-agents.js';
 import type { ServerEvent } from '../core/protocol.js';
 import { parseScriptCommand, type ScriptCommand } from './script-args.js';
 import { probeServer, serverClosed, type ServerLink } from './server-link.js';
@@ -101,12 +101,18 @@ async function carryOut(command: ScriptCommand, link: ServerLink): Promise<numbe
       return answer.error ? refused(answer.error) : 0;
     }
     case 'kill': {
+      // All at once: each answer comes when that agent's processes are gone, after up to the grace period.
+      const answers = await Promise.all(command.names.map((name) => link.request({ type: 'kill', name })));
       let status = 0;
-      for (const name of command.names) {
-        const answer = await link.request({ type: 'kill', name });
-        if (answer.error) status = refused(answer.error);
-      }
+      for (const answer of answers) if (answer.error) status = refused(answer.error);
       return status;
+    }
+    case 'rm': {
+      const answer = await link.request({ type: 'remove', names: command.names });
+      if (answer.error) return refused(answer.error);
+      const known = new Map(link.welcome.agents.map((agent) => [agent.name, agent]));
+      io.out(`${removedMessage([...new Set(command.names)].flatMap((name) => known.get(name) ?? []))}\n`);
+      return 0;
     }
     case 'logs':
       return logs(link, command.name, command.follow, command.raw);
@@ -139,19 +145,15 @@ function listing(agents: readonly AgentInfo[], now: number): string {
   return `${rows.map((row) => row.map((cell, column) => (column < 4 ? cell.padEnd(widths[column]) : cell.replace(/\s+/g, ' ').slice(0, 80))).join('  ').trimEnd()).join('\n')}\n`;
 }
 
-/** Prints an agent's log; with `follow`, goes on until the agent ends. Plain text unless `raw`. */
+/** Prints an agent's log; with `follow`, goes on until the agent ends. Plain text as its terminal shows it, unless `raw`. */
 function logs(link: ServerLink, name: string, follow: boolean, raw: boolean): Promise<number> {
-  const filter = raw ? undefined : new PlainTextFilter();
   return new Promise((resolve) => {
     link.onEvent((event: ServerEvent) => {
-      if (event.type === 'log' && event.name === name) io.out(filter ? filter.push(event.data) : event.data);
-      if (event.type === 'logEnd' && event.name === name) {
-        if (filter) io.out(filter.flush());
-        resolve(0);
-      }
+      if (event.type === 'log' && event.name === name) io.out(event.data);
+      if (event.type === 'logEnd' && event.name === name) resolve(0);
     });
     link.onClose((reason) => resolve(refused(reason ?? serverClosed(link.serverLog))));
-    void link.request({ type: 'logs', name, follow }).then((answer) => {
+    void link.request({ type: 'logs', name, follow, ...(raw ? { raw } : {}) }).then((answer) => {
       if (answer.error) resolve(refused(answer.error));
     });
   });

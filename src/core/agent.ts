@@ -31,7 +31,7 @@ export interface AgentInfo {
   endedAt?: number;
   exitCode?: number;
   signal?: string;
-  /** Last non-empty line on the agent's screen, as plain text from the emulator's cell grid. */
+  /** The latest line of output on the agent's screen (above an agent CLI's input box), as plain text from the emulator's cell grid. */
   lastLine: string;
   /** Ended and not yet looked at by anyone. */
   unread: boolean;

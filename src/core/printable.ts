@@ -7,10 +7,8 @@
 const CONTROLS_BUT_LAYOUT = '\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f';
 const BIDI_FORMATTING = '\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
 
-/** A RegExp character class of the unprintable characters but tab and newline, which lay out text of several lines. */
-export const UNPRINTABLE_BUT_LAYOUT = `[${CONTROLS_BUT_LAYOUT}${BIDI_FORMATTING}]`;
-
 const UNPRINTABLE = new RegExp(`^[\\t\\n${CONTROLS_BUT_LAYOUT}${BIDI_FORMATTING}]$`);
+const ANY_UNPRINTABLE = new RegExp(`[\\t\\n${CONTROLS_BUT_LAYOUT}${BIDI_FORMATTING}]`);
 const CONTROL = new RegExp(`[\\t\\n${CONTROLS_BUT_LAYOUT}]`, 'g');
 const CONTROL_BUT_LAYOUT = new RegExp(`[${CONTROLS_BUT_LAYOUT}]`, 'g');
 // Invisible, so removed; a control is replaced instead, as a tab or a carriage return may have stood between two words.
@@ -18,6 +16,8 @@ const BIDI = new RegExp(`[${BIDI_FORMATTING}]`, 'g');
 
 /** `text` with every control character replaced by `replacement`, and bidirectional formatting removed. */
 export function printable(text: string, replacement = ' '): string {
+  // Nearly all text has nothing to remove (an agent's every row goes through here): one scan, no copies.
+  if (!ANY_UNPRINTABLE.test(text)) return text;
   return text.replace(BIDI, '').replace(CONTROL, replacement);
 }
 

@@ -8,7 +8,7 @@ import type { ComparisonView } from './worktree.js';
 import { formatDuration } from './format.js';
 
 /** Raised whenever a message changes shape; a client and a server of different versions refuse each other. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** The most a client may send in one message (a line of JSON); more disconnects it. */
 export const MAX_CLIENT_MESSAGE_BYTES = 1024 * 1024;
@@ -82,12 +82,17 @@ export type ClientCommand =
   | { type: 'fileDiff'; name: string; file: string }
   | { type: 'merge'; name: string; into?: string; squash?: boolean }
   | { type: 'discard'; names: string[]; force?: boolean }
+  /** Forget ended agents: gone from every list and the records, their names free again (answered `removed` for each). */
+  | { type: 'remove'; names: string[] }
   /** Ctrl+C in the chat: stop the main agent's current turn. */
   | { type: 'interrupt' }
   /** Ctrl+B in the chat: move the main agent's running foreground tool into the background. */
   | { type: 'background' }
-  /** The output log of an agent, then (with `follow`) what it prints until it ends: `log` events, then `logEnd`. */
-  | { type: 'logs'; name: string; follow?: boolean }
+  /**
+   * The output log of an agent, then (with `follow`) what it prints until it ends: `log` events, then `logEnd`.
+   * Plain text as its terminal shows it, or (`raw`) the bytes as the agent wrote them.
+   */
+  | { type: 'logs'; name: string; follow?: boolean; raw?: boolean }
   /** Stop the server. Refused while agents run unless `force`; forced, it stops them first. */
   | { type: 'shutdown'; force?: boolean }
   /** Copy the current main conversation into a new session and continue in the copy. */
@@ -175,6 +180,8 @@ export type ServerEvent =
   | { type: 'goodbye'; message: string }
   | { type: 'session'; session: SessionStatus }
   | { type: 'agent'; agent: AgentInfo }
+  /** An ended agent was removed: it leaves the list. */
+  | { type: 'removed'; name: string }
   | { type: 'flash'; flash: Flash }
   | { type: 'chat'; entry: ChatEntry }
   /** The chat shows another conversation now (a resumed or forked session): these lines replace all. */

@@ -11,6 +11,7 @@ export type SlashCommand =
   | { kind: 'discard'; names: string[]; force: boolean }
   | { kind: 'fg'; name: string }
   | { kind: 'kill'; name: string }
+  | { kind: 'rm'; names: string[] }
   | { kind: 'send'; name: string; text: string }
   | { kind: 'agents' }
   | { kind: 'cost' }
@@ -32,6 +33,7 @@ export const USAGE: Record<SlashCommand['kind'], string> = {
   discard: '/discard NAME… [--force]',
   fg: '/fg NAME',
   kill: '/kill NAME',
+  rm: '/rm NAME…',
   send: '/send NAME TEXT',
   agents: '/agents',
   cost: '/cost',
@@ -51,7 +53,8 @@ export const DESCRIPTIONS: Record<SlashCommand['kind'], string> = {
   merge: 'merge a worktree agent\'s branch into the checked-out branch',
   discard: 'remove worktree agents\' worktrees and branches',
   fg: 'bring an agent to the front (Ctrl+B sends it back)',
-  kill: 'stop an agent (SIGTERM, then SIGKILL)',
+  kill: 'stop an agent and every process it started, daemons included (SIGTERM, then SIGKILL)',
+  rm: 'remove ended agents from the list and free their names (logs stay until agentmux gc)',
   send: 'type a line into an agent',
   agents: 'list agents in the chat',
   cost: 'tokens and cost of the session, per agent',
@@ -195,7 +198,7 @@ function parseNew(args: string): ParseResult {
 }
 
 /** Names and flags in any order (`/discard a b --force`). */
-function namesAndFlags(kind: 'compare' | 'merge' | 'discard', args: string, switches: readonly string[], withValue: readonly string[]):
+function namesAndFlags(kind: 'compare' | 'merge' | 'discard' | 'rm', args: string, switches: readonly string[], withValue: readonly string[]):
 { names: string[]; flags: Map<string, string> } | ParseResult {
   const words = args.trim() ? args.trim().split(/\s+/) : [];
   const names: string[] = [];
@@ -239,6 +242,13 @@ function parseDiscard(args: string): ParseResult {
   return { ok: true, command: { kind: 'discard', names: parsed.names, force: parsed.flags.has('--force') } };
 }
 
+function parseRm(args: string): ParseResult {
+  const parsed = namesAndFlags('rm', args, [], []);
+  if ('ok' in parsed) return parsed;
+  if (parsed.names.length === 0) return fail('rm', '/rm needs the names of ended agents');
+  return { ok: true, command: { kind: 'rm', names: parsed.names } };
+}
+
 function parseNameOnly(kind: 'fg' | 'kill', args: string): ParseResult {
   const parsed = parseName(kind, args);
   if ('ok' in parsed) return parsed;
@@ -268,6 +278,8 @@ export function parseSlashCommand(line: string): ParseResult {
       return parseMerge(rest);
     case 'discard':
       return parseDiscard(rest);
+    case 'rm':
+      return parseRm(rest);
     case 'fg':
     case 'kill':
       return parseNameOnly(word, rest);

@@ -9,8 +9,11 @@ import type { ScreenFrame } from '../core/screen-frame.js';
 import type { HookFile, ProcessExit } from '../core/agent.js';
 import type { Emulator, EmulatorPool } from './emulator-pool.js';
 import type { EmulatorModes } from './emulator-messages.js';
+import { EchoWait } from './echo-wait.js';
 import { HookChannel, type HookEvent } from './hook-channel.js';
 import { encodeCursorKeys, encodePaste } from './input-encoding.js';
+import { newRunMarker, RUN_ENV, RunProcesses, type RunProcess } from './run-processes.js';
+import { TreeKill } from './tree-kill.js';
 import { WorkerChannel } from './worker-channel.js';
 
 /** Pause the pty when this many bytes wait for the emulator; resume below the low mark. */
@@ -75,8 +78,13 @@ export class AgentProcess {
   private batchBytes = 0;
   private batchScheduled = false;
   private exited = false;
-  private killTimer: NodeJS.Timeout | undefined;
+  /** This run's marker in its environment: the processes it starts, daemons included, carry it. */
+  private readonly run = newRunMarker();
+  private killing: { tree: TreeKill; done: Promise<RunProcess[]> } | undefined;
   private disposed = false;
+  private readonly echo = new EchoWait();
+  /** Lines sent with sendLine, one after another. */
+  private sends: Promise<void> = Promise.resolve();
 
   constructor(pool: EmulatorPool, spec: AgentProcessSpec, private readonly listener: AgentProcessListener) {
     this.emulator = pool.create(
@@ -104,7 +112,7 @@ export class AgentProcess {
         cols: spec.cols,
         rows: spec.rows,
         cwd: spec.cwd,
-        env: { ...spec.env, ...(this.channel ? { [CHANNEL_ENV]: this.channel.path } : {}), ...this.hooks?.env },
+        env: { ...spec.env, [RUN_ENV]: this.run, ...(this.channel ? { [CHANNEL_ENV]: this.channel.path } : {}), ...this.hooks?.env },
         encoding: null,
       });
     } catch (error) {
@@ -135,6 +143,7 @@ export class AgentProcess {
   }
 
   private received(data: Buffer): void {
+    this.echo.output();
     this.batch.push(data);
     this.batchBytes += data.length;
     this.inFlight += data.length;
@@ -170,10 +179,10 @@ export class AgentProcess {
 
   private async exit(exit: ProcessExit): Promise<void> {
     this.exited = true;
+    this.echo.end();
     this.releaseSlave();
     this.hooks?.dispose();
     this.hooks = undefined;
-    clearTimeout(this.killTimer);
     this.flushBatch();
     // Its last reports (the result) count before its end does.
     const [lastLine] = await Promise.all([this.emulator.drain(), this.channel?.processEnded()]);
@@ -205,9 +214,25 @@ export class AgentProcess {
     this.writeRaw(encodePaste(text.replace(/\r?\n/g, '\r'), this.modes.bracketedPaste));
   }
 
-  /** A line of text, as if pasted and followed by Enter. */
-  sendLine(text: string): void {
-    this.writeRaw(`${encodePaste(text, this.modes.bracketedPaste)}\r`);
+  /**
+   * A line of text, as if pasted (bracketed when the program asked for that), then Enter in a write
+   * of its own once the program has taken the text (echo-wait.ts). Resolves once Enter is written.
+   */
+  sendLine(text: string): Promise<void> {
+    const sent = this.sends.then(() => this.typeLine(text));
+    this.sends = sent.catch(() => undefined);
+    return sent;
+  }
+
+  private async typeLine(text: string): Promise<void> {
+    if (text && this.ptyOpen) {
+      this.writeRaw(encodePaste(text, this.modes.bracketedPaste));
+      await this.echo.wait();
+      // Its echo is on the agent's screen before Enter goes in.
+      this.flushBatch();
+      await this.emulator.drain();
+    }
+    this.writeRaw('\r');
   }
 
   resize(cols: number, rows: number): void {
@@ -231,29 +256,33 @@ export class AgentProcess {
     this.emulator.scroll(view, lines);
   }
 
-  /** SIGTERM to the process group, then SIGKILL if it is still there after the grace period. */
-  kill(): void {
-    if (this.exited) return;
-    this.signal('SIGTERM');
-    this.killTimer ??= setTimeout(() => this.signal('SIGKILL'), this.killGraceMs);
-  }
-
-  private signal(signal: NodeJS.Signals): void {
-    if (this.exited) return;
-    try {
-      // The pty's child leads its own session: signal the whole group, so children go too.
-      process.kill(-this.pty.pid, signal);
-    } catch {
-      this.pty.kill(signal);
+  /**
+   * Ends the run's every process — its process group, and daemons that left it but carry the run's
+   * marker (tree-kill.ts): SIGTERM, SIGKILL after the grace period. Resolves with what survived.
+   */
+  kill(): Promise<RunProcess[]> {
+    if (this.exited && !this.killing) return Promise.resolve([]);
+    if (!this.killing) {
+      const tree = new TreeKill(new RunProcesses(this.pty.pid, this.run), this.killGraceMs);
+      this.killing = { tree, done: tree.run() };
     }
+    return this.killing.done;
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    clearTimeout(this.killTimer);
+    this.echo.end();
+    this.killing?.tree.dispose();
     this.releaseSlave();
-    if (!this.exited) this.signal('SIGKILL');
+    if (!this.exited) {
+      try {
+        // The pty's child leads its own session: the whole group goes.
+        process.kill(-this.pty.pid, 'SIGKILL');
+      } catch {
+        this.pty.kill('SIGKILL');
+      }
+    }
     this.channel?.dispose();
     this.hooks?.dispose();
     this.emulator.dispose();

@@ -7,7 +7,8 @@ export interface EmulatorModes {
 }
 
 export type ToWorker =
-  | { op: 'create'; id: number; cols: number; rows: number; scrollback: number }
+  /** `text`: a terminal that hands over its lines as plain text as they become final (text-lines.ts) and draws nothing. */
+  | { op: 'create'; id: number; cols: number; rows: number; scrollback: number; text?: { eager: boolean } }
   | { op: 'write'; id: number; data: Uint8Array }
   | { op: 'resize'; id: number; cols: number; rows: number }
   /** Frames wanted for `view` (someone looking at this terminal, each with a view of their own) or not. */
@@ -18,6 +19,8 @@ export type ToWorker =
   | { op: 'drain'; id: number }
   /** The last `maxLines` lines of output (scrollback and screen) as plain text. */
   | { op: 'snapshot'; id: number; request: number; maxLines: number }
+  /** A text terminal's input has ended: once all of it is parsed, hand over the rest of its text, then reply `drained`. */
+  | { op: 'finish'; id: number }
   | { op: 'dispose'; id: number };
 
 export type FromWorker =
@@ -34,4 +37,6 @@ export type FromWorker =
   /** The program reported its state (OSC 7501, core/program-status.ts): the sequence's text. */
   | { op: 'status'; id: number; data: string }
   | { op: 'drained'; id: number; lastLine: string }
-  | { op: 'snapshot'; id: number; request: number; text: string };
+  | { op: 'snapshot'; id: number; request: number; text: string }
+  /** Lines of a text terminal that became final, as plain text. */
+  | { op: 'text'; id: number; text: string };

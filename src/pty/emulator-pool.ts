@@ -21,6 +21,8 @@ export interface EmulatorListener {
   onTitle(title: string): void;
   /** The program reported its state (the OSC 7501 sequence's text). */
   onStatus(data: string): void;
+  /** A text emulator's lines that became final, as plain text. */
+  onText?(text: string): void;
 }
 
 /** Compiled JS for the worker; vitest runs TypeScript sources, so it uses the build in dist/. */
@@ -73,6 +75,14 @@ export class Emulator {
     });
   }
 
+  /** A text emulator's input has ended: resolves once the rest of its text has been handed to `onText`. */
+  finish(): Promise<void> {
+    return new Promise((resolve) => {
+      this.drainWaiters.push(() => resolve());
+      this.send({ op: 'finish', id: this.id });
+    });
+  }
+
   /** Plain text of the last `maxLines` lines, once everything written so far is parsed. */
   snapshot(maxLines: number): Promise<string> {
     return new Promise((resolve) => {
@@ -94,6 +104,10 @@ export class Emulator {
   dispose(): void {
     this.send({ op: 'dispose', id: this.id });
     this.release();
+    // Nothing more will be parsed: whoever waits on it is answered now.
+    for (const resolve of this.drainWaiters.splice(0)) resolve('');
+    for (const resolve of this.snapshotWaiters.values()) resolve('');
+    this.snapshotWaiters.clear();
   }
 }
 
@@ -120,7 +134,8 @@ export class EmulatorPool {
     return this.workers[index];
   }
 
-  create(options: { cols: number; rows: number; scrollback: number }, listener: EmulatorListener): Emulator {
+  /** `text`: an emulator that hands its lines to `onText` as plain text as they become final, and draws nothing. */
+  create(options: { cols: number; rows: number; scrollback: number; text?: { eager: boolean } }, listener: EmulatorListener): Emulator {
     let index = 0;
     for (let i = 0; i < this.size; i++) {
       if ((this.load[i] ?? 0) < (this.load[index] ?? 0)) index = i;
@@ -152,6 +167,7 @@ export class EmulatorPool {
       case 'status': listener.onStatus(message.data); break;
       case 'drained': emulator.handleDrained(message.lastLine); break;
       case 'snapshot': emulator.handleSnapshot(message.request, message.text); break;
+      case 'text': listener.onText?.(message.text); break;
     }
   }
 

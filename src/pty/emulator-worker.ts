@@ -6,6 +6,7 @@ import type { Terminal as XTerminal } from '@xterm/headless';
 import { PROGRAM_STATUS_OSC } from '../core/program-status.js';
 import { FrameBuilder, lastLineOf, textOf } from './frame-builder.js';
 import type { EmulatorModes, FromWorker, ToWorker } from './emulator-messages.js';
+import { TextLines } from './text-lines.js';
 
 const { Terminal } = xterm;
 const FRAME_INTERVAL_MS = 16;
@@ -15,6 +16,14 @@ const BACKGROUND_INTERVAL_MS = 100;
 const MAX_STATUS_CHARS = 4096;
 /** Bytes of a background terminal's output handed to xterm at a time. */
 const BACKGROUND_SLICE = 32 << 10;
+/** Bells closer together than this are told once. */
+const BELL_INTERVAL_MS = 100;
+/**
+ * A text terminal's: its final lines are read after each slice, before they can leave the history.
+ * A slice moves at most one row a byte (a line feed) into the history, which holds more than that.
+ */
+const TEXT_SLICE = 4 << 10;
+const TEXT_HISTORY = 5000;
 
 /** What one watcher sees of a terminal: its own frames and how far up it looks. */
 interface View {
@@ -30,8 +39,9 @@ interface Hosted {
   cursorVisible: boolean;
   lastLine: string;
   modes: EmulatorModes;
-  /** A bell rang, and the window title as the program set it (told with the next changes). */
-  bell: boolean;
+  /** When the last bell was told. */
+  bellAt: number;
+  /** The window title as the program set it (told with the next changes). */
   title: string;
   sentTitle: string;
   sentAt: number;
@@ -39,6 +49,8 @@ interface Hosted {
   queue: Array<Uint8Array | (() => void)>;
   /** Bytes handed to xterm and not yet parsed. */
   inXterm: number;
+  /** A text terminal: its lines as plain text, handed over as they become final; it draws no frames. */
+  text?: TextLines;
 }
 
 const port = parentPort;
@@ -47,9 +59,9 @@ const post = (message: FromWorker) => port.postMessage(message);
 const hosted = new Map<number, Hosted>();
 let flushTimer: NodeJS.Timeout | undefined;
 
-function create(id: number, cols: number, rows: number, scrollback: number): void {
+function create(id: number, cols: number, rows: number, scrollback: number, text?: { eager: boolean }): void {
   // logLevel off: xterm logs parse errors of odd input (a DEL byte) to the console, which is the user's terminal.
-  const terminal = new Terminal({ cols, rows, scrollback, allowProposedApi: true, logLevel: 'off' });
+  const terminal = new Terminal({ cols, rows, scrollback: text ? TEXT_HISTORY : scrollback, allowProposedApi: true, logLevel: 'off' });
   const entry: Hosted = {
     terminal,
     views: new Map(),
@@ -57,12 +69,13 @@ function create(id: number, cols: number, rows: number, scrollback: number): voi
     cursorVisible: true,
     lastLine: '',
     modes: { applicationCursorKeys: false, bracketedPaste: false },
-    bell: false,
+    bellAt: 0,
     title: '',
     sentTitle: '',
     sentAt: 0,
     queue: [],
     inXterm: 0,
+    ...(text ? { text: new TextLines(terminal, text.eager) } : {}),
   };
   // DECTCEM (show/hide cursor) is not in xterm's public API: observe it, then let xterm handle it too.
   const trackCursor = (visible: boolean) => (params: (number | number[])[]) => {
@@ -72,9 +85,18 @@ function create(id: number, cols: number, rows: number, scrollback: number): voi
   terminal.parser.registerCsiHandler({ prefix: '?', final: 'h' }, trackCursor(true));
   terminal.parser.registerCsiHandler({ prefix: '?', final: 'l' }, trackCursor(false));
   terminal.onData((data) => post({ op: 'reply', id, data }));
+  // At once, in order with the status reports (a typed answer must not come before the bell it answers);
+  // a burst of bells is told once.
   terminal.onBell(() => {
-    entry.bell = true;
-    markDirty(entry);
+    const now = Date.now();
+    if (now - entry.bellAt < BELL_INTERVAL_MS) return;
+    entry.bellAt = now;
+    // A title set before the bell is told before it.
+    if (entry.title !== entry.sentTitle) {
+      entry.sentTitle = entry.title;
+      post({ op: 'title', id, title: entry.title });
+    }
+    post({ op: 'bell', id });
   });
   terminal.onTitleChange((title) => {
     entry.title = title;
@@ -119,10 +141,6 @@ function sendChanges(id: number, entry: Hosted): void {
     entry.sentTitle = entry.title;
     post({ op: 'title', id, title: entry.title });
   }
-  if (entry.bell) {
-    entry.bell = false;
-    post({ op: 'bell', id });
-  }
 }
 
 /**
@@ -131,29 +149,37 @@ function sendChanges(id: number, entry: Hosted): void {
  * background agent's flood in the same worker.
  */
 function feed(id: number, entry: Hosted): void {
-  const watched = entry.views.size > 0;
-  while (entry.queue.length > 0 && (watched || entry.inXterm < BACKGROUND_SLICE)) {
+  const slice = entry.text ? TEXT_SLICE : entry.views.size > 0 ? Infinity : BACKGROUND_SLICE;
+  while (entry.queue.length > 0 && entry.inXterm < slice) {
     let item = entry.queue.shift() as Uint8Array | (() => void);
     if (typeof item === 'function') {
       entry.terminal.write('', item);
       continue;
     }
-    if (!watched && item.byteLength > BACKGROUND_SLICE) {
-      entry.queue.unshift(item.subarray(BACKGROUND_SLICE));
-      item = item.subarray(0, BACKGROUND_SLICE);
+    if (item.byteLength > slice) {
+      entry.queue.unshift(item.subarray(slice));
+      item = item.subarray(0, slice);
     }
     const bytes = item.byteLength;
     entry.inXterm += bytes;
     entry.terminal.write(item, () => {
       entry.inXterm -= bytes;
-      post({ op: 'parsed', id, bytes });
-      markDirty(entry);
+      if (entry.text) {
+        handOver(id, entry.text.take());
+      } else {
+        post({ op: 'parsed', id, bytes });
+        markDirty(entry);
+      }
       // While other terminals have output waiting, not at once: xterm would go on parsing the
       // next slice in the same turn, up to its 12 ms budget, and keep them waiting.
       if (othersHaveOutput(entry)) setImmediate(() => feed(id, entry));
       else feed(id, entry);
     });
   }
+}
+
+function handOver(id: number, text: string): void {
+  if (text) post({ op: 'text', id, text });
 }
 
 function othersHaveOutput(entry: Hosted): boolean {
@@ -184,7 +210,7 @@ function flush(): void {
 
 port.on('message', (message: ToWorker) => {
   if (message.op === 'create') {
-    create(message.id, message.cols, message.rows, message.scrollback);
+    create(message.id, message.cols, message.rows, message.scrollback, message.text);
     return;
   }
   const entry = hosted.get(message.id);
@@ -225,6 +251,14 @@ port.on('message', (message: ToWorker) => {
     case 'snapshot': {
       const { request, maxLines } = message;
       afterParsed(message.id, entry, () => post({ op: 'snapshot', id: message.id, request, text: textOf(entry.terminal, maxLines) }));
+      break;
+    }
+    case 'finish': {
+      const { text } = entry;
+      afterParsed(message.id, entry, () => {
+        if (text) handOver(message.id, text.end());
+        post({ op: 'drained', id: message.id, lastLine: '' });
+      });
       break;
     }
     case 'dispose':

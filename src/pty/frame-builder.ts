@@ -7,6 +7,7 @@ import {
 // The emulator never stores control characters in cells, but nothing that reaches the user's terminal may depend on that;
 // it does store bidirectional formatting characters, in a cell of their own or with the character before them.
 import { printable } from '../core/printable.js';
+import { lastOutputLine } from '../core/last-output-line.js';
 
 function fgOf(cell: IBufferCell): CellColor {
   if (cell.isFgDefault()) return DEFAULT_COLOR;
@@ -111,15 +112,15 @@ export class FrameBuilder {
   }
 }
 
-/** The last non-blank line at or above the cursor: what an agent said most recently. */
+/** What an agent said most recently: the latest line of output at or above the cursor, above an agent CLI's input box. */
 export function lastLineOf(terminal: Terminal): string {
   const buffer = terminal.buffer.active;
   const bottom = buffer.baseY + buffer.cursorY;
-  for (let row = bottom; row >= Math.max(0, bottom - terminal.rows); row--) {
-    const text = printable(buffer.getLine(row)?.translateToString(true) ?? '').trim();
-    if (text) return text;
+  const rows: string[] = [];
+  for (let row = Math.max(0, bottom - terminal.rows); row <= bottom; row++) {
+    rows.push(printable(buffer.getLine(row)?.translateToString(true) ?? ''));
   }
-  return '';
+  return lastOutputLine(rows);
 }
 
 /** The last `maxLines` lines of the buffer as plain text, wrapped rows joined, trailing blanks dropped. */

@@ -5,6 +5,7 @@ import type { AgentLaunch } from '../core/agent.js';
 import { withoutModelCredentials } from '../core/model-credentials.js';
 import { AgentProcess, type AgentProcessListener } from './agent-process.js';
 import type { EmulatorPool } from './emulator-pool.js';
+import { OutputText } from './output-text.js';
 import { ReplayedOutput, type ReplayListener } from './replayed-output.js';
 
 export interface PtyRuntimeOptions {
@@ -65,6 +66,9 @@ export function createPtyRuntime(pool: EmulatorPool, options: PtyRuntimeOptions)
     },
     replay(output: Buffer, size: { cols: number; rows: number }, listener: ReplayListener): ReplayedOutput {
       return new ReplayedOutput(pool, { data: output, ...size, scrollback: options.scrollback }, listener);
+    },
+    outputText(size: { cols: number; rows: number }, follow: boolean, onText: (text: string) => void): OutputText {
+      return new OutputText(pool, size, follow, onText);
     },
   };
 }

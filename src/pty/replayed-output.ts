@@ -49,12 +49,13 @@ export class ReplayedOutput {
     // Nothing reads input: the process is gone.
   }
 
-  sendLine(): void {
+  async sendLine(): Promise<void> {
     // Nothing reads input: the process is gone.
   }
 
-  kill(): void {
+  async kill(): Promise<[]> {
     // Nothing to stop.
+    return [];
   }
 
   dispose(): void {

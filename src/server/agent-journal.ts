@@ -5,6 +5,7 @@ import { isEnded, type AgentInfo } from '../core/agent.js';
 import { redact, StreamRedactor, usableSecrets } from '../core/redact.js';
 import { AgentRecords, type AgentRecord } from '../store/agent-records.js';
 import { OutputLog, outputLogSize, readOutputLogRange, readOutputLogTail } from '../store/output-log.js';
+import { setAside } from '../store/removed-files.js';
 
 export type WorkerSettings = NonNullable<AgentRecord['worker']>;
 
@@ -93,6 +94,18 @@ export class AgentJournal {
     log.file.close();
     this.logs.delete(name);
     return rest;
+  }
+
+  /**
+   * The agent was removed: a record says so, so that no later server brings it back, and its log and
+   * transcript are set aside (kept until `agentmux gc`), so that an agent given its name starts afresh.
+   */
+  remove(name: string, at: number): void {
+    this.closeLog(name);
+    this.records.remove(name);
+    this.saved.delete(name);
+    this.extras.delete(name);
+    setAside(this.dir, name, at);
   }
 
   logPath(name: string): string {

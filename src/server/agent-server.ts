@@ -1,7 +1,8 @@
 // Owns every agent and the main conversation; speaks the protocol to any number of clients.
 import { join } from 'node:path';
 import { isEnded, type AgentInfo } from '../core/agent.js';
-import { plainText } from '../core/plain-text.js';
+import { lastOutputLine } from '../core/last-output-line.js';
+import { removedMessage } from '../core/removed-agents.js';
 import {
   PROTOCOL_VERSION, describeFlash, type ClientMessage, type Flash, type ModelStatus, type ServerEvent, type SessionChoice, type SessionStatus,
 } from '../core/protocol.js';
@@ -113,7 +114,7 @@ export class AgentServer {
       this.journal = new AgentJournal(options.stateDir, secrets);
       this.mainSession = new MainSession(new SessionStore(join(options.stateDir, 'sessions')), options.cwd, secrets);
     }
-    this.followers = new LogFollowers(this.journal);
+    this.followers = new LogFollowers(this.journal, (follow, onText) => options.runtime.outputText(this.agents.defaultSize, follow, onText));
     this.chat = new ChatLog(this.now, (entry) => {
       this.broadcast({ type: 'chat', entry: { ...entry } });
       if (!entry.open) this.mainSession?.recordChat(entry);
@@ -221,7 +222,7 @@ export class AgentServer {
    * going are `lost`: nobody saw them end) and their unread outcomes; says what was wrong with the
    * records file. Call once, before clients connect.
    */
-  restore(): void {
+  async restore(): Promise<void> {
     if (!this.journal) return;
     const { records, notices } = this.journal.load();
     for (const record of records) {
@@ -240,8 +241,8 @@ export class AgentServer {
       }
       const told = this.journal.isNotified(info.name);
       if (!vanished && told) continue;
-      const output = this.lastOutput(info);
-      const last = output.split('\n').map((line) => line.trim()).filter(Boolean).at(-1);
+      const output = await this.lastOutput(info);
+      const last = lastOutputLine(output.split('\n'));
       if (vanished && last && !info.lastLine) {
         info.lastLine = last;
         this.journal.changed(info);
@@ -252,14 +253,23 @@ export class AgentServer {
   }
 
   /** The end of a command agent's log as plain text: what it printed last. */
-  private lastOutput(info: AgentInfo): string {
-    return info.kind === 'command' ? this.logText(info.name, OUTPUT_LINES_FOR_NOTIFICATION) : '';
+  private lastOutput(info: AgentInfo): Promise<string> {
+    return info.kind === 'command' ? this.logText(info.name, OUTPUT_LINES_FOR_NOTIFICATION) : Promise.resolve('');
   }
 
-  /** The last `maxLines` lines of an agent's log, as plain text. */
-  private logText(name: string, maxLines: number): string {
+  /** The last `maxLines` lines of an agent's log, as plain text read from an emulator's cells. */
+  private async logText(name: string, maxLines: number): Promise<string> {
     if (!this.journal) return '';
-    return plainText(this.journal.logTail(name, LOG_TEXT_BYTES).toString('utf8')).split('\n').slice(-maxLines).join('\n');
+    const parts: string[] = [];
+    const text = this.options.runtime.outputText(this.agents.defaultSize, false, (part) => parts.push(part));
+    try {
+      text.write(this.journal.logTail(name, LOG_TEXT_BYTES));
+      await text.end();
+    } finally {
+      text.dispose();
+    }
+    // Every line comes with its newline.
+    return parts.join('').split('\n').slice(0, -1).slice(-maxLines).join('\n');
   }
 
   /** Switches the main conversation to the chosen session; returns why it cannot. */
@@ -376,6 +386,7 @@ export class AgentServer {
       case 'merge': return this.worktreeOps?.merge(command.name, command.into, command.squash ?? false) ?? WORKTREES_UNAVAILABLE;
       case 'discard': return this.worktreeOps?.discard(command.names, command.force ?? false) ?? WORKTREES_UNAVAILABLE;
       case 'kill': return this.agents.kill(command.name);
+      case 'remove': return this.remove(command.names);
       case 'attach': return this.screens.attach(client, command.name);
       case 'detach':
         this.screens.detach(client);
@@ -391,15 +402,14 @@ export class AgentServer {
         const entry = this.agents.lookup(command.name);
         if (typeof entry === 'string') return entry;
         if (isEnded(entry.info.state)) return this.continueAgent(entry, command.text);
-        entry.handle?.sendLine(command.text);
         this.agents.typed(entry, true);
-        return undefined;
+        return entry.handle?.sendLine(command.text).then(() => undefined);
       }
       case 'resize': return this.screens.resize(client, command.cols, command.rows);
       case 'logs': {
         const entry = this.agents.lookup(command.name);
         if (typeof entry === 'string') return entry;
-        return this.followers.start(client, entry.info.name, command.follow === true && !isEnded(entry.info.state));
+        return this.followers.start(client, entry.info.name, { follow: command.follow === true && !isEnded(entry.info.state), raw: command.raw === true });
       }
       case 'fork': return this.conversations ? this.conversations.fork() : NO_SESSIONS;
       case 'resume': {
@@ -435,6 +445,21 @@ export class AgentServer {
     } else if (error) {
       client.send({ type: 'error', message: error });
     }
+  }
+
+  /** Forgets ended agents (all named, or none): gone from every screen's list and from the records, their names free again. */
+  private remove(names: readonly string[]): string | undefined {
+    const removed = this.agents.remove(names);
+    if (typeof removed === 'string') return removed;
+    for (const { info } of removed) {
+      for (const client of this.clients) if (client.attached === info.name) this.screens.detach(client);
+      this.worktreeOps?.forget(info.name);
+      this.journal?.remove(info.name, this.now());
+      this.broadcast({ type: 'removed', name: info.name });
+      this.cliMeters.forget(info.name);
+    }
+    this.chat.add('system', removedMessage(removed.map((entry) => entry.info)));
+    return undefined;
   }
 
   /** Text sent to an ended agent: a built-in worker goes on with its conversation, an agent CLI resumes its session; a command reads nothing. */

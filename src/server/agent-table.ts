@@ -421,19 +421,44 @@ export class AgentTable {
 
   private readonly endWaiters = new Map<AgentEntry, Array<() => void>>();
 
-  kill(name: string): string | undefined {
+  /**
+   * Stops an agent and every process of its run. A refusal comes at once; else the promise resolves
+   * once they are gone, with one line naming any process that survived.
+   */
+  kill(name: string): string | Promise<string | undefined> {
     const entry = this.lookup(name);
     if (typeof entry === 'string') return entry;
     if (isEnded(entry.info.state)) return `${name} has already ended (${entry.info.state})`;
     entry.killRequested = true;
-    if (this.queued.has(entry)) this.endUnstarted(entry, 'killed', 'killed while it waited');
-    else entry.handle?.kill();
-    return undefined;
+    if (this.queued.has(entry)) {
+      this.endUnstarted(entry, 'killed', 'killed while it waited');
+      return Promise.resolve(undefined);
+    }
+    return (entry.handle?.kill() ?? Promise.resolve([])).then(
+      (survivors) => survivorsLine(name, survivors),
+      (error: Error) => `${name}: could not look for its processes after the kill (${error.message}); check with ps`,
+    );
+  }
+
+  /** Forgets ended agents — all those named, or none: returns them, or the one-line reason why not. Their names are free at once. */
+  remove(names: readonly string[]): AgentEntry[] | string {
+    const entries: AgentEntry[] = [];
+    for (const name of new Set(names)) {
+      const entry = this.lookup(name);
+      if (typeof entry === 'string') return entry;
+      if (!isEnded(entry.info.state)) return `${name} is still ${entry.info.state}: /kill it first (agentmux kill ${name})`;
+      entries.push(entry);
+    }
+    for (const entry of entries) {
+      entry.handle?.dispose();
+      this.entries.delete(entry.info.name);
+    }
+    return entries;
   }
 
   killAll(): number {
     const running = this.running();
-    for (const entry of running) this.kill(entry.info.name);
+    for (const entry of running) void this.kill(entry.info.name);
     return running.length;
   }
 
@@ -476,6 +501,11 @@ export class AgentTable {
     this.size = { cols, rows };
   }
 
+  /** The size of the latest screen, which agents nobody attached take. */
+  get defaultSize(): { cols: number; rows: number } {
+    return { ...this.size };
+  }
+
   dispose(): void {
     for (const entry of this.entries.values()) entry.handle?.dispose();
     this.entries.clear();
@@ -508,6 +538,14 @@ export function flashFor(info: AgentInfo): Flash {
     ...(info.signal ? { signal: info.signal } : {}),
     ...(summary ? { summary } : {}),
   };
+}
+
+/** What a kill says of processes that outlived it: nothing when none did. */
+export function survivorsLine(name: string, survivors: ReadonlyArray<{ pid: number; name: string }>): string | undefined {
+  if (survivors.length === 0) return undefined;
+  const pids = survivors.map(({ pid }) => pid);
+  const count = survivors.length === 1 ? '1 of its processes' : `${survivors.length} of its processes`;
+  return `${name}: ${count} survived SIGKILL (${survivors.map((survivor) => `${survivor.pid} ${survivor.name}`).join(', ')}): see ps -o pid,stat,cmd -p ${pids.join(',')}`;
 }
 
 export function firstLine(text: string, max = 160): string {

@@ -28,7 +28,8 @@ export interface AgentEvents {
 export interface AgentHandle {
   writeKeys(data: string): void;
   paste(text: string): void;
-  sendLine(text: string): void;
+  /** Types `text`, then Enter once the program has taken it; resolves once Enter is written. */
+  sendLine(text: string): Promise<void>;
   resize(cols: number, rows: number): void;
   /** Plain text of the last `maxLines` lines of output (scrollback and screen). */
   outputText(maxLines: number): Promise<string>;
@@ -36,8 +37,20 @@ export interface AgentHandle {
   scroll(view: number, lines: number | 'live'): void;
   /** Frames wanted for `view` (a client shows this agent; each client its own view) or not. */
   watch(view: number, on: boolean): void;
-  /** Ask the agent to stop; `onEnd` follows. */
-  kill(): void;
+  /**
+   * Stops the agent and every process of its run, daemons that left its session included (SIGTERM,
+   * SIGKILL after the grace period); `onEnd` follows. Resolves, once they are gone, with any that survived.
+   */
+  kill(): Promise<Array<{ pid: number; name: string }>>;
+  dispose(): void;
+}
+
+/** Output as the plain text an emulator shows (cursor-placed words with their spaces, wrapped lines joined). */
+export interface OutputTextHandle {
+  /** Takes ownership of `data`'s memory. */
+  write(data: Uint8Array): void;
+  /** Resolves once everything written has been handed over, the lines still on the screen last. */
+  end(): Promise<void>;
   dispose(): void;
 }
 
@@ -53,4 +66,10 @@ export interface AgentRuntime {
   start(launch: AgentLaunch, events: AgentEvents): AgentHandle;
   /** The screen of an agent that ended before the server restarted, rebuilt from its output log. */
   replay(output: Buffer, size: { cols: number; rows: number }, events: { onFrame(frame: ScreenFrame, view: number): void }): AgentHandle;
+  /**
+   * Renders output written to it as plain text, handed to `onText` a line at a time as lines become
+   * final: once they scroll off the screen, and with `follow` as soon as a program that only writes
+   * forward has left them.
+   */
+  outputText(size: { cols: number; rows: number }, follow: boolean, onText: (text: string) => void): OutputTextHandle;
 }

@@ -25,6 +25,8 @@ const STOPPED = 'the agentmux server stopped';
 
 export class ServerHost implements ClientHost {
   private readonly workspaces = new Map<string, Promise<Workspace>>();
+  /** Each open workspace's reading back of what an earlier server left. */
+  private readonly restored = new Map<string, Promise<void>>();
   private stopRequested = false;
   /** The workspace a screen connected to last. */
   private lastScreenRoot: string | undefined;
@@ -52,10 +54,14 @@ export class ServerHost implements ClientHost {
     const workspace = await opening;
     const { server } = workspace;
     const refused = hello.session.kind === 'current' ? undefined : server.openSession(hello.session);
-    // What an earlier server left is read once, after the conversation is chosen, so its notes land there.
+    // What an earlier server left is read once, after the conversation is chosen, so its notes land there;
+    // nobody is shown the workspace before it has been read. A failure is the first client's to hear.
     if (fresh) {
-      server.restore();
-      workspace.restored?.(server.agentNames());
+      const restoring = server.restore().then(() => workspace.restored?.(server.agentNames()));
+      this.restored.set(root, restoring.catch(() => undefined));
+      await restoring;
+    } else {
+      await this.restored.get(root);
     }
     if (refused) return refused;
     if (hello.env && hello.role === 'screen') server.inheritEnvironment(hello.env);

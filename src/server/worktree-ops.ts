@@ -105,11 +105,19 @@ export class WorktreeOps {
     }, REFRESH_MS));
   }
 
+  /** The agent was removed: no more refreshes of it. */
+  forget(name: string): void {
+    clearTimeout(this.refreshTimers.get(name));
+    this.refreshTimers.delete(name);
+  }
+
   private async refresh(entry: AgentEntry): Promise<void> {
     const worktree = entry.info.worktree;
     if (!worktree) return;
     try {
       const status = await this.deps.git.status(entry.info.name);
+      // Removed meanwhile: it is in nobody's list any more.
+      if (this.deps.agents.get(entry.info.name) !== entry) return;
       Object.assign(worktree, {
         ahead: status.ahead, filesChanged: status.filesChanged + status.untracked, insertions: status.insertions,
         deletions: status.deletions, uncommitted: status.uncommitted, missing: status.worktree === 'missing',

@@ -1,4 +1,5 @@
-// The durable list of a workspace's agents: one JSON line per change, the last line per agent wins.
+// The durable list of a workspace's agents: one JSON line per change, the last line per agent wins;
+// a line saying an agent was removed drops it (until a later record of the name).
 import { isAbsolute, join } from 'node:path';
 import type { AgentInfo, AgentKind, AgentState } from '../core/agent.js';
 import { PERMISSION_MODES, type PermissionMode } from '../core/config-schema.js';
@@ -38,6 +39,11 @@ export class AgentRecords {
     appendJsonl(this.path, { v: VERSION, record });
   }
 
+  /** Appends a line saying the agent was removed: its earlier records no longer count, its name is free. */
+  remove(name: string): void {
+    appendJsonl(this.path, { v: VERSION, removed: name });
+  }
+
   /**
    * The latest record of every agent, in the order the agents first appeared. Lines that are not
    * records are moved to agents.jsonl.bad, a torn last line is cut off (both said once, in `notices`),
@@ -45,9 +51,12 @@ export class AgentRecords {
    * a running server (whose write in progress looks like a torn line).
    */
   load({ readOnly = false }: { readOnly?: boolean } = {}): { records: AgentRecord[]; notices: string[] } {
-    const loaded = loadJsonl(this.path, recordOf, { readOnly });
+    const loaded = loadJsonl(this.path, lineOf, { readOnly });
     const latest = new Map<string, AgentRecord>();
-    for (const record of loaded.records) latest.set(record.info.name, record);
+    for (const line of loaded.records) {
+      if ('removed' in line) latest.delete(line.removed);
+      else latest.set(line.info.name, line);
+    }
     const records = [...latest.values()];
     if (!readOnly && loaded.lines > LINES_PER_RECORD * (records.length + SLACK_RECORDS)) {
       replaceJsonl(this.path, records.map((record) => JSON.stringify({ v: VERSION, record })));
@@ -125,7 +134,9 @@ const agentRecord = shape({
   worker: optional(shape({ model: string, permissionMode: oneOf(PERMISSION_MODES), budgetUsd: optional(number) })),
 });
 
-/** The record in a `{"v":1,"record":…}` line, or undefined when the line is not one. */
-function recordOf(value: unknown): AgentRecord | undefined {
-  return isObject(value) && value.v === VERSION && agentRecord(value.record) ? value.record as AgentRecord : undefined;
+/** The record in a `{"v":1,"record":…}` line, the name in a `{"v":1,"removed":NAME}` line, or undefined when the line is neither. */
+function lineOf(value: unknown): AgentRecord | { removed: string } | undefined {
+  if (!isObject(value) || value.v !== VERSION) return undefined;
+  if (typeof value.removed === 'string' && NAME_PATTERN.test(value.removed)) return { removed: value.removed };
+  return agentRecord(value.record) ? value.record as AgentRecord : undefined;
 }

@@ -336,6 +336,8 @@ export class App {
 
   private listLines(width: number, height: number): StyledLine[] {
     const border = { text: '│', role: this.focus === 'list' ? 'border.focus' as const : 'border' as const, ignoreFill: true };
+    // Agents removed from under the selection: it stays on the last one.
+    this.selected = Math.min(this.selected, Math.max(0, this.model.agents.length - 1));
     const rows = agentListRows(this.model.agents, this.selected, this.focus === 'list', width - 1, height, Date.now());
     return Array.from({ length: height }, (_, index) => {
       const row = rows[index];

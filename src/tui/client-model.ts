@@ -57,6 +57,9 @@ export class ClientModel {
         else this.agents[index] = event.agent;
         return [];
       }
+      case 'removed':
+        this.agents = this.agents.filter((agent) => agent.name !== event.name);
+        return [];
       case 'flash':
         this.flashes.push({ flash: event.flash, until: this.now() + this.flashMs });
         return [event.flash];

@@ -85,6 +85,9 @@ export function submitLine(line: string, context: SlashContext): void {
     case 'kill':
       context.send({ type: 'kill', name: command.name });
       return;
+    case 'rm':
+      context.send({ type: 'remove', names: command.names });
+      return;
     case 'send':
       context.send({ type: 'send', name: command.name, text: command.text });
       return;

@@ -18,6 +18,7 @@ const BENCHMARKS = {
   startup: 'launch to first frame',
   reattach: 'reattach to a server holding 20 agents with 5,000 lines of scrollback each',
   'client-bytes': 'bytes written to the client terminal while an attached agent streams',
+  logs: '`agentmux logs` of a 32 MB log: text from the emulator\'s cells',
 };
 
 function runChild(name, fixtures) {

@@ -319,7 +319,8 @@ describe('agentmux server', () => {
     expect(await watcher.waitFor('the answer to logs', doneWith(2))).toEqual({ type: 'done', id: 2 });
     await watcher.waitFor('the end of late\'s log', (events) => events.find((e) => e.type === 'logEnd' && e.name === 'late'));
     const logged = watcher.events.filter((e): e is Extract<ServerEvent, { type: 'log' }> => e.type === 'log' && e.name === 'late').map((e) => e.data).join('');
-    expect(logged).toBe('late-output\r\n');
+    // Plain text, read from the emulator's cells (the bytes as written come with `raw`).
+    expect(logged).toBe('late-output\n');
     watcher.send({ type: 'attach', name: 'steady', id: 3 });
     expect(await watcher.waitFor('the answer to attach', doneWith(3))).toEqual({ type: 'done', id: 3 });
     await watcher.waitFor('attached steady', (events) => events.find((e) => e.type === 'attached' && e.name === 'steady'));

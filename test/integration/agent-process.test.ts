@@ -3,6 +3,7 @@ import { createWriteStream, existsSync, mkdtempSync, readFileSync, realpathSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProcessExit } from '../../src/core/agent.js';
 import { CHANNEL_ENV, CHANNEL_VERSION, type WorkerReport } from '../../src/core/report-channel.js';
@@ -12,6 +13,7 @@ import { EmulatorPool } from '../../src/pty/emulator-pool.js';
 import type { HookEvent } from '../../src/pty/hook-channel.js';
 
 const KILL_GRACE_MS = 600;
+const RAW_READER = fileURLToPath(new URL('../support/raw-reader.cjs', import.meta.url));
 
 /** Polls `probe` until it returns something other than undefined; on timeout, says what it last saw. */
 async function waitFor<T>(what: string, probe: () => T | undefined, seen: () => unknown, timeoutMs = 10_000): Promise<T> {
@@ -401,6 +403,36 @@ describe('frames', () => {
     expect(probe.lastLine).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
     probe.process.sendLine('');
     await probe.ended();
+  });
+});
+
+describe('sendLine', () => {
+  const reader = (mode: string) => start(`exec '${process.execPath}' '${RAW_READER}' ${mode}`);
+
+  it('types the text, and Enter in a read of its own once the program has echoed it', async () => {
+    const probe = reader('echo');
+    await probe.lastLineIs('ready');
+    await probe.process.sendLine('hello world');
+    const { lastLine } = await probe.ended();
+    expect(lastLine).toBe('submitted ["hello world","\\r"]');
+  });
+
+  it('pastes the text bracketed when the program turned bracketed paste on, Enter after the paste', async () => {
+    const probe = reader('bracketed');
+    await probe.lastLineIs('ready');
+    await probe.process.sendLine('hello world');
+    const { lastLine } = await probe.ended();
+    expect(lastLine).toBe('submitted ["\\u001b[200~hello world\\u001b[201~","\\r"]');
+  });
+
+  it('sends Enter on its own to a program that echoes nothing, a short while after the text', async () => {
+    const probe = reader('silent');
+    await probe.lastLineIs('ready');
+    const started = Date.now();
+    await probe.process.sendLine('quiet words');
+    expect(Date.now() - started).toBeLessThan(2000);
+    const { lastLine } = await probe.ended();
+    expect(lastLine).toBe('submitted ["quiet words","\\r"]');
   });
 });
 

@@ -7,7 +7,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cliKinds } from '../../src/core/cli-kinds.js';
-import { plainText } from '../../src/core/plain-text.js';
 import { EmulatorPool } from '../../src/pty/emulator-pool.js';
 import { createPtyRuntime } from '../../src/pty/pty-runtime.js';
 import { AgentServer } from '../../src/server/agent-server.js';
@@ -181,7 +180,7 @@ describe('a print run (--print)', () => {
     });
     c.send({ type: 'logs', name });
     await c.waitFor('its log', () => c.of('logEnd').find((event) => event.name === name));
-    const text = plainText(c.of('log').filter((event) => event.name === name).map((event) => event.data).join(''));
+    const text = c.of('log').filter((event) => event.name === name).map((event) => event.data).join('');
     expect(text).toContain('Looking at: count the files');
     expect(text).toContain('● Bash ls -la');
     expect(text).toContain('⎿ a.txt');

@@ -151,7 +151,7 @@ async function geminiTurn(dir: string): Promise<void> {
   serve(channelDir);
   const audit = join(tmp, 'audit.log');
   const system = join(dir, 'system-settings.json');
-  const original = `${JSON.stringify({ hooks: { AfterAgent: [{ hooks: [{ type: 'command', command: `echo after >> ${audit}` }] }] } })}\n`;
+  const original = `${JSON.stringify({ hooks: { AfterAgent: [{ hooks: [{ type: 'command', command: `cat > /dev/null; echo after >> ${audit}` }] }] } })}\n`;
   writeFileSync(system, original, { mode: 0o644 });
   const c = client({ GEMINI_CLI_SYSTEM_SETTINGS_PATH: system });
   const name = await started(c, 'gemini', 'make the file');

@@ -187,6 +187,16 @@ describe('lastLineOf', () => {
     await write(t, 'done: 完了\r\n');
     expect(lastLineOf(t)).toBe('done: 完了');
   });
+
+  it('is the output above an agent CLI\'s input box drawn with cursor moves, not the box or the hints under it', async () => {
+    const t = terminal(40, 8);
+    const rule = '─'.repeat(40);
+    // As Claude Code draws it: output, then the box and footer placed by row, the cursor left in the box.
+    await write(t, `\x1b[1;1H⏺ All 12 tests pass.\x1b[3;1H✻ Cooked for 3s\x1b[5;1H${rule}\x1b[6;1H❯ \x1b[7;1H${rule}\x1b[8;3H? for shortcuts\x1b[6;3H`);
+    expect(lastLineOf(t)).toBe('✻ Cooked for 3s');
+    await write(t, '\x1b[8;40H');
+    expect(lastLineOf(t)).toBe('✻ Cooked for 3s');
+  });
 });
 
 describe('control characters', () => {

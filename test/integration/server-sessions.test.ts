@@ -71,7 +71,7 @@ async function startModel(scripts: RoutedScripts): Promise<ScriptedServer> {
  * A server on the test's state directory, opened as the ServerHost opens a workspace: the chosen
  * session (none for `current`), then what an earlier server left; then a client connects.
  */
-function openWorkspace(choice: SessionChoice = { kind: 'current' }): { server: AgentServer; client: ServerTestClient; logged: string[] } {
+async function openWorkspace(choice: SessionChoice = { kind: 'current' }): Promise<{ server: AgentServer; client: ServerTestClient; logged: string[] }> {
   const model = scripted;
   if (!model) throw new Error('start the model first');
   const logged: string[] = [];
@@ -91,7 +91,7 @@ function openWorkspace(choice: SessionChoice = { kind: 'current' }): { server: A
   servers.push(server);
   const refused = choice.kind === 'current' ? undefined : server.openSession(choice);
   if (refused) throw new Error(`openSession(${JSON.stringify(choice)}) refused: ${refused}`);
-  server.restore();
+  await server.restore();
   return { server, client: new ServerTestClient(server, () => `requests: ${describeRequests()}`, undefined, WAIT_MS), logged };
 }
 
@@ -125,7 +125,7 @@ function filesUnder(dir: string): string[] {
 describe('the main conversation across servers', () => {
   it('continues after the server is gone: the welcome shows the earlier lines and the next request carries them', async () => {
     const model = await startModel({ main: planList('main', [{ text: ['Hello there, ', 'friend.'] }, { text: ['Hello again.'] }]) });
-    const first = openWorkspace();
+    const first = await openWorkspace();
     first.client.send({ type: 'chat', text: 'hello' });
     await first.client.waitForReply('Hello there, friend.');
     await first.client.waitForIdle();
@@ -134,7 +134,7 @@ describe('the main conversation across servers', () => {
     expect(sessionIds()).toEqual([id]);
 
     // The first server "dies" (never stopped); a new one opens the workspace with --continue.
-    const second = openWorkspace({ kind: 'continue' });
+    const second = await openWorkspace({ kind: 'continue' });
     const { client } = second;
     expect(second.logged).toEqual([]);
     const welcome = client.welcome();
@@ -171,7 +171,7 @@ describe('/compact', () => {
         { text: ['Still the stale cookie.'] },
       ]),
     });
-    const { client } = openWorkspace();
+    const { client } = await openWorkspace();
     client.send({ type: 'compact' });
     expect(client.errors()).toEqual(['nothing to compact yet: the conversation has no replies']);
 
@@ -202,7 +202,7 @@ describe('/compact', () => {
     expect(sessionRecords(id).filter((record) => record.type === 'compacted')).toEqual([{ type: 'compacted', summary }]);
 
     // A new server reads the transcript back: the summary, then what came after it.
-    const second = openWorkspace({ kind: 'continue' });
+    const second = await openWorkspace({ kind: 'continue' });
     second.client.send({ type: 'chat', text: 'remind me?' });
     await second.client.waitForReply('Still the stale cookie.');
     await second.client.waitForIdle();
@@ -224,7 +224,7 @@ describe('/compact', () => {
         { text: ['Second answer.'] },
       ]),
     });
-    const { client } = openWorkspace();
+    const { client } = await openWorkspace();
     client.send({ type: 'chat', text: 'first question' });
     await client.waitFor('the reply streaming', () => client.session()?.busy === true && client.entries('assistant').length > 0);
     client.send({ type: 'compact' });
@@ -252,7 +252,7 @@ describe('/fork and /resume', () => {
     const model = await startModel({
       main: planList('main', [{ text: ['First answer.'] }, { text: ['Second answer.'] }, { text: ['Third answer.'] }]),
     });
-    const { client } = openWorkspace();
+    const { client } = await openWorkspace();
     client.send({ type: 'chat', text: 'first question' });
     await client.waitForReply('First answer.');
     await client.waitForIdle();
@@ -312,7 +312,7 @@ describe('/fork and /resume', () => {
 
   it('/resume without a session lists the sessions, newest first, with their titles', async () => {
     await startModel({ main: planList('main', [{ text: ['One.'] }, { text: ['Two.'] }, { text: ['Three.'] }]) });
-    const { client } = openWorkspace();
+    const { client } = await openWorkspace();
     client.send({ type: 'chat', text: 'plan the release' });
     await client.waitForReply('One.');
     await client.waitForIdle();
@@ -361,7 +361,7 @@ describe('a finished worker continues', () => {
       main: planList('main', [{ text: ['The summary is ready.'] }, { text: ['The follow-up is done.'] }, { text: ['The command ended.'] }]),
       worker: planList('worker', [{ text: ['First report: the notes are short.'] }, { text: ['Second report: nothing more to add.'] }]),
     });
-    const { client } = openWorkspace();
+    const { client } = await openWorkspace();
     client.send({ type: 'spawn', task, cwd: tmp });
     expect(client.errors()).toEqual([]);
     const name = await client.waitFor('the worker to appear', () => client.of('agent')[0]?.agent.name);
@@ -425,7 +425,7 @@ describe('a finished worker of an earlier server continues', () => {
       main: planList('main', [{ text: ['Counted.'] }, { text: ['Counted again.'] }]),
       worker: planList('worker', [{ text: ['There are three notes.'] }, { text: ['Still three notes.'] }]),
     });
-    const first = openWorkspace();
+    const first = await openWorkspace();
     first.client.send({ type: 'spawn', task, name: 'counter', cwd: tmp });
     await first.client.waitFor('counter to finish', () => first.client.flashes('counter')[0]);
     await first.client.waitForReply('Counted.');
@@ -433,7 +433,7 @@ describe('a finished worker of an earlier server continues', () => {
     const transcript = join(stateDir, 'workers', 'counter.jsonl');
     const transcriptBefore = readFileSync(transcript);
 
-    const { client } = openWorkspace({ kind: 'continue' });
+    const { client } = await openWorkspace({ kind: 'continue' });
     expect(client.welcome().agents).toEqual([expect.objectContaining({ name: 'counter', kind: 'claude', state: 'finished', result: 'There are three notes.' })]);
     client.send({ type: 'send', name: 'counter', text: 'count again' });
     expect(client.errors()).toEqual([]);
@@ -464,7 +464,7 @@ describe('restore after a crash', () => {
     const model = await startModel({
       main: planList('main', [{ text: ['done-cmd printed done.'] }, { text: ['sleeper was lost; stopped was killed.'] }, { text: ['Nothing new.'] }]),
     });
-    const first = openWorkspace();
+    const first = await openWorkspace();
     // Told before the crash: it ends while the main agent is idle, which takes a turn for it.
     first.client.send({ type: 'run', command: 'echo done', name: 'done-cmd', cwd: tmp });
     await first.client.waitForReply('done-cmd printed done.');
@@ -480,7 +480,7 @@ describe('restore after a crash', () => {
     expect(first.client.errors()).toEqual([]);
     expect(mainRequests(model.requests)).toHaveLength(1);
 
-    const second = openWorkspace({ kind: 'continue' });
+    const second = await openWorkspace({ kind: 'continue' });
     const { client } = second;
     expect(second.logged).toEqual([]);
     const welcome = client.welcome();
@@ -519,7 +519,7 @@ describe('restore after a crash', () => {
     expect(client.errors()).toEqual([]);
 
     // A third server: everything has been told now; nothing comes again.
-    const third = openWorkspace({ kind: 'continue' });
+    const third = await openWorkspace({ kind: 'continue' });
     expect(third.client.welcome().agents.find((agent) => agent.name === 'sleeper')).toMatchObject({ state: 'lost' });
     expect(third.client.welcome().chat.filter((entry) => entry.role === 'event' && entry.text.includes('lost'))).toHaveLength(1);
     third.client.send({ type: 'chat', text: 'anything new?' });
@@ -542,7 +542,7 @@ describe('secrets', () => {
       main: (_request, index) => (index === 0 ? { text: [`I will keep ${API_KEY} `, 'to myself.'] } : { text: ['Noted.'] }),
       worker: planList('worker', [{ text: [`The key is ${API_KEY}.`] }]),
     });
-    const { client } = openWorkspace();
+    const { client } = await openWorkspace();
     client.send({ type: 'chat', text: `my key is ${API_KEY}, keep it safe` });
     await client.waitForReply(`I will keep ${API_KEY} to myself.`);
     await client.waitForIdle();

@@ -58,6 +58,18 @@ describe('AgentRecords', () => {
     expect(loaded.records).toEqual([record('build', { state: 'failed', exitCode: 2 }), full]);
   });
 
+  it('drops an agent at a line saying it was removed, until a later record of the name', () => {
+    const records = new AgentRecords(dir);
+    records.save(record('build', { state: 'finished' }));
+    records.save(record('test', { state: 'finished' }));
+    records.remove('build');
+    expect(lines().at(-1)).toBe('{"v":1,"removed":"build"}');
+    expect(new AgentRecords(dir).load().records.map((r) => r.info.name)).toEqual(['test']);
+    records.save(record('build', { task: 'npm run build -- again' }));
+    expect(new AgentRecords(dir).load().records.map((r) => [r.info.name, r.info.task])).toEqual([['test', 'npm test'], ['build', 'npm run build -- again']]);
+    expect(existsSync(`${file}.bad`)).toBe(false);
+  });
+
   it('tolerates a torn last line, then cuts it off so the next save lands on a line of its own', () => {
     const records = new AgentRecords(dir);
     records.save(record('build'));

@@ -40,6 +40,8 @@ const runtime: AgentRuntime = {
   replay: () => {
     throw new Error('no agent is replayed in this test');
   },
+  // Logs are read back as text; these agents printed nothing.
+  outputText: () => ({ write: () => undefined, end: async () => undefined, dispose: () => undefined }),
 };
 
 interface Opened {

@@ -57,8 +57,8 @@ class FakeRuntime implements AgentRuntime {
     this.launches.push(launch);
     this.events.set(launch.name, events);
     return {
-      writeKeys: () => undefined, paste: () => undefined, sendLine: () => undefined, resize: () => undefined,
-      outputText: async () => '', scroll: () => undefined, watch: () => undefined, kill: () => undefined, dispose: () => undefined,
+      writeKeys: () => undefined, paste: () => undefined, sendLine: async () => undefined, resize: () => undefined,
+      outputText: async () => '', scroll: () => undefined, watch: () => undefined, kill: async () => [], dispose: () => undefined,
     };
   }
 
@@ -68,6 +68,10 @@ class FakeRuntime implements AgentRuntime {
 
   findProgram(): string | undefined {
     return undefined;
+  }
+
+  outputText(): never {
+    throw new Error('not used');
   }
 }
 

@@ -51,6 +51,8 @@ describe('parseScriptCommand', () => {
     expect(parseScriptCommand('wait', ['a', 'b', 'a', '--json'])).toEqual({ ok: true, command: { kind: 'wait', json: true, names: ['a', 'b'] } });
     expect(parseScriptCommand('send', ['build', 'yes', 'please'])).toEqual({ ok: true, command: { kind: 'send', name: 'build', text: 'yes please' } });
     expect(parseScriptCommand('kill', ['a', 'b'])).toEqual({ ok: true, command: { kind: 'kill', names: ['a', 'b'] } });
+    expect(parseScriptCommand('rm', ['a', 'b'])).toEqual({ ok: true, command: { kind: 'rm', names: ['a', 'b'] } });
+    expect(parseScriptCommand('rm', [])).toEqual({ ok: false, error: 'give the names of the ended agents to remove', usage: 'agentmux rm NAME…' });
     expect(parseScriptCommand('stop', ['--force'])).toEqual({ ok: true, command: { kind: 'stop', force: true } });
   });
 });

@@ -222,6 +222,13 @@ describe('other commands', () => {
     expect(refused('/cost now').error).toBe('/cost takes no arguments');
   });
 
+  it('/rm takes the names of agents', () => {
+    expect(ok('/rm a b a')).toEqual({ kind: 'rm', names: ['a', 'b'] });
+    expect(refused('/rm')).toEqual({ ok: false, error: '/rm needs the names of ended agents', usage: '/rm NAME…' });
+    expect(refused('/rm ../x').error).toContain('invalid name');
+    expect(refused('/rm a --force').error).toBe('unknown option --force');
+  });
+
   it('/compare, /merge and /discard take names and their flags', () => {
     expect(ok('/compare ui-dark ui-light ui-dark')).toEqual({ kind: 'compare', names: ['ui-dark', 'ui-light'] });
     expect(ok('/merge ui-dark --squash --into release')).toEqual({ kind: 'merge', name: 'ui-dark', squash: true, into: 'release' });

@@ -742,6 +742,14 @@ describe('ClientModel', () => {
     expect(m.chat.map((c) => c.text)).toEqual(['one', 'two', 'three']);
   });
 
+  it('drops a removed agent from the list', () => {
+    const { model: m } = model();
+    m.apply({ type: 'agent', agent: agent({ name: 'a' }) });
+    m.apply({ type: 'agent', agent: agent({ name: 'b' }) });
+    m.apply({ type: 'removed', name: 'a' });
+    expect(m.agents.map((a) => a.name)).toEqual(['b']);
+  });
+
   it('adds new agents and replaces known ones in place', () => {
     const { model: m } = model();
     m.apply({ type: 'agent', agent: agent({ name: 'a' }) });
