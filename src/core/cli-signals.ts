@@ -21,8 +21,14 @@ export interface CliSignal {
   state?: 'running' | 'waiting' | 'idle';
   /** What a waiting CLI asks. */
   question?: string;
-  /** A vaguer question than one it may have asked already: that one stays. */
-  keepQuestion?: boolean;
+  /**
+   * It waits, said late: Claude Code's permission Notification comes seconds after its
+   * PermissionRequest, often after the user answered. From a CLI that asks directly (`asks`) it says
+   * nothing; from one that does not (older releases), it is the question.
+   */
+  echo?: boolean;
+  /** It asks directly, at once (Claude Code's PermissionRequest): its later echoes say nothing. */
+  asks?: boolean;
   /** A turn ended (the CLI is idle again): the main agent is told, with `result` when the CLI said it. */
   turnEnded?: boolean;
   result?: string;
@@ -66,14 +72,14 @@ function claude(event: string, payload: Record<string, unknown>): CliSignal {
     }
     case 'PermissionRequest': {
       const activity = toolActivity(payload);
-      return { ...base, state: 'waiting', question: activity ? `Allow ${activity}?` : 'Claude needs your permission' };
+      return { ...base, state: 'waiting', asks: true, question: activity ? `Allow ${activity}?` : 'Claude needs your permission' };
     }
     case 'Notification': {
       const message = text(payload.message);
       const kind = text(payload.notification_type);
       if (kind === 'idle_prompt') return { ...base, state: 'idle' };
       const asks = kind === 'permission_prompt' || (kind === undefined && message !== undefined && /permission|approv/i.test(message));
-      return asks ? { ...base, state: 'waiting', ...(message ? { question: message, keepQuestion: true } : {}) } : base;
+      return asks ? { ...base, state: 'waiting', echo: true, ...(message ? { question: message } : {}) } : base;
     }
     case 'Stop': {
       const result = text(payload.last_assistant_message);

@@ -402,7 +402,7 @@ export class AgentServer {
         const entry = this.agents.lookup(command.name);
         if (typeof entry === 'string') return entry;
         if (isEnded(entry.info.state)) return this.continueAgent(entry, command.text);
-        this.agents.typed(entry, true);
+        this.agents.typed(entry, `${command.text}\r`);
         return entry.handle?.sendLine(command.text).then(() => undefined);
       }
       case 'resize': return this.screens.resize(client, command.cols, command.rows);

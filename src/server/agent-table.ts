@@ -13,7 +13,7 @@ import type { CliSignals } from '../core/cli-kinds.js';
 import { truncate } from '../core/format.js';
 import { printable } from '../core/printable.js';
 import { parseProgramStatus } from '../core/program-status.js';
-import { applyBell, applyCliSignal, applyStatus, applyTyped, type CliStateEffects } from './cli-state.js';
+import { applyBell, applyCliSignal, applyStatus, applyTyped, type CliStateEffects, type Typed } from './cli-state.js';
 import type { AgentHandle, AgentRuntime } from './runtime.js';
 
 export interface Watcher {
@@ -292,9 +292,9 @@ export class AgentTable {
     };
   }
 
-  /** Something was typed into the agent (`line`: ending with Enter): what a CLI agent's state makes of it. */
-  typed(entry: AgentEntry, line: boolean): void {
-    applyTyped(entry, line, this.cliEffects(entry));
+  /** Something was typed into the agent (the keys, a line ending with Enter, or a paste): what a CLI agent's state makes of it. */
+  typed(entry: AgentEntry, keys: Typed): void {
+    applyTyped(entry, keys, this.cliEffects(entry));
   }
 
   /** Agents waiting for another to finish, with what starts them. */

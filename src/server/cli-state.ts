@@ -29,6 +29,8 @@ export interface CliEntry {
   transcript?: string;
   /** Where its state comes from. */
   cliSignals?: CliSignals;
+  /** It asks its questions directly (its late echoes of them say nothing). */
+  asksDirectly?: boolean;
 }
 
 /** Signals that never say the CLI runs: once a line is typed in, nothing says what it does until the next. */
@@ -39,12 +41,14 @@ export function applyCliSignal(entry: CliEntry, signal: CliSignal, effects: CliS
   if (info.kind !== 'cli' || isEnded(info.state)) return;
   if (signal.session) info.cliSession = signal.session;
   if (signal.transcript) entry.transcript = signal.transcript;
+  if (signal.asks) entry.asksDirectly = true;
+  if (signal.echo && entry.asksDirectly) return;
   const before = info.state;
   if (signal.state === 'waiting') {
     const question = signal.question === undefined ? undefined : truncate(printable(signal.question).replace(/\s+/g, ' ').trim(), MAX_QUESTION_CHARS);
     info.state = 'waiting';
-    if (question && !(signal.keepQuestion && before === 'waiting' && info.question)) info.question = question;
-    else if (!question) delete info.question;
+    if (question) info.question = question;
+    else delete info.question;
     if (before !== 'waiting') {
       effects.flash({ name: info.name, word: 'needs input', durationMs: effects.now() - info.startedAt, ...(question ? { summary: question } : {}) });
     }
@@ -70,15 +74,25 @@ export function applyBell(entry: CliEntry, effects: Pick<CliStateEffects, 'publi
   effects.publish(info);
 }
 
+/** What was typed into a CLI: the keys, or `paste` for pasted text (never an answer, never a line). */
+export type Typed = string | { paste: true };
+
+/** Keys that answer a CLI's question (a dialog's Enter, Esc or the number of a choice), as opposed to moving about in it. */
+const ANSWER_KEYS = /\r|^\x1b$|^[0-9]$/;
+
 /**
- * Something was typed into the CLI (`line`: ending with Enter). What a weak signal said it waits for
- * is answered by any key; an idle CLI whose signals never say it runs starts on a line, and only its
- * next signal says how it goes.
+ * Something was typed into the CLI (`typed`: the keys, a line ending with Enter). What a weak signal
+ * said it waits for is answered by any key, and a question its hooks asked by a key that answers a
+ * dialog — what it does then only its next signal says (a refused tool call has no signal at all);
+ * an idle CLI whose signals never say it runs starts on a line, and only its next signal says how
+ * it goes.
  */
-export function applyTyped(entry: CliEntry, line: boolean, effects: Pick<CliStateEffects, 'publish'>): void {
+export function applyTyped(entry: CliEntry, typed: Typed, effects: Pick<CliStateEffects, 'publish'>): void {
   const info = entry.info;
   if (info.kind !== 'cli' || isEnded(info.state)) return;
-  const answered = info.state === 'waiting' && (info.stateFrom === 'bell' || info.stateFrom === 'status');
+  const keys = typeof typed === 'string' ? typed : '';
+  const line = keys.includes('\r');
+  const answered = info.state === 'waiting' && (info.stateFrom === 'bell' || info.stateFrom === 'status' || ANSWER_KEYS.test(keys));
   const turnStarted = line && entry.cliSignals !== undefined && NO_RUNNING_SIGNAL.has(entry.cliSignals) && (info.state === 'idle' || info.state === 'waiting');
   if (!answered && !turnStarted) return;
   info.state = 'unknown';

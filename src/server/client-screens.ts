@@ -51,7 +51,7 @@ export class ClientScreens {
     const entry = this.inFront(client);
     if (!entry) return;
     entry.handle?.writeKeys(data);
-    this.deps.agents.typed(entry, data.includes('\r'));
+    this.deps.agents.typed(entry, data);
   }
 
   /** A paste: its newlines do not submit it (a program in bracketed paste takes them as text). */
@@ -59,7 +59,7 @@ export class ClientScreens {
     const entry = this.inFront(client);
     if (!entry) return;
     entry.handle?.paste(text);
-    this.deps.agents.typed(entry, false);
+    this.deps.agents.typed(entry, { paste: true });
   }
 
   scroll(client: Client, lines: number | 'live'): string | undefined {

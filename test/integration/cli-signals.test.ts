@@ -164,7 +164,7 @@ async function geminiTurn(dir: string): Promise<void> {
   c.send({ type: 'send', name, text: 'y' });
   await c.waitFor('the end of its turn', () => c.flashes(name)[1]);
   expect(c.flashes(name)[1]).toMatchObject({ word: 'idle', summary: 'Done: make the file' });
-  expect(states(c, name)).toEqual(['unknown', 'idle', 'running', 'waiting', 'running', 'idle']);
+  expect(states(c, name)).toEqual(['unknown', 'idle', 'running', 'waiting', 'unknown', 'running', 'idle']);
   // The hooks already in force ran too, and their file is as it was.
   expect(readFileSync(audit, 'utf8')).toBe('after\n');
   expect(readFileSync(system, 'utf8')).toBe(original);

@@ -15,7 +15,7 @@ describe('interpretHook: Claude Code', () => {
     expect(interpretHook('claude', 'PermissionRequest', { ...session, tool_name: 'Edit', tool_input: { file_path: 'src/a.ts' } }))
       .toMatchObject({ state: 'waiting', question: 'Allow Edit src/a.ts?' });
     expect(interpretHook('claude', 'Notification', { ...session, message: 'Claude needs your permission to use Bash', notification_type: 'permission_prompt' }))
-      .toMatchObject({ state: 'waiting', question: 'Claude needs your permission to use Bash', keepQuestion: true });
+      .toMatchObject({ state: 'waiting', question: 'Claude needs your permission to use Bash', echo: true });
     expect(interpretHook('claude', 'Notification', { ...session, message: 'Claude is waiting for your input', notification_type: 'idle_prompt' })).toMatchObject({ state: 'idle' });
     expect(interpretHook('claude', 'Notification', { ...session, message: 'Claude is waiting for your input', notification_type: 'idle_prompt' }).turnEnded).toBeUndefined();
     expect(interpretHook('claude', 'Stop', { ...session, last_assistant_message: 'Done.' })).toMatchObject({ state: 'idle', turnEnded: true, result: 'Done.' });
@@ -48,8 +48,8 @@ describe('applyCliSignal', () => {
   it('flashes needs input once per question, keeps the sharper question, and ends a turn once', () => {
     const target = entry();
     const { log, effects: fx } = effects();
-    applyCliSignal(target, { state: 'waiting', question: 'Allow Bash touch x?' }, fx);
-    applyCliSignal(target, { state: 'waiting', question: 'Claude needs your permission', keepQuestion: true }, fx);
+    applyCliSignal(target, { state: 'waiting', question: 'Allow Bash touch x?', asks: true }, fx);
+    applyCliSignal(target, { state: 'waiting', question: 'Claude needs your permission', echo: true }, fx);
     expect(target.info).toMatchObject({ state: 'waiting', question: 'Allow Bash touch x?' });
     expect(log.flashes).toEqual([{ name: 'cc', word: 'needs input', durationMs: 5000, summary: 'Allow Bash touch x?' }]);
     applyCliSignal(target, { state: 'running' }, fx);
@@ -57,6 +57,20 @@ describe('applyCliSignal', () => {
     applyCliSignal(target, { state: 'idle', turnEnded: true, result: 'Done.' }, fx);
     applyCliSignal(target, { state: 'idle', turnEnded: true, result: 'Done.' }, fx);
     expect(log.turns).toEqual(['Done.']);
+  });
+
+  it('takes a late echo of a question for nothing once the CLI asks directly — also after it was answered', () => {
+    const target = entry();
+    const { log, effects: fx } = effects();
+    applyCliSignal(target, { state: 'waiting', question: 'Allow Bash touch x?', asks: true }, fx);
+    target.info.state = 'unknown'; // the user answered
+    applyCliSignal(target, { state: 'waiting', question: 'Claude needs your permission', echo: true }, fx);
+    expect(target.info.state).toBe('unknown');
+    expect(log.flashes).toHaveLength(1);
+    // A CLI that never asks directly: the echo is its question.
+    const older = entry();
+    applyCliSignal(older, { state: 'waiting', question: 'Claude needs your permission', echo: true }, fx);
+    expect(older.info).toMatchObject({ state: 'waiting', question: 'Claude needs your permission' });
   });
 
   it('changes nothing of an agent that has ended or is not a CLI', () => {

@@ -63,17 +63,30 @@ describe('typed input', () => {
   it('a key answers what a weak signal said the CLI waits for; a line starts an idle CLI that never says it runs', () => {
     const bell = agent('title-bell', 'waiting');
     bell.info.stateFrom = 'bell';
-    applyTyped(bell, false, effects());
+    applyTyped(bell, 'x', effects());
     expect(bell.info.state).toBe('unknown');
 
     const aider = agent('aider-notify', 'idle');
-    applyTyped(aider, false, effects());
+    applyTyped(aider, 'and run it', effects());
     expect(aider.info.state).toBe('idle');
-    applyTyped(aider, true, effects());
+    applyTyped(aider, '\r', effects());
     expect(aider.info.state).toBe('unknown');
 
     const claude = agent('claude-hooks', 'idle');
-    applyTyped(claude, true, effects());
+    applyTyped(claude, 'fix it\r', effects());
     expect(claude.info.state).toBe('idle');
+  });
+
+  it('a key that answers a dialog answers the question a CLI\'s hooks asked; moving about in the dialog does not', () => {
+    for (const answer of ['\r', '\x1b', '2']) {
+      const claude = agent('claude-hooks', 'waiting');
+      claude.info.question = 'Allow Bash touch x?';
+      applyTyped(claude, '\x1b[B', effects());
+      applyTyped(claude, { paste: true }, effects());
+      expect(claude.info.state).toBe('waiting');
+      applyTyped(claude, answer, effects());
+      expect(claude.info).toMatchObject({ state: 'unknown' });
+      expect(claude.info.question).toBeUndefined();
+    }
   });
 });
