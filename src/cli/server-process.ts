@@ -131,6 +131,7 @@ async function openWorkspace(root: string, flags: WorkspaceFlags, { env, modelEn
     worktrees,
     ...(config.compare.check ? { compareCheck: config.compare.check } : {}),
     clis: cliKinds(config.clis),
+    budgets: config.budgets,
     hookCommand: [process.execPath, HOOK_ENTRY],
     printRun: (program, args) => ({ file: process.execPath, args: [CLI_ENTRY, 'print-run', '--', program, ...args] }),
     stateDir: workspaceStateDir(paths.stateRoot, root),

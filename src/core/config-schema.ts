@@ -1,5 +1,6 @@
 // The configuration: types, defaults, validation of one parsed config file, and merging of files over the defaults.
 
+import { budgetValueError } from './budget.js';
 import { clisError, type CliKindFile } from './cli-kinds.js';
 import { isThemeName, THEME_NAME_RULE, type Validation } from './theme-schema.js';
 import { modelPriceError, type ModelPrice } from './usage.js';
@@ -32,6 +33,14 @@ export interface Config {
   compare: { check: string };
   /** External agent CLIs added or changed (core/cli-kinds.ts), by name. */
   clis: Record<string, CliKindFile>;
+  budgets: BudgetSettings;
+}
+
+/** Budgets (core/budget.ts): each agent's unless it is given one, and the whole session's; none by default. */
+export interface BudgetSettings {
+  agentUsd?: number;
+  agentTokens?: number;
+  sessionUsd?: number;
 }
 
 /** One config file: every key optional. */
@@ -48,6 +57,7 @@ export interface ConfigFile {
   worktreeRoot?: string;
   compare?: Partial<Config['compare']>;
   clis?: Record<string, CliKindFile>;
+  budgets?: BudgetSettings;
 }
 
 export type PermissionMode = 'ask' | 'edits' | 'auto';
@@ -67,6 +77,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   worktreeRoot: '',
   compare: Object.freeze({ check: '' }),
   clis: Object.freeze({}),
+  budgets: Object.freeze({}),
 });
 
 const RANGES = {
@@ -137,7 +148,21 @@ function fileError(obj: unknown): string | undefined {
   if (obj.worktreeRoot !== undefined && typeof obj.worktreeRoot !== 'string') {
     return `worktreeRoot: expected a directory path as a string, got ${JSON.stringify(obj.worktreeRoot)}`;
   }
-  return pricesError(obj.prices) ?? clisError(obj.clis) ?? sectionError(obj, 'notifications') ?? sectionError(obj, 'keys') ?? sectionError(obj, 'compare');
+  return pricesError(obj.prices) ?? budgetsError(obj.budgets) ?? clisError(obj.clis) ?? sectionError(obj, 'notifications') ?? sectionError(obj, 'keys') ?? sectionError(obj, 'compare');
+}
+
+const BUDGET_KEYS = { agentUsd: 'usd', agentTokens: 'tokens', sessionUsd: 'usd' } as const;
+
+function budgetsError(budgets: unknown): string | undefined {
+  if (budgets === undefined) return undefined;
+  if (!isObject(budgets)) return 'budgets: expected an object like {"agentUsd": 2, "sessionUsd": 20}';
+  const unknown = unknownKey(budgets, Object.keys(BUDGET_KEYS), 'budgets.');
+  if (unknown) return unknown;
+  for (const [key, part] of Object.entries(BUDGET_KEYS)) {
+    const error = budgets[key] === undefined ? undefined : budgetValueError(part, budgets[key]);
+    if (error) return `budgets.${key}: ${error}, got ${JSON.stringify(budgets[key])}`;
+  }
+  return undefined;
 }
 
 function pricesError(prices: unknown): string | undefined {
@@ -170,7 +195,7 @@ function defined<T extends object>(partial: T | undefined): Partial<T> {
 export function mergeConfig(base: Readonly<Config>, ...partials: ConfigFile[]): Config {
   let config: Config = {
     ...base, notifications: { ...base.notifications }, keys: { ...base.keys }, prices: { ...base.prices }, compare: { ...base.compare },
-    clis: { ...base.clis },
+    clis: { ...base.clis }, budgets: { ...base.budgets },
   };
   for (const partial of partials) {
     config = {
@@ -181,6 +206,7 @@ export function mergeConfig(base: Readonly<Config>, ...partials: ConfigFile[]): 
       prices: { ...config.prices, ...(partial.prices ?? {}) },
       compare: { ...config.compare, ...defined(partial.compare) },
       clis: mergeClis(config.clis, partial.clis),
+      budgets: { ...config.budgets, ...defined(partial.budgets) },
     };
   }
   return config;

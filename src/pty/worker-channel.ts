@@ -1,12 +1,14 @@
 // agentmux's end of a built-in worker's private channel (core/report-channel.ts): a Unix socket in a
 // directory of its own (mkdtemp: 0700) that takes exactly one connection — the worker's, made before
 // it runs any tool — and then stops listening and disappears. The worker's hello is answered with its
-// credentials; every later message must be a report, or the channel is closed.
+// credentials; every later message must be a report, or the channel is closed. Commands go the other
+// way (its budget, pause, go on) once it has been welcomed.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import {
-  CHANNEL_VERSION, isWorkerHello, isWorkerReport, MAX_CHANNEL_MESSAGE_BYTES, type ChannelAnswer, type WorkerCredentials, type WorkerReport,
+  CHANNEL_VERSION, isWorkerHello, isWorkerReport, MAX_CHANNEL_MESSAGE_BYTES, type ChannelAnswer, type WorkerCommand, type WorkerCredentials,
+  type WorkerReport,
 } from '../core/report-channel.js';
 import { encodeMessage, MessageDecoder, WireError } from '../core/wire.js';
 
@@ -92,8 +94,13 @@ export class WorkerChannel {
     this.send(this.credentials ? { type: 'welcome', credentials: this.credentials } : { type: 'welcome' });
   }
 
-  private send(answer: ChannelAnswer): void {
-    this.socket?.write(encodeMessage(answer));
+  private send(answer: ChannelAnswer | WorkerCommand): void {
+    if (this.socket && !this.socket.destroyed) this.socket.write(encodeMessage(answer));
+  }
+
+  /** Tells the worker something (its budget, to pause, to go on); nothing once the channel is closed or before the welcome. */
+  tell(command: WorkerCommand): void {
+    if (this.greeted && !this.done) this.send(command);
   }
 
   private refuse(reason: string): void {

@@ -6,7 +6,9 @@ import { removedMessage } from '../core/removed-agents.js';
 import {
   PROTOCOL_VERSION, describeFlash, type ClientMessage, type Flash, type ModelStatus, type ServerEvent, type SessionChoice, type SessionStatus,
 } from '../core/protocol.js';
+import { MAX_BUDGET_USD, type Budget } from '../core/budget.js';
 import { cliKinds, type CliKind } from '../core/cli-kinds.js';
+import type { BudgetSettings } from '../core/config-schema.js';
 import type { ModelPrice } from '../core/usage.js';
 import type { WorktreeInfo } from '../core/worktree.js';
 import type { Message, ModelClient } from '../llm/types.js';
@@ -15,17 +17,18 @@ import { UsageTracker } from '../llm/usage-tracker.js';
 import { SessionStore } from '../store/session-store.js';
 import { AgentJournal } from './agent-journal.js';
 import { AgentTable, firstLine, flashFor, type AgentEntry } from './agent-table.js';
+import { BudgetKeeper } from './budget-keeper.js';
 import { ChatLog } from './chat-log.js';
 import { ClientScreens, type Client } from './client-screens.js';
 import { ChatQuestion } from './chat-question.js';
 import { ForegroundRuns } from './foreground-runs.js';
-import { BUSY, MainAgent } from './main-agent.js';
+import { BUSY, MainAgent, type SpawnHow } from './main-agent.js';
 import { LogFollowers } from './log-followers.js';
 import { ConversationSwitch } from './conversation-switch.js';
 import { MainSession } from './main-session.js';
-import { notificationFor } from './notifications.js';
+import { notificationFor, pausedNotification } from './notifications.js';
 import { CliMeters } from './cli-meters.js';
-import { CliStarts } from './cli-starts.js';
+import { CliStarts, type CliStart } from './cli-starts.js';
 import { WorkerStarts, WORKTREES_UNAVAILABLE, type SpawnOptions } from './worker-starts.js';
 import { WorktreeOps, type WorktreeService } from './worktree-ops.js';
 import type { AgentRuntime } from './runtime.js';
@@ -58,6 +61,8 @@ export interface ServerOptions {
   compareCheck?: string;
   /** The agent CLIs `/new` starts (default: the built-in ones). */
   clis?: ReadonlyMap<string, CliKind>;
+  /** Budgets from the config: each agent's default, the session's. */
+  budgets?: BudgetSettings;
   /** The command that runs agentmux's hook runner for agent CLIs (cli/hook-main.ts); without it their state stays unknown. */
   hookCommand?: string[];
   /** The program that renders an agent CLI's print run (`agentmux print-run -- PROGRAM ARGS…`). */
@@ -77,7 +82,6 @@ export interface ClientConnection {
 }
 
 const OUTPUT_LINES_FOR_NOTIFICATION = 40;
-const MAX_BUDGET_USD = 10_000;
 const NO_SESSIONS = 'this server keeps no conversations';
 /** How much of an agent's log is read for its last lines as text (a lost agent's, or one whose screen is gone). */
 const LOG_TEXT_BYTES = 64 << 10;
@@ -105,6 +109,8 @@ export class AgentServer {
   private readonly cliMeters: CliMeters;
   private readonly followers: LogFollowers;
   private readonly screens: ClientScreens;
+  private readonly budgets: BudgetKeeper;
+  private readonly kinds: ReadonlyMap<string, CliKind>;
 
   constructor(private readonly options: ServerOptions) {
     this.now = options.now ?? Date.now;
@@ -129,6 +135,7 @@ export class AgentServer {
       refused: (entry, message) => this.chat.add('error', `${entry.info.name}: ${message}`),
       turnEnded: (entry, result) => void this.turnEnded(entry, result),
       hooked: (entry) => this.readCliMeter(entry),
+      workerPaused: (entry, question) => this.budgets.workerPaused(entry, question),
       ended: (entry) => {
         this.worktreeOps?.checkEnded(entry.info.name, entry.info.state, entry.info.exitCode);
         void this.agentEnded(entry);
@@ -142,6 +149,23 @@ export class AgentServer {
         for (const resolve of this.stopWaiters.splice(0)) resolve();
       },
     }, this.now);
+    this.kinds = options.clis ?? cliKinds();
+    this.budgets = new BudgetKeeper({
+      agents: this.agents,
+      settings: options.budgets ?? {},
+      publish: (info) => this.publish(info),
+      flash: (flash) => this.flash(flash),
+      say: (role, text) => this.chat.add(role, text),
+      pausedAtBudget: (entry) => this.main?.notify(pausedNotification(entry.info, this.now()), { wake: true }),
+      mainSpentUsd: () => this.main?.usage.costUsd,
+      sessionChanged: () => {
+        this.broadcast({ type: 'session', session: this.session() });
+        this.main?.mayGoOn();
+      },
+      cliMetered: (cli) => this.kinds.get(cli)?.signals === 'claude-hooks',
+      priceOf: (model) => priceFor(model, options.access?.prices),
+      now: this.now,
+    });
     const journal = this.journal;
     this.screens = new ClientScreens({ agents: this.agents, ...(journal ? { logTail: (name: string) => journal.logTail(name, REPLAY_BYTES) } : {}) });
     this.foreground = new ForegroundRuns(this.agents, this.chat, () => this.broadcast({ type: 'session', session: this.session() }));
@@ -172,6 +196,7 @@ export class AgentServer {
           record: (message: Message) => this.mainSession?.recordMessage(message),
           compacted: (summary: string) => this.mainSession?.recordCompaction(summary),
         } : {}),
+        turnRefusal: () => this.budgets.mainTurnRefusal(),
         delivered: (names) => {
           for (const name of names) {
             const entry = this.agents.get(name);
@@ -180,21 +205,24 @@ export class AgentServer {
         },
         host: {
           agents: () => this.agents.all().map((entry) => ({ ...entry.info })),
-          spawnWorker: (task, spawnOptions) => this.spawn(task, options.cwd, { ...spawnOptions, worktree: spawnOptions.worktree ? {} : undefined }),
-          spawnCli: (cli, task, how) => this.cliStarts.start(cli, {
+          spawnWorker: (task, how) => this.spawn(task, options.cwd, { name: how.name, worktree: how.worktree ? {} : undefined, after: how.after }, requestedBudget(how)),
+          spawnCli: (cli, task, how) => this.startCli(cli, {
             task, cwd: options.cwd, ...(how.name !== undefined ? { name: how.name } : {}), ...(how.worktree ? { worktree: {} } : {}),
             ...(how.after !== undefined ? { after: how.after } : {}),
-          }),
+          }, requestedBudget(how)),
           runForeground: (command, timeoutMs, signal) => this.foreground.run(command, options.cwd, timeoutMs, signal),
           outputOf: (name, maxLines) => this.outputOf(name, maxLines),
           approve: (question, signal) => this.approve(question, signal),
-          sessionChanged: () => this.broadcast({ type: 'session', session: this.session() }),
+          sessionChanged: () => {
+            this.broadcast({ type: 'session', session: this.session() });
+            this.budgets.mainSpent();
+          },
         },
       });
     }
     this.cliMeters = new CliMeters(options.access?.prices);
     this.cliStarts = new CliStarts({
-      agents: this.agents, runtime: options.runtime, kinds: options.clis ?? cliKinds(),
+      agents: this.agents, runtime: options.runtime, kinds: this.kinds,
       ...(this.journal ? { logTail: (name: string) => this.journal?.logTail(name, REPLAY_BYTES) ?? new Uint8Array() } : {}),
       ...(options.hookCommand ? { hookCommand: options.hookCommand } : {}), ...(this.worktreeOps ? { worktrees: this.worktreeOps } : {}),
       ...(options.printRun ? { printRun: options.printRun } : {}), priceOf: (model) => priceFor(model, options.access?.prices),
@@ -323,6 +351,7 @@ export class AgentServer {
       busy: this.main?.isBusy ?? false,
       ...(this.foreground.name ? { foreground: this.foreground.name } : {}),
       ...(this.main ? { mainUsage: this.main.usage } : {}),
+      ...(this.budgets.sessionBudget !== undefined ? { budgetUsd: this.budgets.sessionBudget } : {}),
     };
   }
 
@@ -362,17 +391,18 @@ export class AgentServer {
         }
         if (!this.options.access) return this.options.model.help ?? 'The model is not configured.';
         return this.spawn(command.task, command.cwd, {
-          name: command.name, budgetUsd: command.budgetUsd, worktree: command.worktree, after: command.after, ...(client.env ? { inherit: client.env } : {}),
-        })
+          name: command.name, worktree: command.worktree, after: command.after, ...(client.env ? { inherit: client.env } : {}),
+        }, requestedBudget(command))
           .then((started) => typeof started === 'string' ? started : { name: started.name });
       }
       case 'new': {
         const { cli, task, name, cwd, worktree, after, print } = command;
-        return this.cliStarts.start(cli, {
+        return this.startCli(cli, {
           cwd, ...(task !== undefined ? { task } : {}), ...(name !== undefined ? { name } : {}), ...(worktree ? { worktree } : {}),
           ...(after !== undefined ? { after } : {}), ...(client.env ? { inherit: client.env } : {}), ...(print ? { print } : {}),
-        }).then((started) => (typeof started === 'string' ? started : { name: started.name }));
+        }, requestedBudget(command)).then((started) => (typeof started === 'string' ? started : { name: started.name }));
       }
+      case 'budget': return this.setBudget(command);
       case 'compare': return this.worktreeOps?.compare(command.names) ?? WORKTREES_UNAVAILABLE;
       case 'fileDiff': {
         const ops = this.worktreeOps;
@@ -428,6 +458,7 @@ export class AgentServer {
       case 'compact':
         if (!this.main) return this.options.model.help ?? 'The model is not configured.';
         if (this.question.open) return BUSY;
+        if (this.budgets.mainTurnRefusal()) return this.budgets.mainTurnRefusal();
         return this.main.compact(command.instructions);
       case 'interrupt':
         this.question.cancel();
@@ -457,6 +488,7 @@ export class AgentServer {
       this.journal?.remove(info.name, this.now());
       this.broadcast({ type: 'removed', name: info.name });
       this.cliMeters.forget(info.name);
+      this.budgets.forget(info.name);
     }
     this.chat.add('system', removedMessage(removed.map((entry) => entry.info)));
     return undefined;
@@ -486,9 +518,35 @@ export class AgentServer {
     this.chat.add('event', describeFlash(flash), { flash });
   }
 
-  private spawn(task: string, cwd: string, how: SpawnOptions): Promise<AgentInfo | string> {
-    if (!this.workerStarts) return Promise.resolve(this.options.model.help ?? 'The model is not configured.');
-    return this.workerStarts.spawn(task, cwd, how);
+  /** Starts a worker with the budget asked for (or the configured one); refused when it cannot keep it. */
+  private spawn(task: string, cwd: string, how: Omit<SpawnOptions, 'budget'>, requested: Budget): Promise<AgentInfo | string> {
+    if (!this.workerStarts || !this.options.access) return Promise.resolve(this.options.model.help ?? 'The model is not configured.');
+    const budget = this.budgets.budgetForStart(requested, { label: 'a worker', metered: true, model: this.options.access.model });
+    if (typeof budget === 'string') return Promise.resolve(budget);
+    return this.workerStarts.spawn(task, cwd, { ...how, ...budget });
+  }
+
+  /** Starts agent CLI `cli` with the budget asked for (or the configured one, for a CLI whose meter agentmux reads). */
+  private startCli(cli: string, how: Omit<CliStart, 'budget'>, requested: Budget): Promise<AgentInfo | string> {
+    // An unknown CLI is refused as such.
+    if (!this.kinds.has(cli)) return this.cliStarts.start(cli, how);
+    const budget = this.budgets.budgetForStart(requested, { label: cli, metered: this.budgets.metered({ kind: 'cli', cli }) });
+    if (typeof budget === 'string') return Promise.resolve(budget);
+    return this.cliStarts.start(cli, { ...how, ...budget });
+  }
+
+  /** `/budget NAME USD`, `/budget --session USD`. */
+  private setBudget(command: Extract<ClientMessage, { type: 'budget' }>): string | undefined {
+    const { name, session, usd, tokens } = command;
+    if ((name === undefined) === (session !== true)) return 'give an agent\'s name or --session: /budget NAME USD, /budget --session USD';
+    if (usd !== undefined && usd > MAX_BUDGET_USD) return `invalid budget ${usd}: give an amount in USD above 0 and at most ${MAX_BUDGET_USD}`;
+    if (name !== undefined) {
+      if (usd === undefined && tokens === undefined) return `give the budget: /budget ${name} USD, or /budget ${name} --max-tokens N`;
+      return this.budgets.setBudget(name, { ...(usd !== undefined ? { usd } : {}), ...(tokens !== undefined ? { tokens } : {}) });
+    }
+    if (tokens !== undefined) return 'the session\'s budget is in USD: /budget --session USD';
+    if (usd === undefined) return 'give the budget: /budget --session USD';
+    return this.budgets.setSessionBudget(usd);
   }
 
   private async agentEnded(entry: AgentEntry): Promise<void> {
@@ -507,11 +565,12 @@ export class AgentServer {
     this.publish(entry.info);
   }
 
-  /** Every screen and the records hear of an agent's change. */
+  /** Every screen and the records hear of an agent's change (after its budget had its say). */
   private publish(info: AgentInfo): void {
+    const entry = this.agents.get(info.name);
+    if (entry) this.budgets.agentChanged(entry);
     this.broadcast({ type: 'agent', agent: { ...info } });
     this.journal?.changed(info);
-    const entry = this.agents.get(info.name);
     if (entry) this.worktreeOps?.scheduleRefresh(entry);
   }
 
@@ -537,6 +596,8 @@ export class AgentServer {
       this.question.take(text);
       return undefined;
     }
+    const refused = this.main && this.budgets.mainTurnRefusal();
+    if (refused) return refused;
     this.chat.add('user', text);
     if (!this.main) {
       this.chat.add('system', this.options.model.help ?? 'The model is not configured.');
@@ -581,3 +642,8 @@ export class AgentServer {
 
 /** A refusal (one line), the agent a command started, or nothing to say. */
 type Outcome = string | { name: string } | undefined;
+
+/** The budget a command or tool call asks for. */
+function requestedBudget(how: Pick<SpawnHow, 'budgetUsd' | 'budgetTokens'>): Budget {
+  return { ...(how.budgetUsd !== undefined ? { usd: how.budgetUsd } : {}), ...(how.budgetTokens !== undefined ? { tokens: how.budgetTokens } : {}) };
+}

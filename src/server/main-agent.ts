@@ -23,15 +23,23 @@ export type ForegroundOutcome = { ended: AgentInfo } | { movedTo: string };
 
 export interface MainAgentHost {
   agents(): AgentInfo[];
-  spawnWorker(task: string, options: { name?: string; worktree?: boolean; after?: string }): Promise<AgentInfo | string>;
+  spawnWorker(task: string, options: SpawnHow): Promise<AgentInfo | string>;
   /** Starts agent CLI `cli` on `task`. */
-  spawnCli(cli: string, task: string, options: { name?: string; worktree?: boolean; after?: string }): Promise<AgentInfo | string>;
+  spawnCli(cli: string, task: string, options: SpawnHow): Promise<AgentInfo | string>;
   /** Starts a command agent the main agent waits on; resolves when it ends or is sent to the background. */
   runForeground(command: string, timeoutMs: number, signal: AbortSignal): Promise<ForegroundOutcome | string>;
   outputOf(name: string, maxLines: number): Promise<string>;
   /** Whether the user allows this action; asked in the chat. */
   approve(question: string, signal: AbortSignal): Promise<boolean>;
   sessionChanged(): void;
+}
+
+export interface SpawnHow {
+  name?: string;
+  worktree?: boolean;
+  after?: string;
+  budgetUsd?: number;
+  budgetTokens?: number;
 }
 
 export interface MainAgentOptions {
@@ -49,6 +57,8 @@ export interface MainAgentOptions {
   delivered?(names: string[]): void;
   /** The conversation was replaced by this summary of it (/compact). */
   compacted?(summary: string): void;
+  /** Why it may take no turn now (the session's budget is reached); what waits is taken once it may. */
+  turnRefusal?(): string | undefined;
 }
 
 type Step = 'continue' | 'done';
@@ -114,6 +124,11 @@ export class MainAgent {
     return undefined;
   }
 
+  /** It may take turns again (the session's budget was raised): what waits for one is taken now. */
+  mayGoOn(): void {
+    if (this.queuedTexts.length > 0 || this.notifications.wakes) void this.run();
+  }
+
   /** Ctrl+C: stop the current turn. Returns false when there is none. */
   interrupt(): boolean {
     if (!this.abort) return false;
@@ -126,7 +141,7 @@ export class MainAgent {
     this.busy = true;
     this.options.host.sessionChanged();
     try {
-      while (this.queuedTexts.length > 0 || this.notifications.wakes) {
+      while ((this.queuedTexts.length > 0 || this.notifications.wakes) && this.options.turnRefusal?.() === undefined) {
         const notifications = this.notifications.take();
         this.addUserContent([...notifications.map((notification) => notificationText(notification)), ...this.queuedTexts.splice(0)]);
         if (notifications.length > 0) this.options.delivered?.(notifications.map((notification) => notification.name));
@@ -312,7 +327,7 @@ export class MainAgent {
     const { host } = this.options;
     switch (input.tool) {
       case 'spawn_agent': {
-        const how = { name: input.name, worktree: input.worktree, after: input.after };
+        const how = { name: input.name, worktree: input.worktree, after: input.after, budgetUsd: input.budgetUsd, budgetTokens: input.budgetTokens };
         const started = await (input.cli === undefined ? host.spawnWorker(input.task, how) : host.spawnCli(input.cli, input.task, how));
         if (typeof started === 'string') return { content: started, isError: true, summary: started };
         const when = started.state === 'queued' ? `It starts when ${input.after} has finished and then runs in the background.` : 'It runs in the background.';

@@ -1,6 +1,7 @@
 // Starting built-in workers (`agentmux worker` in a pty, handed the model's credentials over its
 // report channel, never in its environment), and continuing a finished one from its transcript.
 import type { AgentInfo } from '../core/agent.js';
+import type { Budget } from '../core/budget.js';
 import type { WorktreeInfo } from '../core/worktree.js';
 import { priceFor } from '../llm/prices.js';
 import type { AgentJournal } from './agent-journal.js';
@@ -11,7 +12,8 @@ import type { WorktreeOps } from './worktree-ops.js';
 
 export interface SpawnOptions {
   name?: string;
-  budgetUsd?: number;
+  /** What it may spend (checked: its model has a price when it sets USD). */
+  budget?: Budget;
   worktree?: { base?: string };
   /** Start once this agent has finished. */
   after?: string;
@@ -66,7 +68,8 @@ export class WorkerStarts {
     if (refused) return refused;
     const args = ['worker', '--name', name, '--task', text, '--model', settings.model, '--permission-mode', settings.permissionMode,
       '--transcript', journal.transcriptPath(name), '--resume'];
-    if (settings.budgetUsd !== undefined) args.push('--budget', String(settings.budgetUsd));
+    // Records of an earlier version kept the budget with the worker's settings.
+    args.push(...budgetArgs(entry.info.budget ?? (settings.budgetUsd !== undefined ? { usd: settings.budgetUsd } : undefined)));
     chat.add('event', `${name} continues: ${text}`);
     // Its screen goes on below what it showed before, as if it had never stopped.
     const history = journal.logTail(name, HISTORY_BYTES);
@@ -75,14 +78,13 @@ export class WorkerStarts {
 
   private start(task: string, name: string, cwd: string, how: SpawnOptions, worktree?: WorktreeInfo): AgentEntry | string {
     const { access, launcher, journal, agents } = this.deps;
-    const args = ['worker', '--name', name, '--task', task, '--model', access.model, '--permission-mode', launcher.permissionMode];
-    if (how.budgetUsd !== undefined) args.push('--budget', String(how.budgetUsd));
+    const args = ['worker', '--name', name, '--task', task, '--model', access.model, '--permission-mode', launcher.permissionMode, ...budgetArgs(how.budget)];
     if (journal) {
       args.push('--transcript', journal.transcriptPath(name));
-      journal.setWorker(name, { model: access.model, permissionMode: launcher.permissionMode, ...(how.budgetUsd !== undefined ? { budgetUsd: how.budgetUsd } : {}) });
+      journal.setWorker(name, { model: access.model, permissionMode: launcher.permissionMode });
     }
     return agents.start({
-      kind: 'claude', task, cwd, name, program: launcher.program(args), worker: this.worker(access.model),
+      kind: 'claude', task, cwd, name, program: launcher.program(args), worker: this.worker(access.model), ...(how.budget ? { budget: how.budget } : {}),
       ...(worktree ? { worktree } : {}), ...(how.after !== undefined ? { after: how.after } : {}), ...(how.inherit ? { inherit: how.inherit } : {}),
     });
   }
@@ -97,4 +99,12 @@ export class WorkerStarts {
       expect: { model, priceOf: () => price },
     };
   }
+}
+
+/** The worker's flags for its budget. */
+function budgetArgs(budget: Budget | undefined): string[] {
+  return [
+    ...(budget?.usd !== undefined ? ['--budget', String(budget.usd)] : []),
+    ...(budget?.tokens !== undefined ? ['--budget-tokens', String(budget.tokens)] : []),
+  ];
 }

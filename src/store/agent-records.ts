@@ -15,7 +15,7 @@ export interface AgentRecord {
   log: string;
   /** A built-in worker's conversation, relative to the workspace state directory (e.g. `workers/build.jsonl`). */
   transcript?: string;
-  /** How a built-in worker was started, to start it again the same way. */
+  /** How a built-in worker was started, to start it again the same way (`budgetUsd`: from an earlier version; now `info.budget`). */
   worker?: { model: string; permissionMode: PermissionMode; budgetUsd?: number };
 }
 
@@ -110,6 +110,7 @@ const agentRecord = shape({
       contextTokens: number,
       contextWindow: optional(number),
     })),
+    budget: optional(shape({ usd: optional(number), tokens: optional(number) })),
     question: optional(string),
     result: optional(string),
     cli: optional(string),
