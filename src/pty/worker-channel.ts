@@ -31,6 +31,8 @@ export class WorkerChannel {
   private socket: Socket | undefined;
   private greeted = false;
   private done = false;
+  /** Commands for a worker not welcomed yet: sent right after the welcome. */
+  private pending: WorkerCommand[] = [];
   private readonly closedWaiters: Array<() => void> = [];
 
   /** Listens at once in a new private directory under `baseDir`. */
@@ -92,15 +94,18 @@ export class WorkerChannel {
     }
     this.greeted = true;
     this.send(this.credentials ? { type: 'welcome', credentials: this.credentials } : { type: 'welcome' });
+    for (const command of this.pending.splice(0)) this.send(command);
   }
 
   private send(answer: ChannelAnswer | WorkerCommand): void {
     if (this.socket && !this.socket.destroyed) this.socket.write(encodeMessage(answer));
   }
 
-  /** Tells the worker something (its budget, to pause, to go on); nothing once the channel is closed or before the welcome. */
+  /** Tells the worker something (its budget, to pause, to go on): right after its welcome if it has not had it; nothing once the channel is closed. */
   tell(command: WorkerCommand): void {
-    if (this.greeted && !this.done) this.send(command);
+    if (this.done) return;
+    if (this.greeted) this.send(command);
+    else this.pending.push(command);
   }
 
   private refuse(reason: string): void {
