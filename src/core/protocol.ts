@@ -113,8 +113,11 @@ export interface WorktreeRequest {
   base?: string;
 }
 
-/** `idle`: an agent CLI is done with its turn and waits for the next prompt; `budget`: most of a budget is spent. */
-export type FlashWord = EndState | 'needs input' | 'idle' | 'budget';
+/**
+ * `idle`: an agent CLI is done with its turn and waits for the next prompt; `shares a file`: it wrote a
+ * file another running agent wrote too; `budget`: most of a budget is spent.
+ */
+export type FlashWord = EndState | 'needs input' | 'idle' | 'shares a file' | 'budget';
 
 export interface Flash {
   name: string;

@@ -11,6 +11,7 @@ export const FLASH_ROLE: Record<FlashWord, ThemeRole> = {
   lost: 'flash.failure',
   'needs input': 'flash.attention',
   idle: 'flash.success',
+  'shares a file': 'flash.attention',
   budget: 'flash.attention',
 };
 
@@ -21,6 +22,7 @@ export const FLASH_GLYPH: Record<FlashWord, string> = {
   lost: '?',
   'needs input': '◆',
   idle: '◇',
+  'shares a file': '⚠',
   budget: '$',
 };
 
