@@ -126,10 +126,11 @@ const WINDOWS_IN_FLIGHT = 2;
 
 /**
  * Whether an agent paused for a budget goes on spending without leave: it spent after it said it
- * stopped (`acknowledged`), or more than the request it had in flight can use.
+ * stopped (`acknowledged`; `since`: its usage then), or, before that, more than the request it had in
+ * flight can use (`since`: its usage when it was paused).
  */
-export function spendsWhilePaused(atPause: Usage, now: Usage, acknowledged: boolean, contextWindow: number | undefined): boolean {
-  const grown = tokensOf(now) - tokensOf(atPause);
+export function spendsWhilePaused(since: Usage, now: Usage, acknowledged: boolean, contextWindow: number | undefined): boolean {
+  const grown = tokensOf(now) - tokensOf(since);
   if (acknowledged) return grown > 0;
   return contextWindow !== undefined && grown > WINDOWS_IN_FLIGHT * contextWindow;
 }

@@ -48,8 +48,8 @@ export interface BudgetPause {
   reasons: Map<PauseReason, string>;
   /** What it was doing (or has said since): shown again when it goes on. */
   before: Pick<AgentInfo, 'state' | 'question' | 'stateFrom'>;
-  /** Its usage when it was paused; whether it (a worker) has said it stopped. */
-  atPause: Usage;
+  /** Its usage when it was paused, then when it (a worker) said it stopped; and whether it has said so. */
+  spentAt: Usage;
   acknowledged: boolean;
   /** Stopped with SIGSTOP (an agent CLI; a worker that went on spending). */
   frozen: boolean;

@@ -103,7 +103,11 @@ export class BudgetKeeper {
   /** A worker says it has stopped for its budget (as it counts it), waiting for leave to go on. */
   workerPaused(entry: AgentEntry, question: string): void {
     if (!entry.budgetPause) this.pause(entry, 'agent', question || 'budget reached');
-    if (entry.budgetPause) entry.budgetPause.acknowledged = true;
+    const pause = entry.budgetPause;
+    if (!pause) return;
+    // What it spent finishing the request it had in flight is counted; from here on it spends nothing.
+    pause.acknowledged = true;
+    pause.spentAt = entry.info.usage?.total ?? ZERO_USAGE;
   }
 
   /** The main agent spent more: the session's budget may be reached. */
@@ -220,7 +224,7 @@ export class BudgetKeeper {
     if (!pause) {
       pause = {
         reasons: new Map(), before: { state: info.state, ...(info.question !== undefined ? { question: info.question } : {}), ...(info.stateFrom ? { stateFrom: info.stateFrom } : {}) },
-        atPause: info.usage?.total ?? ZERO_USAGE, acknowledged: false, frozen: false,
+        spentAt: info.usage?.total ?? ZERO_USAGE, acknowledged: false, frozen: false,
       };
       entry.budgetPause = pause;
       if (info.kind === 'claude') {
@@ -267,7 +271,7 @@ export class BudgetKeeper {
       info.question = question;
       delete info.stateFrom;
     }
-    if (pause.frozen || !info.usage || !spendsWhilePaused(pause.atPause, info.usage.total, pause.acknowledged, info.usage.contextWindow)) return;
+    if (pause.frozen || !info.usage || !spendsWhilePaused(pause.spentAt, info.usage.total, pause.acknowledged, info.usage.contextWindow)) return;
     entry.handle?.freeze?.(true);
     pause.frozen = true;
     this.deps.say('error', `${info.name} went on spending after it was paused at its budget: stopped with SIGSTOP until the budget is raised`);

@@ -84,6 +84,7 @@ describe('a worker\'s budget', () => {
     expect(await runCli(['budget', 'pricey', '1'], { env: h.env, cwd: h.cwd })).toEqual({ code: 0, stdout: 'pricey: budget $1.00\n', stderr: '' });
 
     await waitForState(h, 'pricey', 'finished');
+    expect(chatLines(h).join('\n')).not.toContain('went on spending');
     expect(workerRequests(scripted.requests)).toHaveLength(3);
     await eventually(h, (s) => {
       const y = meterRow(s, 'pricey');

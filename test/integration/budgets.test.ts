@@ -121,6 +121,8 @@ describe('an agent\'s budget', () => {
     expect(statesOf(client, 'audit')).toEqual(['running', 'waiting', 'running', 'finished']);
     expect(client.agent('audit')).toMatchObject({ budget: { usd: 1 }, usage: { costUsd: (6200 * 2 + 70 * 10) / 1e6 } });
     expect(client.chat().some((entry) => entry.role === 'system' && entry.text === 'audit: spent $0.01 of its $1.00 budget (1%) · 5.0k tokens · it goes on')).toBe(true);
+    // It kept to its pause: nothing had to stop it.
+    expect(client.entries('error')).toEqual([]);
     // The read ran after the raise, and its result went to the model.
     expect(lastMessageText(workerRequests(requests)[2])).toContain('export const x = 1;');
 
@@ -218,6 +220,7 @@ describe('the session\'s budget', () => {
     expect(await client.request({ type: 'budget', session: true, usd: 1 })).toEqual({});
     await client.waitFor('the worker\'s end', () => client.agent('job')?.state === 'finished', 20_000);
     expect(statesOf(client, 'job')).toEqual(['running', 'waiting', 'running', 'finished']);
+    expect(client.entries('error')).toEqual([]);
     client.send({ type: 'chat', text: 'four' });
     await client.waitForReply('Four.');
     expect(client.session()?.budgetUsd).toBe(1);

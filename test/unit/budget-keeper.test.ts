@@ -154,8 +154,11 @@ describe('an agent\'s own budget', () => {
     const { worker, keeper, said } = setup();
     const w = worker('w', { usd: 0.01 });
     w.report({ type: 'usage', meter: meter(10_000) });
+    // The rest of the reply it had in flight, then it says it stopped: all well so far.
+    w.report({ type: 'usage', meter: meter(10_500) });
     w.report({ type: 'state', state: 'waiting', question: 'budget reached ($0.01)', pausedForBudget: true });
-    w.report({ type: 'usage', meter: meter(10_001) });
+    expect(w.process.frozen).toEqual([]);
+    w.report({ type: 'usage', meter: meter(10_501) });
     expect(w.process.frozen).toEqual([true]);
     expect(said).toContain('error: w went on spending after it was paused at its budget: stopped with SIGSTOP until the budget is raised');
     expect(w.entry.info.state).toBe('waiting');
