@@ -90,10 +90,11 @@ function mainTurn(request: MessagesRequestBody): Reply {
 // ---------------------------------------------------------------------------------------------------
 // Prompt suggestion: each one is background work, so that sending it shows an agent start again.
 
+// Short enough to show whole beside the keys that take them on a 100-column screen.
 export const DEMO_SUGGESTIONS = {
-  afterStart: 'while that runs, check the README for broken links in the background',
-  afterResult: 'look into the TODO markers it found in the background',
-  otherwise: 'run a security audit of the auth module in the background',
+  afterStart: 'also review the tests in the background',
+  afterResult: 'look into its TODOs in the background',
+  otherwise: 'audit the auth module in the background',
 } as const;
 
 function suggestionTurn(request: MessagesRequestBody): Reply {
