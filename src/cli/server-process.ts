@@ -129,6 +129,7 @@ async function openWorkspace(root: string, flags: WorkspaceFlags, { env, modelEn
       permissionMode: config.permissionMode,
     },
     worktrees,
+    ...(config.suggestions ? { suggestionModel: config.suggestionModel } : {}),
     ...(config.compare.check ? { compareCheck: config.compare.check } : {}),
     clis: cliKinds(config.clis),
     hookCommand: [process.execPath, HOOK_ENTRY],

@@ -32,6 +32,9 @@ export interface Config {
   compare: { check: string };
   /** External agent CLIs added or changed (core/cli-kinds.ts), by name. */
   clis: Record<string, CliKindFile>;
+  /** After a main-agent turn, ask `suggestionModel` for the user's likely next message, shown in the empty input line. */
+  suggestions: boolean;
+  suggestionModel: string;
 }
 
 /** One config file: every key optional. */
@@ -48,6 +51,8 @@ export interface ConfigFile {
   worktreeRoot?: string;
   compare?: Partial<Config['compare']>;
   clis?: Record<string, CliKindFile>;
+  suggestions?: boolean;
+  suggestionModel?: string;
 }
 
 export type PermissionMode = 'ask' | 'edits' | 'auto';
@@ -67,6 +72,9 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   worktreeRoot: '',
   compare: Object.freeze({ check: '' }),
   clis: Object.freeze({}),
+  suggestions: true,
+  // The cheapest model in src/llm/prices.json (test/unit/prices.test.ts keeps it so).
+  suggestionModel: 'claude-haiku-4-5',
 });
 
 const RANGES = {
@@ -130,6 +138,12 @@ function fileError(obj: unknown): string | undefined {
   }
   if (obj.model !== undefined && (typeof obj.model !== 'string' || !MODEL_PATTERN.test(obj.model))) {
     return `model: ${JSON.stringify(obj.model)} is not a model id (e.g. "claude-sonnet-5-5")`;
+  }
+  if (obj.suggestionModel !== undefined && (typeof obj.suggestionModel !== 'string' || !MODEL_PATTERN.test(obj.suggestionModel))) {
+    return `suggestionModel: ${JSON.stringify(obj.suggestionModel)} is not a model id (e.g. "claude-haiku-4-5")`;
+  }
+  if (obj.suggestions !== undefined && typeof obj.suggestions !== 'boolean') {
+    return `suggestions: expected true or false, got ${JSON.stringify(obj.suggestions)}`;
   }
   if (obj.permissionMode !== undefined && !PERMISSION_MODES.includes(obj.permissionMode as PermissionMode)) {
     return `permissionMode: ${JSON.stringify(obj.permissionMode)} is not one of ${PERMISSION_MODES.join(', ')}`;

@@ -8,7 +8,7 @@ import type { ComparisonView } from './worktree.js';
 import { formatDuration } from './format.js';
 
 /** Raised whenever a message changes shape; a client and a server of different versions refuse each other. */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /** The most a client may send in one message (a line of JSON); more disconnects it. */
 export const MAX_CLIENT_MESSAGE_BYTES = 1024 * 1024;
@@ -151,6 +151,8 @@ export interface SessionStatus {
   /** A foreground tool run that Ctrl+B can send to the background. */
   foreground?: string;
   mainUsage?: UsageMeter;
+  /** The requests for prompt suggestions (a model of their own), once there was one. */
+  suggestionUsage?: UsageMeter;
 }
 
 /** A main conversation on disk, for `--resume` and `/resume`. */
@@ -185,6 +187,8 @@ export type ServerEvent =
   | { type: 'removed'; name: string }
   | { type: 'flash'; flash: Flash }
   | { type: 'chat'; entry: ChatEntry }
+  /** The user's likely next message after a main-agent turn (model output, one printable line): shown in an empty input line. */
+  | { type: 'suggestion'; text: string }
   /** The chat shows another conversation now (a resumed or forked session): these lines replace all. */
   | { type: 'chatReset'; chat: ChatEntry[] }
   | { type: 'attached'; name: string }

@@ -23,6 +23,7 @@ import { BUSY, MainAgent } from './main-agent.js';
 import { LogFollowers } from './log-followers.js';
 import { ConversationSwitch } from './conversation-switch.js';
 import { MainSession } from './main-session.js';
+import { PromptSuggester } from './prompt-suggester.js';
 import { notificationFor } from './notifications.js';
 import { CliMeters } from './cli-meters.js';
 import { CliStarts } from './cli-starts.js';
@@ -54,6 +55,8 @@ export interface ServerOptions {
   workers?: WorkerLauncher;
   /** Git worktrees for `--worktree` agents; absent when none can be made (refused with the reason). */
   worktrees?: WorktreeService;
+  /** The model that suggests the user's next message after a main-agent turn (config `suggestionModel`); none without it. */
+  suggestionModel?: string;
   /** A command /compare runs in each attempt's worktree (config `compare.check`). */
   compareCheck?: string;
   /** The agent CLIs `/new` starts (default: the built-in ones). */
@@ -89,6 +92,7 @@ export class AgentServer {
   private readonly chat: ChatLog;
   private readonly agents: AgentTable;
   private readonly main: MainAgent | undefined;
+  private readonly suggester: PromptSuggester | undefined;
   private readonly now: () => number;
   private stopWaiters: Array<() => void> = [];
   private readonly foreground: ForegroundRuns;
@@ -160,6 +164,17 @@ export class AgentServer {
         ...(options.compareCheck ? { checkCommand: options.compareCheck } : {}),
       });
     }
+    if (options.access && options.suggestionModel) {
+      const model = options.suggestionModel;
+      this.suggester = new PromptSuggester({
+        client: options.access.client,
+        model,
+        tracker: new UsageTracker({ model, prices: options.access.prices }),
+        suggested: (text) => this.suggested(text),
+        usageChanged: () => this.broadcast({ type: 'session', session: this.session() }),
+        ...(options.log ? { failed: options.log } : {}),
+      });
+    }
     if (options.access) {
       const { access } = options;
       this.main = new MainAgent({
@@ -168,6 +183,7 @@ export class AgentServer {
         cwd: options.cwd,
         chat: this.chat,
         tracker: new UsageTracker({ model: access.model, prices: access.prices }),
+        ...(this.suggester ? { suggester: this.suggester } : {}),
         ...(this.mainSession ? {
           record: (message: Message) => this.mainSession?.recordMessage(message),
           compacted: (summary: string) => this.mainSession?.recordCompaction(summary),
@@ -323,7 +339,14 @@ export class AgentServer {
       busy: this.main?.isBusy ?? false,
       ...(this.foreground.name ? { foreground: this.foreground.name } : {}),
       ...(this.main ? { mainUsage: this.main.usage } : {}),
+      ...(this.suggester?.usage ? { suggestionUsage: this.suggester.usage } : {}),
     };
+  }
+
+  /** A prompt suggestion for the screens, unless the conversation has moved on (a turn, a question in the chat). */
+  private suggested(text: string): void {
+    if (this.main?.isBusy || this.question.open) return;
+    this.broadcast({ type: 'suggestion', text });
   }
 
   private handle(client: Client, message: ClientMessage): void {
@@ -572,6 +595,7 @@ export class AgentServer {
 
   dispose(): void {
     this.worktreeOps?.dispose();
+    this.suggester?.cancel();
     this.main?.interrupt();
     this.agents.dispose();
     this.journal?.dispose();

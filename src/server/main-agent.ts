@@ -49,6 +49,13 @@ export interface MainAgentOptions {
   delivered?(names: string[]): void;
   /** The conversation was replaced by this summary of it (/compact). */
   compacted?(summary: string): void;
+  /** Prompt suggestions: asked for after a turn that went well (not the first), cancelled by whatever comes next. */
+  suggester?: Suggester;
+}
+
+export interface Suggester {
+  start(conversation: readonly Message[]): void;
+  cancel(): void;
 }
 
 type Step = 'continue' | 'done';
@@ -71,6 +78,7 @@ export class MainAgent {
   /** Continues another conversation from here on (a resumed or forked session). False while a turn runs. */
   replaceConversation(messages: Message[]): boolean {
     if (this.busy) return false;
+    this.options.suggester?.cancel();
     this.messages = [...messages];
     this.contextHinted = false;
     return true;
@@ -124,15 +132,19 @@ export class MainAgent {
   private async run(): Promise<void> {
     if (this.busy) return;
     this.busy = true;
+    this.options.suggester?.cancel();
     this.options.host.sessionChanged();
     try {
+      let suggest = false;
       while (this.queuedTexts.length > 0 || this.notifications.wakes) {
+        const first = !this.messages.some((message) => message.role === 'assistant');
         const notifications = this.notifications.take();
         this.addUserContent([...notifications.map((notification) => notificationText(notification)), ...this.queuedTexts.splice(0)]);
         if (notifications.length > 0) this.options.delivered?.(notifications.map((notification) => notification.name));
         this.abort = new AbortController();
-        await this.turn(this.abort.signal);
+        suggest = (await this.turn(this.abort.signal)) && !first;
       }
+      if (suggest) this.options.suggester?.start(this.messages);
       this.hintContext();
     } finally {
       this.abort = undefined;
@@ -144,6 +156,7 @@ export class MainAgent {
   private async runCompaction(instructions: string | undefined): Promise<void> {
     const { chat, host } = this.options;
     this.busy = true;
+    this.options.suggester?.cancel();
     host.sessionChanged();
     const line = chat.add('notice', 'compacting the conversation…', { open: true });
     this.abort = new AbortController();
@@ -211,17 +224,19 @@ export class MainAgent {
     }
   }
 
-  private async turn(signal: AbortSignal): Promise<void> {
+  /** One turn, to its end; whether it ended well (not failed, cut short or interrupted). */
+  private async turn(signal: AbortSignal): Promise<boolean> {
     const { chat } = this.options;
     try {
       for (let step = 0; step < MAX_STEPS; step++) {
-        if ((await this.step(signal)) === 'done') return;
+        if ((await this.step(signal)) === 'done') return true;
       }
       chat.add('error', `The main agent stopped after ${MAX_STEPS} steps in one turn; say how to go on.`);
     } catch (error) {
       if (error instanceof ModelError && error.kind === 'aborted') chat.add('notice', 'interrupted');
       else chat.add('error', error instanceof Error ? error.message : String(error));
     }
+    return false;
   }
 
   /** One model request and the tool calls it asks for. */

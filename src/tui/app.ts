@@ -173,6 +173,9 @@ export class App {
         this.drafts.known(event.draft);
       }
     }
+    if (event.type === 'suggestion') this.editor.suggest(event.text);
+    // A turn started, here or on another screen, or another conversation is shown: the suggestion is stale.
+    if ((event.type === 'session' && event.session.busy) || event.type === 'chatReset') this.editor.dismissSuggestion();
     if (event.type === 'attached') this.focus = 'agent';
     if (event.type === 'detached' && this.focus === 'agent') this.focus = this.mainFocus();
     if (event.type === 'chat' || event.type === 'error' || event.type === 'notice') this.chatScroll = 0;
@@ -300,6 +303,8 @@ export class App {
   }
 
   private inputCursorColumn = 0;
+  /** The suggestion as last drawn whole in the input line (empty when cut short): Enter sends only that. */
+  private suggestionDrawn = '';
 
   private inputLine(width: number): StyledLine {
     const continuing = this.focus === 'agent' && this.attachedInput.continuable;
@@ -309,8 +314,10 @@ export class App {
     const prompt = continuing ? `${resumes ? 'resume' : 'continue'} ${name} ${PROMPT}` : PROMPT;
     const hint = !continuing ? (this.focus === 'input' && this.model.chat.length === 0 ? 'Type a message, or /help for commands' : '')
       : resumes ? 'Enter resumes its session (with what you type as its next prompt)' : 'what next? Enter continues';
-    const { line, cursorColumn } = inputRow(editor.text, editor.cursor, prompt, hint, width);
+    const suggestion = continuing ? undefined : { text: this.editor.suggestion, editKey: this.keymap.label('focusNext') };
+    const { line, cursorColumn, suggestionCut } = inputRow(editor.text, editor.cursor, prompt, hint, width, suggestion);
     this.inputCursorColumn = cursorColumn;
+    this.suggestionDrawn = suggestion && !suggestionCut ? suggestion.text : '';
     return line;
   }
 
@@ -346,7 +353,8 @@ export class App {
   }
 
   private statusLine(width: number): StyledLine {
-    return statusRow(width, this.hints(), this.model.agents, this.model.session.mainUsage, this.styles.current.name);
+    const { session } = this.model;
+    return statusRow(width, this.hints(), this.model.agents, session.mainUsage, this.styles.current.name, session.suggestionUsage);
   }
 
   private hints(): KeyHint[] {
@@ -431,7 +439,10 @@ export class App {
       case 'background':
         if (this.model.session.foreground) this.options.send({ type: 'background' });
         return;
-      case 'focusNext': this.focus = this.focus === 'list' ? this.mainFocus() : 'list'; return;
+      case 'focusNext':
+        if (this.focus === 'input' && editor.takeSuggestion()) return;
+        this.focus = this.focus === 'list' ? this.mainFocus() : 'list';
+        return;
       case 'focusInput': this.focus = this.mainFocus(); return;
       case 'quit': this.quit(); return;
       case 'interrupt':
@@ -439,7 +450,8 @@ export class App {
         if (editor.text) {
           editor.end();
           editor.deleteToStart();
-        } else if (this.model.session.busy) this.options.send({ type: 'interrupt' });
+        } else if (editor.suggestion) editor.dismissSuggestion();
+        else if (this.model.session.busy) this.options.send({ type: 'interrupt' });
         return;
       case 'submit': this.submit(); return;
       case 'historyUp': editor.historyUp(); return;
@@ -510,7 +522,7 @@ export class App {
       this.chatScroll = 0;
       return;
     }
-    submitLine(this.editor.submit(), {
+    submitLine(this.editor.submit(this.editor.suggestion === this.suggestionDrawn), {
       model: this.model,
       cwd: this.options.cwd,
       send: (command) => {

@@ -112,6 +112,9 @@ export class ClientModel {
       case 'refused':
         this.goodbye = event.message;
         return [];
+      case 'suggestion':
+        // The input line's editor keeps it (the app hands it over).
+        return [];
       case 'done':
       case 'log':
       case 'logEnd':

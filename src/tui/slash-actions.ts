@@ -18,10 +18,12 @@ export interface SlashContext {
 
 function costSummary(model: ClientModel): string {
   const rows: string[] = [];
-  if (model.session.mainUsage) rows.push(`main agent: ${meterDetail(model.session.mainUsage)}`);
+  const { mainUsage, suggestionUsage } = model.session;
+  if (mainUsage) rows.push(`main agent: ${meterDetail(mainUsage)}`);
+  if (suggestionUsage) rows.push(`prompt suggestions (${suggestionUsage.model}): ${meterDetail(suggestionUsage)}`);
   for (const agent of model.agents) if (agent.usage) rows.push(`${agent.name}: ${meterDetail(agent.usage)}`);
   if (rows.length === 0) return 'No model usage yet.';
-  const meters = [...(model.session.mainUsage ? [model.session.mainUsage] : []), ...model.agents.flatMap((agent) => (agent.usage ? [agent.usage] : []))];
+  const meters = [...(mainUsage ? [mainUsage] : []), ...(suggestionUsage ? [suggestionUsage] : []), ...model.agents.flatMap((agent) => (agent.usage ? [agent.usage] : []))];
   const sum = sumMeters(meters);
   rows.push(`total: ${formatTokens(sum.tokens)} tokens${sum.costUsd !== undefined ? ` · ${formatCost(sum.costUsd)}` : ' · cost unknown (a model has no price on file)'}`);
   return rows.join('\n');

@@ -24,6 +24,8 @@ describe('DEFAULT_CONFIG', () => {
       worktreeRoot: '',
       compare: { check: '' },
       clis: {},
+      suggestions: true,
+      suggestionModel: 'claude-haiku-4-5',
     });
   });
 });
@@ -46,6 +48,14 @@ describe('validateConfigFile', () => {
     expect(validateConfigFile({ keys: { background: 'escape' } }, LABEL)).toMatchObject({ ok: false, error: expect.stringContaining('cannot be the background key') });
     expect(validateConfigFile({ keys: { background: 'M-o' } }, LABEL)).toMatchObject({ ok: false, error: expect.stringContaining('cannot be the background key') });
     expect(validateConfigFile({ keys: { background: 'C-a' } }, LABEL)).toEqual({ ok: true, value: { keys: { background: 'C-a' } } });
+  });
+
+  it('takes suggestions on or off and a model id for them, naming the key at fault', () => {
+    expect(validateConfigFile({ suggestions: false, suggestionModel: 'my-small-model' }, LABEL))
+      .toEqual({ ok: true, value: { suggestions: false, suggestionModel: 'my-small-model' } });
+    expect(errorOf({ suggestions: 'no' })).toBe(`${LABEL}: suggestions: expected true or false, got "no"`);
+    expect(errorOf({ suggestionModel: 'Haiku 4.5' })).toBe(`${LABEL}: suggestionModel: "Haiku 4.5" is not a model id (e.g. "claude-haiku-4-5")`);
+    expect(mergeConfig(DEFAULT_CONFIG, { suggestions: false }).suggestions).toBe(false);
   });
 
   it('accepts an empty object and a full one', () => {

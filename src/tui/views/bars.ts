@@ -42,6 +42,7 @@ export interface KeyHint {
 
 export function statusRow(
   width: number, hints: readonly KeyHint[], agents: readonly AgentInfo[], mainUsage: UsageMeter | undefined, themeName: string,
+  suggestionUsage?: UsageMeter,
 ): StyledLine {
   const running = agents.filter((agent) => agent.state === 'running').length;
   const waiting = agents.filter((agent) => agent.state === 'waiting').length;
@@ -49,7 +50,7 @@ export function statusRow(
   const totals = [`${running} running`];
   if (waiting) totals.push(`${waiting} waiting`);
   if (unread) totals.push(`${unread} new`);
-  const meters = [...(mainUsage ? [mainUsage] : []), ...agents.flatMap((agent) => (agent.usage ? [agent.usage] : []))];
+  const meters = [...(mainUsage ? [mainUsage] : []), ...(suggestionUsage ? [suggestionUsage] : []), ...agents.flatMap((agent) => (agent.usage ? [agent.usage] : []))];
   if (meters.length > 0) {
     const sum = sumMeters(meters);
     totals.push(`${formatTokens(sum.tokens)} tok${sum.costUsd !== undefined ? ` ${formatCost(sum.costUsd)}` : ''}`);
