@@ -148,7 +148,7 @@ describe('write_file', () => {
   it('creates files (and parent directories) and overwrites them', async () => {
     expect(await call('write_file', { path: 'a/b/c.txt', content: 'one\ntwo\n' })).toEqual({ content: expect.stringMatching(/created .*c\.txt \(8 bytes, 2 lines\)/), wrote: 'a/b/c.txt' });
     expect(await readFile(file('a/b/c.txt'), 'utf8')).toBe('one\ntwo\n');
-    expect(await call('write_file', { path: 'a/b/c.txt', content: '' })).toEqual({ content: expect.stringMatching(/overwrote/) });
+    expect(await call('write_file', { path: 'a/b/c.txt', content: '' })).toEqual({ content: expect.stringMatching(/overwrote/), wrote: 'a/b/c.txt' });
     expect(await readFile(file('a/b/c.txt'), 'utf8')).toBe('');
   });
 
