@@ -48,7 +48,13 @@ export function parseAgentProfile(text: string, fileName: string, label: string,
   const document = parseDocument(split.frontMatter);
   const [yamlError] = document.errors;
   if (yamlError) return fail(describeYamlError(yamlError.message, yamlError.code, yamlError.linePos?.[0].line));
-  const fields: unknown = document.toJS({ maxAliasCount: 50 });
+  let fields: unknown;
+  try {
+    fields = document.toJS({ maxAliasCount: 50 });
+  } catch (error) {
+    // yaml refuses aliases that would expand without end.
+    return fail(`front matter: ${(error as Error).message}`);
+  }
   if (!isObject(fields)) return fail('the front matter must be fields (name:, description:, and optionally tools: and model:)');
 
   const fileBase = fileName.replace(/\.md$/, '');
@@ -67,6 +73,8 @@ export function parseAgentProfile(text: string, fileName: string, label: string,
   const model = modelOf(fields.model, models);
   if (typeof model === 'string') return fail(`model: ${model}`);
   const prompt = split.body.trim();
+  // A worker is handed its role in its arguments, where a NUL cannot go.
+  if (prompt.includes('\0')) return fail('the body (the agent\'s role) holds a NUL character');
   if (prompt.length > MAX_PROMPT_CHARS) return fail(`the body (the agent's role) is ${prompt.length} characters: at most ${MAX_PROMPT_CHARS}`);
   return {
     ok: true,

@@ -104,7 +104,15 @@ describe('a malformed profile file is refused with its file and field', () => {
     );
   });
 
-  it('whose role is longer than a worker takes', () => {
+  it('whose aliases would expand without end', () => {
+    const laughs = 'a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b]';
+    expect(error(file(`name: reviewer\ndescription: Reviews\n${laughs}`))).toBe(
+      `${LABEL}: front matter: Excessive alias count indicates a resource exhaustion attack`,
+    );
+  });
+
+  it('whose role holds a NUL, or is longer than a worker takes', () => {
+    expect(error(file('name: reviewer\ndescription: Reviews', 'a\0b'))).toBe(`${LABEL}: the body (the agent's role) holds a NUL character`);
     expect(error(file('name: reviewer\ndescription: Reviews', 'x'.repeat(MAX_PROMPT_CHARS + 1)))).toBe(
       `${LABEL}: the body (the agent's role) is ${MAX_PROMPT_CHARS + 1} characters: at most ${MAX_PROMPT_CHARS}`,
     );
