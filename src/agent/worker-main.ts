@@ -2,8 +2,9 @@
 // [--max-turns N] [--transcript PATH [--resume]] [--profile NAME [--tools T,…] [--role TEXT]]`: the
 // process agentmux starts in a pty for a built-in agent. Before anything else it connects to its
 // private channel (AGENTMUX_CHANNEL), over which agentmux hands it the model's key and endpoint (never
-// in its environment) and it sends its reports; it reads keys in raw mode (Ctrl+C interrupts), runs the agent loop in process.cwd(), and exits 0
-// when finished, 1 when failed, 2 on bad flags, no channel, or a transcript that cannot be continued.
+// in its environment) and it sends its reports; it reads keys in raw mode (Ctrl+C interrupts), runs
+// the agent loop in process.cwd(), and exits 0 when finished, 1 when failed, 2 on bad flags, no
+// channel, or a transcript that cannot be continued.
 // With --transcript the conversation is kept in that file (JSON Lines, agent/transcript.ts), a new one
 // replacing any file there; with --resume as well, the worker carries on the conversation in it, with
 // --task as the next user message and the usage meter continuing from the totals recorded there.
