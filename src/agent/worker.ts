@@ -386,6 +386,7 @@ class Worker {
     } else {
       result = await this.approveAndRun(tool, validation.value);
     }
+    if (result.wrote !== undefined) this.io.report({ type: 'wrote', path: result.wrote });
     this.showResult(result);
     return result;
   }

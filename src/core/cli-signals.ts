@@ -38,6 +38,8 @@ export interface CliSignal {
   session?: string;
   /** Claude Code's transcript (JSON Lines), where its usage is read from. */
   transcript?: string;
+  /** A file it wrote (absolute, or relative to its working directory). */
+  wrote?: string;
 }
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
@@ -48,6 +50,17 @@ function sessionOf(payload: Record<string, unknown>): Pick<CliSignal, 'session' 
   const transcript = text(payload.transcript_path);
   return { ...(session ? { session } : {}), ...(transcript ? { transcript } : {}) };
 }
+
+/** The file a tool call that writes files wrote, by the CLI's names of such tools. */
+function writtenFile(payload: Record<string, unknown>, writers: ReadonlySet<string>): Pick<CliSignal, 'wrote'> {
+  const name = text(payload.tool_name);
+  const input = isObject(payload.tool_input) ? payload.tool_input : {};
+  const file = name && writers.has(name) ? text(input.file_path) ?? text(input.notebook_path) : undefined;
+  return file ? { wrote: file } : {};
+}
+
+const CLAUDE_WRITERS: ReadonlySet<string> = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit']);
+const GEMINI_WRITERS: ReadonlySet<string> = new Set(['write_file', 'replace']);
 
 /** "Bash touch x" from a tool's name and input. */
 function toolActivity(payload: Record<string, unknown>): string | undefined {
@@ -64,8 +77,9 @@ function claude(event: string, payload: Record<string, unknown>): CliSignal {
     case 'SessionStart':
       return { ...base, state: 'idle' };
     case 'UserPromptSubmit':
-    case 'PostToolUse':
       return { ...base, state: 'running' };
+    case 'PostToolUse':
+      return { ...base, state: 'running', ...writtenFile(payload, CLAUDE_WRITERS) };
     case 'PreToolUse': {
       const activity = toolActivity(payload);
       return { ...base, state: 'running', ...(activity ? { activity } : {}) };
@@ -113,8 +127,9 @@ function gemini(event: string, payload: Record<string, unknown>): CliSignal {
     case 'SessionStart':
       return { ...base, state: 'idle' };
     case 'BeforeAgent':
-    case 'AfterTool':
       return { ...base, state: 'running' };
+    case 'AfterTool':
+      return { ...base, state: 'running', ...writtenFile(payload, GEMINI_WRITERS) };
     case 'BeforeTool': {
       const activity = toolActivity(payload);
       return { ...base, state: 'running', ...(activity ? { activity } : {}) };

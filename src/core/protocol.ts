@@ -114,7 +114,8 @@ export interface WorktreeRequest {
 }
 
 /** `idle`: an agent CLI is done with its turn and waits for the next prompt. */
-export type FlashWord = EndState | 'needs input' | 'idle';
+/** `shares a file`: it wrote a file another running agent wrote too. */
+export type FlashWord = EndState | 'needs input' | 'idle' | 'shares a file';
 
 export interface Flash {
   name: string;

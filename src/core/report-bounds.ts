@@ -64,6 +64,13 @@ export function shownReport(report: Exclude<WorkerReport, { type: 'usage' }>): E
     case 'activity':
       return { type: 'activity', text: oneLine(report.text, MAX_ACTIVITY_CHARS) };
     case 'result':
+    case 'wrote':
       return report;
   }
+}
+
+/** Why a worker's `wrote` report cannot be true: its tools write only inside its working directory. */
+export function wrotePathError(file: string): string | undefined {
+  if (file === '' || file.startsWith('/') || file.split(/[\\/]/).includes('..')) return `${JSON.stringify(file.slice(0, 200))} is not a path inside its working directory`;
+  return undefined;
 }

@@ -35,6 +35,8 @@ export type WorkerReport =
   | { type: 'usage'; meter: UsageMeter }
   /** One line about what the worker is doing ("read_file src/auth.ts"). */
   | { type: 'activity'; text: string }
+  /** It wrote this file (relative to its working directory). */
+  | { type: 'wrote'; path: string }
   | { type: 'result'; outcome: 'finished' | 'failed'; text: string };
 
 const isString = (value: unknown): value is string => typeof value === 'string';
@@ -63,6 +65,8 @@ export function isWorkerReport(value: unknown): value is WorkerReport {
       return isMeter(value.meter);
     case 'activity':
       return isString(value.text);
+    case 'wrote':
+      return isString(value.path);
     case 'result':
       return (value.outcome === 'finished' || value.outcome === 'failed') && isString(value.text);
     default:

@@ -4,7 +4,7 @@ import { endStateOf, isEnded, type AgentInfo, type AgentLaunch, type EndState, t
 import { nameError, nameForCli, nameFromCommand, nameFromTask, uniqueName } from '../core/names.js';
 import { interpretHook } from '../core/cli-signals.js';
 import type { Flash, ServerEvent } from '../core/protocol.js';
-import { acceptedMeter, shownReport, type WorkerExpectation } from '../core/report-bounds.js';
+import { acceptedMeter, shownReport, wrotePathError, type WorkerExpectation } from '../core/report-bounds.js';
 import type { WorkerCredentials, WorkerReport } from '../core/report-channel.js';
 import type { Usage } from '../core/usage.js';
 import type { ScreenFrame } from '../core/screen-frame.js';
@@ -15,6 +15,7 @@ import { printable } from '../core/printable.js';
 import { parseProgramStatus } from '../core/program-status.js';
 import { applyBell, applyCliSignal, applyStatus, applyTyped, type CliStateEffects, type Typed } from './cli-state.js';
 import type { AgentHandle, AgentRuntime } from './runtime.js';
+import { SharedFileWarnings } from './shared-file-warnings.js';
 
 export interface Watcher {
   send(event: ServerEvent): void;
@@ -96,7 +97,11 @@ export class AgentTable {
   private readonly entries = new Map<string, AgentEntry>();
   private size = { cols: 80, rows: 24 };
 
-  constructor(private readonly runtime: AgentRuntime, private readonly hooks: AgentTableHooks, private readonly now: () => number) {}
+  private readonly sharedFiles: SharedFileWarnings;
+
+  constructor(private readonly runtime: AgentRuntime, private readonly hooks: AgentTableHooks, private readonly now: () => number) {
+    this.sharedFiles = new SharedFileWarnings((flash) => hooks.flash(flash), now);
+  }
 
   all(): AgentEntry[] {
     return [...this.entries.values()];
@@ -263,7 +268,9 @@ export class AgentTable {
           onReport: (report) => this.report(entry, report),
           onChannelProblem: (message) => this.hooks.refused(entry, message),
           onHook: ({ source, event, payload }) => {
-            applyCliSignal(entry, interpretHook(source, event, payload, entry.info.cliSession), this.cliEffects(entry));
+            const signal = interpretHook(source, event, payload, entry.info.cliSession);
+            applyCliSignal(entry, signal, this.cliEffects(entry));
+            if (signal.wrote && !isEnded(entry.info.state)) this.sharedFiles.wrote(entry.info, signal.wrote);
             this.hooks.hooked(entry);
           },
           onBell: () => applyBell(entry, this.cliEffects(entry)),
@@ -349,6 +356,12 @@ export class AgentTable {
       this.hooks.publish(info);
       return;
     }
+    if (claimed.type === 'wrote') {
+      const error = wrotePathError(claimed.path);
+      if (error) this.hooks.refused(entry, `a write report refused: ${error}`);
+      else this.sharedFiles.wrote(info, claimed.path);
+      return;
+    }
     if (claimed.type === 'result' && entry.reportedOutcome) {
       this.hooks.refused(entry, 'a second result refused: the first one stands');
       return;
@@ -394,6 +407,7 @@ export class AgentTable {
     info.state = state;
     info.endedAt = this.now();
     delete info.question;
+    this.sharedFiles.ended(info.name);
     this.hooks.stopped(entry);
     // Nobody needs telling about an agent they watched end or stopped themselves.
     info.unread = entry.watchers.size === 0 && !entry.killRequested && !entry.foreground;

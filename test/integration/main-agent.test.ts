@@ -1,7 +1,7 @@
 // The main agent through the AgentServer, with the real pty runtime, the real model client (Anthropic
 // SDK) and the scripted Messages API server on loopback; built-in workers run as real processes
 // (`node dist/cli/main.js worker`). A test client collects the events. Run `npm run build` first.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -549,5 +549,33 @@ describe('the report channel', () => {
     expect(main).toHaveLength(1);
     expect(lastMessageText(main[0])).toContain(realResult);
     expect(lastMessageText(main[0])).not.toContain('forged');
+  });
+});
+
+describe('agents sharing a checkout', () => {
+  it('flashes once, naming both agents and the file, when two running workers write the same file; one elsewhere is no clash', async () => {
+    const firstMayFinish = new Gate();
+    const writeNotes = (text: string): ReplyPlan => ({ text: ['Writing the notes.'], toolUses: [{ name: 'write_file', input: { path: 'docs/notes.md', content: text } }] });
+    const { client } = await setup({
+      worker: (_request, index, task) => {
+        if (index === 0) return writeNotes(task);
+        return task === 'first' ? { text: ['Done.'], pause: { afterChunks: 0, until: firstMayFinish.opened } } : { text: ['Done.'] };
+      },
+    });
+    const elsewhere = join(tmp, 'elsewhere');
+    mkdirSync(elsewhere);
+    client.send({ type: 'spawn', task: 'first', name: 'first', cwd: tmp });
+    await client.waitFor('the first worker to write', () => existsSync(join(tmp, 'docs/notes.md')) || undefined);
+    client.send({ type: 'spawn', task: 'third', name: 'third', cwd: elsewhere });
+    await client.waitFor('the worker elsewhere to finish', () => client.flash('third'));
+    client.send({ type: 'spawn', task: 'second', name: 'second', cwd: tmp });
+    const shared = await client.waitFor('the shared-file flash', () => client.of('flash').find((event) => event.flash.word === 'shares a file')?.flash);
+    expect(shared).toMatchObject({ name: 'second', summary: 'docs/notes.md, which first writes too: give each its own worktree (--worktree)' });
+    await client.waitFor('the second worker to finish', () => client.of('flash').find((event) => event.flash.name === 'second' && event.flash.word === 'finished'));
+    firstMayFinish.open();
+    await client.waitFor('the first worker to finish', () => client.of('flash').find((event) => event.flash.name === 'first' && event.flash.word === 'finished'));
+    expect(client.of('flash').filter((event) => event.flash.word === 'shares a file')).toHaveLength(1);
+    const line = client.chat().find((entry) => entry.role === 'event' && entry.flash?.word === 'shares a file');
+    expect(line?.text).toMatch(/^second shares a file · after \d+s · docs\/notes\.md, which first writes too: give each its own worktree \(--worktree\)$/);
   });
 });

@@ -22,6 +22,15 @@ describe('interpretHook: Claude Code', () => {
     expect(interpretHook('claude', 'SessionEnd', { ...session, reason: 'other' })).toEqual({ session: 's-1', transcript: session.transcript_path });
   });
 
+  it('tells the file a tool call that writes files wrote, and no other tool\'s', () => {
+    expect(interpretHook('claude', 'PostToolUse', { ...session, tool_name: 'Write', tool_input: { file_path: '/repo/src/a.ts', content: 'x' } }))
+      .toMatchObject({ state: 'running', wrote: '/repo/src/a.ts' });
+    expect(interpretHook('claude', 'PostToolUse', { ...session, tool_name: 'NotebookEdit', tool_input: { notebook_path: '/repo/n.ipynb' } })).toMatchObject({ wrote: '/repo/n.ipynb' });
+    expect(interpretHook('claude', 'PostToolUse', { ...session, tool_name: 'Read', tool_input: { file_path: '/repo/src/a.ts' } }).wrote).toBeUndefined();
+    expect(interpretHook('claude', 'PreToolUse', { ...session, tool_name: 'Write', tool_input: { file_path: '/repo/src/a.ts' } }).wrote).toBeUndefined();
+    expect(interpretHook('gemini', 'AfterTool', { ...session, tool_name: 'replace', tool_input: { file_path: '/repo/b.ts' } })).toMatchObject({ wrote: '/repo/b.ts' });
+  });
+
   it('takes nothing from a payload that is not what it should be', () => {
     expect(interpretHook('claude', 'Stop', 'garbage')).toEqual({ state: 'idle', turnEnded: true });
     expect(interpretHook('claude', 'Stop', { session_id: 7, last_assistant_message: ['x'] })).toEqual({ state: 'idle', turnEnded: true });

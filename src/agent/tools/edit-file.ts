@@ -70,6 +70,6 @@ export const editFileTool = defineTool<EditFileInput>({
     }
     const removed = value.old_string.split('\n').length;
     const added = value.new_string === '' ? 0 : value.new_string.split('\n').length;
-    return { content: `edited ${resolved.relative}: replaced ${removed} line${removed === 1 ? '' : 's'} with ${added}` };
+    return { content: `edited ${resolved.relative}: replaced ${removed} line${removed === 1 ? '' : 's'} with ${added}`, wrote: resolved.relative };
   },
 });

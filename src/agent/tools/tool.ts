@@ -9,6 +9,8 @@ export interface ToolResult {
   /** What the model gets back (and, shortened and sanitized, what the screen shows). */
   content: string;
   isError?: boolean;
+  /** The file it wrote, relative to the working directory (agentmux warns when two agents write one file). */
+  wrote?: string;
 }
 
 export interface ToolContext {

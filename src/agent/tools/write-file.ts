@@ -56,6 +56,6 @@ export const writeFileTool = defineTool<WriteFileInput>({
       return toolError(fileErrorMessage(error, resolved.relative));
     }
     const bytes = Buffer.byteLength(value.content, 'utf8');
-    return { content: `${existed ? 'overwrote' : 'created'} ${resolved.relative} (${bytes} bytes, ${lineCount(value.content)} lines)` };
+    return { content: `${existed ? 'overwrote' : 'created'} ${resolved.relative} (${bytes} bytes, ${lineCount(value.content)} lines)`, wrote: resolved.relative };
   },
 });

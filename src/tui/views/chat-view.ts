@@ -11,6 +11,7 @@ export const FLASH_ROLE: Record<FlashWord, ThemeRole> = {
   lost: 'flash.failure',
   'needs input': 'flash.attention',
   idle: 'flash.success',
+  'shares a file': 'flash.attention',
 };
 
 export const FLASH_GLYPH: Record<FlashWord, string> = {
@@ -20,6 +21,7 @@ export const FLASH_GLYPH: Record<FlashWord, string> = {
   lost: '?',
   'needs input': '◆',
   idle: '◇',
+  'shares a file': '⚠',
 };
 
 const ENTRY_STYLE: Record<ChatEntry['role'], { prefix: string; role: ThemeRole }> = {
