@@ -20,6 +20,7 @@ const packagesOnlyFor = {
   '@xterm/headless': ['pty'],
   '@anthropic-ai/sdk': ['llm'],
   'simple-git': ['git'],
+  yaml: ['core'],
 };
 
 const ioModules = ['fs', 'fs/promises', 'child_process', 'net', 'http', 'https', 'worker_threads', 'os', 'tty'];

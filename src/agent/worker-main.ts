@@ -1,13 +1,17 @@
 // `agentmux worker --name N --task T [--model M] [--permission-mode ask|edits|auto] [--budget USD]
-// [--max-turns N] [--transcript PATH [--resume]]`: the process agentmux starts in a pty for a built-in
-// agent. Before anything else it connects to its private channel (AGENTMUX_CHANNEL), over which
-// agentmux hands it the model's key and endpoint (never in its environment) and it sends its reports;
-// it reads keys in raw mode (Ctrl+C interrupts), runs the agent loop in process.cwd(), and exits 0
-// when finished, 1 when failed, 2 on bad flags, no channel, or a transcript that cannot be continued.
+// [--max-turns N] [--transcript PATH [--resume]] [--profile NAME [--tools T,…] [--role TEXT]]`: the
+// process agentmux starts in a pty for a built-in agent. Before anything else it connects to its
+// private channel (AGENTMUX_CHANNEL), over which agentmux hands it the model's key and endpoint (never
+// in its environment) and it sends its reports; it reads keys in raw mode (Ctrl+C interrupts), runs
+// the agent loop in process.cwd(), and exits 0 when finished, 1 when failed, 2 on bad flags, no
+// channel, or a transcript that cannot be continued.
 // With --transcript the conversation is kept in that file (JSON Lines, agent/transcript.ts), a new one
 // replacing any file there; with --resume as well, the worker carries on the conversation in it, with
 // --task as the next user message and the usage meter continuing from the totals recorded there.
+// An agent profile's worker has only the tools named in --tools, and --role (the profile's body) added
+// to its instructions.
 import { isAbsolute } from 'node:path';
+import { WORKER_TOOL_NAMES, type WorkerToolName } from '../core/agent-profile.js';
 import { nameError } from '../core/names.js';
 import { CHANNEL_ENV } from '../core/report-channel.js';
 import { createModelClient } from '../llm/anthropic-client.js';
@@ -17,9 +21,10 @@ import { ChannelClient } from './channel-client.js';
 import { PERMISSION_MODES, type PermissionMode } from './permission.js';
 import { sanitize } from './sanitize.js';
 import { loadTranscript, TranscriptError, type LoadedTranscript } from './transcript.js';
+import { WORKER_TOOLS } from './tools/index.js';
 import { runWorker } from './worker.js';
 
-export const WORKER_USAGE = 'usage: agentmux worker --name NAME --task TASK [--model MODEL] [--permission-mode ask|edits|auto] [--budget USD] [--max-turns N] [--transcript PATH [--resume]]';
+export const WORKER_USAGE = 'usage: agentmux worker --name NAME --task TASK [--model MODEL] [--permission-mode ask|edits|auto] [--budget USD] [--max-turns N] [--transcript PATH [--resume]] [--profile NAME [--tools T,…] [--role TEXT]]';
 
 export interface WorkerArgs {
   name: string;
@@ -32,9 +37,15 @@ export interface WorkerArgs {
   transcript?: string;
   /** Carry on the conversation in `transcript` (which is then required), `task` being the next user message. */
   resume: boolean;
+  /** The agent profile it runs as (shown on its screen). */
+  profile?: string;
+  /** The only tools it has (default: all). */
+  tools?: WorkerToolName[];
+  /** The profile's role, added to its instructions. */
+  role?: string;
 }
 
-const FLAGS = ['--name', '--task', '--model', '--permission-mode', '--budget', '--max-turns', '--transcript'] as const;
+const FLAGS = ['--name', '--task', '--model', '--permission-mode', '--budget', '--max-turns', '--transcript', '--profile', '--tools', '--role'] as const;
 type Flag = (typeof FLAGS)[number];
 /** Flags that take no value. */
 const SWITCHES = ['--resume'] as const;
@@ -101,6 +112,24 @@ export function parseWorkerArgs(argv: readonly string[]): { ok: true; args: Work
     args.transcript = transcript;
   }
   if (args.resume && args.transcript === undefined) return { ok: false, error: '--resume needs --transcript' };
+  const profile = values.get('--profile');
+  if (profile !== undefined) {
+    const badProfile = nameError(profile);
+    if (badProfile) return { ok: false, error: `--profile: ${badProfile}` };
+    args.profile = profile;
+  }
+  const tools = values.get('--tools');
+  if (tools !== undefined) {
+    const names = tools.split(',').filter((tool) => tool !== '');
+    const unknown = names.find((tool) => !(WORKER_TOOL_NAMES as readonly string[]).includes(tool));
+    if (unknown !== undefined || names.length === 0) {
+      return { ok: false, error: `--tools must name some of ${WORKER_TOOL_NAMES.join(', ')}, not ${JSON.stringify(unknown ?? tools)}` };
+    }
+    args.tools = names as WorkerToolName[];
+  }
+  const role = values.get('--role');
+  if (role !== undefined) args.role = role;
+  if ((args.tools !== undefined || args.role !== undefined) && args.profile === undefined) return { ok: false, error: '--tools and --role go with --profile' };
   return { ok: true, args };
 }
 
@@ -163,7 +192,7 @@ export async function workerMain(argv: string[], env: NodeJS.ProcessEnv, stdin: 
     return code;
   };
 
-  const budget = args.budgetUsd === undefined ? '' : ` · budget $${args.budgetUsd}`;
+  const settings = `${args.profile === undefined ? '' : ` · profile ${args.profile}`}${args.budgetUsd === undefined ? '' : ` · budget $${args.budgetUsd}`}`;
   const task = sanitize(args.task).replace(/\s+/g, ' ').trim();
   let resume: LoadedTranscript | undefined;
   if (args.resume && args.transcript !== undefined) {
@@ -178,11 +207,11 @@ export async function workerMain(argv: string[], env: NodeJS.ProcessEnv, stdin: 
     }
     // A user attaching sees first that this is a continuation, and of what.
     write(`${styled(BOLD, `▸ continuing: ${task}`)}\n`);
-    write(`agentmux worker ${args.name} · model ${sanitize(args.model)} · permission mode ${args.permissionMode}${budget} · earlier conversation: ${resume.messages.length} messages\n`);
+    write(`agentmux worker ${args.name} · model ${sanitize(args.model)} · permission mode ${args.permissionMode}${settings} · earlier conversation: ${resume.messages.length} messages\n`);
     for (const warning of resume.warnings) write(`${styled(YELLOW, `warning: ${sanitize(warning)}`)}\n`);
     write('\n');
   } else {
-    write(`${styled(BOLD, `agentmux worker ${args.name}`)} · model ${sanitize(args.model)} · permission mode ${args.permissionMode}${budget} · task: ${task}\n\n`);
+    write(`${styled(BOLD, `agentmux worker ${args.name}`)} · model ${sanitize(args.model)} · permission mode ${args.permissionMode}${settings} · task: ${task}\n\n`);
   }
 
   const { apiKey, baseURL, price } = credentials;
@@ -198,6 +227,8 @@ export async function workerMain(argv: string[], env: NodeJS.ProcessEnv, stdin: 
       client,
       budgetUsd: args.budgetUsd,
       ...(price ? { price } : {}),
+      ...(args.tools ? { tools: WORKER_TOOLS.filter((tool) => args.tools?.includes(tool.name as WorkerToolName)) } : {}),
+      ...(args.profile !== undefined ? { role: { profile: args.profile, prompt: args.role ?? '' } } : {}),
       maxTurns: args.maxTurns,
       color,
       env,

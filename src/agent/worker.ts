@@ -36,8 +36,10 @@ export interface WorkerOptions {
   maxTokens?: number;
   /** SGR colours on the screen (default true; false for NO_COLOR). */
   color?: boolean;
-  /** The tools offered to the model (default all of WORKER_TOOLS). */
+  /** The tools offered to the model (default all of WORKER_TOOLS); a call of any other is refused. */
   tools?: readonly Tool[];
+  /** The agent profile it runs as: its role joins the instructions. */
+  role?: WorkerRole;
   /** Environment for commands (default process.env; model credentials and the report channel are always removed). */
   env?: NodeJS.ProcessEnv;
   /**
@@ -52,6 +54,12 @@ export interface WorkerOptions {
   resume?: LoadedTranscript;
   /** Strings never written to the transcript (the API key). */
   secrets?: readonly string[];
+}
+
+export interface WorkerRole {
+  profile: string;
+  /** The profile's body. */
+  prompt: string;
 }
 
 export interface WorkerIO {
@@ -78,8 +86,8 @@ export { WORKER_MARKER } from '../core/prompt-markers.js';
 export const DEFAULT_MAX_TURNS = 50;
 export const DEFAULT_MAX_TOKENS = 8192;
 
-export function workerSystemPrompt(cwd: string): string {
-  return [
+export function workerSystemPrompt(cwd: string, role?: WorkerRole): string {
+  const base = [
     `You are ${WORKER_MARKER}, a background coding agent started by agentmux. You work autonomously on one task in`,
     `your working directory, ${cwd}. Nobody answers questions during the task: make reasonable assumptions and carry on.`,
     '',
@@ -91,6 +99,8 @@ export function workerSystemPrompt(cwd: string): string {
     'or changed (files, commands and their results) and anything left open. agentmux passes this report on as the',
     'result of your work.',
   ].join('\n');
+  if (!role?.prompt) return base;
+  return `${base}\n\nYou work as the agent profile "${role.profile}". Its instructions:\n\n${role.prompt}`;
 }
 
 type Answer = 'yes' | 'no' | 'always' | 'interrupted';
@@ -293,7 +303,7 @@ class Worker {
     const requestId = `request-${this.requestCount}`;
     const request = {
       model: this.options.model,
-      system: workerSystemPrompt(this.options.cwd),
+      system: workerSystemPrompt(this.options.cwd, this.options.role),
       messages: [...this.messages],
       tools: this.tools.map(definitionOf),
       maxTokens: this.options.maxTokens ?? DEFAULT_MAX_TOKENS,

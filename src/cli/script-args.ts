@@ -1,11 +1,12 @@
-// Flags of the scripting commands (`agentmux ls|run|spawn|new|logs|wait|send|kill|rm|server stop`).
+// Flags of the scripting commands (`agentmux ls|agents|run|spawn|new|logs|wait|send|kill|rm|server stop`).
 // Pure: words in, a request or a one-line error out.
 import { shellWord } from '../core/shell-word.js';
 
 export type ScriptCommand =
   | { kind: 'ls'; json: boolean }
+  | { kind: 'agents'; json: boolean }
   | { kind: 'run'; json: boolean; command: string; name?: string; worktree?: { base?: string }; after?: string }
-  | { kind: 'spawn'; json: boolean; task: string; name?: string; worktree?: { base?: string }; after?: string; budgetUsd?: number }
+  | { kind: 'spawn'; json: boolean; task: string; name?: string; worktree?: { base?: string }; after?: string; budgetUsd?: number; agent?: string }
   | { kind: 'new'; json: boolean; cli: string; task?: string; name?: string; worktree?: { base?: string }; after?: string; print?: boolean }
   | { kind: 'logs'; name: string; follow: boolean; raw: boolean }
   | { kind: 'wait'; json: boolean; names: string[] }
@@ -16,8 +17,9 @@ export type ScriptCommand =
 
 export const SCRIPT_USAGE: Record<ScriptCommand['kind'], string> = {
   ls: 'agentmux ls [--json]',
+  agents: 'agentmux agents [--json]',
   run: 'agentmux run [--name NAME] [--worktree [--base REF]] [--after NAME] [--json] -- COMMAND…',
-  spawn: 'agentmux spawn [--name NAME] [--worktree [--base REF]] [--after NAME] [--budget USD] [--json] TASK…',
+  spawn: 'agentmux spawn [--name NAME] [--worktree [--base REF]] [--after NAME] [--agent PROFILE] [--budget USD] [--json] TASK…',
   new: 'agentmux new claude|codex|gemini|aider|KIND [--name NAME] [--worktree [--base REF]] [--after NAME] [--print] [--json] [TASK…]',
   logs: 'agentmux logs NAME [-f|--follow] [--raw]',
   wait: 'agentmux wait NAME… [--json]',
@@ -27,7 +29,7 @@ export const SCRIPT_USAGE: Record<ScriptCommand['kind'], string> = {
   stop: 'agentmux server stop [--force]',
 };
 
-export const SCRIPT_COMMANDS = ['ls', 'run', 'spawn', 'new', 'logs', 'wait', 'send', 'kill', 'rm'] as const;
+export const SCRIPT_COMMANDS = ['ls', 'agents', 'run', 'spawn', 'new', 'logs', 'wait', 'send', 'kill', 'rm'] as const;
 
 type Parsed = { ok: true; command: ScriptCommand } | { ok: false; error: string; usage: string };
 
@@ -85,7 +87,8 @@ export function parseScriptCommand(kind: ScriptCommand['kind'], argv: readonly s
   const usage = SCRIPT_USAGE[kind];
   const fail = (error: string): Parsed => ({ ok: false, error, usage });
   switch (kind) {
-    case 'ls': {
+    case 'ls':
+    case 'agents': {
       const parsed = words(argv, [], ['--json'], false);
       if (typeof parsed === 'string') return fail(parsed);
       if (parsed.rest.length > 0) return fail(`unexpected ${JSON.stringify(parsed.rest[0])}`);
@@ -106,7 +109,7 @@ export function parseScriptCommand(kind: ScriptCommand['kind'], argv: readonly s
       return { ok: true, command: { kind, json: parsed.flags.has('--json'), command: line, ...(name ? { name } : {}), ...(worktree ? { worktree } : {}), ...(after ? { after } : {}) } };
     }
     case 'spawn': {
-      const parsed = words(argv, ['--name', '--base', '--after', '--budget'], ['--worktree', '--json'], true);
+      const parsed = words(argv, ['--name', '--base', '--after', '--budget', '--agent'], ['--worktree', '--json'], true);
       if (typeof parsed === 'string') return fail(parsed);
       const task = (parsed.rest[0] === '--' ? parsed.rest.slice(1) : parsed.rest).join(' ').trim();
       if (!task) return fail('nothing to do: give a task');
@@ -117,11 +120,13 @@ export function parseScriptCommand(kind: ScriptCommand['kind'], argv: readonly s
       if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd > 0)) return fail(`--budget must be an amount in USD above 0, not ${JSON.stringify(budget)}`);
       const name = text(parsed.flags, '--name');
       const after = text(parsed.flags, '--after');
+      const agent = text(parsed.flags, '--agent');
       return {
         ok: true,
         command: {
           kind, json: parsed.flags.has('--json'), task,
           ...(name ? { name } : {}), ...(worktree ? { worktree } : {}), ...(after ? { after } : {}), ...(budgetUsd !== undefined ? { budgetUsd } : {}),
+          ...(agent ? { agent } : {}),
         },
       };
     }

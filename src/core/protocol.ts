@@ -2,13 +2,14 @@
 // Commands go in, events come out; all plain serializable data so the same screen
 // works in-process and across a socket.
 import type { AgentInfo, EndState } from './agent.js';
+import type { ProfileEntry } from './profile-listing.js';
 import type { ScreenFrame } from './screen-frame.js';
 import type { UsageMeter } from './usage.js';
 import type { ComparisonView } from './worktree.js';
 import { formatDuration } from './format.js';
 
 /** Raised whenever a message changes shape; a client and a server of different versions refuse each other. */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 
 /** The most a client may send in one message (a line of JSON); more disconnects it. */
 export const MAX_CLIENT_MESSAGE_BYTES = 1024 * 1024;
@@ -26,6 +27,8 @@ export interface WorkspaceFlags {
   model?: string;
   permissionMode?: 'ask' | 'edits' | 'auto';
   demo?: boolean;
+  /** The main conversation runs as this agent profile (`agentmux --agent NAME`). */
+  agent?: string;
 }
 
 /** The first message on a connection: who is speaking, for which directory. */
@@ -74,8 +77,10 @@ export type ClientCommand =
    * `print`: run it once on `task` without its screen, shown as a worker's work.
    */
   | { type: 'new'; cli: string; task?: string; name?: string; cwd: string; worktree?: WorktreeRequest; after?: string; print?: boolean }
-  /** Start a built-in claude agent on a task, without asking the model. */
-  | { type: 'spawn'; task: string; name?: string; budgetUsd?: number; cwd: string; worktree?: WorktreeRequest; after?: string }
+  /** Start a built-in claude agent on a task, without asking the model; `agent`: as that agent profile. */
+  | { type: 'spawn'; task: string; name?: string; budgetUsd?: number; cwd: string; worktree?: WorktreeRequest; after?: string; agent?: string }
+  /** The workspace's agent profiles (answered with a `profiles` event). */
+  | { type: 'profiles' }
   /** Put worktree agents' attempts side by side (answered with a `comparison` event). */
   | { type: 'compare'; names: string[] }
   /** One file's diff in an attempt, against its base (answered with a `fileDiff` event). */
@@ -141,6 +146,8 @@ export interface ModelStatus {
   demo?: boolean;
   /** One line telling the user how to configure the model when it is not. */
   help?: string;
+  /** The agent profile the main agent runs as. */
+  profile?: string;
 }
 
 export interface SessionStatus {
@@ -179,6 +186,8 @@ export type ServerEvent =
   | { type: 'log'; name: string; data: string }
   | { type: 'logEnd'; name: string }
   | { type: 'sessions'; sessions: SessionSummary[] }
+  /** The agent profiles found, and where they were looked for. */
+  | { type: 'profiles'; profiles: ProfileEntry[]; searched: string[] }
   /** The server is going away (stopped, or it disconnects this client for sending garbage). */
   | { type: 'goodbye'; message: string }
   | { type: 'session'; session: SessionStatus }

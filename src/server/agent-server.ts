@@ -6,6 +6,7 @@ import { removedMessage } from '../core/removed-agents.js';
 import {
   PROTOCOL_VERSION, describeFlash, type ClientMessage, type Flash, type ModelStatus, type ServerEvent, type SessionChoice, type SessionStatus,
 } from '../core/protocol.js';
+import type { AgentProfile } from '../core/agent-profile.js';
 import { cliKinds, type CliKind } from '../core/cli-kinds.js';
 import type { ModelPrice } from '../core/usage.js';
 import type { WorktreeInfo } from '../core/worktree.js';
@@ -29,6 +30,7 @@ import { CliMeters } from './cli-meters.js';
 import { CliStarts } from './cli-starts.js';
 import { WorkerStarts, WORKTREES_UNAVAILABLE, type SpawnOptions } from './worker-starts.js';
 import { WorktreeOps, type WorktreeService } from './worktree-ops.js';
+import { NO_PROFILES, type ProfileSource } from './profile-source.js';
 import type { AgentRuntime } from './runtime.js';
 
 export interface ModelAccess {
@@ -63,6 +65,10 @@ export interface ServerOptions {
   clis?: ReadonlyMap<string, CliKind>;
   /** The command that runs agentmux's hook runner for agent CLIs (cli/hook-main.ts); without it their state stays unknown. */
   hookCommand?: string[];
+  /** Agent profiles (`/spawn --agent`, `spawn_agent {agent}`); without them none can be used. */
+  profiles?: ProfileSource;
+  /** The agent profile the main agent runs as (`agentmux --agent NAME`): its role joins its instructions, its model is the main agent's. */
+  mainProfile?: AgentProfile;
   /** The program that renders an agent CLI's print run (`agentmux print-run -- PROGRAM ARGS…`). */
   printRun?: (program: string, args: string[]) => { file: string; args: string[] };
   /** Where this workspace's records, logs and transcripts are kept; nothing is kept without it. */
@@ -176,14 +182,16 @@ export class AgentServer {
       });
     }
     if (options.access) {
-      const { access } = options;
+      const { access, mainProfile } = options;
+      const mainModel = mainProfile?.model ?? access.model;
       this.main = new MainAgent({
         client: access.client,
-        model: access.model,
+        model: mainModel,
         cwd: options.cwd,
         chat: this.chat,
-        tracker: new UsageTracker({ model: access.model, prices: access.prices }),
+        tracker: new UsageTracker({ model: mainModel, prices: access.prices }),
         ...(this.suggester ? { suggester: this.suggester } : {}),
+        ...(mainProfile ? { role: { profile: mainProfile.name, prompt: mainProfile.prompt } } : {}),
         ...(this.mainSession ? {
           record: (message: Message) => this.mainSession?.recordMessage(message),
           compacted: (summary: string) => this.mainSession?.recordCompaction(summary),
@@ -197,6 +205,7 @@ export class AgentServer {
         host: {
           agents: () => this.agents.all().map((entry) => ({ ...entry.info })),
           spawnWorker: (task, spawnOptions) => this.spawn(task, options.cwd, { ...spawnOptions, worktree: spawnOptions.worktree ? {} : undefined }),
+          profiles: async () => (await options.profiles?.list() ?? []).flatMap((entry) => (entry.profile ? [entry.profile] : [])),
           spawnCli: (cli, task, how) => this.cliStarts.start(cli, {
             task, cwd: options.cwd, ...(how.name !== undefined ? { name: how.name } : {}), ...(how.worktree ? { worktree: {} } : {}),
             ...(how.after !== undefined ? { after: how.after } : {}),
@@ -219,6 +228,7 @@ export class AgentServer {
       this.workerStarts = new WorkerStarts({
         access: options.access, launcher: options.workers, agents: this.agents, chat: this.chat,
         ...(this.journal ? { journal: this.journal } : {}), ...(this.worktreeOps ? { worktrees: this.worktreeOps } : {}),
+        ...(options.profiles ? { profiles: options.profiles } : {}),
       });
     }
     if (this.mainSession) {
@@ -305,7 +315,7 @@ export class AgentServer {
       workspace: this.options.cwd,
       agents: this.agents.all().map((entry) => ({ ...entry.info })),
       chat: this.chat.all(),
-      model: this.options.model,
+      model: this.modelStatus(),
       session: this.session(),
       ...(this.draft ? { draft: this.draft } : {}),
     });
@@ -331,6 +341,13 @@ export class AgentServer {
   /** Agents still going. */
   get runningCount(): number {
     return this.agents.running().length;
+  }
+
+  /** The model as the screen shows it: the main agent's, and the profile it runs as. */
+  private modelStatus(): ModelStatus {
+    const { model, mainProfile } = this.options;
+    if (!mainProfile) return model;
+    return { ...model, profile: mainProfile.name, ...(model.configured && mainProfile.model ? { model: mainProfile.model } : {}) };
   }
 
   private session(): SessionStatus {
@@ -386,6 +403,7 @@ export class AgentServer {
         if (!this.options.access) return this.options.model.help ?? 'The model is not configured.';
         return this.spawn(command.task, command.cwd, {
           name: command.name, budgetUsd: command.budgetUsd, worktree: command.worktree, after: command.after, ...(client.env ? { inherit: client.env } : {}),
+          ...(command.agent !== undefined ? { agent: command.agent } : {}),
         })
           .then((started) => typeof started === 'string' ? started : { name: started.name });
       }
@@ -395,6 +413,14 @@ export class AgentServer {
           cwd, ...(task !== undefined ? { task } : {}), ...(name !== undefined ? { name } : {}), ...(worktree ? { worktree } : {}),
           ...(after !== undefined ? { after } : {}), ...(client.env ? { inherit: client.env } : {}), ...(print ? { print } : {}),
         }).then((started) => (typeof started === 'string' ? started : { name: started.name }));
+      }
+      case 'profiles': {
+        const { profiles } = this.options;
+        if (!profiles) return NO_PROFILES;
+        return profiles.list().then((entries) => {
+          client.send({ type: 'profiles', profiles: entries, searched: profiles.searched });
+          return undefined;
+        }, (error: Error) => `the agent profiles cannot be read: ${error.message}`);
       }
       case 'compare': return this.worktreeOps?.compare(command.names) ?? WORKTREES_UNAVAILABLE;
       case 'fileDiff': {

@@ -85,6 +85,8 @@ export interface StartRequest extends AgentWork {
   after?: string;
   /** What an earlier run of this agent printed (a continued worker). */
   history?: Uint8Array;
+  /** A built-in worker's agent profile. */
+  profile?: string;
 }
 
 const MAX_TASK_LENGTH = 64 * 1024;
@@ -170,6 +172,7 @@ export class AgentTable {
         name, kind: request.kind, task: request.task, cwd: request.cwd, state: dependency ? 'queued' : startState(request.kind), startedAt: this.now(),
         lastLine: dependency ? `waits for ${dependency.info.name}` : '', unread: false,
         ...(request.worktree ? { worktree: request.worktree } : {}), ...(request.cli ? { cli: request.cli } : {}),
+        ...(request.profile ? { profile: request.profile } : {}),
       },
       killRequested: false,
       watchers: new Set(),

@@ -1,6 +1,7 @@
 // The main agent: the foreground conversation with Claude. User messages and background
 // agents' outcomes come in; each turn streams a reply and runs tool calls until done.
 import type { AgentInfo } from '../core/agent.js';
+import type { AgentProfile } from '../core/agent-profile.js';
 import { MAIN_AGENT_MARKER } from '../core/prompt-markers.js';
 import type { ChatEntry } from '../core/protocol.js';
 import type { UsageMeter } from '../core/usage.js';
@@ -23,7 +24,9 @@ export type ForegroundOutcome = { ended: AgentInfo } | { movedTo: string };
 
 export interface MainAgentHost {
   agents(): AgentInfo[];
-  spawnWorker(task: string, options: { name?: string; worktree?: boolean; after?: string }): Promise<AgentInfo | string>;
+  spawnWorker(task: string, options: { name?: string; worktree?: boolean; after?: string; agent?: string }): Promise<AgentInfo | string>;
+  /** The agent profiles workers can be started as (read at the start of each turn). */
+  profiles(): Promise<AgentProfile[]>;
   /** Starts agent CLI `cli` on `task`. */
   spawnCli(cli: string, task: string, options: { name?: string; worktree?: boolean; after?: string }): Promise<AgentInfo | string>;
   /** Starts a command agent the main agent waits on; resolves when it ends or is sent to the background. */
@@ -43,6 +46,8 @@ export interface MainAgentOptions {
   tracker: UsageTracker;
   /** The conversation so far (a resumed session). */
   history?: Message[];
+  /** The agent profile it runs as: its body joins the instructions. */
+  role?: { profile: string; prompt: string };
   /** Each message as it joins the conversation (the session's transcript). */
   record?(message: Message): void;
   /** These agents' outcomes have just been handed to the model. */
@@ -70,6 +75,8 @@ export class MainAgent {
   private contextHinted = false;
   private abort: AbortController | undefined;
   private requestCount = 0;
+  /** The instructions of this turn's requests, with the profiles as they were when it started. */
+  private system = '';
 
   constructor(private readonly options: MainAgentOptions) {
     this.messages = [...(options.history ?? [])];
@@ -142,6 +149,7 @@ export class MainAgent {
         this.addUserContent([...notifications.map((notification) => notificationText(notification)), ...this.queuedTexts.splice(0)]);
         if (notifications.length > 0) this.options.delivered?.(notifications.map((notification) => notification.name));
         this.abort = new AbortController();
+        await this.readInstructions();
         suggest = (await this.turn(this.abort.signal)) && !first;
       }
       if (suggest) this.options.suggester?.start(this.messages);
@@ -161,6 +169,7 @@ export class MainAgent {
     const line = chat.add('notice', 'compacting the conversation…', { open: true });
     this.abort = new AbortController();
     try {
+      await this.readInstructions();
       const summary = await this.summarize(instructions, this.abort.signal);
       const count = this.messages.length;
       this.messages = [summaryMessage(summary)];
@@ -179,6 +188,15 @@ export class MainAgent {
     }
   }
 
+  /** The system prompt for the requests to come: the profiles on disk now, and this agent's own role. */
+  private async readInstructions(): Promise<void> {
+    const profiles = await this.options.host.profiles().catch((error: Error) => {
+      this.options.chat.add('error', `the agent profiles cannot be read: ${error.message}`);
+      return [];
+    });
+    this.system = systemPrompt(this.options.cwd, profiles, this.options.role);
+  }
+
   /** Once the conversation fills most of the model's context, the chat says how to make room. */
   private hintContext(): void {
     const { contextTokens, contextWindow } = this.usage;
@@ -194,7 +212,7 @@ export class MainAgent {
     const messages = withUserText(this.messages, compactionPrompt(instructions));
     let text = '';
     try {
-      const stream = client.stream({ model, system: systemPrompt(this.options.cwd), messages, tools: MAIN_TOOLS, maxTokens: MAX_TOKENS }, signal);
+      const stream = client.stream({ model, system: this.system, messages, tools: MAIN_TOOLS, maxTokens: MAX_TOKENS }, signal);
       for await (const event of stream) {
         tracker.observe(requestId, event);
         if (event.type === 'retry') text = '';
@@ -256,7 +274,7 @@ export class MainAgent {
     };
     let content: ContentBlock[] | undefined;
     try {
-      const stream = client.stream({ model, system: systemPrompt(this.options.cwd), messages: this.messages, tools: MAIN_TOOLS, maxTokens: MAX_TOKENS }, signal);
+      const stream = client.stream({ model, system: this.system, messages: this.messages, tools: MAIN_TOOLS, maxTokens: MAX_TOKENS }, signal);
       for await (const event of stream) {
         tracker.observe(requestId, event);
         switch (event.type) {
@@ -327,7 +345,7 @@ export class MainAgent {
     const { host } = this.options;
     switch (input.tool) {
       case 'spawn_agent': {
-        const how = { name: input.name, worktree: input.worktree, after: input.after };
+        const how = { name: input.name, worktree: input.worktree, after: input.after, ...(input.agent !== undefined ? { agent: input.agent } : {}) };
         const started = await (input.cli === undefined ? host.spawnWorker(input.task, how) : host.spawnCli(input.cli, input.task, how));
         if (typeof started === 'string') return { content: started, isError: true, summary: started };
         const when = started.state === 'queued' ? `It starts when ${input.after} has finished and then runs in the background.` : 'It runs in the background.';
@@ -373,8 +391,8 @@ function toolLine(input: MainToolInput): string {
   }
 }
 
-function systemPrompt(cwd: string): string {
-  return [
+function systemPrompt(cwd: string, profiles: readonly AgentProfile[], role: MainAgentOptions['role']): string {
+  const lines = [
     `You are the main agent of agentmux (${MAIN_AGENT_MARKER}), a terminal multiplexer for AI coding agents.`,
     `You talk with a developer in the foreground. The working directory is ${cwd}.`,
     'Hand long, separable work (audits, reviews, investigations, refactors of a module, test runs) to background agents with spawn_agent, '
@@ -382,5 +400,11 @@ function systemPrompt(cwd: string): string {
     'When a background agent ends, its outcome arrives as an <agent-notification> in a user message. Tell the developer what it found or did, '
       + 'briefly and concretely (e.g. "Your security audit is complete: three medium-severity issues in session handling …"). Each notification is news once.',
     'Use bash for quick commands you need now. Be concise; format with short paragraphs, lists and fenced code blocks.',
-  ].join('\n');
+  ];
+  if (profiles.length > 0) {
+    lines.push('', 'Agent profiles: give spawn_agent an "agent" to start the worker as one, with its role, tools and model, when the task fits its description:');
+    for (const profile of profiles) lines.push(`- ${profile.name}: ${profile.description.replace(/\s+/g, ' ')}`);
+  }
+  if (role?.prompt) lines.push('', `You work as the agent profile "${role.profile}". Its instructions:`, '', role.prompt);
+  return lines.join('\n');
 }

@@ -1,12 +1,15 @@
 // Starting built-in workers (`agentmux worker` in a pty, handed the model's credentials over its
 // report channel, never in its environment), and continuing a finished one from its transcript.
+// A worker started as an agent profile runs on the profile's model, with its tools and its role.
 import type { AgentInfo } from '../core/agent.js';
+import type { AgentProfile } from '../core/agent-profile.js';
 import type { WorktreeInfo } from '../core/worktree.js';
 import { priceFor } from '../llm/prices.js';
-import type { AgentJournal } from './agent-journal.js';
+import type { AgentJournal, WorkerSettings } from './agent-journal.js';
 import { taskError, type AgentEntry, type AgentTable, type StartRequest } from './agent-table.js';
 import type { ChatLog } from './chat-log.js';
 import type { ModelAccess, WorkerLauncher } from './agent-server.js';
+import { NO_PROFILES, type ProfileSource } from './profile-source.js';
 import type { WorktreeOps } from './worktree-ops.js';
 
 export interface SpawnOptions {
@@ -17,6 +20,8 @@ export interface SpawnOptions {
   after?: string;
   /** The environment of the client that asked for it. */
   inherit?: Record<string, string>;
+  /** The agent profile to run as. */
+  agent?: string;
 }
 
 export interface WorkerStartsDeps {
@@ -27,6 +32,7 @@ export interface WorkerStartsDeps {
   /** Keeps workers' transcripts, so that they can be continued; absent: they cannot. */
   journal?: AgentJournal;
   worktrees?: WorktreeOps;
+  profiles?: ProfileSource;
 }
 
 /** How much of a continued worker's earlier output its new screen starts with. */
@@ -39,12 +45,18 @@ export class WorkerStarts {
 
   /** Starts a worker on `task`; resolves with its info, or a one-line refusal. */
   async spawn(task: string, cwd: string, how: SpawnOptions): Promise<AgentInfo | string> {
-    const { agents, worktrees } = this.deps;
+    const { agents, worktrees, profiles } = this.deps;
+    let profile: AgentProfile | undefined;
+    if (how.agent !== undefined) {
+      const found = profiles ? await profiles.find(how.agent) : NO_PROFILES;
+      if (typeof found === 'string') return found;
+      profile = found;
+    }
     if (how.worktree) {
       if (!worktrees) return WORKTREES_UNAVAILABLE;
       let started: AgentEntry | undefined;
       const error = await worktrees.startIn({ kind: 'claude', task }, how.name, how.worktree.base, (name, info) => {
-        const result = this.start(task, name, info.path, how, info);
+        const result = this.start(task, name, info.path, how, profile, info);
         if (typeof result !== 'string') started = result;
         return result;
       });
@@ -52,7 +64,7 @@ export class WorkerStarts {
     }
     const chosen = agents.chooseName({ kind: 'claude', task }, how.name);
     if ('error' in chosen) return chosen.error;
-    const started = this.start(task, chosen.name, cwd, how);
+    const started = this.start(task, chosen.name, cwd, how, profile);
     return typeof started === 'string' ? started : started.info;
   }
 
@@ -67,23 +79,31 @@ export class WorkerStarts {
     const args = ['worker', '--name', name, '--task', text, '--model', settings.model, '--permission-mode', settings.permissionMode,
       '--transcript', journal.transcriptPath(name), '--resume'];
     if (settings.budgetUsd !== undefined) args.push('--budget', String(settings.budgetUsd));
+    if (settings.profile) args.push(...profileArgs(settings.profile));
     chat.add('event', `${name} continues: ${text}`);
     // Its screen goes on below what it showed before, as if it had never stopped.
     const history = journal.logTail(name, HISTORY_BYTES);
     return agents.restart(entry, launcher.program(args), { worker: this.worker(settings.model), history });
   }
 
-  private start(task: string, name: string, cwd: string, how: SpawnOptions, worktree?: WorktreeInfo): AgentEntry | string {
+  private start(task: string, name: string, cwd: string, how: SpawnOptions, profile: AgentProfile | undefined, worktree?: WorktreeInfo): AgentEntry | string {
     const { access, launcher, journal, agents } = this.deps;
-    const args = ['worker', '--name', name, '--task', task, '--model', access.model, '--permission-mode', launcher.permissionMode];
+    const model = profile?.model ?? access.model;
+    const settings: WorkerSettings = {
+      model, permissionMode: launcher.permissionMode, ...(how.budgetUsd !== undefined ? { budgetUsd: how.budgetUsd } : {}),
+      ...(profile ? { profile: { name: profile.name, prompt: profile.prompt, ...(profile.tools ? { tools: profile.tools } : {}) } } : {}),
+    };
+    const args = ['worker', '--name', name, '--task', task, '--model', model, '--permission-mode', launcher.permissionMode];
     if (how.budgetUsd !== undefined) args.push('--budget', String(how.budgetUsd));
+    if (settings.profile) args.push(...profileArgs(settings.profile));
     if (journal) {
       args.push('--transcript', journal.transcriptPath(name));
-      journal.setWorker(name, { model: access.model, permissionMode: launcher.permissionMode, ...(how.budgetUsd !== undefined ? { budgetUsd: how.budgetUsd } : {}) });
+      journal.setWorker(name, settings);
     }
     return agents.start({
-      kind: 'claude', task, cwd, name, program: launcher.program(args), worker: this.worker(access.model),
+      kind: 'claude', task, cwd, name, program: launcher.program(args), worker: this.worker(model),
       ...(worktree ? { worktree } : {}), ...(how.after !== undefined ? { after: how.after } : {}), ...(how.inherit ? { inherit: how.inherit } : {}),
+      ...(profile ? { profile: profile.name } : {}),
     });
   }
 
@@ -97,4 +117,11 @@ export class WorkerStarts {
       expect: { model, priceOf: () => price },
     };
   }
+}
+
+/** A profile's worker flags: its name, its tools when it names them, its role when it has one. */
+function profileArgs(profile: NonNullable<WorkerSettings['profile']>): string[] {
+  return [
+    '--profile', profile.name, ...(profile.tools ? ['--tools', profile.tools.join(',')] : []), ...(profile.prompt ? ['--role', profile.prompt] : []),
+  ];
 }

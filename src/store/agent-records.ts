@@ -15,8 +15,8 @@ export interface AgentRecord {
   log: string;
   /** A built-in worker's conversation, relative to the workspace state directory (e.g. `workers/build.jsonl`). */
   transcript?: string;
-  /** How a built-in worker was started, to start it again the same way. */
-  worker?: { model: string; permissionMode: PermissionMode; budgetUsd?: number };
+  /** How a built-in worker was started, to start it again the same way (`profile`: as that agent profile, its role and tools as they were). */
+  worker?: { model: string; permissionMode: PermissionMode; budgetUsd?: number; profile?: { name: string; prompt: string; tools?: string[] } };
 }
 
 const VERSION = 1;
@@ -71,6 +71,7 @@ type Check = (value: unknown) => boolean;
 const string: Check = (value) => typeof value === 'string';
 const number: Check = (value) => typeof value === 'number' && Number.isFinite(value);
 const boolean: Check = (value) => typeof value === 'boolean';
+const strings: Check = (value) => Array.isArray(value) && value.every((item) => typeof item === 'string');
 const oneOf = (values: readonly string[]): Check => (value) => typeof value === 'string' && values.includes(value);
 const optional = (check: Check): Check => (value) => value === undefined || check(value);
 
@@ -112,6 +113,7 @@ const agentRecord = shape({
     })),
     question: optional(string),
     result: optional(string),
+    profile: optional(string),
     cli: optional(string),
     cliSession: optional(string),
     stateFrom: optional(oneOf(['bell', 'status'])),
@@ -131,7 +133,10 @@ const agentRecord = shape({
   notified: boolean,
   log: relativeFile,
   transcript: optional(relativeFile),
-  worker: optional(shape({ model: string, permissionMode: oneOf(PERMISSION_MODES), budgetUsd: optional(number) })),
+  worker: optional(shape({
+    model: string, permissionMode: oneOf(PERMISSION_MODES), budgetUsd: optional(number),
+    profile: optional(shape({ name: string, prompt: string, tools: optional(strings) })),
+  })),
 });
 
 /** The record in a `{"v":1,"record":…}` line, the name in a `{"v":1,"removed":NAME}` line, or undefined when the line is neither. */

@@ -1,6 +1,7 @@
 // What one screen knows, built only from server events. Pure: events in, state out.
 import type { AgentInfo } from '../core/agent.js';
 import type { ChatEntry, Flash, ModelStatus, ServerEvent, SessionStatus, SessionSummary } from '../core/protocol.js';
+import { describeProfiles } from '../core/profile-listing.js';
 import type { ComparisonView } from '../core/worktree.js';
 import { applyFrame, type FrameLine, type ScreenFrame } from '../core/screen-frame.js';
 
@@ -105,6 +106,9 @@ export class ClientModel {
         return [];
       case 'sessions':
         this.note('system', describeSessions(event.sessions, this.session.id));
+        return [];
+      case 'profiles':
+        this.note('system', describeProfiles(event.profiles, event.searched));
         return [];
       case 'goodbye':
         this.goodbye = event.message;

@@ -32,7 +32,7 @@ function costSummary(model: ClientModel): string {
 function agentsSummary(model: ClientModel, now: number): string {
   if (model.agents.length === 0) return 'No agents. Start one with /run -- COMMAND';
   return model.agents
-    .map((agent) => `${agent.name}  ${agent.state}${agent.unread ? ' (new)' : ''}  ${formatDuration(elapsedOf(agent, now))}  ${agent.task}`)
+    .map((agent) => `${agent.name}  ${agent.state}${agent.unread ? ' (new)' : ''}  ${formatDuration(elapsedOf(agent, now))}  ${agent.profile ? `as ${agent.profile}: ` : ''}${agent.task}`)
     .join('\n');
 }
 
@@ -71,6 +71,7 @@ export function submitLine(line: string, context: SlashContext): void {
         type: 'spawn', task: command.task, cwd: context.cwd,
         ...(command.name ? { name: command.name } : {}), ...(command.budgetUsd !== undefined ? { budgetUsd: command.budgetUsd } : {}),
         ...(command.worktree ? { worktree: command.worktree } : {}), ...(command.after ? { after: command.after } : {}),
+        ...(command.agent ? { agent: command.agent } : {}),
       });
       return;
     case 'new':
@@ -94,7 +95,8 @@ export function submitLine(line: string, context: SlashContext): void {
       context.send({ type: 'send', name: command.name, text: command.text });
       return;
     case 'agents':
-      context.note('system', agentsSummary(context.model, Date.now()));
+      if (command.profiles) context.send({ type: 'profiles' });
+      else context.note('system', agentsSummary(context.model, Date.now()));
       return;
     case 'cost':
       context.note('system', costSummary(context.model));

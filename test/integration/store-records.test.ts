@@ -45,10 +45,12 @@ describe('AgentRecords', () => {
 
   it('keeps the last record per agent, in the order agents first appeared', () => {
     const records = new AgentRecords(dir);
-    const full = record('review', { kind: 'claude', state: 'finished', endedAt: 5000, exitCode: 0, result: 'ok',
+    const full = record('review', { kind: 'claude', state: 'finished', endedAt: 5000, exitCode: 0, result: 'ok', profile: 'reviewer',
       usage: { model: 'm', total: { input: 1, output: 2, cacheRead: 3, cacheWrite: 4 }, costUsd: 0.1, contextTokens: 10, contextWindow: 200 },
       worktree: { branch: 'agentmux/review', path: '/wt', baseCommit: 'abc', ahead: 1, uncommitted: false } },
-    { notified: true, transcript: 'workers/review.jsonl', worker: { model: 'm', permissionMode: 'edits', budgetUsd: 2 } });
+    { notified: true, transcript: 'workers/review.jsonl', worker: {
+      model: 'm', permissionMode: 'edits', budgetUsd: 2, profile: { name: 'reviewer', prompt: 'You review.', tools: ['read_file', 'grep'] },
+    } });
     records.save(record('build'));
     records.save(record('review', { kind: 'claude' }));
     records.save(record('build', { state: 'failed', exitCode: 2 }));

@@ -662,6 +662,11 @@ describe('agentListRows', () => {
     expect(rows[2].segments[2].role).toBe('state.waiting');
   });
 
+  it('says which agent profile a worker runs as', () => {
+    const rows = agentListRows([agent({ name: 'audit', kind: 'claude', profile: 'reviewer', lastLine: 'reading src/auth.ts' })], 0, false, 40, 20, now);
+    expect(rowText(rows[2])).toBe('   running as reviewer · reading src/au…');
+  });
+
   it('adds a meter row for agents with usage and keeps the selected one visible', () => {
     const rows = agentListRows([agent({ name: 'claude-a', kind: 'claude', usage: meter(12_345, 0.04, 6000, 200_000) })], 0, false, 40, 20, now);
     expect(rows.map(rowText)).toEqual([' agents (1)', expect.stringMatching(/^ ● claude-a/), '   running', '   12k↑ 0↓ cache 0/0 $0.04 ctx 3%']);

@@ -479,5 +479,18 @@ describe('parseWorkerArgs', () => {
 
   it('the usage line names the new flags', () => {
     expect(WORKER_USAGE).toContain('[--transcript PATH [--resume]]');
+    expect(WORKER_USAGE).toContain('[--profile NAME [--tools T,…] [--role TEXT]]');
+  });
+
+  it('takes an agent profile: its name, the tools it may use, its role (which may look like a flag)', () => {
+    expect(parseWorkerArgs([...base, '--profile', 'reviewer', '--tools', 'read_file,grep', '--role', '--be careful'])).toEqual({
+      ok: true, args: expect.objectContaining({ profile: 'reviewer', tools: ['read_file', 'grep'], role: '--be careful' }),
+    });
+    expect(parseWorkerArgs([...base, '--profile', 'Bad'])).toEqual({ ok: false, error: expect.stringMatching(/^--profile: invalid name "Bad"/) });
+    expect(parseWorkerArgs([...base, '--profile', 'r', '--tools', 'read_file,Bash'])).toEqual({
+      ok: false, error: '--tools must name some of read_file, write_file, edit_file, list_files, grep, bash, not "Bash"',
+    });
+    expect(parseWorkerArgs([...base, '--profile', 'r', '--tools', ','])).toMatchObject({ ok: false });
+    expect(parseWorkerArgs([...base, '--tools', 'grep'])).toEqual({ ok: false, error: '--tools and --role go with --profile' });
   });
 });

@@ -28,6 +28,7 @@ export function headerRow(
   } else {
     segments.push({ text: ' agentmux', role: 'title' }, { text: ` · ${view}`, role: 'muted' });
     if (demo) segments.push({ text: ' ' }, { text: ' DEMO ', role: 'demo' });
+    if (model.profile) segments.push({ text: ` · as ${model.profile}`, role: 'muted' });
     if (model.configured && model.model) segments.push({ text: ` · ${model.model}`, role: 'muted' });
     else if (!model.configured) segments.push({ text: ' · model not configured', role: 'muted' });
     if (busy) segments.push({ text: ' · thinking…', role: 'state.running' });
