@@ -1,6 +1,7 @@
 // The configuration: types, defaults, validation of one parsed config file, and merging of files over the defaults.
 
 import { clisError, type CliKindFile } from './cli-kinds.js';
+import { compactionError, DEFAULT_COMPACTION, type CompactionSettings } from './compaction-settings.js';
 import { isThemeName, THEME_NAME_RULE, type Validation } from './theme-schema.js';
 import { modelPriceError, type ModelPrice } from './usage.js';
 import { isObject } from './is-object.js';
@@ -32,6 +33,8 @@ export interface Config {
   compare: { check: string };
   /** External agent CLIs added or changed (core/cli-kinds.ts), by name. */
   clis: Record<string, CliKindFile>;
+  /** Auto-compaction of the main agent's and workers' conversations (core/compaction-settings.ts). */
+  compaction: CompactionSettings;
 }
 
 /** One config file: every key optional. */
@@ -48,6 +51,7 @@ export interface ConfigFile {
   worktreeRoot?: string;
   compare?: Partial<Config['compare']>;
   clis?: Record<string, CliKindFile>;
+  compaction?: Partial<CompactionSettings>;
 }
 
 export type PermissionMode = 'ask' | 'edits' | 'auto';
@@ -67,6 +71,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   worktreeRoot: '',
   compare: Object.freeze({ check: '' }),
   clis: Object.freeze({}),
+  compaction: DEFAULT_COMPACTION,
 });
 
 const RANGES = {
@@ -137,7 +142,8 @@ function fileError(obj: unknown): string | undefined {
   if (obj.worktreeRoot !== undefined && typeof obj.worktreeRoot !== 'string') {
     return `worktreeRoot: expected a directory path as a string, got ${JSON.stringify(obj.worktreeRoot)}`;
   }
-  return pricesError(obj.prices) ?? clisError(obj.clis) ?? sectionError(obj, 'notifications') ?? sectionError(obj, 'keys') ?? sectionError(obj, 'compare');
+  return pricesError(obj.prices) ?? clisError(obj.clis) ?? sectionError(obj, 'notifications') ?? sectionError(obj, 'keys') ?? sectionError(obj, 'compare')
+    ?? compactionError(obj.compaction);
 }
 
 function pricesError(prices: unknown): string | undefined {
@@ -170,7 +176,7 @@ function defined<T extends object>(partial: T | undefined): Partial<T> {
 export function mergeConfig(base: Readonly<Config>, ...partials: ConfigFile[]): Config {
   let config: Config = {
     ...base, notifications: { ...base.notifications }, keys: { ...base.keys }, prices: { ...base.prices }, compare: { ...base.compare },
-    clis: { ...base.clis },
+    clis: { ...base.clis }, compaction: { ...base.compaction },
   };
   for (const partial of partials) {
     config = {
@@ -181,6 +187,7 @@ export function mergeConfig(base: Readonly<Config>, ...partials: ConfigFile[]): 
       prices: { ...config.prices, ...(partial.prices ?? {}) },
       compare: { ...config.compare, ...defined(partial.compare) },
       clis: mergeClis(config.clis, partial.clis),
+      compaction: { ...config.compaction, ...defined(partial.compaction) },
     };
   }
   return config;

@@ -7,6 +7,7 @@ import {
   PROTOCOL_VERSION, describeFlash, type ClientMessage, type Flash, type ModelStatus, type ServerEvent, type SessionChoice, type SessionStatus,
 } from '../core/protocol.js';
 import { cliKinds, type CliKind } from '../core/cli-kinds.js';
+import type { CompactionMarks } from '../core/compaction-settings.js';
 import type { ModelPrice } from '../core/usage.js';
 import type { WorktreeInfo } from '../core/worktree.js';
 import type { Message, ModelClient } from '../llm/types.js';
@@ -56,6 +57,8 @@ export interface ServerOptions {
   worktrees?: WorktreeService;
   /** A command /compare runs in each attempt's worktree (config `compare.check`). */
   compareCheck?: string;
+  /** Auto-compaction of the main agent's and workers' conversations (config `compaction`); absent: off. */
+  compaction?: CompactionMarks;
   /** The agent CLIs `/new` starts (default: the built-in ones). */
   clis?: ReadonlyMap<string, CliKind>;
   /** The command that runs agentmux's hook runner for agent CLIs (cli/hook-main.ts); without it their state stays unknown. */
@@ -170,8 +173,9 @@ export class AgentServer {
         tracker: new UsageTracker({ model: access.model, prices: access.prices }),
         ...(this.mainSession ? {
           record: (message: Message) => this.mainSession?.recordMessage(message),
-          compacted: (summary: string) => this.mainSession?.recordCompaction(summary),
+          compacted: (summary: string, kept: number) => this.mainSession?.recordCompaction(summary, kept),
         } : {}),
+        ...(options.compaction ? { compaction: options.compaction } : {}),
         delivered: (names) => {
           for (const name of names) {
             const entry = this.agents.get(name);
@@ -202,6 +206,7 @@ export class AgentServer {
     if (options.access && options.workers) {
       this.workerStarts = new WorkerStarts({
         access: options.access, launcher: options.workers, agents: this.agents, chat: this.chat,
+        ...(options.compaction ? { compaction: options.compaction } : {}),
         ...(this.journal ? { journal: this.journal } : {}), ...(this.worktreeOps ? { worktrees: this.worktreeOps } : {}),
       });
     }
@@ -572,7 +577,7 @@ export class AgentServer {
 
   dispose(): void {
     this.worktreeOps?.dispose();
-    this.main?.interrupt();
+    this.main?.dispose();
     this.agents.dispose();
     this.journal?.dispose();
     this.clients.clear();

@@ -1,6 +1,7 @@
 // Starting built-in workers (`agentmux worker` in a pty, handed the model's credentials over its
 // report channel, never in its environment), and continuing a finished one from its transcript.
 import type { AgentInfo } from '../core/agent.js';
+import { compactionFlag, type CompactionMarks } from '../core/compaction-settings.js';
 import type { WorktreeInfo } from '../core/worktree.js';
 import { priceFor } from '../llm/prices.js';
 import type { AgentJournal } from './agent-journal.js';
@@ -27,6 +28,8 @@ export interface WorkerStartsDeps {
   /** Keeps workers' transcripts, so that they can be continued; absent: they cannot. */
   journal?: AgentJournal;
   worktrees?: WorktreeOps;
+  /** Auto-compaction's marks for workers' conversations; absent: off. */
+  compaction?: CompactionMarks;
 }
 
 /** How much of a continued worker's earlier output its new screen starts with. */
@@ -67,6 +70,7 @@ export class WorkerStarts {
     const args = ['worker', '--name', name, '--task', text, '--model', settings.model, '--permission-mode', settings.permissionMode,
       '--transcript', journal.transcriptPath(name), '--resume'];
     if (settings.budgetUsd !== undefined) args.push('--budget', String(settings.budgetUsd));
+    args.push(...this.compactionArgs());
     chat.add('event', `${name} continues: ${text}`);
     // Its screen goes on below what it showed before, as if it had never stopped.
     const history = journal.logTail(name, HISTORY_BYTES);
@@ -77,6 +81,7 @@ export class WorkerStarts {
     const { access, launcher, journal, agents } = this.deps;
     const args = ['worker', '--name', name, '--task', task, '--model', access.model, '--permission-mode', launcher.permissionMode];
     if (how.budgetUsd !== undefined) args.push('--budget', String(how.budgetUsd));
+    args.push(...this.compactionArgs());
     if (journal) {
       args.push('--transcript', journal.transcriptPath(name));
       journal.setWorker(name, { model: access.model, permissionMode: launcher.permissionMode, ...(how.budgetUsd !== undefined ? { budgetUsd: how.budgetUsd } : {}) });
@@ -85,6 +90,11 @@ export class WorkerStarts {
       kind: 'claude', task, cwd, name, program: launcher.program(args), worker: this.worker(access.model),
       ...(worktree ? { worktree } : {}), ...(how.after !== undefined ? { after: how.after } : {}), ...(how.inherit ? { inherit: how.inherit } : {}),
     });
+  }
+
+  private compactionArgs(): string[] {
+    const { compaction } = this.deps;
+    return compaction ? ['--compaction', compactionFlag(compaction)] : [];
   }
 
   /** What a worker running `model` is handed over its channel (the price only when configuration sets one), and what its reports are checked against. */
