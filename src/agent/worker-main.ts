@@ -1,5 +1,5 @@
 // `agentmux worker --name N --task T [--model M] [--permission-mode ask|edits|auto] [--budget USD]
-// [--max-turns N] [--transcript PATH [--resume]]`: the process agentmux starts in a pty for a built-in
+// [--max-turns N] [--transcript PATH [--resume]] [--compaction PREPARE:SWAP]`: the process agentmux starts in a pty for a built-in
 // agent. Before anything else it connects to its private channel (AGENTMUX_CHANNEL), over which
 // agentmux hands it the model's key and endpoint (never in its environment) and it sends its reports;
 // it reads keys in raw mode (Ctrl+C interrupts), runs the agent loop in process.cwd(), and exits 0
@@ -7,7 +7,10 @@
 // With --transcript the conversation is kept in that file (JSON Lines, agent/transcript.ts), a new one
 // replacing any file there; with --resume as well, the worker carries on the conversation in it, with
 // --task as the next user message and the usage meter continuing from the totals recorded there.
+// With --compaction (percents of the context, e.g. 60:80) the conversation is compacted automatically
+// (llm/auto-compaction.ts).
 import { isAbsolute } from 'node:path';
+import { parseCompactionFlag, type CompactionMarks } from '../core/compaction-settings.js';
 import { nameError } from '../core/names.js';
 import { CHANNEL_ENV } from '../core/report-channel.js';
 import { createModelClient } from '../llm/anthropic-client.js';
@@ -19,7 +22,7 @@ import { sanitize } from './sanitize.js';
 import { loadTranscript, TranscriptError, type LoadedTranscript } from './transcript.js';
 import { runWorker } from './worker.js';
 
-export const WORKER_USAGE = 'usage: agentmux worker --name NAME --task TASK [--model MODEL] [--permission-mode ask|edits|auto] [--budget USD] [--max-turns N] [--transcript PATH [--resume]]';
+export const WORKER_USAGE = 'usage: agentmux worker --name NAME --task TASK [--model MODEL] [--permission-mode ask|edits|auto] [--budget USD] [--max-turns N] [--transcript PATH [--resume]] [--compaction PREPARE:SWAP]';
 
 export interface WorkerArgs {
   name: string;
@@ -32,9 +35,11 @@ export interface WorkerArgs {
   transcript?: string;
   /** Carry on the conversation in `transcript` (which is then required), `task` being the next user message. */
   resume: boolean;
+  /** Auto-compaction's marks (percents of the context). */
+  compaction?: CompactionMarks;
 }
 
-const FLAGS = ['--name', '--task', '--model', '--permission-mode', '--budget', '--max-turns', '--transcript'] as const;
+const FLAGS = ['--name', '--task', '--model', '--permission-mode', '--budget', '--max-turns', '--transcript', '--compaction'] as const;
 type Flag = (typeof FLAGS)[number];
 /** Flags that take no value. */
 const SWITCHES = ['--resume'] as const;
@@ -101,6 +106,12 @@ export function parseWorkerArgs(argv: readonly string[]): { ok: true; args: Work
     args.transcript = transcript;
   }
   if (args.resume && args.transcript === undefined) return { ok: false, error: '--resume needs --transcript' };
+  const compaction = values.get('--compaction');
+  if (compaction !== undefined) {
+    const marks = parseCompactionFlag(compaction);
+    if (typeof marks === 'string') return { ok: false, error: marks };
+    args.compaction = marks;
+  }
   return { ok: true, args };
 }
 
@@ -203,6 +214,7 @@ export async function workerMain(argv: string[], env: NodeJS.ProcessEnv, stdin: 
       env,
       ...(args.transcript !== undefined ? { transcriptPath: args.transcript } : {}),
       ...(resume ? { resume } : {}),
+      ...(args.compaction ? { compaction: args.compaction } : {}),
       secrets: [apiKey],
     }, {
       write,

@@ -2,9 +2,11 @@
 // at 60%/80%, the real model client (Anthropic SDK) against the scripted Messages API server, whose
 // usage figures put the context past the marks. Tests look at the chat, the requests the model got and
 // the session's transcript on disk; a second server on the same state directory is `--continue`.
+// Workers run as real processes (`node dist/cli/main.js worker`): run `npm run build` first.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COMPACTION_REQUEST } from '../../src/core/prompt-markers.js';
 import type { SessionChoice } from '../../src/core/protocol.js';
@@ -13,8 +15,12 @@ import { startScriptedServer, type MessagesRequestBody, type ReplyPlan, type Scr
 import { EmulatorPool } from '../../src/pty/emulator-pool.js';
 import { createPtyRuntime } from '../../src/pty/pty-runtime.js';
 import { AgentServer } from '../../src/server/agent-server.js';
-import { conversationProblems, Gate, lastMessageText, mainRequests, messageText, routedResponder } from '../support/model-scripts.js';
+import {
+  conversationProblems, Gate, lastMessageText, mainRequests, messageText, routedResponder, workerRequests, type RoutedScripts,
+} from '../support/model-scripts.js';
 import { ServerTestClient } from '../support/server-test-client.js';
+
+const CLI_ENTRY = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 const API_KEY = 'sk-test-key-0123456789';
 /** Its context window is 1M tokens (src/llm/prices.json). */
@@ -48,7 +54,7 @@ const summaryRequests = (): MessagesRequestBody[] => mainRequests(scripted?.requ
 const turnRequests = (): MessagesRequestBody[] => mainRequests(scripted?.requests ?? []).filter((request) => !isSummaryRequest(request));
 
 /** The model: summary requests get `summary`, the conversation's requests `replies` in turn. */
-async function startModel(summary: () => ReplyPlan, replies: ReplyPlan[]): Promise<void> {
+async function startModel(summary: () => ReplyPlan, replies: ReplyPlan[], worker?: RoutedScripts['worker']): Promise<void> {
   let turn = 0;
   scripted = await startScriptedServer({
     apiKey: API_KEY,
@@ -59,6 +65,7 @@ async function startModel(summary: () => ReplyPlan, replies: ReplyPlan[]): Promi
         if (!reply) throw new Error(`the script has no reply for turn request #${turn}`);
         return reply;
       },
+      ...(worker ? { worker } : {}),
     }),
   });
 }
@@ -74,6 +81,7 @@ async function openWorkspace(choice: SessionChoice = { kind: 'current' }): Promi
       model: MODEL,
       workerCredentials: { apiKey: API_KEY, baseURL: scripted.url },
     },
+    workers: { program: (args) => ({ file: process.execPath, args: [CLI_ENTRY, ...args] }), permissionMode: 'auto' },
     compaction: { prepareAt: 60, swapAt: 80 },
     stateDir,
   });
@@ -184,5 +192,28 @@ describe('auto-compaction of the main conversation', () => {
     expect(conversationProblems(last as MessagesRequestBody)).toEqual([]);
     expect(sessionRecords(client.session()?.id ?? '').filter((record) => record.type === 'compacted')).toEqual([]);
     expect(client.errors()).toEqual([]);
+  }, TEST_MS);
+
+  it('starts workers with the same marks: a worker compacts its own conversation and its screen shows the boundary', async () => {
+    const summary = 'The worker looked around.';
+    const isCompacted = (request: MessagesRequestBody): boolean => messageText(request.messages[0]).includes(summary);
+    const workerTurns = (): MessagesRequestBody[] => workerRequests(scripted?.requests ?? []).filter((request) => !isSummaryRequest(request));
+    await startModel(() => ({ text: ['unused'] }), [], (request) => {
+      if (isSummaryRequest(request)) return { text: [summary], usage: { input: 600_000, output: 10 } };
+      if (isCompacted(request)) return { text: ['All looked at.'], usage: { input: 90_000, output: 10 } };
+      const turn = workerTurns().length;
+      if (turn > 15) throw new Error('the worker never compacted');
+      return { text: ['Looking.'], toolUses: [{ name: 'list_files', input: {} }], usage: { input: turn === 1 ? 650_000 : 850_000, output: 10 } };
+    });
+    const client = await openWorkspace();
+    const { name, error } = await client.request({ type: 'spawn', task: 'Look around', name: 'looker', cwd: tmp });
+    expect(error).toBeUndefined();
+    await client.waitFor('the worker to finish', () => client.agent(name ?? '')?.state === 'finished');
+    client.send({ type: 'logs', name: 'looker' });
+    await client.waitFor('its log', () => client.of('logEnd').length > 0);
+    const log = client.of('log').map((event) => event.data).join('').split('\n');
+    expect(log.filter((line) => line.startsWith('── compacted: 850k → ~'))).toHaveLength(1);
+    expect(log).toContain('   the context after compaction, measured: 90k tokens');
+    expect(client.agent('looker')?.result).toBe('All looked at.');
   }, TEST_MS);
 });
