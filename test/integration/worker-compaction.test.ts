@@ -127,7 +127,8 @@ describe('auto-compaction of a worker', () => {
 
   it('after three failed summaries in a row says so once on its screen and stops trying, the conversation unchanged', async () => {
     const stopLine = 'auto-compaction stopped: the summary failed 3 times in a row (last: the API refused the request (400): prompt is too long); the conversation is unchanged';
-    let run: Run | undefined;
+    /** The worker's screen so far, once it runs. */
+    const screen = { text: (): string => '' };
     server = await startScriptedServer({
       apiKey: API_KEY,
       respond: async (request) => {
@@ -135,11 +136,12 @@ describe('auto-compaction of a worker', () => {
         if (turnRequests().length > MAX_TOOL_ROUNDS) throw new Error(`not three failed summaries after ${MAX_TOOL_ROUNDS} requests`);
         if (summaryRequests().length < 3) return toolRound(700_000 + turnRequests().length);
         // The worker ends once its screen says it stopped trying.
-        await waitUntil('the line that says auto-compaction stopped', () => run?.output().includes(stopLine), () => run?.output() ?? '');
+        await waitUntil('the line that says auto-compaction stopped', () => screen.text().includes(stopLine), () => screen.text());
         return { text: ['Done without compaction.'], usage: { input: 900_000, output: 10 } };
       },
     });
-    run = start('Look around', server.url);
+    const run = start('Look around', server.url);
+    screen.text = run.output;
     expect(await run.exit, run.output()).toBe(0);
 
     expect(run.output().split('\n').filter((line) => line.includes('auto-compaction'))).toEqual([stopLine]);
