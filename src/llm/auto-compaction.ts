@@ -75,10 +75,13 @@ export class AutoCompaction {
    * included). Past the lower mark, the summary starts being prepared unless it is already.
    */
   measured(messages: readonly Message[], contextTokens: number, contextWindow: number | undefined): void {
-    if (this.halted || !contextWindow) return;
+    // Below the lower mark no swap can follow: the conversation's size is not worth measuring yet.
+    if (this.halted || !contextWindow || contextTokens < (contextWindow * this.options.marks.prepareAt) / 100) {
+      this.measurement = undefined;
+      return;
+    }
     this.measurement = { tokens: contextTokens, window: contextWindow, chars: this.charsOf(messages) };
-    if (this.preparing || this.prepared || contextTokens < (contextWindow * this.options.marks.prepareAt) / 100) return;
-    this.prepare(messages);
+    if (!this.preparing && !this.prepared) this.prepare(messages);
   }
 
   /** Before a request (or when idle): `messages` compacted, when the context is past the swap mark and the summary is ready. */
