@@ -1,17 +1,19 @@
 // `agentmux worker --name N --task T [--model M] [--permission-mode ask|edits|auto] [--budget USD]
-// [--max-turns N] [--transcript PATH [--resume]] [--profile NAME [--tools T,…] [--role TEXT]]`: the
-// process agentmux starts in a pty for a built-in agent. Before anything else it connects to its
-// private channel (AGENTMUX_CHANNEL), over which agentmux hands it the model's key and endpoint (never
-// in its environment) and it sends its reports; it reads keys in raw mode (Ctrl+C interrupts), runs
-// the agent loop in process.cwd(), and exits 0 when finished, 1 when failed, 2 on bad flags, no
-// channel, or a transcript that cannot be continued.
+// [--max-turns N] [--transcript PATH [--resume]] [--compaction PREPARE:SWAP] [--profile NAME [--tools T,…]
+// [--role TEXT]]`: the process agentmux starts in a pty for a built-in agent. Before anything else it
+// connects to its private channel (AGENTMUX_CHANNEL), over which agentmux hands it the model's key and
+// endpoint (never in its environment) and it sends its reports; it reads keys in raw mode (Ctrl+C
+// interrupts), runs the agent loop in process.cwd(), and exits 0 when finished, 1 when failed, 2 on bad
+// flags, no channel, or a transcript that cannot be continued.
 // With --transcript the conversation is kept in that file (JSON Lines, agent/transcript.ts), a new one
 // replacing any file there; with --resume as well, the worker carries on the conversation in it, with
 // --task as the next user message and the usage meter continuing from the totals recorded there.
-// An agent profile's worker has only the tools named in --tools, and --role (the profile's body) added
-// to its instructions.
+// With --compaction (percents of the context, e.g. 60:80) the conversation is compacted automatically
+// (llm/auto-compaction.ts). An agent profile's worker has only the tools named in --tools, and --role
+// (the profile's body) added to its instructions.
 import { isAbsolute } from 'node:path';
 import { WORKER_TOOL_NAMES, type WorkerToolName } from '../core/agent-profile.js';
+import { parseCompactionFlag, type CompactionMarks } from '../core/compaction-settings.js';
 import { nameError } from '../core/names.js';
 import { CHANNEL_ENV } from '../core/report-channel.js';
 import { createModelClient } from '../llm/anthropic-client.js';
@@ -24,7 +26,7 @@ import { loadTranscript, TranscriptError, type LoadedTranscript } from './transc
 import { WORKER_TOOLS } from './tools/index.js';
 import { runWorker } from './worker.js';
 
-export const WORKER_USAGE = 'usage: agentmux worker --name NAME --task TASK [--model MODEL] [--permission-mode ask|edits|auto] [--budget USD] [--max-turns N] [--transcript PATH [--resume]] [--profile NAME [--tools T,…] [--role TEXT]]';
+export const WORKER_USAGE = 'usage: agentmux worker --name NAME --task TASK [--model MODEL] [--permission-mode ask|edits|auto] [--budget USD] [--max-turns N] [--transcript PATH [--resume]] [--compaction PREPARE:SWAP] [--profile NAME [--tools T,…] [--role TEXT]]';
 
 export interface WorkerArgs {
   name: string;
@@ -43,9 +45,11 @@ export interface WorkerArgs {
   tools?: WorkerToolName[];
   /** The profile's role, added to its instructions. */
   role?: string;
+  /** Auto-compaction's marks (percents of the context). */
+  compaction?: CompactionMarks;
 }
 
-const FLAGS = ['--name', '--task', '--model', '--permission-mode', '--budget', '--max-turns', '--transcript', '--profile', '--tools', '--role'] as const;
+const FLAGS = ['--name', '--task', '--model', '--permission-mode', '--budget', '--max-turns', '--transcript', '--compaction', '--profile', '--tools', '--role'] as const;
 type Flag = (typeof FLAGS)[number];
 /** Flags that take no value. */
 const SWITCHES = ['--resume'] as const;
@@ -130,6 +134,12 @@ export function parseWorkerArgs(argv: readonly string[]): { ok: true; args: Work
   const role = values.get('--role');
   if (role !== undefined) args.role = role;
   if ((args.tools !== undefined || args.role !== undefined) && args.profile === undefined) return { ok: false, error: '--tools and --role go with --profile' };
+  const compaction = values.get('--compaction');
+  if (compaction !== undefined) {
+    const marks = parseCompactionFlag(compaction);
+    if (typeof marks === 'string') return { ok: false, error: marks };
+    args.compaction = marks;
+  }
   return { ok: true, args };
 }
 
@@ -234,6 +244,7 @@ export async function workerMain(argv: string[], env: NodeJS.ProcessEnv, stdin: 
       env,
       ...(args.transcript !== undefined ? { transcriptPath: args.transcript } : {}),
       ...(resume ? { resume } : {}),
+      ...(args.compaction ? { compaction: args.compaction } : {}),
       secrets: [apiKey],
     }, {
       write,

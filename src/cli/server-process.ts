@@ -151,6 +151,7 @@ async function openWorkspace(root: string, flags: WorkspaceFlags, { env, modelEn
     worktrees,
     ...(config.suggestions ? { suggestionModel: config.suggestionModel } : {}),
     ...(config.compare.check ? { compareCheck: config.compare.check } : {}),
+    ...(config.compaction.enabled ? { compaction: config.compaction } : {}),
     clis: cliKinds(config.clis),
     hookCommand: [process.execPath, HOOK_ENTRY],
     printRun: (program, args) => ({ file: process.execPath, args: [CLI_ENTRY, 'print-run', '--', program, ...args] }),

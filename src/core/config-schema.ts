@@ -1,6 +1,7 @@
 // The configuration: types, defaults, validation of one parsed config file, and merging of files over the defaults.
 
 import { clisError, type CliKindFile } from './cli-kinds.js';
+import { compactionError, DEFAULT_COMPACTION, type CompactionSettings } from './compaction-settings.js';
 import { isThemeName, THEME_NAME_RULE, type Validation } from './theme-schema.js';
 import { modelPriceError, type ModelPrice } from './usage.js';
 import { isObject } from './is-object.js';
@@ -35,6 +36,8 @@ export interface Config {
   /** After a main-agent turn, ask `suggestionModel` for the user's likely next message, shown in the empty input line. */
   suggestions: boolean;
   suggestionModel: string;
+  /** Auto-compaction of the main agent's and workers' conversations (core/compaction-settings.ts). */
+  compaction: CompactionSettings;
 }
 
 /** One config file: every key optional. */
@@ -53,6 +56,7 @@ export interface ConfigFile {
   clis?: Record<string, CliKindFile>;
   suggestions?: boolean;
   suggestionModel?: string;
+  compaction?: Partial<CompactionSettings>;
 }
 
 export type PermissionMode = 'ask' | 'edits' | 'auto';
@@ -75,6 +79,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   suggestions: true,
   // The cheapest model in src/llm/prices.json (test/unit/prices.test.ts keeps it so).
   suggestionModel: 'claude-haiku-4-5',
+  compaction: DEFAULT_COMPACTION,
 });
 
 const RANGES = {
@@ -151,7 +156,8 @@ function fileError(obj: unknown): string | undefined {
   if (obj.worktreeRoot !== undefined && typeof obj.worktreeRoot !== 'string') {
     return `worktreeRoot: expected a directory path as a string, got ${JSON.stringify(obj.worktreeRoot)}`;
   }
-  return pricesError(obj.prices) ?? clisError(obj.clis) ?? sectionError(obj, 'notifications') ?? sectionError(obj, 'keys') ?? sectionError(obj, 'compare');
+  return pricesError(obj.prices) ?? clisError(obj.clis) ?? sectionError(obj, 'notifications') ?? sectionError(obj, 'keys') ?? sectionError(obj, 'compare')
+    ?? compactionError(obj.compaction);
 }
 
 function pricesError(prices: unknown): string | undefined {
@@ -184,7 +190,7 @@ function defined<T extends object>(partial: T | undefined): Partial<T> {
 export function mergeConfig(base: Readonly<Config>, ...partials: ConfigFile[]): Config {
   let config: Config = {
     ...base, notifications: { ...base.notifications }, keys: { ...base.keys }, prices: { ...base.prices }, compare: { ...base.compare },
-    clis: { ...base.clis },
+    clis: { ...base.clis }, compaction: { ...base.compaction },
   };
   for (const partial of partials) {
     config = {
@@ -195,6 +201,7 @@ export function mergeConfig(base: Readonly<Config>, ...partials: ConfigFile[]): 
       prices: { ...config.prices, ...(partial.prices ?? {}) },
       compare: { ...config.compare, ...defined(partial.compare) },
       clis: mergeClis(config.clis, partial.clis),
+      compaction: { ...config.compaction, ...defined(partial.compaction) },
     };
   }
   return config;

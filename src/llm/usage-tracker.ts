@@ -42,12 +42,16 @@ export class UsageTracker {
     this.model = model;
   }
 
-  /** The latest cumulative usage of request `requestId`: replaces what that request reported before. */
-  update(requestId: string, usage: Usage): void {
+  /**
+   * The latest cumulative usage of request `requestId`: replaces what that request reported before.
+   * `context`: false for a request beside the conversation (a summary made in the background), whose
+   * figures count in the totals but say nothing of how full the conversation's context is.
+   */
+  update(requestId: string, usage: Usage, context = true): void {
     const request = this.open.get(requestId) ?? { model: this.model, usage: ZERO_USAGE };
     request.usage = { ...usage };
     this.open.set(requestId, request);
-    if (!isZero(usage)) this.last = { model: request.model, usage: request.usage };
+    if (context && !isZero(usage)) this.last = { model: request.model, usage: request.usage };
   }
 
   /** Request `requestId` ended (done, failed or aborted): its last figure joins the totals. */
@@ -61,18 +65,18 @@ export class UsageTracker {
 
   /**
    * Feeds one event of request `requestId`'s stream: `usage` and `done` update it (and `done` ends it);
-   * `retry` voids the failed attempt's figures, as the request starts again from scratch.
+   * `retry` voids the failed attempt's figures, as the request starts again from scratch. `context` as for update().
    */
-  observe(requestId: string, event: TurnEvent): void {
+  observe(requestId: string, event: TurnEvent, context = true): void {
     switch (event.type) {
       case 'usage':
-        this.update(requestId, event.usage);
+        this.update(requestId, event.usage, context);
         break;
       case 'retry':
-        if (this.open.has(requestId)) this.update(requestId, ZERO_USAGE);
+        if (this.open.has(requestId)) this.update(requestId, ZERO_USAGE, context);
         break;
       case 'done':
-        this.update(requestId, event.usage);
+        this.update(requestId, event.usage, context);
         this.end(requestId);
         break;
       default:

@@ -8,6 +8,7 @@ import {
 } from '../core/protocol.js';
 import type { AgentProfile } from '../core/agent-profile.js';
 import { cliKinds, type CliKind } from '../core/cli-kinds.js';
+import type { CompactionMarks } from '../core/compaction-settings.js';
 import type { ModelPrice } from '../core/usage.js';
 import type { WorktreeInfo } from '../core/worktree.js';
 import type { Message, ModelClient } from '../llm/types.js';
@@ -61,6 +62,8 @@ export interface ServerOptions {
   suggestionModel?: string;
   /** A command /compare runs in each attempt's worktree (config `compare.check`). */
   compareCheck?: string;
+  /** Auto-compaction of the main agent's and workers' conversations (config `compaction`); absent: off. */
+  compaction?: CompactionMarks;
   /** The agent CLIs `/new` starts (default: the built-in ones). */
   clis?: ReadonlyMap<string, CliKind>;
   /** The command that runs agentmux's hook runner for agent CLIs (cli/hook-main.ts); without it their state stays unknown. */
@@ -194,8 +197,9 @@ export class AgentServer {
         ...(mainProfile ? { role: { profile: mainProfile.name, prompt: mainProfile.prompt } } : {}),
         ...(this.mainSession ? {
           record: (message: Message) => this.mainSession?.recordMessage(message),
-          compacted: (summary: string) => this.mainSession?.recordCompaction(summary),
+          compacted: (summary: string, kept: number) => this.mainSession?.recordCompaction(summary, kept),
         } : {}),
+        ...(options.compaction ? { compaction: options.compaction } : {}),
         delivered: (names) => {
           for (const name of names) {
             const entry = this.agents.get(name);
@@ -227,6 +231,7 @@ export class AgentServer {
     if (options.access && options.workers) {
       this.workerStarts = new WorkerStarts({
         access: options.access, launcher: options.workers, agents: this.agents, chat: this.chat,
+        ...(options.compaction ? { compaction: options.compaction } : {}),
         ...(this.journal ? { journal: this.journal } : {}), ...(this.worktreeOps ? { worktrees: this.worktreeOps } : {}),
         ...(options.profiles ? { profiles: options.profiles } : {}),
       });
@@ -622,7 +627,7 @@ export class AgentServer {
   dispose(): void {
     this.worktreeOps?.dispose();
     this.suggester?.cancel();
-    this.main?.interrupt();
+    this.main?.dispose();
     this.agents.dispose();
     this.journal?.dispose();
     this.clients.clear();

@@ -3,12 +3,16 @@
 import type { AgentInfo } from '../core/agent.js';
 import type { AgentProfile } from '../core/agent-profile.js';
 import { MAIN_AGENT_MARKER } from '../core/prompt-markers.js';
+import type { CompactionMarks } from '../core/compaction-settings.js';
 import type { ChatEntry } from '../core/protocol.js';
-import type { UsageMeter } from '../core/usage.js';
+import { contextTokens, type UsageMeter } from '../core/usage.js';
+import { AutoCompaction, compactionBoundary } from '../llm/auto-compaction.js';
+import { summaryMessage, withUserText } from '../llm/compacted-conversation.js';
+import { requestSummary } from '../llm/summary-request.js';
 import { ModelError, type ContentBlock, type Message, type ModelClient } from '../llm/types.js';
 import { UsageTracker } from '../llm/usage-tracker.js';
 import type { ChatLog } from './chat-log.js';
-import { compactionPrompt, summaryMessage, withUserText } from './compaction.js';
+import { compactionPrompt } from './compaction.js';
 import { describeAgents, describeResult, MAIN_TOOLS, validateMainTool, type MainToolInput } from './main-tools.js';
 import { notificationText, NotificationQueue, type AgentNotification } from './notifications.js';
 
@@ -52,8 +56,10 @@ export interface MainAgentOptions {
   record?(message: Message): void;
   /** These agents' outcomes have just been handed to the model. */
   delivered?(names: string[]): void;
-  /** The conversation was replaced by this summary of it (/compact). */
-  compacted?(summary: string): void;
+  /** The conversation was replaced by this summary of it, then its last `kept` messages (0 after /compact). */
+  compacted?(summary: string, kept: number): void;
+  /** Auto-compaction's marks; absent: the conversation is compacted only by /compact. */
+  compaction?: CompactionMarks;
   /** Prompt suggestions: asked for after a turn that went well (not the first), cancelled by whatever comes next. */
   suggester?: Suggester;
 }
@@ -77,9 +83,25 @@ export class MainAgent {
   private requestCount = 0;
   /** The instructions of this turn's requests, with the profiles as they were when it started. */
   private system = '';
+  private readonly compaction: AutoCompaction | undefined;
+  /** The boundary line of the last swap, until the next request measures the context after it. */
+  private boundary: { entry: ChatEntry; before: number } | undefined;
 
   constructor(private readonly options: MainAgentOptions) {
     this.messages = [...(options.history ?? [])];
+    if (options.compaction) {
+      const { client, model, tracker, chat, host } = options;
+      this.compaction = new AutoCompaction({
+        marks: options.compaction, client, tracker,
+        setting: () => ({ model, system: this.system, tools: MAIN_TOOLS, maxTokens: MAX_TOKENS }),
+        requestId: () => `main-${++this.requestCount}`,
+        usage: () => host.sessionChanged(),
+        ready: () => {
+          if (!this.busy) this.swapIfDue();
+        },
+        stopped: (reason) => chat.add('error', `auto-compaction stopped: the summary failed 3 times in a row (last: ${reason}); the conversation is unchanged, and /compact makes room`),
+      });
+    }
   }
 
   /** Continues another conversation from here on (a resumed or forked session). False while a turn runs. */
@@ -88,6 +110,8 @@ export class MainAgent {
     this.options.suggester?.cancel();
     this.messages = [...messages];
     this.contextHinted = false;
+    this.compaction?.reset();
+    this.boundary = undefined;
     return true;
   }
 
@@ -136,6 +160,12 @@ export class MainAgent {
     return true;
   }
 
+  /** Stops the current turn and a summary in the making. */
+  dispose(): void {
+    this.interrupt();
+    this.compaction?.dispose();
+  }
+
   private async run(): Promise<void> {
     if (this.busy) return;
     this.busy = true;
@@ -153,6 +183,7 @@ export class MainAgent {
         suggest = (await this.turn(this.abort.signal)) && !first;
       }
       if (suggest) this.options.suggester?.start(this.messages);
+      this.swapIfDue();
       this.hintContext();
     } finally {
       this.abort = undefined;
@@ -174,7 +205,9 @@ export class MainAgent {
       const count = this.messages.length;
       this.messages = [summaryMessage(summary)];
       this.contextHinted = false;
-      this.options.compacted?.(summary);
+      this.compaction?.reset();
+      this.boundary = undefined;
+      this.options.compacted?.(summary, 0);
       chat.update(line, `compacted: ${count} messages became a summary of ${summary.split(/\s+/).length} words, which the model sees from now on; the chat above stays`);
     } catch (error) {
       const aborted = error instanceof ModelError && error.kind === 'aborted';
@@ -197,9 +230,29 @@ export class MainAgent {
     this.system = systemPrompt(this.options.cwd, profiles, this.options.role);
   }
 
-  /** Once the conversation fills most of the model's context, the chat says how to make room. */
+  /** The prepared summary replaces the conversation when the context is past the swap mark: no model request. */
+  private swapIfDue(): void {
+    const swap = this.compaction?.swap(this.messages);
+    if (!swap) return;
+    this.messages = swap.messages;
+    this.contextHinted = false;
+    this.options.compacted?.(swap.summary, swap.kept);
+    const entry = this.options.chat.add('notice', `${compactionBoundary(swap.before, swap.after, false)}; the chat above stays`);
+    this.boundary = { entry, before: swap.before };
+    this.options.host.sessionChanged();
+  }
+
+  /** The first request after a swap measured the context: the boundary line says what it is. */
+  private measuredAfterSwap(tokens: number): void {
+    if (!this.boundary) return;
+    this.options.chat.update(this.boundary.entry, `${compactionBoundary(this.boundary.before, tokens, true)}; the chat above stays`);
+    this.boundary = undefined;
+  }
+
+  /** Once the conversation fills most of the model's context, the chat says how to make room (auto-compaction aside). */
   private hintContext(): void {
     const { contextTokens, contextWindow } = this.usage;
+    if (this.compaction?.active) return;
     if (this.contextHinted || !contextWindow || contextTokens < contextWindow * CONTEXT_HINT_FILL) return;
     this.contextHinted = true;
     this.options.chat.add('notice', `the conversation fills ${Math.round((contextTokens / contextWindow) * 100)}% of the model's context: /compact makes room`);
@@ -210,20 +263,14 @@ export class MainAgent {
     const { client, model, tracker, host } = this.options;
     const requestId = `main-${++this.requestCount}`;
     const messages = withUserText(this.messages, compactionPrompt(instructions));
-    let text = '';
     try {
-      const stream = client.stream({ model, system: this.system, messages, tools: MAIN_TOOLS, maxTokens: MAX_TOKENS }, signal);
-      for await (const event of stream) {
+      return await requestSummary(client, { model, system: this.system, messages, tools: MAIN_TOOLS, maxTokens: MAX_TOKENS }, signal, (event) => {
         tracker.observe(requestId, event);
-        if (event.type === 'retry') text = '';
-        if (event.type === 'text') text += event.text;
         if (event.type === 'usage') host.sessionChanged();
-      }
+      });
     } finally {
       tracker.end(requestId);
     }
-    if (!text.trim()) throw new ModelError('the model wrote no summary', 'request');
-    return text.trim();
   }
 
   /**
@@ -247,6 +294,7 @@ export class MainAgent {
     const { chat } = this.options;
     try {
       for (let step = 0; step < MAX_STEPS; step++) {
+        this.swapIfDue();
         if ((await this.step(signal)) === 'done') return true;
       }
       chat.add('error', `The main agent stopped after ${MAX_STEPS} steps in one turn; say how to go on.`);
@@ -273,6 +321,7 @@ export class MainAgent {
       lastUpdate = Date.now();
     };
     let content: ContentBlock[] | undefined;
+    let measured: number | undefined;
     try {
       const stream = client.stream({ model, system: this.system, messages: this.messages, tools: MAIN_TOOLS, maxTokens: MAX_TOKENS }, signal);
       for await (const event of stream) {
@@ -294,6 +343,7 @@ export class MainAgent {
             break;
           case 'done':
             content = event.content;
+            measured = contextTokens(event.usage);
             break;
           case 'tool_use':
             break;
@@ -311,8 +361,10 @@ export class MainAgent {
       if (entry) chat.update(entry, text.trim());
       this.options.host.sessionChanged();
     }
-    if (!content) throw new ModelError('the model ended its reply without finishing it', 'request');
+    if (!content || measured === undefined) throw new ModelError('the model ended its reply without finishing it', 'request');
     this.commit({ role: 'assistant', content });
+    this.measuredAfterSwap(measured);
+    this.compaction?.measured(this.messages, measured, this.usage.contextWindow);
     const toolUses = content.filter((block): block is Extract<ContentBlock, { type: 'tool_use' }> => block.type === 'tool_use');
     if (toolUses.length === 0) return 'done';
     const results: ContentBlock[] = [];

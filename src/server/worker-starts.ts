@@ -3,6 +3,7 @@
 // A worker started as an agent profile runs on the profile's model, with its tools and its role.
 import type { AgentInfo } from '../core/agent.js';
 import type { AgentProfile } from '../core/agent-profile.js';
+import { compactionFlag, type CompactionMarks } from '../core/compaction-settings.js';
 import type { WorktreeInfo } from '../core/worktree.js';
 import { priceFor } from '../llm/prices.js';
 import type { AgentJournal, WorkerSettings } from './agent-journal.js';
@@ -33,6 +34,8 @@ export interface WorkerStartsDeps {
   journal?: AgentJournal;
   worktrees?: WorktreeOps;
   profiles?: ProfileSource;
+  /** Auto-compaction's marks for workers' conversations; absent: off. */
+  compaction?: CompactionMarks;
 }
 
 /** How much of a continued worker's earlier output its new screen starts with. */
@@ -80,6 +83,7 @@ export class WorkerStarts {
       '--transcript', journal.transcriptPath(name), '--resume'];
     if (settings.budgetUsd !== undefined) args.push('--budget', String(settings.budgetUsd));
     if (settings.profile) args.push(...profileArgs(settings.profile));
+    args.push(...this.compactionArgs());
     chat.add('event', `${name} continues: ${text}`);
     // Its screen goes on below what it showed before, as if it had never stopped.
     const history = journal.logTail(name, HISTORY_BYTES);
@@ -96,6 +100,7 @@ export class WorkerStarts {
     const args = ['worker', '--name', name, '--task', task, '--model', model, '--permission-mode', launcher.permissionMode];
     if (how.budgetUsd !== undefined) args.push('--budget', String(how.budgetUsd));
     if (settings.profile) args.push(...profileArgs(settings.profile));
+    args.push(...this.compactionArgs());
     if (journal) {
       args.push('--transcript', journal.transcriptPath(name));
       journal.setWorker(name, settings);
@@ -105,6 +110,11 @@ export class WorkerStarts {
       ...(worktree ? { worktree } : {}), ...(how.after !== undefined ? { after: how.after } : {}), ...(how.inherit ? { inherit: how.inherit } : {}),
       ...(profile ? { profile: profile.name } : {}),
     });
+  }
+
+  private compactionArgs(): string[] {
+    const { compaction } = this.deps;
+    return compaction ? ['--compaction', compactionFlag(compaction)] : [];
   }
 
   /** What a worker running `model` is handed over its channel (the price only when configuration sets one), and what its reports are checked against. */

@@ -26,6 +26,7 @@ describe('DEFAULT_CONFIG', () => {
       clis: {},
       suggestions: true,
       suggestionModel: 'claude-haiku-4-5',
+      compaction: { enabled: true, prepareAt: 60, swapAt: 80 },
     });
   });
 });
@@ -91,6 +92,16 @@ describe('validateConfigFile', () => {
     expect(errorOf({ scrollback: 100001 })).toMatch(/scrollback: expected an integer from 0 to 100000/);
     expect(errorOf({ flashMs: 1000.5 })).toMatch(/flashMs: expected an integer from 500 to 60000/);
     expect(validateConfigFile({ scrollback: 0, flashMs: 60000, killGraceMs: 100 }, LABEL).ok).toBe(true);
+  });
+
+  it('checks the compaction section: its keys, true or false, percents from 1 to 99', () => {
+    expect(validateConfigFile({ compaction: { prepareAt: 50, swapAt: 90, enabled: false } }, LABEL).ok).toBe(true);
+    expect(errorOf({ compaction: { swap: 90 } })).toBe(`${LABEL}: compaction.swap: unknown key (known: enabled, prepareAt, swapAt)`);
+    expect(errorOf({ compaction: { swapAt: 100 } })).toBe(`${LABEL}: compaction.swapAt: expected a percent of the context, an integer from 1 to 99, got 100`);
+    expect(errorOf({ compaction: { prepareAt: '60' } })).toMatch(/compaction\.prepareAt: expected a percent of the context, an integer from 1 to 99, got "60"$/);
+    expect(errorOf({ compaction: { enabled: 'no' } })).toBe(`${LABEL}: compaction.enabled: expected true or false, got "no"`);
+    expect(errorOf({ compaction: 80 })).toBe(`${LABEL}: compaction: expected an object like {"prepareAt": 60, "swapAt": 80}`);
+    expect(mergeConfig(DEFAULT_CONFIG, { compaction: { swapAt: 90 } }).compaction).toEqual({ enabled: true, prepareAt: 60, swapAt: 90 });
   });
 
   it('checks the form of key names', () => {

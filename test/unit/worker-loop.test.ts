@@ -477,6 +477,15 @@ describe('parseWorkerArgs', () => {
     expect(parseWorkerArgs(['--name', 'fixer', '--resume', '--task', 'x', '--transcript', '/t'])).toMatchObject({ ok: true, args: { task: 'x', resume: true } });
   });
 
+  it('takes --compaction PREPARE:SWAP, two percents, the first below the second', () => {
+    expect(parseWorkerArgs([...base, '--compaction', '60:80'])).toEqual({ ok: true, args: expect.objectContaining({ compaction: { prepareAt: 60, swapAt: 80 } }) });
+    expect(parseWorkerArgs(base)).not.toHaveProperty('args.compaction');
+    expect(parseWorkerArgs([...base, '--compaction', '80:60'])).toEqual({ ok: false, error: '--compaction 80:60: the first percent must be below the second' });
+    for (const bad of ['60', '0:80', '60:100', '60:80:90', 'a:b']) {
+      expect(parseWorkerArgs([...base, '--compaction', bad])).toEqual({ ok: false, error: `--compaction must be PREPARE:SWAP, two percents from 1 to 99 (e.g. 60:80), not ${JSON.stringify(bad)}` });
+    }
+  });
+
   it('the usage line names the new flags', () => {
     expect(WORKER_USAGE).toContain('[--transcript PATH [--resume]]');
     expect(WORKER_USAGE).toContain('[--profile NAME [--tools T,…] [--role TEXT]]');
