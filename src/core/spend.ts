@@ -53,7 +53,7 @@ export interface SpendReport {
   unpriced: boolean;
   tokens: Usage;
   cacheHitRatio: number | null;
-  /** Most expensive first. */
+  /** Those that used tokens, most expensive first. */
   agents: AgentSpend[];
   /** Most expensive first; models with no price after those with one. */
   models: ModelSpend[];
@@ -91,6 +91,7 @@ export function spendReport(sources: readonly SpendSource[], priceOf: PriceLooku
   let unpriced = false;
   for (const source of sources) {
     const parts = modelUsages(source.meter).sort((a, b) => totalTokens(b.usage) - totalTokens(a.usage));
+    if (parts.length === 0) continue;
     let agentCost = 0;
     let agentUnpriced = false;
     let agentTokens: Usage = { ...ZERO_USAGE };

@@ -19,6 +19,8 @@ declare module 'blessed-contrib/lib/widget/charts/line.js' {
     top: number;
     width: number;
     height: number;
+    /** A row as wide as the box would otherwise wrap (blessed counts the colour codes after its last character). */
+    wrap: false;
     style: { line: ChartColor; text: ChartColor; baseline: ChartColor };
     showLegend: false;
     numYLabels: number;
@@ -43,6 +45,7 @@ declare module 'blessed-contrib/lib/widget/charts/bar.js' {
     top: number;
     width: number;
     height: number;
+    wrap: false;
     barWidth: number;
     barSpacing: number;
     xOffset: number;

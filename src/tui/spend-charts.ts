@@ -58,7 +58,7 @@ export class SpendCharts {
 
   private lineChart(spec: LineChartSpec, area: Rect, theme: ResolvedTheme): void {
     const chart = this.place(line({
-      left: area.left, top: area.top + spec.top, width: area.width, height: spec.height,
+      left: area.left, top: area.top + spec.top, width: area.width, height: spec.height, wrap: false,
       style: { line: chartColor(theme, 'meter'), text: chartColor(theme, 'muted'), baseline: chartColor(theme, 'border') },
       showLegend: false, numYLabels: spec.yLabels, minY: 0, maxY: spec.maxY, xPadding: 2, xLabelPadding: 2,
     }), { width: area.width * 2, height: spec.height * 4 + 4 });
@@ -70,7 +70,7 @@ export class SpendCharts {
   private barChart(spec: BarChartSpec, area: Rect, theme: ResolvedTheme): void {
     const colour = theme.fgIndex('meter');
     const chart = this.place(bar({
-      left: area.left, top: area.top + spec.top, width: area.width, height: spec.height,
+      left: area.left, top: area.top + spec.top, width: area.width, height: spec.height, wrap: false,
       barWidth: spec.barWidth, barSpacing: spec.barSpacing, xOffset: spec.xOffset, maxHeight: 0, showText: false,
       barBgColor: colour === undefined ? 'white' : nonZero(colour),
     }), { width: area.width, height: spec.height + 4 });

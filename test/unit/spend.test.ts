@@ -76,7 +76,7 @@ describe('spendReport', () => {
     expect(report.series).toEqual([{ at: 1, costUsd: 0 }]);
     expect(report.at).toBe(5);
     const idle = spendReport([{ name: 'idle', kind: 'claude', meter: meter('claude-sonnet-5-5', usage(0, 0)) }], (model) => priceFor(model), [], 0);
-    expect(idle).toMatchObject({ costUsd: 0, unpriced: false, cacheHitRatio: null, models: [] });
+    expect(idle).toMatchObject({ costUsd: 0, unpriced: false, cacheHitRatio: null, agents: [], models: [] });
     // Claude Code's messages of its own making name a model no table prices, and use no tokens.
     const synthetic = meter('<synthetic>', usage(10, 1), [{ model: 'claude-sonnet-5-5', usage: usage(10, 1) }]);
     expect(spendReport([{ name: 'cc', kind: 'cli', meter: synthetic }], (model) => priceFor(model), [], 0).unpriced).toBe(false);
