@@ -3,7 +3,7 @@
 // where it is newest.
 import type { SpendPoint } from './spend.js';
 
-export const SERIES_LIMIT = 240;
+const SERIES_LIMIT = 240;
 
 export class SpendSeries {
   private points: SpendPoint[] = [];

@@ -61,15 +61,15 @@ export interface SpendReport {
   series: SpendPoint[];
 }
 
-export type PriceLookup = (model: string) => ModelPrice | undefined;
+type PriceLookup = (model: string) => ModelPrice | undefined;
 
 /** The tokens of each model in a meter (zero counts left out). */
-export function modelUsages(meter: UsageMeter): ModelUsage[] {
+function modelUsages(meter: UsageMeter): ModelUsage[] {
   const parts = meter.byModel ?? [{ model: meter.model, usage: meter.total }];
   return parts.filter((part) => !isZeroUsage(part.usage));
 }
 
-export function cacheHitRatio(usage: Usage): number | null {
+function cacheHitRatio(usage: Usage): number | null {
   const input = usage.input + usage.cacheRead + usage.cacheWrite;
   return input === 0 ? null : round(usage.cacheRead / input, 4);
 }

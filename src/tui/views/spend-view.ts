@@ -52,16 +52,17 @@ export function spendView(report: SpendReport | undefined, width: number, height
   if (!report) return frame([line({ text: ' spend', role: 'title' }, { text: ' · asking the server…', role: 'muted' })], width, height);
   const header = headerRow(report, width);
   if (report.agents.length === 0) {
-    return frame([header, line(), line({ text: ' Nothing spent yet: the main agent\'s and the agents\' tokens and cost show here as they come.', role: 'muted' })], width, height);
+    return frame([header, line(), line({ text: ' Nothing spent yet: tokens and costs show here as they come.', role: 'muted' })], width, height);
   }
   const table = tableRows(report, width, Math.max(0, height - 1));
   const room = height - 1 - table.length;
   const charts = width >= MIN_CHART_WIDTH ? chartRows(room) : { line: 0, bars: 0 };
   const rows: StyledLine[] = [header];
-  const out: SpendFrame = { rows };
+  let lineChart: LineChartSpec | undefined;
+  let barChart: BarChartSpec | undefined;
   if (charts.line > 0) {
     rows.push(line({ text: ' cost over time, USD', role: 'muted' }, { text: sinceText(report), role: 'muted' }));
-    out.line = { top: rows.length, height: charts.line, ...lineSeries(report, width), ...yAxis(report.costUsd, charts.line) };
+    lineChart = { top: rows.length, height: charts.line, ...lineSeries(report, width), ...yAxis(report.costUsd, charts.line) };
     rows.push(...blank(charts.line));
   }
   if (charts.bars > 0) {
@@ -70,14 +71,14 @@ export function spendView(report: SpendReport | undefined, width: number, height
     const agents = report.agents.slice(0, shown);
     const more = report.agents.length > shown ? ` · the ${shown} most expensive of ${report.agents.length}` : ', most expensive first';
     rows.push(line({ text: ` cost by agent${more}`, role: 'muted' }));
-    out.bars = {
+    barChart = {
       top: rows.length, height: charts.bars, values: agents.map((agent) => agent.costUsd),
       barWidth: Math.max(1, Math.min(6, spacing - 3)), barSpacing: spacing, xOffset: BAR_X_OFFSET,
     };
     rows.push(...blank(charts.bars), ...barLabels(agents, spacing));
   }
   rows.push(...table);
-  return { ...frame(rows, width, height), ...(out.line ? { line: out.line } : {}), ...(out.bars ? { bars: out.bars } : {}) };
+  return { ...frame(rows, width, height), ...(lineChart ? { line: lineChart } : {}), ...(barChart ? { bars: barChart } : {}) };
 }
 
 function frame(rows: StyledLine[], width: number, height: number): SpendFrame {
@@ -160,9 +161,12 @@ function clock(at: number, span: number): string {
 
 /** Under each bar: the agent's name, its cost, its tokens. */
 function barLabels(agents: readonly AgentSpend[], spacing: number): StyledLine[] {
-  const cell = (text: string, role: ThemeRole, last: boolean): Segment => ({ text: last ? fitText(text, spacing - 1) : padText(text, spacing), role });
+  // A column gap after each label but the last.
   const rowOf = (texts: string[], role: ThemeRole): StyledLine => ({
-    segments: [{ text: ' '.repeat(BAR_X_OFFSET) }, ...texts.map((text, index) => cell(fitText(text, spacing - 1), role, index === texts.length - 1))],
+    segments: [
+      { text: ' '.repeat(BAR_X_OFFSET) },
+      ...texts.map((text, index): Segment => ({ text: index < texts.length - 1 ? padText(fitText(text, spacing - 1), spacing) : fitText(text, spacing - 1), role })),
+    ],
   });
   return [
     rowOf(agents.map((agent) => printable(agent.name)), 'fg'),
