@@ -1,4 +1,4 @@
-// Flags of the scripting commands (`agentmux ls|agents|run|spawn|new|logs|wait|send|kill|rm|server stop`).
+// Flags of the scripting commands (`agentmux ls|agents|run|spawn|new|logs|wait|send|kill|rm|cost|server stop`).
 // Pure: words in, a request or a one-line error out.
 import { shellWord } from '../core/shell-word.js';
 
@@ -13,6 +13,7 @@ export type ScriptCommand =
   | { kind: 'send'; name: string; text: string }
   | { kind: 'kill'; names: string[] }
   | { kind: 'rm'; names: string[] }
+  | { kind: 'cost'; json: boolean }
   | { kind: 'stop'; force: boolean };
 
 export const SCRIPT_USAGE: Record<ScriptCommand['kind'], string> = {
@@ -26,10 +27,11 @@ export const SCRIPT_USAGE: Record<ScriptCommand['kind'], string> = {
   send: 'agentmux send NAME TEXT…',
   kill: 'agentmux kill NAME…',
   rm: 'agentmux rm NAME…',
+  cost: 'agentmux cost [--json]',
   stop: 'agentmux server stop [--force]',
 };
 
-export const SCRIPT_COMMANDS = ['ls', 'agents', 'run', 'spawn', 'new', 'logs', 'wait', 'send', 'kill', 'rm'] as const;
+export const SCRIPT_COMMANDS = ['ls', 'agents', 'run', 'spawn', 'new', 'logs', 'wait', 'send', 'kill', 'rm', 'cost'] as const;
 
 type Parsed = { ok: true; command: ScriptCommand } | { ok: false; error: string; usage: string };
 
@@ -88,7 +90,8 @@ export function parseScriptCommand(kind: ScriptCommand['kind'], argv: readonly s
   const fail = (error: string): Parsed => ({ ok: false, error, usage });
   switch (kind) {
     case 'ls':
-    case 'agents': {
+    case 'agents':
+    case 'cost': {
       const parsed = words(argv, [], ['--json'], false);
       if (typeof parsed === 'string') return fail(parsed);
       if (parsed.rest.length > 0) return fail(`unexpected ${JSON.stringify(parsed.rest[0])}`);

@@ -9,6 +9,7 @@ import { printableLines } from '../core/printable.js';
 import { describeProfiles, type ProfileEntry } from '../core/profile-listing.js';
 import { removedMessage } from '../core/removed-agents.js';
 import type { ServerEvent } from '../core/protocol.js';
+import { costTable } from './cost-table.js';
 import { parseScriptCommand, type ScriptCommand } from './script-args.js';
 import { probeServer, serverClosed, type ServerLink } from './server-link.js';
 import { serverPaths } from './server-paths.js';
@@ -124,7 +125,24 @@ async function carryOut(command: ScriptCommand, link: ServerLink): Promise<numbe
       return wait(link, command.names, command.json);
     case 'stop':
       return stop(link, command.force);
+    case 'cost':
+      return cost(link, command.json);
   }
+}
+
+/** `agentmux cost`: the session's spend, as a table or (`json`) the report itself. */
+function cost(link: ServerLink, json: boolean): Promise<number> {
+  return new Promise((resolve) => {
+    link.onEvent((event) => {
+      if (event.type !== 'spend') return;
+      io.out(json ? `${JSON.stringify(event.report, null, 2)}\n` : costTable(event.report));
+      resolve(0);
+    });
+    link.onClose((reason) => resolve(refused(reason ?? serverClosed(link.serverLog))));
+    void link.request({ type: 'spend' }).then((answer) => {
+      if (answer.error) resolve(refused(answer.error));
+    });
+  });
 }
 
 function pick<T extends object, K extends keyof T>(value: T, keys: K[]): Partial<Pick<T, K>> {

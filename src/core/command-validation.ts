@@ -200,6 +200,7 @@ const COMMANDS: { [T in CommandType]: Schema<CommandOf<T>> } = {
   shutdown: { force: optional(boolean) },
   fork: {},
   resume: { session: optional(sessionId) },
+  spend: {},
 };
 
 const messageId: Check = (value, where) =>

@@ -4,12 +4,13 @@
 import type { AgentInfo, EndState } from './agent.js';
 import type { ProfileEntry } from './profile-listing.js';
 import type { ScreenFrame } from './screen-frame.js';
+import type { SpendReport } from './spend.js';
 import type { UsageMeter } from './usage.js';
 import type { ComparisonView } from './worktree.js';
 import { formatDuration } from './format.js';
 
 /** Raised whenever a message changes shape; a client and a server of different versions refuse each other. */
-export const PROTOCOL_VERSION = 6;
+export const PROTOCOL_VERSION = 7;
 
 /** The most a client may send in one message (a line of JSON); more disconnects it. */
 export const MAX_CLIENT_MESSAGE_BYTES = 1024 * 1024;
@@ -103,7 +104,9 @@ export type ClientCommand =
   /** Copy the current main conversation into a new session and continue in the copy. */
   | { type: 'fork' }
   /** Switch the main conversation to `session` (ID or unique prefix); without it: answered with `sessions`. */
-  | { type: 'resume'; session?: string };
+  | { type: 'resume'; session?: string }
+  /** What the session has cost so far, per agent and per model, and over time (answered with a `spend` event). */
+  | { type: 'spend' };
 
 /** A command as it crosses the wire: with `id`, the server answers `done` with the same id when it is carried out. */
 export type ClientMessage = ClientCommand & { id?: number };
@@ -208,7 +211,8 @@ export type ServerEvent =
   /** A word for this client alone, not a refusal (which workspace it was given, say). */
   | { type: 'notice'; message: string }
   | { type: 'comparison'; comparison: ComparisonView }
-  | { type: 'fileDiff'; name: string; file: string; diff: string };
+  | { type: 'fileDiff'; name: string; file: string; diff: string }
+  | { type: 'spend'; report: SpendReport };
 
 /** One line for the chat history: `build-ui failed · after 12s · exit 2`. */
 export function describeFlash(flash: Flash): string {

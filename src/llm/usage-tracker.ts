@@ -1,7 +1,7 @@
 // One agent's token meter over all its model requests. The API reports usage cumulatively within a
 // request (message_start, then each message_delta carries the totals so far), so the latest figure of a
 // request replaces its previous one, and only whole requests are summed. Pure: no I/O.
-import { addUsage, contextTokens, costOf, ZERO_USAGE, type Usage, type UsageMeter } from '../core/usage.js';
+import { addUsage, contextTokens, costOf, isZeroUsage, ZERO_USAGE, type Usage, type UsageMeter } from '../core/usage.js';
 import type { TurnEvent } from './types.js';
 import { priceFor, type PriceTable } from './prices.js';
 
@@ -34,7 +34,7 @@ export class UsageTracker {
     this.closedTotal = { ...(options.initial?.total ?? ZERO_USAGE) };
     const initial = options.initial;
     // Earlier tokens of unknown cost make the total cost unknown too.
-    this.closedCost = !initial || isZero(initial.total) ? initial?.costUsd ?? 0 : initial.costUsd;
+    this.closedCost = !initial || isZeroUsage(initial.total) ? initial?.costUsd ?? 0 : initial.costUsd;
   }
 
   /** The model of requests that start from now on. */
@@ -51,7 +51,7 @@ export class UsageTracker {
     const request = this.open.get(requestId) ?? { model: this.model, usage: ZERO_USAGE };
     request.usage = { ...usage };
     this.open.set(requestId, request);
-    if (context && !isZero(usage)) this.last = { model: request.model, usage: request.usage };
+    if (context && !isZeroUsage(usage)) this.last = { model: request.model, usage: request.usage };
   }
 
   /** Request `requestId` ended (done, failed or aborted): its last figure joins the totals. */
@@ -111,8 +111,4 @@ export class UsageTracker {
 
 function addCost(a: number | undefined, b: number | undefined): number | undefined {
   return a === undefined || b === undefined ? undefined : a + b;
-}
-
-function isZero(usage: Usage): boolean {
-  return usage.input === 0 && usage.output === 0 && usage.cacheRead === 0 && usage.cacheWrite === 0;
 }

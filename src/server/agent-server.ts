@@ -29,6 +29,7 @@ import { PromptSuggester } from './prompt-suggester.js';
 import { notificationFor } from './notifications.js';
 import { CliMeters } from './cli-meters.js';
 import { CliStarts } from './cli-starts.js';
+import { SessionSpend } from './session-spend.js';
 import { WorkerStarts, WORKTREES_UNAVAILABLE, type SpawnOptions } from './worker-starts.js';
 import { WorktreeOps, type WorktreeService } from './worktree-ops.js';
 import { NO_PROFILES, type ProfileSource } from './profile-source.js';
@@ -118,9 +119,14 @@ export class AgentServer {
   private readonly cliMeters: CliMeters;
   private readonly followers: LogFollowers;
   private readonly screens: ClientScreens;
+  private readonly spend: SessionSpend;
 
   constructor(private readonly options: ServerOptions) {
     this.now = options.now ?? Date.now;
+    this.spend = new SessionSpend({
+      main: () => this.main?.usage, suggestions: () => this.suggester?.usage, agents: () => this.agents.all().map((entry) => entry.info),
+      priceOf: (model) => priceFor(model, options.access?.prices), now: this.now,
+    });
     if (options.stateDir) {
       const key = options.access?.workerCredentials.apiKey;
       const secrets = key ? [key] : [];
@@ -180,7 +186,10 @@ export class AgentServer {
         model,
         tracker: new UsageTracker({ model, prices: options.access.prices }),
         suggested: (text) => this.suggested(text),
-        usageChanged: () => this.broadcast({ type: 'session', session: this.session() }),
+        usageChanged: () => {
+          this.broadcast({ type: 'session', session: this.session() });
+          this.spend.changed();
+        },
         ...(options.log ? { failed: options.log } : {}),
       });
     }
@@ -217,7 +226,10 @@ export class AgentServer {
           runForeground: (command, timeoutMs, signal) => this.foreground.run(command, options.cwd, timeoutMs, signal),
           outputOf: (name, maxLines) => this.outputOf(name, maxLines),
           approve: (question, signal) => this.approve(question, signal),
-          sessionChanged: () => this.broadcast({ type: 'session', session: this.session() }),
+          sessionChanged: () => {
+            this.broadcast({ type: 'session', session: this.session() });
+            this.spend.changed();
+          },
         },
       });
     }
@@ -281,6 +293,7 @@ export class AgentServer {
       if (!told) this.main?.notify(notificationFor(info, output), { wake: false });
     }
     for (const notice of notices) this.fileNotice(notice);
+    this.spend.changed();
   }
 
   /** The end of a command agent's log as plain text: what it printed last. */
@@ -488,6 +501,9 @@ export class AgentServer {
         if (!this.main?.interrupt()) return 'nothing to interrupt';
         return undefined;
       case 'background': return this.foreground.toBackground();
+      case 'spend':
+        client.send({ type: 'spend', report: this.spend.report() });
+        return undefined;
     }
   }
 
@@ -513,6 +529,7 @@ export class AgentServer {
       this.cliMeters.forget(info.name);
     }
     this.chat.add('system', removedMessage(removed.map((entry) => entry.info)));
+    this.spend.changed();
     return undefined;
   }
 
@@ -565,6 +582,7 @@ export class AgentServer {
   private publish(info: AgentInfo): void {
     this.broadcast({ type: 'agent', agent: { ...info } });
     this.journal?.changed(info);
+    this.spend.changed();
     const entry = this.agents.get(info.name);
     if (entry) this.worktreeOps?.scheduleRefresh(entry);
   }

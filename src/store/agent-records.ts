@@ -74,6 +74,7 @@ const boolean: Check = (value) => typeof value === 'boolean';
 const strings: Check = (value) => Array.isArray(value) && value.every((item) => typeof item === 'string');
 const oneOf = (values: readonly string[]): Check => (value) => typeof value === 'string' && values.includes(value);
 const optional = (check: Check): Check => (value) => value === undefined || check(value);
+const list = (check: Check): Check => (value) => Array.isArray(value) && value.every((item) => check(item));
 
 function shape(fields: Record<string, Check>): Check {
   return (value) => isObject(value) && Object.entries(fields).every(([key, check]) => check(value[key]));
@@ -107,6 +108,7 @@ const agentRecord = shape({
     usage: optional(shape({
       model: string,
       total: usage,
+      byModel: optional(list(shape({ model: string, usage }))),
       costUsd: optional(number),
       contextTokens: number,
       contextWindow: optional(number),

@@ -3,6 +3,7 @@ import type { AgentInfo } from '../core/agent.js';
 import type { ChatEntry, Flash, ModelStatus, ServerEvent, SessionStatus, SessionSummary } from '../core/protocol.js';
 import { describeProfiles } from '../core/profile-listing.js';
 import type { ComparisonView } from '../core/worktree.js';
+import type { SpendReport } from '../core/spend.js';
 import { applyFrame, type FrameLine, type ScreenFrame } from '../core/screen-frame.js';
 
 export interface AttachedScreen {
@@ -33,6 +34,8 @@ export class ClientModel {
   /** The last comparison the server sent, and the file diff asked for in it. */
   comparison: ComparisonView | undefined;
   fileDiff: { name: string; file: string; diff: string } | undefined;
+  /** The last spend report the server sent (`/cost`). */
+  spend: SpendReport | undefined;
 
   constructor(private readonly flashMs: number, private readonly now: () => number = Date.now) {}
 
@@ -129,6 +132,9 @@ export class ClientModel {
         return [];
       case 'fileDiff':
         this.fileDiff = { name: event.name, file: event.file, diff: event.diff };
+        return [];
+      case 'spend':
+        this.spend = event.report;
         return [];
     }
   }

@@ -15,6 +15,7 @@ export function helpText(keymap: Keymap): string {
     '  PgUp/PgDn  — scroll the chat',
     '  Paste  — several lines show as [Pasted text #N +L lines] and are sent in full',
     '  After /compare: ←/→ attempt, ↑/↓ file, Enter its diff, PgUp/PgDn scroll, Esc back',
+    '  After /cost: Esc or q back',
     `  ${keymap.label('quit')}  — quit the screen; agents keep running (agentmux attach comes back)`,
   ];
   return ['Commands:', ...commands, 'Keys:', ...keys, 'Anything else you type goes to the main agent.'].join('\n');

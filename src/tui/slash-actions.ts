@@ -1,10 +1,9 @@
 // What the screen does with a line typed into the chat input.
-import { formatCost, formatDuration, formatTokens } from '../core/format.js';
+import { formatDuration } from '../core/format.js';
 import type { ClientCommand } from '../core/protocol.js';
 import { parseSlashCommand } from '../core/slash-commands.js';
 import type { ClientModel } from './client-model.js';
 import { elapsedOf } from './views/agent-list-view.js';
-import { meterDetail, sumMeters } from './views/meter.js';
 
 export interface SlashContext {
   model: ClientModel;
@@ -12,21 +11,10 @@ export interface SlashContext {
   send(command: ClientCommand): void;
   note(role: 'system' | 'error', text: string): void;
   help(): string;
+  /** Opens the spend view. */
+  showSpend(): void;
   setTheme(name: string): void;
   quit(): void;
-}
-
-function costSummary(model: ClientModel): string {
-  const rows: string[] = [];
-  const { mainUsage, suggestionUsage } = model.session;
-  if (mainUsage) rows.push(`main agent: ${meterDetail(mainUsage)}`);
-  if (suggestionUsage) rows.push(`prompt suggestions (${suggestionUsage.model}): ${meterDetail(suggestionUsage)}`);
-  for (const agent of model.agents) if (agent.usage) rows.push(`${agent.name}: ${meterDetail(agent.usage)}`);
-  if (rows.length === 0) return 'No model usage yet.';
-  const meters = [...(mainUsage ? [mainUsage] : []), ...(suggestionUsage ? [suggestionUsage] : []), ...model.agents.flatMap((agent) => (agent.usage ? [agent.usage] : []))];
-  const sum = sumMeters(meters);
-  rows.push(`total: ${formatTokens(sum.tokens)} tokens${sum.costUsd !== undefined ? ` · ${formatCost(sum.costUsd)}` : ' · cost unknown (a model has no price on file)'}`);
-  return rows.join('\n');
 }
 
 function agentsSummary(model: ClientModel, now: number): string {
@@ -99,7 +87,7 @@ export function submitLine(line: string, context: SlashContext): void {
       else context.note('system', agentsSummary(context.model, Date.now()));
       return;
     case 'cost':
-      context.note('system', costSummary(context.model));
+      context.showSpend();
       return;
     case 'compact':
       context.send({ type: 'compact', ...(command.instructions ? { instructions: command.instructions } : {}) });

@@ -30,6 +30,7 @@ const EXAMPLES: { [T in ClientCommand['type']]: Extract<ClientCommand, { type: T
   compact: { type: 'compact', instructions: 'keep the test names' },
   draft: { type: 'draft', text: 'half of a message' },
   resume: { type: 'resume', session: '0f3a-9c' },
+  spend: { type: 'spend' },
 };
 
 /** The commands with only their required fields. */

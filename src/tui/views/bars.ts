@@ -9,10 +9,10 @@ import { elapsedOf, STATE_GLYPH } from './agent-list-view.js';
 import { FLASH_GLYPH, FLASH_ROLE } from './chat-view.js';
 import { sumMeters } from './meter.js';
 
-export type Focus = 'input' | 'list' | 'agent' | 'compare';
+export type Focus = 'input' | 'list' | 'agent' | 'compare' | 'spend';
 
 export function headerRow(
-  width: number, attached: AgentInfo | undefined, model: ModelStatus, busy: boolean, now: number, view: 'chat' | 'compare' = 'chat',
+  width: number, attached: AgentInfo | undefined, model: ModelStatus, busy: boolean, now: number, view: 'chat' | 'compare' | 'spend' = 'chat',
   scrollBack = 0,
 ): StyledLine {
   const demo = model.demo === true;
