@@ -20,6 +20,7 @@ const packagesOnlyFor = {
   '@xterm/headless': ['pty'],
   '@anthropic-ai/sdk': ['llm'],
   'simple-git': ['git'],
+  yaml: ['core'],
 };
 
 const ioModules = ['fs', 'fs/promises', 'child_process', 'net', 'http', 'https', 'worker_threads', 'os', 'tty'];
@@ -30,9 +31,10 @@ function rulesFor(layer) {
     group: [`**/${other}/*`, `**/${other}/**`],
     message: `src/${layer} may not import src/${other} (layers point downward only, see architecture.md).`,
   }));
-  const paths = Object.entries(packagesOnlyFor)
-    .filter(([, owners]) => !owners.includes(layer))
-    .map(([name, owners]) => ({ name, message: `${name} belongs to src/${owners.join(', src/')} only.` }));
+  const foreign = Object.entries(packagesOnlyFor).filter(([, owners]) => !owners.includes(layer));
+  const paths = foreign.map(([name, owners]) => ({ name, message: `${name} belongs to src/${owners.join(', src/')} only.` }));
+  // A package's own files too (blessed-contrib's charts are imported by their paths).
+  patterns.push(...foreign.map(([name, owners]) => ({ group: [`${name}/**`], message: `${name} belongs to src/${owners.join(', src/')} only.` })));
   if (layer === 'core') {
     for (const name of ioModules) {
       paths.push({ name, message: 'src/core is pure: no I/O.' });

@@ -9,6 +9,9 @@
 //   {"type":"usage","total":{"input":…,"output":…,"cacheRead":…,"cacheWrite":…},"costUsd":…}
 //       after each model request: the agent's cumulative totals so far (costUsd absent when unknown);
 //       the last one seeds the meter of a continued worker
+//   {"type":"compacted","summary":…,"kept":N}
+//       auto-compaction: from here the model sees the summary, then the last N messages before this
+//       record verbatim (llm/compacted-conversation.ts); the messages before stay in the file
 //
 // Reading back tolerates a crash: a torn last line is left out (and cut off before appending again),
 // damaged or unknown lines are skipped with a warning, and the conversation is made well-formed for the
@@ -18,6 +21,7 @@ import { existsSync, mkdirSync, openSync, closeSync, fsyncSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Usage } from '../core/usage.js';
 import { redact, usableSecrets } from '../core/redact.js';
+import { replayCompaction } from '../llm/compacted-conversation.js';
 import { blocksOf, messageOf, wellFormed } from '../llm/conversation.js';
 import type { Message } from '../llm/types.js';
 import { appendJsonl, readJsonl, repairJsonl } from '../store/jsonl.js';
@@ -26,7 +30,8 @@ import { isObject } from '../core/is-object.js';
 
 export type TranscriptRecord =
   | { type: 'message'; message: Message }
-  | { type: 'usage'; total: Usage; costUsd?: number };
+  | { type: 'usage'; total: Usage; costUsd?: number }
+  | { type: 'compacted'; summary: string; kept: number };
 
 export interface TranscriptUsage {
   total: Usage;
@@ -79,6 +84,13 @@ export function loadTranscript(path: string): LoadedTranscript {
       const message = messageOf(record.message);
       if (message) stored.push(message);
       else invalid += 1;
+    } else if (record.type === 'compacted') {
+      const { summary, kept } = record;
+      if (typeof summary === 'string' && summary.trim() !== '' && Number.isInteger(kept) && (kept as number) >= 0) {
+        stored.splice(0, stored.length, ...replayCompaction(stored, summary, kept as number));
+      } else {
+        invalid += 1;
+      }
     } else if (record.type === 'usage') {
       const total = usageOf(record.total);
       const cost = record.costUsd;
@@ -138,6 +150,11 @@ export class TranscriptWriter {
 
   message(message: Message): void {
     this.write({ type: 'message', message });
+  }
+
+  /** The conversation became `summary` and its last `kept` messages. */
+  compacted(summary: string, kept: number): void {
+    this.write({ type: 'compacted', summary, kept });
   }
 
   usage(total: Usage, costUsd: number | undefined): void {

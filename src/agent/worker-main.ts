@@ -1,16 +1,22 @@
 // `agentmux worker --name N --task T [--model M] [--permission-mode ask|edits|auto] [--budget USD]
-// [--budget-tokens N] [--max-turns N] [--transcript PATH [--resume]]`: the process agentmux starts in a pty for a built-in
-// agent. Before anything else it connects to its private channel (AGENTMUX_CHANNEL), over which
-// agentmux hands it the model's key and endpoint (never in its environment) and it sends its reports
-// (and takes agentmux's word on its budget: when to pause, when to go on);
-// it reads keys in raw mode (Ctrl+C interrupts), runs the agent loop in process.cwd(), and exits 0
-// when finished, 1 when failed, 2 on bad flags, no channel, or a transcript that cannot be continued.
+// [--budget-tokens N] [--max-turns N] [--transcript PATH [--resume]] [--compaction PREPARE:SWAP] [--profile NAME [--tools T,…]
+// [--role TEXT]]`: the process agentmux starts in a pty for a built-in agent. Before anything else it
+// connects to its private channel (AGENTMUX_CHANNEL), over which agentmux hands it the model's key and
+// endpoint (never in its environment) and it sends its reports (and takes agentmux's word on its budget:
+// when to pause, when to go on); it reads keys in raw mode (Ctrl+C interrupts), runs the agent loop in
+// process.cwd(), and exits 0 when finished, 1 when failed, 2 on bad flags, no channel, or a transcript
+// that cannot be continued.
 // With --transcript the conversation is kept in that file (JSON Lines, agent/transcript.ts), a new one
 // replacing any file there; with --resume as well, the worker carries on the conversation in it, with
 // --task as the next user message and the usage meter continuing from the totals recorded there.
+// With --compaction (percents of the context, e.g. 60:80) the conversation is compacted automatically
+// (llm/auto-compaction.ts). An agent profile's worker has only the tools named in --tools, and --role
+// (the profile's body) added to its instructions.
 import { isAbsolute } from 'node:path';
 import { formatUsd, type Budget } from '../core/budget.js';
 import { formatTokens } from '../core/format.js';
+import { WORKER_TOOL_NAMES, type WorkerToolName } from '../core/agent-profile.js';
+import { parseCompactionFlag, type CompactionMarks } from '../core/compaction-settings.js';
 import { nameError } from '../core/names.js';
 import { CHANNEL_ENV } from '../core/report-channel.js';
 import { createModelClient } from '../llm/anthropic-client.js';
@@ -21,9 +27,10 @@ import { ChannelClient } from './channel-client.js';
 import { PERMISSION_MODES, type PermissionMode } from './permission.js';
 import { sanitize } from './sanitize.js';
 import { loadTranscript, TranscriptError, type LoadedTranscript } from './transcript.js';
+import { WORKER_TOOLS } from './tools/index.js';
 import { runWorker } from './worker.js';
 
-export const WORKER_USAGE = 'usage: agentmux worker --name NAME --task TASK [--model MODEL] [--permission-mode ask|edits|auto] [--budget USD] [--budget-tokens N] [--max-turns N] [--transcript PATH [--resume]]';
+export const WORKER_USAGE = 'usage: agentmux worker --name NAME --task TASK [--model MODEL] [--permission-mode ask|edits|auto] [--budget USD] [--budget-tokens N] [--max-turns N] [--transcript PATH [--resume]] [--compaction PREPARE:SWAP] [--profile NAME [--tools T,…] [--role TEXT]]';
 
 export interface WorkerArgs {
   name: string;
@@ -37,9 +44,19 @@ export interface WorkerArgs {
   transcript?: string;
   /** Carry on the conversation in `transcript` (which is then required), `task` being the next user message. */
   resume: boolean;
+  /** The agent profile it runs as (shown on its screen). */
+  profile?: string;
+  /** The only tools it has (default: all). */
+  tools?: WorkerToolName[];
+  /** The profile's role, added to its instructions. */
+  role?: string;
+  /** Auto-compaction's marks (percents of the context). */
+  compaction?: CompactionMarks;
 }
 
-const FLAGS = ['--name', '--task', '--model', '--permission-mode', '--budget', '--budget-tokens', '--max-turns', '--transcript'] as const;
+const FLAGS = [
+  '--name', '--task', '--model', '--permission-mode', '--budget', '--budget-tokens', '--max-turns', '--transcript', '--compaction', '--profile', '--tools', '--role',
+] as const;
 type Flag = (typeof FLAGS)[number];
 /** Flags that take no value. */
 const SWITCHES = ['--resume'] as const;
@@ -111,6 +128,30 @@ export function parseWorkerArgs(argv: readonly string[]): { ok: true; args: Work
     args.transcript = transcript;
   }
   if (args.resume && args.transcript === undefined) return { ok: false, error: '--resume needs --transcript' };
+  const profile = values.get('--profile');
+  if (profile !== undefined) {
+    const badProfile = nameError(profile);
+    if (badProfile) return { ok: false, error: `--profile: ${badProfile}` };
+    args.profile = profile;
+  }
+  const tools = values.get('--tools');
+  if (tools !== undefined) {
+    const names = tools.split(',').filter((tool) => tool !== '');
+    const unknown = names.find((tool) => !(WORKER_TOOL_NAMES as readonly string[]).includes(tool));
+    if (unknown !== undefined || names.length === 0) {
+      return { ok: false, error: `--tools must name some of ${WORKER_TOOL_NAMES.join(', ')}, not ${JSON.stringify(unknown ?? tools)}` };
+    }
+    args.tools = names as WorkerToolName[];
+  }
+  const role = values.get('--role');
+  if (role !== undefined) args.role = role;
+  if ((args.tools !== undefined || args.role !== undefined) && args.profile === undefined) return { ok: false, error: '--tools and --role go with --profile' };
+  const compaction = values.get('--compaction');
+  if (compaction !== undefined) {
+    const marks = parseCompactionFlag(compaction);
+    if (typeof marks === 'string') return { ok: false, error: marks };
+    args.compaction = marks;
+  }
   return { ok: true, args };
 }
 
@@ -173,7 +214,8 @@ export async function workerMain(argv: string[], env: NodeJS.ProcessEnv, stdin: 
     return code;
   };
 
-  const budget = [
+  const settings = [
+    ...(args.profile !== undefined ? [` · profile ${args.profile}`] : []),
     ...(args.budget.usd !== undefined ? [` · budget ${formatUsd(args.budget.usd)}`] : []),
     ...(args.budget.tokens !== undefined ? [` · budget ${formatTokens(args.budget.tokens)} tokens`] : []),
   ].join('');
@@ -191,11 +233,11 @@ export async function workerMain(argv: string[], env: NodeJS.ProcessEnv, stdin: 
     }
     // A user attaching sees first that this is a continuation, and of what.
     write(`${styled(BOLD, `▸ continuing: ${task}`)}\n`);
-    write(`agentmux worker ${args.name} · model ${sanitize(args.model)} · permission mode ${args.permissionMode}${budget} · earlier conversation: ${resume.messages.length} messages\n`);
+    write(`agentmux worker ${args.name} · model ${sanitize(args.model)} · permission mode ${args.permissionMode}${settings} · earlier conversation: ${resume.messages.length} messages\n`);
     for (const warning of resume.warnings) write(`${styled(YELLOW, `warning: ${sanitize(warning)}`)}\n`);
     write('\n');
   } else {
-    write(`${styled(BOLD, `agentmux worker ${args.name}`)} · model ${sanitize(args.model)} · permission mode ${args.permissionMode}${budget} · task: ${task}\n\n`);
+    write(`${styled(BOLD, `agentmux worker ${args.name}`)} · model ${sanitize(args.model)} · permission mode ${args.permissionMode}${settings} · task: ${task}\n\n`);
   }
 
   const { apiKey, baseURL, price } = credentials;
@@ -215,11 +257,14 @@ export async function workerMain(argv: string[], env: NodeJS.ProcessEnv, stdin: 
       permissionMode: args.permissionMode,
       client,
       ...(price ? { price } : {}),
+      ...(args.tools ? { tools: WORKER_TOOLS.filter((tool) => args.tools?.includes(tool.name as WorkerToolName)) } : {}),
+      ...(args.profile !== undefined ? { role: { profile: args.profile, prompt: args.role ?? '' } } : {}),
       maxTurns: args.maxTurns,
       color,
       env,
       ...(args.transcript !== undefined ? { transcriptPath: args.transcript } : {}),
       ...(resume ? { resume } : {}),
+      ...(args.compaction ? { compaction: args.compaction } : {}),
       secrets: [apiKey],
     }, {
       write,

@@ -6,10 +6,12 @@
 // With a transcript path the conversation is also kept on disk as it grows (agent/transcript.ts), and a
 // worker started with an earlier conversation carries it on, the task being its next user message.
 import { WORKER_MARKER } from '../core/prompt-markers.js';
-import { truncate } from '../core/format.js';
+import type { CompactionMarks } from '../core/compaction-settings.js';
+import { formatTokens, truncate } from '../core/format.js';
 import type { WorkerReport } from '../core/report-channel.js';
-import type { ModelPrice } from '../core/usage.js';
-import { ModelError, type ContentBlock, type Message, type ModelClient, type TurnEvent } from '../llm/types.js';
+import { contextTokens, type ModelPrice } from '../core/usage.js';
+import { AutoCompaction, compactionBoundary } from '../llm/auto-compaction.js';
+import { ModelError, type ContentBlock, type Message, type ModelClient, type ToolDefinition, type TurnEvent } from '../llm/types.js';
 import { UsageTracker } from '../llm/usage-tracker.js';
 import type { BudgetGate } from './budget-gate.js';
 import { PermissionSession, type PermissionMode } from './permission.js';
@@ -35,8 +37,10 @@ export interface WorkerOptions {
   maxTokens?: number;
   /** SGR colours on the screen (default true; false for NO_COLOR). */
   color?: boolean;
-  /** The tools offered to the model (default all of WORKER_TOOLS). */
+  /** The tools offered to the model (default all of WORKER_TOOLS); a call of any other is refused. */
   tools?: readonly Tool[];
+  /** The agent profile it runs as: its role joins the instructions. */
+  role?: WorkerRole;
   /** Environment for commands (default process.env; model credentials and the report channel are always removed). */
   env?: NodeJS.ProcessEnv;
   /**
@@ -51,6 +55,14 @@ export interface WorkerOptions {
   resume?: LoadedTranscript;
   /** Strings never written to the transcript (the API key). */
   secrets?: readonly string[];
+  /** Auto-compaction's marks; absent: the conversation is never compacted. */
+  compaction?: CompactionMarks;
+}
+
+export interface WorkerRole {
+  profile: string;
+  /** The profile's body. */
+  prompt: string;
 }
 
 export interface WorkerIO {
@@ -79,8 +91,8 @@ export { WORKER_MARKER } from '../core/prompt-markers.js';
 export const DEFAULT_MAX_TURNS = 50;
 export const DEFAULT_MAX_TOKENS = 8192;
 
-export function workerSystemPrompt(cwd: string): string {
-  return [
+export function workerSystemPrompt(cwd: string, role?: WorkerRole): string {
+  const base = [
     `You are ${WORKER_MARKER}, a background coding agent started by agentmux. You work autonomously on one task in`,
     `your working directory, ${cwd}. Nobody answers questions during the task: make reasonable assumptions and carry on.`,
     '',
@@ -92,6 +104,8 @@ export function workerSystemPrompt(cwd: string): string {
     'or changed (files, commands and their results) and anything left open. agentmux passes this report on as the',
     'result of your work.',
   ].join('\n');
+  if (!role?.prompt) return base;
+  return `${base}\n\nYou work as the agent profile "${role.profile}". Its instructions:\n\n${role.prompt}`;
 }
 
 type Answer = 'yes' | 'no' | 'always' | 'interrupted';
@@ -132,7 +146,10 @@ class Worker {
   private readonly tracker: UsageTracker;
   private readonly tools: readonly Tool[];
   private readonly controller = new AbortController();
-  private readonly messages: Message[] = [];
+  private messages: Message[] = [];
+  private readonly compaction: AutoCompaction | undefined;
+  /** A swap happened: the next request measures the context after it. */
+  private swapped = false;
   private transcript: TranscriptWriter | undefined;
   /** The totals last written to the transcript. */
   private lastRecordedUsage = '';
@@ -152,6 +169,15 @@ class Worker {
       ...(options.resume?.usage ? { initial: options.resume.usage } : {}),
     });
     this.tools = options.tools ?? WORKER_TOOLS;
+    if (options.compaction) {
+      this.compaction = new AutoCompaction({
+        marks: options.compaction, client: options.client, tracker: this.tracker,
+        setting: () => this.setting(),
+        requestId: () => `request-${++this.requestCount}`,
+        usage: () => this.reportUsage(),
+        stopped: (reason) => this.screen.line(`auto-compaction stopped: the summary failed 3 times in a row (last: ${oneLine(reason)}); the conversation is unchanged`, 'yellow'),
+      });
+    }
   }
 
   private get signal(): AbortSignal {
@@ -175,6 +201,7 @@ class Worker {
       this.screen.line(`── failed: ${oneLine(result)}`, 'red');
     } finally {
       this.io.signal?.removeEventListener('abort', onAbort);
+      this.compaction?.dispose();
     }
     this.reportUsage();
     this.io.report({ type: 'result', outcome: outcome.outcome, text: outcome.result });
@@ -246,11 +273,13 @@ class Worker {
     for (let turn = 0; turn < maxTurns; turn += 1) {
       this.checkInterrupted();
       await this.pauseForBudget();
+      this.swapIfDue();
       const done = await this.request();
       const text = textOf(done.content);
       if (text !== '') this.lastText = text;
       // The API refuses an empty assistant message in later requests: such a reply is not kept.
       if (done.content.length > 0) this.commit({ role: 'assistant', content: done.content });
+      this.measured(contextTokens(done.usage));
       const toolUses = done.content.filter((block): block is Extract<ContentBlock, { type: 'tool_use' }> => block.type === 'tool_use');
       if (toolUses.length === 0) {
         this.screen.breakLine();
@@ -278,17 +307,37 @@ class Worker {
     throw new Stop(`stopped after ${maxTurns} model requests without a final report`);
   }
 
+  /** The prepared summary replaces the conversation once the context is past the swap mark: no model request. */
+  private swapIfDue(): void {
+    const swap = this.compaction?.swap(this.messages);
+    if (!swap) return;
+    this.messages = swap.messages;
+    this.transcript?.compacted(swap.summary, swap.kept);
+    this.screen.line(`── ${compactionBoundary(swap.before, swap.after, false)} ──`, 'bold');
+    this.swapped = true;
+  }
+
+  private measured(tokens: number): void {
+    if (this.swapped) this.screen.line(`   the context after compaction, measured: ${formatTokens(tokens)} tokens`, 'dim');
+    this.swapped = false;
+    this.compaction?.measured(this.messages, tokens, this.tracker.meter().contextWindow);
+  }
+
+  /** Every request's model, system prompt, tools and size limit. */
+  private setting(): { model: string; system: string; tools: ToolDefinition[]; maxTokens: number } {
+    return {
+      model: this.options.model,
+      system: workerSystemPrompt(this.options.cwd, this.options.role),
+      tools: this.tools.map(definitionOf),
+      maxTokens: this.options.maxTokens ?? DEFAULT_MAX_TOKENS,
+    };
+  }
+
   /** Streams one model request to its `done` event. Text is shown as it arrives; tools run later. */
   private async request(): Promise<Extract<TurnEvent, { type: 'done' }>> {
     this.requestCount += 1;
     const requestId = `request-${this.requestCount}`;
-    const request = {
-      model: this.options.model,
-      system: workerSystemPrompt(this.options.cwd),
-      messages: [...this.messages],
-      tools: this.tools.map(definitionOf),
-      maxTokens: this.options.maxTokens ?? DEFAULT_MAX_TOKENS,
-    };
+    const request = { ...this.setting(), messages: [...this.messages] };
     let done: Extract<TurnEvent, { type: 'done' }> | undefined;
     this.screen.breakLine();
     try {

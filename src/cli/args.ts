@@ -1,10 +1,13 @@
 // Command-line arguments of `agentmux` (the screen; `agentmux worker` has its own).
 import { isModelId, PERMISSION_MODES, type PermissionMode } from '../core/config-schema.js';
+import { nameError } from '../core/names.js';
 
 export interface CliArgs {
   theme?: string;
   model?: string;
   permissionMode?: PermissionMode;
+  /** The agent profile the main conversation runs as. */
+  agent?: string;
   demo: boolean;
   help: boolean;
   version: boolean;
@@ -13,12 +16,12 @@ export interface CliArgs {
   forkSession: boolean;
 }
 
-export const USAGE = 'usage: agentmux [attach] [--theme dark|light|high-contrast|auto|NAME] [--model MODEL] '
+export const USAGE = 'usage: agentmux [attach] [--theme dark|light|high-contrast|auto|NAME] [--model MODEL] [--agent PROFILE] '
   + '[--permission-mode ask|edits|auto] [--demo] [--continue | --resume [ID]] [--fork-session] [--help] [--version]';
 
 export type ArgsResult = { ok: true; args: CliArgs } | { ok: false; error: string };
 
-const WITH_VALUE = ['--theme', '--model', '--permission-mode'] as const;
+const WITH_VALUE = ['--theme', '--model', '--permission-mode', '--agent'] as const;
 
 export function parseArgs(argv: readonly string[]): ArgsResult {
   const args: CliArgs = { demo: false, help: false, version: false, forkSession: false };
@@ -32,6 +35,10 @@ export function parseArgs(argv: readonly string[]): ArgsResult {
       else if (flag === '--model') {
         if (!isModelId(value)) return { ok: false, error: `--model: ${JSON.stringify(value)} is not a model id (e.g. claude-sonnet-5-5)` };
         args.model = value;
+      } else if (flag === '--agent') {
+        const invalid = nameError(value);
+        if (invalid) return { ok: false, error: `--agent: ${invalid}` };
+        args.agent = value;
       } else {
         if (!PERMISSION_MODES.includes(value as PermissionMode)) return { ok: false, error: `--permission-mode must be one of ${PERMISSION_MODES.join(', ')}` };
         args.permissionMode = value as PermissionMode;

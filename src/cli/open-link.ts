@@ -28,6 +28,7 @@ export async function openLink(
       ...(flags?.model ? { model: flags.model } : {}),
       ...(flags?.permissionMode ? { permissionMode: flags.permissionMode } : {}),
       ...(flags?.demo ? { demo: true } : {}),
+      ...(flags?.agent ? { agent: flags.agent } : {}),
     },
   }, paths.log).catch((error: Error) => fail(`cannot talk to the agentmux server: ${error.message}`));
   if ('refused' in link) {

@@ -75,6 +75,7 @@ export async function openScreen(args: CliArgs, fail: (message: string) => never
     theme,
     loadTheme: loadThemeNamed,
     cwd: process.cwd(),
+    spendCharts: async () => (await import('../tui/spend-charts.js')).SpendCharts,
     send: (command) => link.send(command),
     onExit: (reason) => {
       app.destroy();

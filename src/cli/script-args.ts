@@ -1,12 +1,16 @@
-// Flags of the scripting commands (`agentmux ls|run|spawn|new|logs|wait|send|kill|rm|budget|server stop`).
+// Flags of the scripting commands (`agentmux ls|agents|run|spawn|new|logs|wait|send|kill|rm|cost|budget|server stop`).
 // Pure: words in, a request or a one-line error out.
 import { parseTokenCount, parseUsd, TOKENS_RULE, USD_RULE } from '../core/budget.js';
 import { shellWord } from '../core/shell-word.js';
 
 export type ScriptCommand =
   | { kind: 'ls'; json: boolean }
+  | { kind: 'agents'; json: boolean }
   | { kind: 'run'; json: boolean; command: string; name?: string; worktree?: { base?: string }; after?: string }
-  | { kind: 'spawn'; json: boolean; task: string; name?: string; worktree?: { base?: string }; after?: string; budgetUsd?: number; budgetTokens?: number }
+  | {
+    kind: 'spawn'; json: boolean; task: string; name?: string; worktree?: { base?: string }; after?: string; budgetUsd?: number; budgetTokens?: number;
+    agent?: string;
+  }
   | {
     kind: 'new'; json: boolean; cli: string; task?: string; name?: string; worktree?: { base?: string }; after?: string; print?: boolean;
     budgetUsd?: number; budgetTokens?: number;
@@ -18,23 +22,26 @@ export type ScriptCommand =
   | { kind: 'send'; name: string; text: string }
   | { kind: 'kill'; names: string[] }
   | { kind: 'rm'; names: string[] }
+  | { kind: 'cost'; json: boolean }
   | { kind: 'stop'; force: boolean };
 
 export const SCRIPT_USAGE: Record<ScriptCommand['kind'], string> = {
   ls: 'agentmux ls [--json]',
+  agents: 'agentmux agents [--json]',
   run: 'agentmux run [--name NAME] [--worktree [--base REF]] [--after NAME] [--json] -- COMMAND…',
-  spawn: 'agentmux spawn [--name NAME] [--worktree [--base REF]] [--after NAME] [--budget USD] [--max-tokens N] [--json] TASK…',
+  spawn: 'agentmux spawn [--name NAME] [--worktree [--base REF]] [--after NAME] [--agent PROFILE] [--budget USD] [--max-tokens N] [--json] TASK…',
   new: 'agentmux new claude|codex|gemini|aider|KIND [--name NAME] [--worktree [--base REF]] [--after NAME] [--print] [--budget USD] [--max-tokens N] [--json] [TASK…]',
   logs: 'agentmux logs NAME [-f|--follow] [--raw]',
   wait: 'agentmux wait NAME… [--json]',
   send: 'agentmux send NAME TEXT…',
   kill: 'agentmux kill NAME…',
   rm: 'agentmux rm NAME…',
+  cost: 'agentmux cost [--json]',
   budget: 'agentmux budget NAME [USD] [--max-tokens N] | agentmux budget --session [USD]',
   stop: 'agentmux server stop [--force]',
 };
 
-export const SCRIPT_COMMANDS = ['ls', 'run', 'spawn', 'new', 'logs', 'wait', 'send', 'kill', 'rm', 'budget'] as const;
+export const SCRIPT_COMMANDS = ['ls', 'agents', 'run', 'spawn', 'new', 'logs', 'wait', 'send', 'kill', 'rm', 'cost', 'budget'] as const;
 
 type Parsed = { ok: true; command: ScriptCommand } | { ok: false; error: string; usage: string };
 
@@ -103,7 +110,9 @@ export function parseScriptCommand(kind: ScriptCommand['kind'], argv: readonly s
   const usage = SCRIPT_USAGE[kind];
   const fail = (error: string): Parsed => ({ ok: false, error, usage });
   switch (kind) {
-    case 'ls': {
+    case 'ls':
+    case 'agents':
+    case 'cost': {
       const parsed = words(argv, [], ['--json'], false);
       if (typeof parsed === 'string') return fail(parsed);
       if (parsed.rest.length > 0) return fail(`unexpected ${JSON.stringify(parsed.rest[0])}`);
@@ -124,7 +133,7 @@ export function parseScriptCommand(kind: ScriptCommand['kind'], argv: readonly s
       return { ok: true, command: { kind, json: parsed.flags.has('--json'), command: line, ...(name ? { name } : {}), ...(worktree ? { worktree } : {}), ...(after ? { after } : {}) } };
     }
     case 'spawn': {
-      const parsed = words(argv, ['--name', '--base', '--after', '--budget', '--max-tokens'], ['--worktree', '--json'], true);
+      const parsed = words(argv, ['--name', '--base', '--after', '--budget', '--max-tokens', '--agent'], ['--worktree', '--json'], true);
       if (typeof parsed === 'string') return fail(parsed);
       const task = (parsed.rest[0] === '--' ? parsed.rest.slice(1) : parsed.rest).join(' ').trim();
       if (!task) return fail('nothing to do: give a task');
@@ -134,11 +143,13 @@ export function parseScriptCommand(kind: ScriptCommand['kind'], argv: readonly s
       if (typeof budget === 'string') return fail(budget);
       const name = text(parsed.flags, '--name');
       const after = text(parsed.flags, '--after');
+      const agent = text(parsed.flags, '--agent');
       return {
         ok: true,
         command: {
           kind, json: parsed.flags.has('--json'), task,
           ...(name ? { name } : {}), ...(worktree ? { worktree } : {}), ...(after ? { after } : {}), ...budget,
+          ...(agent ? { agent } : {}),
         },
       };
     }

@@ -1,13 +1,16 @@
 // The scripting commands: each connects to the user's server (starting it when needed), asks
 // for one thing, prints the answer (as JSON with --json) and exits with a status that says how
-// it went. `agentmux wait` exits 0 when every agent finished, 1 when one failed, 3 killed, 4 lost.
+// it went. `agentmux wait` exits 0 when every agent finished, 1 when one failed, 3 killed, 4 lost;
+// `agentmux agents` exits 1 when a profile file is malformed.
 import { createInterface } from 'node:readline/promises';
 import { isEnded, stateLabel, type AgentInfo } from '../core/agent.js';
 import { describeBudget, formatUsd, spentOf } from '../core/budget.js';
 import { formatCost, formatDuration, formatTokens } from '../core/format.js';
 import { printableLines } from '../core/printable.js';
+import { describeProfiles, type ProfileEntry } from '../core/profile-listing.js';
 import { removedMessage } from '../core/removed-agents.js';
 import type { ServerEvent } from '../core/protocol.js';
+import { costTable } from './cost-table.js';
 import { parseScriptCommand, type ScriptCommand } from './script-args.js';
 import { probeServer, serverClosed, type ServerLink } from './server-link.js';
 import { serverPaths } from './server-paths.js';
@@ -85,13 +88,15 @@ async function carryOut(command: ScriptCommand, link: ServerLink): Promise<numbe
     case 'ls':
       io.out(command.json ? `${JSON.stringify(link.welcome.agents, null, 2)}\n` : listing(link.welcome.agents, Date.now()));
       return 0;
+    case 'agents':
+      return profiles(link, command.json);
     case 'run':
     case 'spawn':
     case 'new': {
       const answer = await link.request(command.kind === 'run'
         ? { type: 'run', command: command.command, cwd, ...pick(command, ['name', 'worktree', 'after']) }
         : command.kind === 'spawn'
-          ? { type: 'spawn', task: command.task, cwd, ...pick(command, ['name', 'worktree', 'after', 'budgetUsd', 'budgetTokens']) }
+          ? { type: 'spawn', task: command.task, cwd, ...pick(command, ['name', 'worktree', 'after', 'budgetUsd', 'budgetTokens', 'agent']) }
           : { type: 'new', cli: command.cli, cwd, ...pick(command, ['task', 'name', 'worktree', 'after', 'print', 'budgetUsd', 'budgetTokens']) });
       if (answer.error) return refused(answer.error);
       io.out(command.json ? `${JSON.stringify({ name: answer.name })}\n` : `${answer.name}\n`);
@@ -123,7 +128,24 @@ async function carryOut(command: ScriptCommand, link: ServerLink): Promise<numbe
       return wait(link, command.names, command.json);
     case 'stop':
       return stop(link, command.force);
+    case 'cost':
+      return cost(link, command.json);
   }
+}
+
+/** `agentmux cost`: the session's spend, as a table or (`json`) the report itself. */
+function cost(link: ServerLink, json: boolean): Promise<number> {
+  return new Promise((resolve) => {
+    link.onEvent((event) => {
+      if (event.type !== 'spend') return;
+      io.out(json ? `${JSON.stringify(event.report, null, 2)}\n` : costTable(event.report));
+      resolve(0);
+    });
+    link.onClose((reason) => resolve(refused(reason ?? serverClosed(link.serverLog))));
+    void link.request({ type: 'spend' }).then((answer) => {
+      if (answer.error) resolve(refused(answer.error));
+    });
+  });
 }
 
 function pick<T extends object, K extends keyof T>(value: T, keys: K[]): Partial<Pick<T, K>> {
@@ -166,10 +188,23 @@ function listing(agents: readonly AgentInfo[], now: number): string {
     stateLabel(agent),
     formatDuration((agent.endedAt ?? now) - agent.startedAt),
     agent.exitCode !== undefined ? `exit ${agent.exitCode}` : agent.signal ?? '',
-    printableLines(agent.kind === 'claude' ? `claude: ${agent.task}` : agent.task),
+    printableLines(agent.kind === 'claude' ? `claude${agent.profile ? ` as ${agent.profile}` : ''}: ${agent.task}` : agent.task),
   ]);
   const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => row[column].length)));
   return `${rows.map((row) => row.map((cell, column) => (column < 4 ? cell.padEnd(widths[column]) : cell.replace(/\s+/g, ' ').slice(0, 80))).join('  ').trimEnd()).join('\n')}\n`;
+}
+
+/** The workspace's agent profiles, the malformed ones with their error (exit status 1 then). */
+async function profiles(link: ServerLink, json: boolean): Promise<number> {
+  let found: { profiles: ProfileEntry[]; searched: string[] } | undefined;
+  link.onEvent((event) => {
+    if (event.type === 'profiles') found = event;
+  });
+  const answer = await link.request({ type: 'profiles' });
+  if (answer.error) return refused(answer.error);
+  if (!found) return refused('the server sent no profiles');
+  io.out(json ? `${JSON.stringify(found.profiles, null, 2)}\n` : `${describeProfiles(found.profiles, found.searched)}\n`);
+  return found.profiles.some((entry) => entry.error !== undefined) ? 1 : 0;
 }
 
 /** Prints an agent's log; with `follow`, goes on until the agent ends. Plain text as its terminal shows it, unless `raw`. */

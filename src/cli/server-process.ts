@@ -14,6 +14,8 @@ import { createPtyRuntime } from '../pty/pty-runtime.js';
 import { AgentServer } from '../server/agent-server.js';
 import { ServerHost, type Workspace } from '../server/server-host.js';
 import { SocketServer } from '../server/socket-server.js';
+import { modelCatalog } from '../llm/prices.js';
+import { AgentProfiles } from '../store/agent-profiles.js';
 import { loadConfig } from '../store/config-files.js';
 import { workspaceStateDir } from '../store/state-paths.js';
 import { routeConsoleToChat } from './console-route.js';
@@ -73,6 +75,11 @@ export async function runServer(env: NodeJS.ProcessEnv, serverVersion: string, {
       workspaces.push(workspace);
       return workspace;
     },
+    flagsError: async (root, flags) => {
+      if (flags.agent === undefined) return undefined;
+      const profile = await (await workspaceProfiles(root, env)).find(flags.agent);
+      return typeof profile === 'string' ? profile : undefined;
+    },
     stopped: () => {
       void socket.close().then(() => pool.dispose()).then(() => lock.dispose()).then(() => process.exit(0));
     },
@@ -111,10 +118,20 @@ interface ServerContext {
   log(line: string): void;
 }
 
+/** The agent profiles of workspace `root`, whose models are checked against its configuration's prices. */
+async function workspaceProfiles(root: string, env: NodeJS.ProcessEnv): Promise<AgentProfiles> {
+  const loaded = await loadConfig({ cwd: root, env, homeDir: homedir() });
+  if (!loaded.ok) throw new Error(loaded.error);
+  return new AgentProfiles(root, env, homedir(), modelCatalog(loaded.config.prices));
+}
+
 async function openWorkspace(root: string, flags: WorkspaceFlags, { env, modelEnv, pool, paths, serverVersion, log }: ServerContext): Promise<Workspace> {
   const loaded = await loadConfig({ cwd: root, env, homeDir: homedir() });
   if (!loaded.ok) throw new Error(loaded.error);
   const config = mergeConfig(loaded.config, { model: flags.model, permissionMode: flags.permissionMode });
+  const profiles = new AgentProfiles(root, env, homedir(), modelCatalog(config.prices));
+  const mainProfile = flags.agent === undefined ? undefined : await profiles.find(flags.agent);
+  if (typeof mainProfile === 'string') throw new Error(mainProfile);
   const model = modelEnv.ANTHROPIC_API_KEY || flags.demo
     ? await (await import('./model-access.js')).sessionModel(modelEnv, config.model, flags.demo === true, config.prices)
     : { status: { configured: false, help: MODEL_HELP } };
@@ -124,12 +141,17 @@ async function openWorkspace(root: string, flags: WorkspaceFlags, { env, modelEn
     model: model.status,
     cwd: root,
     ...(model.access ? { access: model.access } : {}),
+    profiles,
+    // A --model given with --agent wins over the profile's.
+    ...(mainProfile ? { mainProfile: flags.model === undefined ? mainProfile : { ...mainProfile, model: flags.model } } : {}),
     workers: {
       program: (workerArgs) => ({ file: process.execPath, args: [CLI_ENTRY, ...workerArgs] }),
       permissionMode: config.permissionMode,
     },
     worktrees,
+    ...(config.suggestions ? { suggestionModel: config.suggestionModel } : {}),
     ...(config.compare.check ? { compareCheck: config.compare.check } : {}),
+    ...(config.compaction.enabled ? { compaction: config.compaction } : {}),
     clis: cliKinds(config.clis),
     budgets: config.budgets,
     hookCommand: [process.execPath, HOOK_ENTRY],
@@ -140,7 +162,7 @@ async function openWorkspace(root: string, flags: WorkspaceFlags, { env, modelEn
   });
   return {
     server,
-    flags: { model: config.model, permissionMode: config.permissionMode, demo: flags.demo === true },
+    flags: { model: config.model, permissionMode: config.permissionMode, demo: flags.demo === true, ...(flags.agent !== undefined ? { agent: flags.agent } : {}) },
     restored: (names) => {
       // Outside a repository there is nothing to find; that is not worth a word.
       worktrees.leftovers(names).then((leftovers) => {

@@ -46,6 +46,8 @@ export interface AgentInfo {
   result?: string;
   /** Set for an agent working in its own git worktree. */
   worktree?: WorktreeInfo;
+  /** A built-in worker started as this agent profile. */
+  profile?: string;
   /** A `cli` agent: which CLI (`claude`, `codex`, … or one from config). */
   cli?: string;
   /** A `cli` agent's own session id (from its hooks), with which it is resumed. */

@@ -186,7 +186,9 @@ const COMMANDS: { [T in CommandType]: Schema<CommandOf<T>> } = {
     cwd: required(absolutePath),
     worktree: optional(worktree),
     after: optional(name),
+    agent: optional(name),
   },
+  profiles: {},
   new: {
     cli: required(cliName), task: optional(text), name: optional(name), cwd: required(absolutePath), worktree: optional(worktree), after: optional(name),
     print: optional(boolean), budgetUsd: optional(positiveNumber), budgetTokens: optional(tokenCount),
@@ -203,6 +205,7 @@ const COMMANDS: { [T in CommandType]: Schema<CommandOf<T>> } = {
   shutdown: { force: optional(boolean) },
   fork: {},
   resume: { session: optional(sessionId) },
+  spend: {},
 };
 
 const messageId: Check = (value, where) =>
@@ -212,7 +215,9 @@ const HELLO: Schema<ClientHello> = {
   version: required((value, where) => (Number.isInteger(value) ? undefined : `${where} must be an integer`)),
   role: required(oneOf('screen', 'script')),
   cwd: required(absolutePath),
-  flags: required(object({ model: optional(modelId), permissionMode: optional(oneOf('ask', 'edits', 'auto')), demo: optional(boolean) })),
+  flags: required(object({
+    model: optional(modelId), permissionMode: optional(oneOf('ask', 'edits', 'auto')), demo: optional(boolean), agent: optional(name),
+  })),
   session: required(
     variants('kind', {
       current: {},

@@ -2,6 +2,7 @@
 
 import { budgetValueError } from './budget.js';
 import { clisError, type CliKindFile } from './cli-kinds.js';
+import { compactionError, DEFAULT_COMPACTION, type CompactionSettings } from './compaction-settings.js';
 import { isThemeName, THEME_NAME_RULE, type Validation } from './theme-schema.js';
 import { modelPriceError, type ModelPrice } from './usage.js';
 import { isObject } from './is-object.js';
@@ -33,6 +34,10 @@ export interface Config {
   compare: { check: string };
   /** External agent CLIs added or changed (core/cli-kinds.ts), by name. */
   clis: Record<string, CliKindFile>;
+  suggestions: boolean;
+  suggestionModel: string;
+  /** Auto-compaction of the main agent's and workers' conversations (core/compaction-settings.ts). */
+  compaction: CompactionSettings;
   budgets: BudgetSettings;
 }
 
@@ -57,6 +62,9 @@ export interface ConfigFile {
   worktreeRoot?: string;
   compare?: Partial<Config['compare']>;
   clis?: Record<string, CliKindFile>;
+  suggestions?: boolean;
+  suggestionModel?: string;
+  compaction?: Partial<CompactionSettings>;
   budgets?: BudgetSettings;
 }
 
@@ -77,6 +85,10 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   worktreeRoot: '',
   compare: Object.freeze({ check: '' }),
   clis: Object.freeze({}),
+  suggestions: true,
+  // The cheapest model in src/llm/prices.json (test/unit/prices.test.ts keeps it so).
+  suggestionModel: 'claude-haiku-4-5',
+  compaction: DEFAULT_COMPACTION,
   budgets: Object.freeze({}),
 });
 
@@ -142,13 +154,20 @@ function fileError(obj: unknown): string | undefined {
   if (obj.model !== undefined && (typeof obj.model !== 'string' || !MODEL_PATTERN.test(obj.model))) {
     return `model: ${JSON.stringify(obj.model)} is not a model id (e.g. "claude-sonnet-5-5")`;
   }
+  if (obj.suggestionModel !== undefined && (typeof obj.suggestionModel !== 'string' || !MODEL_PATTERN.test(obj.suggestionModel))) {
+    return `suggestionModel: ${JSON.stringify(obj.suggestionModel)} is not a model id (e.g. "claude-haiku-4-5")`;
+  }
+  if (obj.suggestions !== undefined && typeof obj.suggestions !== 'boolean') {
+    return `suggestions: expected true or false, got ${JSON.stringify(obj.suggestions)}`;
+  }
   if (obj.permissionMode !== undefined && !PERMISSION_MODES.includes(obj.permissionMode as PermissionMode)) {
     return `permissionMode: ${JSON.stringify(obj.permissionMode)} is not one of ${PERMISSION_MODES.join(', ')}`;
   }
   if (obj.worktreeRoot !== undefined && typeof obj.worktreeRoot !== 'string') {
     return `worktreeRoot: expected a directory path as a string, got ${JSON.stringify(obj.worktreeRoot)}`;
   }
-  return pricesError(obj.prices) ?? budgetsError(obj.budgets) ?? clisError(obj.clis) ?? sectionError(obj, 'notifications') ?? sectionError(obj, 'keys') ?? sectionError(obj, 'compare');
+  return pricesError(obj.prices) ?? budgetsError(obj.budgets) ?? clisError(obj.clis) ?? sectionError(obj, 'notifications') ?? sectionError(obj, 'keys')
+    ?? sectionError(obj, 'compare') ?? compactionError(obj.compaction);
 }
 
 const BUDGET_KEYS = { agentUsd: 'usd', agentTokens: 'tokens', sessionUsd: 'usd' } as const;
@@ -195,7 +214,7 @@ function defined<T extends object>(partial: T | undefined): Partial<T> {
 export function mergeConfig(base: Readonly<Config>, ...partials: ConfigFile[]): Config {
   let config: Config = {
     ...base, notifications: { ...base.notifications }, keys: { ...base.keys }, prices: { ...base.prices }, compare: { ...base.compare },
-    clis: { ...base.clis }, budgets: { ...base.budgets },
+    clis: { ...base.clis }, compaction: { ...base.compaction }, budgets: { ...base.budgets },
   };
   for (const partial of partials) {
     config = {
@@ -206,6 +225,7 @@ export function mergeConfig(base: Readonly<Config>, ...partials: ConfigFile[]): 
       prices: { ...config.prices, ...(partial.prices ?? {}) },
       compare: { ...config.compare, ...defined(partial.compare) },
       clis: mergeClis(config.clis, partial.clis),
+      compaction: { ...config.compaction, ...defined(partial.compaction) },
       budgets: { ...config.budgets, ...defined(partial.budgets) },
     };
   }

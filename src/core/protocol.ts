@@ -2,13 +2,15 @@
 // Commands go in, events come out; all plain serializable data so the same screen
 // works in-process and across a socket.
 import type { AgentInfo, EndState } from './agent.js';
+import type { ProfileEntry } from './profile-listing.js';
 import type { ScreenFrame } from './screen-frame.js';
+import type { SpendReport } from './spend.js';
 import type { UsageMeter } from './usage.js';
 import type { ComparisonView } from './worktree.js';
 import { formatDuration } from './format.js';
 
 /** Raised whenever a message changes shape; a client and a server of different versions refuse each other. */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 8;
 
 /** The most a client may send in one message (a line of JSON); more disconnects it. */
 export const MAX_CLIENT_MESSAGE_BYTES = 1024 * 1024;
@@ -26,6 +28,8 @@ export interface WorkspaceFlags {
   model?: string;
   permissionMode?: 'ask' | 'edits' | 'auto';
   demo?: boolean;
+  /** The main conversation runs as this agent profile (`agentmux --agent NAME`). */
+  agent?: string;
 }
 
 /** The first message on a connection: who is speaking, for which directory. */
@@ -77,10 +81,15 @@ export type ClientCommand =
     type: 'new'; cli: string; task?: string; name?: string; cwd: string; worktree?: WorktreeRequest; after?: string; print?: boolean;
     budgetUsd?: number; budgetTokens?: number;
   }
-  /** Start a built-in claude agent on a task, without asking the model. */
-  | { type: 'spawn'; task: string; name?: string; budgetUsd?: number; budgetTokens?: number; cwd: string; worktree?: WorktreeRequest; after?: string }
+  /** Start a built-in claude agent on a task, without asking the model; `agent`: as that agent profile. */
+  | {
+    type: 'spawn'; task: string; name?: string; budgetUsd?: number; budgetTokens?: number; cwd: string; worktree?: WorktreeRequest; after?: string;
+    agent?: string;
+  }
   /** Set an agent's budget (`name`) or the session's (`session`); a paused agent under its new budget goes on. */
   | { type: 'budget'; name?: string; session?: boolean; usd?: number; tokens?: number }
+  /** The workspace's agent profiles (answered with a `profiles` event). */
+  | { type: 'profiles' }
   /** Put worktree agents' attempts side by side (answered with a `comparison` event). */
   | { type: 'compare'; names: string[] }
   /** One file's diff in an attempt, against its base (answered with a `fileDiff` event). */
@@ -103,7 +112,9 @@ export type ClientCommand =
   /** Copy the current main conversation into a new session and continue in the copy. */
   | { type: 'fork' }
   /** Switch the main conversation to `session` (ID or unique prefix); without it: answered with `sessions`. */
-  | { type: 'resume'; session?: string };
+  | { type: 'resume'; session?: string }
+  /** What the session has cost so far, per agent and per model, and over time (answered with a `spend` event). */
+  | { type: 'spend' };
 
 /** A command as it crosses the wire: with `id`, the server answers `done` with the same id when it is carried out. */
 export type ClientMessage = ClientCommand & { id?: number };
@@ -148,6 +159,8 @@ export interface ModelStatus {
   demo?: boolean;
   /** One line telling the user how to configure the model when it is not. */
   help?: string;
+  /** The agent profile the main agent runs as. */
+  profile?: string;
 }
 
 export interface SessionStatus {
@@ -160,6 +173,8 @@ export interface SessionStatus {
   mainUsage?: UsageMeter;
   /** The session's budget in USD: the main agent's and every agent's spending together. */
   budgetUsd?: number;
+  /** The requests for prompt suggestions (a model of their own), once there was one. */
+  suggestionUsage?: UsageMeter;
 }
 
 /** A main conversation on disk, for `--resume` and `/resume`. */
@@ -186,6 +201,8 @@ export type ServerEvent =
   | { type: 'log'; name: string; data: string }
   | { type: 'logEnd'; name: string }
   | { type: 'sessions'; sessions: SessionSummary[] }
+  /** The agent profiles found, and where they were looked for. */
+  | { type: 'profiles'; profiles: ProfileEntry[]; searched: string[] }
   /** The server is going away (stopped, or it disconnects this client for sending garbage). */
   | { type: 'goodbye'; message: string }
   | { type: 'session'; session: SessionStatus }
@@ -194,6 +211,8 @@ export type ServerEvent =
   | { type: 'removed'; name: string }
   | { type: 'flash'; flash: Flash }
   | { type: 'chat'; entry: ChatEntry }
+  /** The user's likely next message after a main-agent turn (model output, one printable line): shown in an empty input line. */
+  | { type: 'suggestion'; text: string }
   /** The chat shows another conversation now (a resumed or forked session): these lines replace all. */
   | { type: 'chatReset'; chat: ChatEntry[] }
   | { type: 'attached'; name: string }
@@ -204,7 +223,8 @@ export type ServerEvent =
   /** A word for this client alone, not a refusal (which workspace it was given, say). */
   | { type: 'notice'; message: string }
   | { type: 'comparison'; comparison: ComparisonView }
-  | { type: 'fileDiff'; name: string; file: string; diff: string };
+  | { type: 'fileDiff'; name: string; file: string; diff: string }
+  | { type: 'spend'; report: SpendReport };
 
 /** One line for the chat history: `build-ui failed · after 12s · exit 2`. */
 export function describeFlash(flash: Flash): string {

@@ -5,7 +5,7 @@ import { nameError } from './names.js';
 
 export type SlashCommand =
   | { kind: 'run'; command: string; name?: string; worktree?: { base?: string }; after?: string }
-  | { kind: 'spawn'; task: string; name?: string; budgetUsd?: number; budgetTokens?: number; worktree?: { base?: string }; after?: string }
+  | { kind: 'spawn'; task: string; name?: string; budgetUsd?: number; budgetTokens?: number; worktree?: { base?: string }; after?: string; agent?: string }
   | {
     kind: 'new'; cli: string; task?: string; name?: string; worktree?: { base?: string }; after?: string; print?: boolean;
     budgetUsd?: number; budgetTokens?: number;
@@ -19,7 +19,7 @@ export type SlashCommand =
   | { kind: 'kill'; name: string }
   | { kind: 'rm'; names: string[] }
   | { kind: 'send'; name: string; text: string }
-  | { kind: 'agents' }
+  | { kind: 'agents'; profiles?: boolean }
   | { kind: 'cost' }
   | { kind: 'compact'; instructions?: string }
   | { kind: 'fork' }
@@ -32,7 +32,7 @@ export type ParseResult = { ok: true; command: SlashCommand } | { ok: false; err
 
 export const USAGE: Record<SlashCommand['kind'], string> = {
   run: '/run [--name NAME] [--worktree [--base REF]] [--after NAME] -- COMMAND…',
-  spawn: '/spawn [--name NAME] [--worktree [--base REF]] [--after NAME] [--budget USD] [--max-tokens N] TASK…',
+  spawn: '/spawn [--name NAME] [--worktree [--base REF]] [--after NAME] [--agent PROFILE] [--budget USD] [--max-tokens N] TASK…',
   new: '/new claude|codex|gemini|aider|KIND [--name NAME] [--worktree [--base REF]] [--after NAME] [--print] [--budget USD] [--max-tokens N] [TASK…]',
   compare: '/compare NAME NAME…',
   merge: '/merge NAME [--into BRANCH] [--squash]',
@@ -42,7 +42,7 @@ export const USAGE: Record<SlashCommand['kind'], string> = {
   rm: '/rm NAME…',
   send: '/send NAME TEXT',
   budget: '/budget NAME [USD] [--max-tokens N] | /budget --session [USD]',
-  agents: '/agents',
+  agents: '/agents [--profiles]',
   cost: '/cost',
   compact: '/compact [INSTRUCTIONS…]',
   fork: '/fork',
@@ -64,7 +64,7 @@ export const DESCRIPTIONS: Record<SlashCommand['kind'], string> = {
   rm: 'remove ended agents from the list and free their names (logs stay until agentmux gc)',
   send: 'type a line into an agent',
   budget: 'show or set what an agent (or the session) may spend; a paused agent under its new budget goes on',
-  agents: 'list agents in the chat',
+  agents: 'list agents in the chat (--profiles: the agent profiles /spawn --agent takes)',
   cost: 'tokens and cost of the session, per agent',
   compact: 'replace the conversation the model sees with a summary of it (INSTRUCTIONS: what the summary must keep)',
   fork: 'go on in a copy of this conversation; the original stays as it is',
@@ -97,11 +97,10 @@ function parseName(kind: SlashCommand['kind'], text: string): { name: string; re
   return { name: head, rest };
 }
 
-/** Flags before the free text of /run and /spawn: with a value, without one, or of a later version. */
+/** Flags before the free text of /run and /spawn: with a value, or without one. */
 interface FlagSpec {
   withValue: readonly string[];
   switches?: readonly string[];
-  notYet: readonly string[];
 }
 
 /** Reads `--flag value`, `--flag=value` and `--` until the free text; values are checked by the caller. */
@@ -114,7 +113,6 @@ function parseFlags(kind: SlashCommand['kind'], args: string, spec: FlagSpec): {
     if (!head.startsWith('-')) return { flags, text: rest.trim() };
     const equals = head.indexOf('=');
     const flag = head.startsWith('--') && equals !== -1 ? head.slice(0, equals) : head;
-    if (spec.notYet.includes(flag)) return fail(kind, `${flag} is not available in this version yet`);
     if (spec.switches?.includes(head)) {
       flags.set(head, '');
       rest = after;
@@ -158,7 +156,7 @@ function worktreeOf(kind: 'run' | 'spawn' | 'new', flags: Map<string, string>): 
 }
 
 function parseRun(args: string): ParseResult {
-  const parsed = parseFlags('run', args, { withValue: ['--name', '--base', '--after'], switches: ['--worktree'], notYet: [] });
+  const parsed = parseFlags('run', args, { withValue: ['--name', '--base', '--after'], switches: ['--worktree'] });
   if ('ok' in parsed) return parsed;
   const name = parsed.flags.get('--name');
   const error = name === undefined ? undefined : nameError(name);
@@ -172,9 +170,7 @@ function parseRun(args: string): ParseResult {
 }
 
 function parseSpawn(args: string): ParseResult {
-  const parsed = parseFlags('spawn', args, {
-    withValue: ['--name', '--budget', '--max-tokens', '--base', '--after'], switches: ['--worktree'], notYet: ['--agent'],
-  });
+  const parsed = parseFlags('spawn', args, { withValue: ['--name', '--budget', '--max-tokens', '--base', '--after', '--agent'], switches: ['--worktree'] });
   if ('ok' in parsed) return parsed;
   const name = parsed.flags.get('--name');
   const error = name === undefined ? undefined : nameError(name);
@@ -185,11 +181,15 @@ function parseSpawn(args: string): ParseResult {
   if ('ok' in worktree) return worktree;
   const after = afterOf('spawn', parsed.flags);
   if ('ok' in after) return after;
+  const agent = parsed.flags.get('--agent');
+  const badAgent = agent === undefined ? undefined : nameError(agent);
+  if (badAgent) return fail('spawn', `--agent: ${badAgent}`);
   if (!parsed.text) return fail('spawn', '/spawn needs a task');
   return {
     ok: true,
     command: {
       kind: 'spawn', task: parsed.text, ...(name !== undefined ? { name } : {}), ...budget, ...worktree, ...after,
+      ...(agent !== undefined ? { agent } : {}),
     },
   };
 }
@@ -198,7 +198,7 @@ function parseNew(args: string): ParseResult {
   const { head: cli, rest } = splitFirstWord(args);
   if (!cli || cli.startsWith('-')) return fail('new', '/new needs the kind of CLI to start first: claude, codex, gemini, aider, or one from your config');
   if (!CLI_NAME_PATTERN.test(cli)) return fail('new', `${JSON.stringify(cli)} is not a CLI name: a lowercase word such as claude or codex`);
-  const parsed = parseFlags('new', rest, { withValue: ['--name', '--base', '--after', '--budget', '--max-tokens'], switches: ['--worktree', '--print'], notYet: [] });
+  const parsed = parseFlags('new', rest, { withValue: ['--name', '--base', '--after', '--budget', '--max-tokens'], switches: ['--worktree', '--print'] });
   if ('ok' in parsed) return parsed;
   const name = parsed.flags.get('--name');
   const error = name === undefined ? undefined : nameError(name);
@@ -314,7 +314,7 @@ function parseNameOnly(kind: 'fg' | 'kill', args: string): ParseResult {
   return { ok: true, command: { kind, name: parsed.name } };
 }
 
-function parseNoArgs(kind: 'agents' | 'cost' | 'fork' | 'help' | 'quit', args: string): ParseResult {
+function parseNoArgs(kind: 'cost' | 'fork' | 'help' | 'quit', args: string): ParseResult {
   if (args.trim()) return fail(kind, `/${kind} takes no arguments`);
   return { ok: true, command: { kind } };
 }
@@ -364,7 +364,11 @@ export function parseSlashCommand(line: string): ParseResult {
       if (!/^[0-9a-f-]{1,64}$/.test(session)) return fail('resume', `${JSON.stringify(session)} is not a session ID: /resume lists them`);
       return { ok: true, command: { kind: 'resume', session } };
     }
-    case 'agents':
+    case 'agents': {
+      const option = rest.trim();
+      if (option === '--profiles') return { ok: true, command: { kind: 'agents', profiles: true } };
+      return option ? fail('agents', `/agents takes only --profiles, not ${JSON.stringify(option)}`) : { ok: true, command: { kind: 'agents' } };
+    }
     case 'cost':
     case 'fork':
     case 'help':

@@ -33,6 +33,7 @@ export const THEME_ROLES = [
   'status',
   'status.key',
   'input.prompt',
+  'input.suggestion',
   'demo',
 ] as const;
 export type ThemeRole = (typeof THEME_ROLES)[number];
@@ -131,12 +132,16 @@ export function validateThemeFile(obj: unknown, label: string): Validation<Theme
   return error ? { ok: false, error: `${label}: ${error}` } : { ok: true, value: obj as unknown as ThemeFile };
 }
 
+/** Roles added after users had written complete themes: a theme without one takes this other role's style. */
+const STAND_INS: Partial<Record<ThemeRole, ThemeRole>> = { 'input.suggestion': 'muted' };
+
 /**
  * A complete theme named `name`: the file's roles over the base theme's (a role replaces the base's role whole).
  * Without a base every role is required.
  */
 export function completeTheme(file: ThemeFile, name: string, base: Theme | undefined, label: string): Validation<Theme> {
   const roles: Partial<ThemeRoles> = { ...base?.roles, ...file.roles };
+  for (const [role, stand] of Object.entries(STAND_INS) as Array<[ThemeRole, ThemeRole]>) roles[role] ??= roles[stand];
   const missing = THEME_ROLES.filter((role) => roles[role] === undefined);
   if (missing.length > 0) {
     return { ok: false, error: `${label}: roles: missing ${missing.join(', ')} (every role is required unless the theme has "extends")` };

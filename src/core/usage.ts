@@ -27,6 +27,14 @@ export function addUsage(a: Usage, b: Usage): Usage {
   };
 }
 
+export function totalTokens(usage: Usage): number {
+  return usage.input + usage.output + usage.cacheRead + usage.cacheWrite;
+}
+
+export function isZeroUsage(usage: Usage): boolean {
+  return usage.input === 0 && usage.output === 0 && usage.cacheRead === 0 && usage.cacheWrite === 0;
+}
+
 export function costOf(usage: Usage, price: ModelPrice | undefined): number | undefined {
   if (!price) return undefined;
   return (usage.input * price.input + usage.output * price.output
@@ -38,11 +46,19 @@ export function contextTokens(lastRequest: Usage): number {
   return lastRequest.input + lastRequest.cacheRead + lastRequest.cacheWrite + lastRequest.output;
 }
 
+/** The tokens of one model among an agent's requests. */
+export interface ModelUsage {
+  model: string;
+  usage: Usage;
+}
+
 /** What an agent's meter shows. */
 export interface UsageMeter {
   model: string;
   /** Totals over every request the agent made. */
   total: Usage;
+  /** Set when not all its tokens are of `model` (Claude Code's side requests to a small model): each model's tokens, adding up to `total`. */
+  byModel?: ModelUsage[];
   /** undefined when the model has no price on file. */
   costUsd?: number;
   /** Tokens in the context window at the last request, and the window's size if known. */

@@ -62,7 +62,7 @@ function toolUseIds(message: Message | undefined): string[] {
 }
 
 /** Consecutive messages of one role become one (a continued task after a user message, or a lost line between). */
-function mergeRuns(messages: readonly Message[]): Message[] {
+export function mergeRuns(messages: readonly Message[]): Message[] {
   const merged: Message[] = [];
   for (const message of messages) {
     const previous = merged.at(-1);

@@ -2,7 +2,8 @@
 // plainly not Claude: it answers from fixed rules, derived only from the conversation it is sent.
 //   main agent (system prompt contains `agentmux-main-agent`): sums up agent notifications, starts a
 //     background agent (spawn_agent) when asked for background work, and otherwise explains itself;
-//   worker (system prompt contains `agentmux-worker`): list_files → read_file → grep TODO → a report.
+//   worker (system prompt contains `agentmux-worker`): list_files → read_file → grep TODO → a report;
+//   prompt suggestion (`agentmux-prompt-suggestion`): a next message that shows the demo's flow again.
 import { COMPACTION_REQUEST, promptKind } from '../core/prompt-markers.js';
 import type { MessagesRequestBody, ReplyPlan, Responder, ScriptedServer, StreamReply } from './scripted-server.js';
 import { startScriptedServer } from './scripted-server.js';
@@ -25,7 +26,9 @@ export function createDemoResponder(options: DemoOptions = {}): Responder {
       ? workerTurn(request)
       : kind === 'main'
         ? mainTurn(request)
-        : { text: `This is the agentmux DEMO model; it only knows the agentmux main agent and worker prompts.` };
+        : kind === 'suggestion'
+          ? suggestionTurn(request)
+          : { text: `This is the agentmux DEMO model; it only knows the agentmux main agent and worker prompts.` };
     return finish(request, reply, chunkDelayMs);
   };
 }
@@ -82,6 +85,24 @@ function mainTurn(request: MessagesRequestBody): Reply {
       + 'with your code. It shows how agentmux works: ask for background work and it starts an agent, '
       + `which you can watch in the agent list and attach to; ${HOW_TO_TRY}.`,
   };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Prompt suggestion: each one is background work, so that sending it shows an agent start again.
+
+// Short enough to show whole beside the keys that take them on a 100-column screen.
+export const DEMO_SUGGESTIONS = {
+  afterStart: 'also review the tests in the background',
+  afterResult: 'look into its TODOs in the background',
+  otherwise: 'audit the auth module in the background',
+} as const;
+
+function suggestionTurn(request: MessagesRequestBody): Reply {
+  const transcript = textOf(request.messages.at(-1)?.content ?? '');
+  const lastReply = transcript.split('\n').filter((line) => line.startsWith('assistant: ')).at(-1) ?? '';
+  if (/\bStarted [a-z0-9-]+ in the background\b/.test(lastReply)) return { text: DEMO_SUGGESTIONS.afterStart };
+  if (/\bYour [a-z0-9-]+ (?:is complete|ended)\b/.test(lastReply)) return { text: DEMO_SUGGESTIONS.afterResult };
+  return { text: DEMO_SUGGESTIONS.otherwise };
 }
 
 interface Notification {

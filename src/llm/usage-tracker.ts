@@ -1,7 +1,7 @@
 // One agent's token meter over all its model requests. The API reports usage cumulatively within a
 // request (message_start, then each message_delta carries the totals so far), so the latest figure of a
 // request replaces its previous one, and only whole requests are summed. Pure: no I/O.
-import { addUsage, contextTokens, costOf, ZERO_USAGE, type Usage, type UsageMeter } from '../core/usage.js';
+import { addUsage, contextTokens, costOf, isZeroUsage, ZERO_USAGE, type Usage, type UsageMeter } from '../core/usage.js';
 import type { TurnEvent } from './types.js';
 import { priceFor, type PriceTable } from './prices.js';
 
@@ -34,7 +34,7 @@ export class UsageTracker {
     this.closedTotal = { ...(options.initial?.total ?? ZERO_USAGE) };
     const initial = options.initial;
     // Earlier tokens of unknown cost make the total cost unknown too.
-    this.closedCost = !initial || isZero(initial.total) ? initial?.costUsd ?? 0 : initial.costUsd;
+    this.closedCost = !initial || isZeroUsage(initial.total) ? initial?.costUsd ?? 0 : initial.costUsd;
   }
 
   /** The model of requests that start from now on. */
@@ -42,12 +42,16 @@ export class UsageTracker {
     this.model = model;
   }
 
-  /** The latest cumulative usage of request `requestId`: replaces what that request reported before. */
-  update(requestId: string, usage: Usage): void {
+  /**
+   * The latest cumulative usage of request `requestId`: replaces what that request reported before.
+   * `context`: false for a request beside the conversation (a summary made in the background), whose
+   * figures count in the totals but say nothing of how full the conversation's context is.
+   */
+  update(requestId: string, usage: Usage, context = true): void {
     const request = this.open.get(requestId) ?? { model: this.model, usage: ZERO_USAGE };
     request.usage = { ...usage };
     this.open.set(requestId, request);
-    if (!isZero(usage)) this.last = { model: request.model, usage: request.usage };
+    if (context && !isZeroUsage(usage)) this.last = { model: request.model, usage: request.usage };
   }
 
   /** Request `requestId` ended (done, failed or aborted): its last figure joins the totals. */
@@ -61,18 +65,18 @@ export class UsageTracker {
 
   /**
    * Feeds one event of request `requestId`'s stream: `usage` and `done` update it (and `done` ends it);
-   * `retry` voids the failed attempt's figures, as the request starts again from scratch.
+   * `retry` voids the failed attempt's figures, as the request starts again from scratch. `context` as for update().
    */
-  observe(requestId: string, event: TurnEvent): void {
+  observe(requestId: string, event: TurnEvent, context = true): void {
     switch (event.type) {
       case 'usage':
-        this.update(requestId, event.usage);
+        this.update(requestId, event.usage, context);
         break;
       case 'retry':
-        if (this.open.has(requestId)) this.update(requestId, ZERO_USAGE);
+        if (this.open.has(requestId)) this.update(requestId, ZERO_USAGE, context);
         break;
       case 'done':
-        this.update(requestId, event.usage);
+        this.update(requestId, event.usage, context);
         this.end(requestId);
         break;
       default:
@@ -107,8 +111,4 @@ export class UsageTracker {
 
 function addCost(a: number | undefined, b: number | undefined): number | undefined {
   return a === undefined || b === undefined ? undefined : a + b;
-}
-
-function isZero(usage: Usage): boolean {
-  return usage.input === 0 && usage.output === 0 && usage.cacheRead === 0 && usage.cacheWrite === 0;
 }

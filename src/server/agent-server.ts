@@ -6,8 +6,10 @@ import { removedMessage } from '../core/removed-agents.js';
 import {
   PROTOCOL_VERSION, describeFlash, type ClientMessage, type Flash, type ModelStatus, type ServerEvent, type SessionChoice, type SessionStatus,
 } from '../core/protocol.js';
+import type { AgentProfile } from '../core/agent-profile.js';
 import { MAX_BUDGET_USD, type Budget } from '../core/budget.js';
 import { cliKinds, type CliKind } from '../core/cli-kinds.js';
+import type { CompactionMarks } from '../core/compaction-settings.js';
 import type { BudgetSettings } from '../core/config-schema.js';
 import type { ModelPrice } from '../core/usage.js';
 import type { WorktreeInfo } from '../core/worktree.js';
@@ -26,11 +28,14 @@ import { BUSY, MainAgent, type SpawnHow } from './main-agent.js';
 import { LogFollowers } from './log-followers.js';
 import { ConversationSwitch } from './conversation-switch.js';
 import { MainSession } from './main-session.js';
+import { PromptSuggester } from './prompt-suggester.js';
 import { notificationFor, pausedNotification } from './notifications.js';
 import { CliMeters } from './cli-meters.js';
 import { CliStarts, type CliStart } from './cli-starts.js';
+import { SessionSpend } from './session-spend.js';
 import { WorkerStarts, WORKTREES_UNAVAILABLE, type SpawnOptions } from './worker-starts.js';
 import { WorktreeOps, type WorktreeService } from './worktree-ops.js';
+import { NO_PROFILES, type ProfileSource } from './profile-source.js';
 import type { AgentRuntime } from './runtime.js';
 
 export interface ModelAccess {
@@ -57,14 +62,22 @@ export interface ServerOptions {
   workers?: WorkerLauncher;
   /** Git worktrees for `--worktree` agents; absent when none can be made (refused with the reason). */
   worktrees?: WorktreeService;
+  /** The model that suggests the user's next message after a main-agent turn (config `suggestionModel`); none without it. */
+  suggestionModel?: string;
   /** A command /compare runs in each attempt's worktree (config `compare.check`). */
   compareCheck?: string;
+  /** Auto-compaction of the main agent's and workers' conversations (config `compaction`); absent: off. */
+  compaction?: CompactionMarks;
   /** The agent CLIs `/new` starts (default: the built-in ones). */
   clis?: ReadonlyMap<string, CliKind>;
   /** Budgets from the config: each agent's default, the session's. */
   budgets?: BudgetSettings;
   /** The command that runs agentmux's hook runner for agent CLIs (cli/hook-main.ts); without it their state stays unknown. */
   hookCommand?: string[];
+  /** Agent profiles (`/spawn --agent`, `spawn_agent {agent}`); without them none can be used. */
+  profiles?: ProfileSource;
+  /** The agent profile the main agent runs as (`agentmux --agent NAME`): its role joins its instructions, its model is the main agent's. */
+  mainProfile?: AgentProfile;
   /** The program that renders an agent CLI's print run (`agentmux print-run -- PROGRAM ARGS…`). */
   printRun?: (program: string, args: string[]) => { file: string; args: string[] };
   /** Where this workspace's records, logs and transcripts are kept; nothing is kept without it. */
@@ -93,6 +106,7 @@ export class AgentServer {
   private readonly chat: ChatLog;
   private readonly agents: AgentTable;
   private readonly main: MainAgent | undefined;
+  private readonly suggester: PromptSuggester | undefined;
   private readonly now: () => number;
   private stopWaiters: Array<() => void> = [];
   private readonly foreground: ForegroundRuns;
@@ -109,11 +123,16 @@ export class AgentServer {
   private readonly cliMeters: CliMeters;
   private readonly followers: LogFollowers;
   private readonly screens: ClientScreens;
+  private readonly spend: SessionSpend;
   private readonly budgets: BudgetKeeper;
   private readonly kinds: ReadonlyMap<string, CliKind>;
 
   constructor(private readonly options: ServerOptions) {
     this.now = options.now ?? Date.now;
+    this.spend = new SessionSpend({
+      main: () => this.main?.usage, suggestions: () => this.suggester?.usage, agents: () => this.agents.all().map((entry) => entry.info),
+      priceOf: (model) => priceFor(model, options.access?.prices), now: this.now,
+    });
     if (options.stateDir) {
       const key = options.access?.workerCredentials.apiKey;
       const secrets = key ? [key] : [];
@@ -157,7 +176,7 @@ export class AgentServer {
       flash: (flash) => this.flash(flash),
       say: (role, text) => this.chat.add(role, text),
       pausedAtBudget: (entry) => this.main?.notify(pausedNotification(entry.info, this.now()), { wake: true }),
-      mainSpentUsd: () => this.main?.usage.costUsd,
+      mainSpentUsd: () => (this.main?.usage.costUsd ?? 0) + (this.suggester?.usage?.costUsd ?? 0),
       sessionChanged: () => {
         this.broadcast({ type: 'session', session: this.session() });
         this.main?.mayGoOn();
@@ -184,19 +203,38 @@ export class AgentServer {
         ...(options.compareCheck ? { checkCommand: options.compareCheck } : {}),
       });
     }
+    if (options.access && options.suggestionModel) {
+      const model = options.suggestionModel;
+      this.suggester = new PromptSuggester({
+        client: options.access.client,
+        model,
+        tracker: new UsageTracker({ model, prices: options.access.prices }),
+        suggested: (text) => this.suggested(text),
+        usageChanged: () => {
+          this.broadcast({ type: 'session', session: this.session() });
+          this.spend.changed();
+          this.budgets.mainSpent();
+        },
+        ...(options.log ? { failed: options.log } : {}),
+      });
+    }
     if (options.access) {
-      const { access } = options;
+      const { access, mainProfile } = options;
+      const mainModel = mainProfile?.model ?? access.model;
       this.main = new MainAgent({
         client: access.client,
-        model: access.model,
+        model: mainModel,
         cwd: options.cwd,
         chat: this.chat,
-        tracker: new UsageTracker({ model: access.model, prices: access.prices }),
+        tracker: new UsageTracker({ model: mainModel, prices: access.prices }),
+        ...(this.suggester ? { suggester: this.suggester } : {}),
+        ...(mainProfile ? { role: { profile: mainProfile.name, prompt: mainProfile.prompt } } : {}),
         ...(this.mainSession ? {
           record: (message: Message) => this.mainSession?.recordMessage(message),
-          compacted: (summary: string) => this.mainSession?.recordCompaction(summary),
+          compacted: (summary: string, kept: number) => this.mainSession?.recordCompaction(summary, kept),
         } : {}),
         turnRefusal: () => this.budgets.mainTurnRefusal(),
+        ...(options.compaction ? { compaction: options.compaction } : {}),
         delivered: (names) => {
           for (const name of names) {
             const entry = this.agents.get(name);
@@ -205,7 +243,10 @@ export class AgentServer {
         },
         host: {
           agents: () => this.agents.all().map((entry) => ({ ...entry.info })),
-          spawnWorker: (task, how) => this.spawn(task, options.cwd, { name: how.name, worktree: how.worktree ? {} : undefined, after: how.after }, requestedBudget(how)),
+          spawnWorker: (task, how) => this.spawn(task, options.cwd, {
+            name: how.name, worktree: how.worktree ? {} : undefined, after: how.after, ...(how.agent !== undefined ? { agent: how.agent } : {}),
+          }, requestedBudget(how)),
+          profiles: async () => (await options.profiles?.list() ?? []).flatMap((entry) => (entry.profile ? [entry.profile] : [])),
           spawnCli: (cli, task, how) => this.startCli(cli, {
             task, cwd: options.cwd, ...(how.name !== undefined ? { name: how.name } : {}), ...(how.worktree ? { worktree: {} } : {}),
             ...(how.after !== undefined ? { after: how.after } : {}),
@@ -215,6 +256,7 @@ export class AgentServer {
           approve: (question, signal) => this.approve(question, signal),
           sessionChanged: () => {
             this.broadcast({ type: 'session', session: this.session() });
+            this.spend.changed();
             this.budgets.mainSpent();
           },
         },
@@ -230,7 +272,10 @@ export class AgentServer {
     if (options.access && options.workers) {
       this.workerStarts = new WorkerStarts({
         access: options.access, launcher: options.workers, agents: this.agents, chat: this.chat,
+        ...(options.compaction ? { compaction: options.compaction } : {}),
         ...(this.journal ? { journal: this.journal } : {}), ...(this.worktreeOps ? { worktrees: this.worktreeOps } : {}),
+        ...(options.profiles ? { profiles: options.profiles } : {}),
+        budgetFor: (asked, model) => this.budgets.budgetForStart(asked, { label: 'a worker', metered: true, model }),
       });
     }
     if (this.mainSession) {
@@ -278,6 +323,7 @@ export class AgentServer {
       if (!told) this.main?.notify(notificationFor(info, output), { wake: false });
     }
     for (const notice of notices) this.fileNotice(notice);
+    this.spend.changed();
   }
 
   /** The end of a command agent's log as plain text: what it printed last. */
@@ -317,7 +363,7 @@ export class AgentServer {
       workspace: this.options.cwd,
       agents: this.agents.all().map((entry) => ({ ...entry.info })),
       chat: this.chat.all(),
-      model: this.options.model,
+      model: this.modelStatus(),
       session: this.session(),
       ...(this.draft ? { draft: this.draft } : {}),
     });
@@ -345,14 +391,28 @@ export class AgentServer {
     return this.agents.running().length;
   }
 
+  /** The model as the screen shows it: the main agent's, and the profile it runs as. */
+  private modelStatus(): ModelStatus {
+    const { model, mainProfile } = this.options;
+    if (!mainProfile) return model;
+    return { ...model, profile: mainProfile.name, ...(model.configured && mainProfile.model ? { model: mainProfile.model } : {}) };
+  }
+
   private session(): SessionStatus {
     return {
       ...(this.mainSession?.id ? { id: this.mainSession.id } : {}),
       busy: this.main?.isBusy ?? false,
       ...(this.foreground.name ? { foreground: this.foreground.name } : {}),
       ...(this.main ? { mainUsage: this.main.usage } : {}),
+      ...(this.suggester?.usage ? { suggestionUsage: this.suggester.usage } : {}),
       ...(this.budgets.sessionBudget !== undefined ? { budgetUsd: this.budgets.sessionBudget } : {}),
     };
+  }
+
+  /** A prompt suggestion for the screens, unless the conversation has moved on (a turn, a question in the chat). */
+  private suggested(text: string): void {
+    if (this.main?.isBusy || this.question.open) return;
+    this.broadcast({ type: 'suggestion', text });
   }
 
   private handle(client: Client, message: ClientMessage): void {
@@ -392,6 +452,7 @@ export class AgentServer {
         if (!this.options.access) return this.options.model.help ?? 'The model is not configured.';
         return this.spawn(command.task, command.cwd, {
           name: command.name, worktree: command.worktree, after: command.after, ...(client.env ? { inherit: client.env } : {}),
+          ...(command.agent !== undefined ? { agent: command.agent } : {}),
         }, requestedBudget(command))
           .then((started) => typeof started === 'string' ? started : { name: started.name });
       }
@@ -403,6 +464,14 @@ export class AgentServer {
         }, requestedBudget(command)).then((started) => (typeof started === 'string' ? started : { name: started.name }));
       }
       case 'budget': return this.setBudget(command);
+      case 'profiles': {
+        const { profiles } = this.options;
+        if (!profiles) return NO_PROFILES;
+        return profiles.list().then((entries) => {
+          client.send({ type: 'profiles', profiles: entries, searched: profiles.searched });
+          return undefined;
+        }, (error: Error) => `the agent profiles cannot be read: ${error.message}`);
+      }
       case 'compare': return this.worktreeOps?.compare(command.names) ?? WORKTREES_UNAVAILABLE;
       case 'fileDiff': {
         const ops = this.worktreeOps;
@@ -465,6 +534,9 @@ export class AgentServer {
         if (!this.main?.interrupt()) return 'nothing to interrupt';
         return undefined;
       case 'background': return this.foreground.toBackground();
+      case 'spend':
+        client.send({ type: 'spend', report: this.spend.report() });
+        return undefined;
     }
   }
 
@@ -491,6 +563,7 @@ export class AgentServer {
       this.budgets.forget(info.name);
     }
     this.chat.add('system', removedMessage(removed.map((entry) => entry.info)));
+    this.spend.changed();
     return undefined;
   }
 
@@ -518,12 +591,10 @@ export class AgentServer {
     this.chat.add('event', describeFlash(flash), { flash });
   }
 
-  /** Starts a worker with the budget asked for (or the configured one); refused when it cannot keep it. */
+  /** Starts a worker with the budget asked for (or the configured one); refused when it cannot be kept. */
   private spawn(task: string, cwd: string, how: Omit<SpawnOptions, 'budget'>, requested: Budget): Promise<AgentInfo | string> {
-    if (!this.workerStarts || !this.options.access) return Promise.resolve(this.options.model.help ?? 'The model is not configured.');
-    const budget = this.budgets.budgetForStart(requested, { label: 'a worker', metered: true, model: this.options.access.model });
-    if (typeof budget === 'string') return Promise.resolve(budget);
-    return this.workerStarts.spawn(task, cwd, { ...how, ...budget });
+    if (!this.workerStarts) return Promise.resolve(this.options.model.help ?? 'The model is not configured.');
+    return this.workerStarts.spawn(task, cwd, { ...how, budget: requested });
   }
 
   /** Starts agent CLI `cli` with the budget asked for (or the configured one, for a CLI whose meter agentmux reads). */
@@ -571,6 +642,7 @@ export class AgentServer {
     if (entry) this.budgets.agentChanged(entry);
     this.broadcast({ type: 'agent', agent: { ...info } });
     this.journal?.changed(info);
+    this.spend.changed();
     if (entry) this.worktreeOps?.scheduleRefresh(entry);
   }
 
@@ -633,7 +705,8 @@ export class AgentServer {
 
   dispose(): void {
     this.worktreeOps?.dispose();
-    this.main?.interrupt();
+    this.suggester?.cancel();
+    this.main?.dispose();
     this.agents.dispose();
     this.journal?.dispose();
     this.clients.clear();

@@ -105,6 +105,8 @@ export interface StartRequest extends AgentWork {
   after?: string;
   /** What an earlier run of this agent printed (a continued worker). */
   history?: Uint8Array;
+  /** A built-in worker's agent profile. */
+  profile?: string;
   /** What it may spend. */
   budget?: Budget;
 }
@@ -192,7 +194,7 @@ export class AgentTable {
         name, kind: request.kind, task: request.task, cwd: request.cwd, state: dependency ? 'queued' : startState(request.kind), startedAt: this.now(),
         lastLine: dependency ? `waits for ${dependency.info.name}` : '', unread: false,
         ...(request.worktree ? { worktree: request.worktree } : {}), ...(request.cli ? { cli: request.cli } : {}),
-        ...(request.budget ? { budget: request.budget } : {}),
+        ...(request.profile ? { profile: request.profile } : {}), ...(request.budget ? { budget: request.budget } : {}),
       },
       killRequested: false,
       watchers: new Set(),

@@ -1,7 +1,7 @@
 // The meters of Claude Code agents, from their transcripts (store/claude-transcript.ts): tokens as
 // the API reported them, priced from the table (configuration over the bundled prices). An agent
 // that changed sessions (a /clear, a resume into another) adds its transcripts up.
-import { addUsage, contextTokens, costOf, ZERO_USAGE, type UsageMeter } from '../core/usage.js';
+import { addUsage, contextTokens, costOf, isZeroUsage, ZERO_USAGE, type Usage, type UsageMeter } from '../core/usage.js';
 import { priceFor, type PriceTable } from '../llm/prices.js';
 import { ClaudeTranscript } from '../store/claude-transcript.js';
 
@@ -24,14 +24,19 @@ export class CliMeters {
     if (!last) return undefined;
     let total = { ...ZERO_USAGE };
     let cost: number | undefined = 0;
+    const byModel = new Map<string, Usage>();
     for (const message of transcripts.flatMap((each) => [...each.messages.values()])) {
+      // Claude Code also writes messages of its own making (model "<synthetic>", no price on file) that used no tokens.
+      if (isZeroUsage(message.usage)) continue;
       total = addUsage(total, message.usage);
+      byModel.set(message.model, addUsage(byModel.get(message.model) ?? ZERO_USAGE, message.usage));
       const price = costOf(message.usage, priceFor(message.model, this.prices));
       cost = cost === undefined || price === undefined ? undefined : cost + price;
     }
     const window = priceFor(last.model, this.prices)?.contextWindow;
     return {
       model: last.model, total, contextTokens: contextTokens(last.usage),
+      ...([...byModel.keys()].some((model) => model !== last.model) ? { byModel: [...byModel].map(([model, usage]) => ({ model, usage })) } : {}),
       ...(cost !== undefined ? { costUsd: cost } : {}), ...(window !== undefined ? { contextWindow: window } : {}),
     };
   }

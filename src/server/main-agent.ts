@@ -1,13 +1,18 @@
 // The main agent: the foreground conversation with Claude. User messages and background
 // agents' outcomes come in; each turn streams a reply and runs tool calls until done.
 import type { AgentInfo } from '../core/agent.js';
+import type { AgentProfile } from '../core/agent-profile.js';
 import { MAIN_AGENT_MARKER } from '../core/prompt-markers.js';
+import type { CompactionMarks } from '../core/compaction-settings.js';
 import type { ChatEntry } from '../core/protocol.js';
-import type { UsageMeter } from '../core/usage.js';
+import { contextTokens, type UsageMeter } from '../core/usage.js';
+import { AutoCompaction, compactionBoundary } from '../llm/auto-compaction.js';
+import { summaryMessage, withUserText } from '../llm/compacted-conversation.js';
+import { requestSummary } from '../llm/summary-request.js';
 import { ModelError, type ContentBlock, type Message, type ModelClient } from '../llm/types.js';
 import { UsageTracker } from '../llm/usage-tracker.js';
 import type { ChatLog } from './chat-log.js';
-import { compactionPrompt, summaryMessage, withUserText } from './compaction.js';
+import { compactionPrompt } from './compaction.js';
 import { describeAgents, describeResult, MAIN_TOOLS, validateMainTool, type MainToolInput } from './main-tools.js';
 import { notificationText, NotificationQueue, type AgentNotification } from './notifications.js';
 
@@ -24,6 +29,10 @@ export type ForegroundOutcome = { ended: AgentInfo } | { movedTo: string };
 export interface MainAgentHost {
   agents(): AgentInfo[];
   spawnWorker(task: string, options: SpawnHow): Promise<AgentInfo | string>;
+  /** The agent profiles workers can be started as (read at the start of each turn). */
+  profiles(): Promise<AgentProfile[]>;
+  /** The agent profiles workers can be started as (read at the start of each turn). */
+  profiles(): Promise<AgentProfile[]>;
   /** Starts agent CLI `cli` on `task`. */
   spawnCli(cli: string, task: string, options: SpawnHow): Promise<AgentInfo | string>;
   /** Starts a command agent the main agent waits on; resolves when it ends or is sent to the background. */
@@ -38,6 +47,8 @@ export interface SpawnHow {
   name?: string;
   worktree?: boolean;
   after?: string;
+  /** A worker's agent profile. */
+  agent?: string;
   budgetUsd?: number;
   budgetTokens?: number;
 }
@@ -51,14 +62,25 @@ export interface MainAgentOptions {
   tracker: UsageTracker;
   /** The conversation so far (a resumed session). */
   history?: Message[];
+  /** The agent profile it runs as: its body joins the instructions. */
+  role?: { profile: string; prompt: string };
   /** Each message as it joins the conversation (the session's transcript). */
   record?(message: Message): void;
   /** These agents' outcomes have just been handed to the model. */
   delivered?(names: string[]): void;
-  /** The conversation was replaced by this summary of it (/compact). */
-  compacted?(summary: string): void;
+  /** The conversation was replaced by this summary of it, then its last `kept` messages (0 after /compact). */
+  compacted?(summary: string, kept: number): void;
+  /** Auto-compaction's marks; absent: the conversation is compacted only by /compact. */
+  compaction?: CompactionMarks;
+  /** Prompt suggestions: asked for after a turn that went well (not the first), cancelled by whatever comes next. */
+  suggester?: Suggester;
   /** Why it may take no turn now (the session's budget is reached); what waits is taken once it may. */
   turnRefusal?(): string | undefined;
+}
+
+export interface Suggester {
+  start(conversation: readonly Message[]): void;
+  cancel(): void;
 }
 
 type Step = 'continue' | 'done';
@@ -73,16 +95,37 @@ export class MainAgent {
   private contextHinted = false;
   private abort: AbortController | undefined;
   private requestCount = 0;
+  /** The instructions of this turn's requests, with the profiles as they were when it started. */
+  private system = '';
+  private readonly compaction: AutoCompaction | undefined;
+  /** The boundary line of the last swap, until the next request measures the context after it. */
+  private boundary: { entry: ChatEntry; before: number } | undefined;
 
   constructor(private readonly options: MainAgentOptions) {
     this.messages = [...(options.history ?? [])];
+    if (options.compaction) {
+      const { client, model, tracker, chat, host } = options;
+      this.compaction = new AutoCompaction({
+        marks: options.compaction, client, tracker,
+        setting: () => ({ model, system: this.system, tools: MAIN_TOOLS, maxTokens: MAX_TOKENS }),
+        requestId: () => `main-${++this.requestCount}`,
+        usage: () => host.sessionChanged(),
+        ready: () => {
+          if (!this.busy) this.swapIfDue();
+        },
+        stopped: (reason) => chat.add('error', `auto-compaction stopped: the summary failed 3 times in a row (last: ${reason}); the conversation is unchanged, and /compact makes room`),
+      });
+    }
   }
 
   /** Continues another conversation from here on (a resumed or forked session). False while a turn runs. */
   replaceConversation(messages: Message[]): boolean {
     if (this.busy) return false;
+    this.options.suggester?.cancel();
     this.messages = [...messages];
     this.contextHinted = false;
+    this.compaction?.reset();
+    this.boundary = undefined;
     return true;
   }
 
@@ -136,18 +179,30 @@ export class MainAgent {
     return true;
   }
 
+  /** Stops the current turn and a summary in the making. */
+  dispose(): void {
+    this.interrupt();
+    this.compaction?.dispose();
+  }
+
   private async run(): Promise<void> {
     if (this.busy) return;
     this.busy = true;
+    this.options.suggester?.cancel();
     this.options.host.sessionChanged();
     try {
+      let suggest = false;
       while ((this.queuedTexts.length > 0 || this.notifications.wakes) && this.options.turnRefusal?.() === undefined) {
+        const first = !this.messages.some((message) => message.role === 'assistant');
         const notifications = this.notifications.take();
         this.addUserContent([...notifications.map((notification) => notificationText(notification)), ...this.queuedTexts.splice(0)]);
         if (notifications.length > 0) this.options.delivered?.(notifications.map((notification) => notification.name));
         this.abort = new AbortController();
-        await this.turn(this.abort.signal);
+        await this.readInstructions();
+        suggest = (await this.turn(this.abort.signal)) && !first;
       }
+      if (suggest) this.options.suggester?.start(this.messages);
+      this.swapIfDue();
       this.hintContext();
     } finally {
       this.abort = undefined;
@@ -159,15 +214,19 @@ export class MainAgent {
   private async runCompaction(instructions: string | undefined): Promise<void> {
     const { chat, host } = this.options;
     this.busy = true;
+    this.options.suggester?.cancel();
     host.sessionChanged();
     const line = chat.add('notice', 'compacting the conversation…', { open: true });
     this.abort = new AbortController();
     try {
+      await this.readInstructions();
       const summary = await this.summarize(instructions, this.abort.signal);
       const count = this.messages.length;
       this.messages = [summaryMessage(summary)];
       this.contextHinted = false;
-      this.options.compacted?.(summary);
+      this.compaction?.reset();
+      this.boundary = undefined;
+      this.options.compacted?.(summary, 0);
       chat.update(line, `compacted: ${count} messages became a summary of ${summary.split(/\s+/).length} words, which the model sees from now on; the chat above stays`);
     } catch (error) {
       const aborted = error instanceof ModelError && error.kind === 'aborted';
@@ -181,9 +240,38 @@ export class MainAgent {
     }
   }
 
-  /** Once the conversation fills most of the model's context, the chat says how to make room. */
+  /** The system prompt for the requests to come: the profiles on disk now, and this agent's own role. */
+  private async readInstructions(): Promise<void> {
+    const profiles = await this.options.host.profiles().catch((error: Error) => {
+      this.options.chat.add('error', `the agent profiles cannot be read: ${error.message}`);
+      return [];
+    });
+    this.system = systemPrompt(this.options.cwd, profiles, this.options.role);
+  }
+
+  /** The prepared summary replaces the conversation when the context is past the swap mark: no model request. */
+  private swapIfDue(): void {
+    const swap = this.compaction?.swap(this.messages);
+    if (!swap) return;
+    this.messages = swap.messages;
+    this.contextHinted = false;
+    this.options.compacted?.(swap.summary, swap.kept);
+    const entry = this.options.chat.add('notice', `${compactionBoundary(swap.before, swap.after, false)}; the chat above stays`);
+    this.boundary = { entry, before: swap.before };
+    this.options.host.sessionChanged();
+  }
+
+  /** The first request after a swap measured the context: the boundary line says what it is. */
+  private measuredAfterSwap(tokens: number): void {
+    if (!this.boundary) return;
+    this.options.chat.update(this.boundary.entry, `${compactionBoundary(this.boundary.before, tokens, true)}; the chat above stays`);
+    this.boundary = undefined;
+  }
+
+  /** Once the conversation fills most of the model's context, the chat says how to make room (auto-compaction aside). */
   private hintContext(): void {
     const { contextTokens, contextWindow } = this.usage;
+    if (this.compaction?.active) return;
     if (this.contextHinted || !contextWindow || contextTokens < contextWindow * CONTEXT_HINT_FILL) return;
     this.contextHinted = true;
     this.options.chat.add('notice', `the conversation fills ${Math.round((contextTokens / contextWindow) * 100)}% of the model's context: /compact makes room`);
@@ -194,20 +282,14 @@ export class MainAgent {
     const { client, model, tracker, host } = this.options;
     const requestId = `main-${++this.requestCount}`;
     const messages = withUserText(this.messages, compactionPrompt(instructions));
-    let text = '';
     try {
-      const stream = client.stream({ model, system: systemPrompt(this.options.cwd), messages, tools: MAIN_TOOLS, maxTokens: MAX_TOKENS }, signal);
-      for await (const event of stream) {
+      return await requestSummary(client, { model, system: this.system, messages, tools: MAIN_TOOLS, maxTokens: MAX_TOKENS }, signal, (event) => {
         tracker.observe(requestId, event);
-        if (event.type === 'retry') text = '';
-        if (event.type === 'text') text += event.text;
         if (event.type === 'usage') host.sessionChanged();
-      }
+      });
     } finally {
       tracker.end(requestId);
     }
-    if (!text.trim()) throw new ModelError('the model wrote no summary', 'request');
-    return text.trim();
   }
 
   /**
@@ -226,17 +308,20 @@ export class MainAgent {
     }
   }
 
-  private async turn(signal: AbortSignal): Promise<void> {
+  /** One turn, to its end; whether it ended well (not failed, cut short or interrupted). */
+  private async turn(signal: AbortSignal): Promise<boolean> {
     const { chat } = this.options;
     try {
       for (let step = 0; step < MAX_STEPS; step++) {
-        if ((await this.step(signal)) === 'done') return;
+        this.swapIfDue();
+        if ((await this.step(signal)) === 'done') return true;
       }
       chat.add('error', `The main agent stopped after ${MAX_STEPS} steps in one turn; say how to go on.`);
     } catch (error) {
       if (error instanceof ModelError && error.kind === 'aborted') chat.add('notice', 'interrupted');
       else chat.add('error', error instanceof Error ? error.message : String(error));
     }
+    return false;
   }
 
   /** One model request and the tool calls it asks for. */
@@ -255,8 +340,9 @@ export class MainAgent {
       lastUpdate = Date.now();
     };
     let content: ContentBlock[] | undefined;
+    let measured: number | undefined;
     try {
-      const stream = client.stream({ model, system: systemPrompt(this.options.cwd), messages: this.messages, tools: MAIN_TOOLS, maxTokens: MAX_TOKENS }, signal);
+      const stream = client.stream({ model, system: this.system, messages: this.messages, tools: MAIN_TOOLS, maxTokens: MAX_TOKENS }, signal);
       for await (const event of stream) {
         tracker.observe(requestId, event);
         switch (event.type) {
@@ -276,6 +362,7 @@ export class MainAgent {
             break;
           case 'done':
             content = event.content;
+            measured = contextTokens(event.usage);
             break;
           case 'tool_use':
             break;
@@ -293,8 +380,10 @@ export class MainAgent {
       if (entry) chat.update(entry, text.trim());
       this.options.host.sessionChanged();
     }
-    if (!content) throw new ModelError('the model ended its reply without finishing it', 'request');
+    if (!content || measured === undefined) throw new ModelError('the model ended its reply without finishing it', 'request');
     this.commit({ role: 'assistant', content });
+    this.measuredAfterSwap(measured);
+    this.compaction?.measured(this.messages, measured, this.usage.contextWindow);
     const toolUses = content.filter((block): block is Extract<ContentBlock, { type: 'tool_use' }> => block.type === 'tool_use');
     if (toolUses.length === 0) return 'done';
     const results: ContentBlock[] = [];
@@ -327,7 +416,10 @@ export class MainAgent {
     const { host } = this.options;
     switch (input.tool) {
       case 'spawn_agent': {
-        const how = { name: input.name, worktree: input.worktree, after: input.after, budgetUsd: input.budgetUsd, budgetTokens: input.budgetTokens };
+        const how = {
+          name: input.name, worktree: input.worktree, after: input.after, budgetUsd: input.budgetUsd, budgetTokens: input.budgetTokens,
+          ...(input.agent !== undefined ? { agent: input.agent } : {}),
+        };
         const started = await (input.cli === undefined ? host.spawnWorker(input.task, how) : host.spawnCli(input.cli, input.task, how));
         if (typeof started === 'string') return { content: started, isError: true, summary: started };
         const when = started.state === 'queued' ? `It starts when ${input.after} has finished and then runs in the background.` : 'It runs in the background.';
@@ -373,8 +465,8 @@ function toolLine(input: MainToolInput): string {
   }
 }
 
-function systemPrompt(cwd: string): string {
-  return [
+function systemPrompt(cwd: string, profiles: readonly AgentProfile[], role: MainAgentOptions['role']): string {
+  const lines = [
     `You are the main agent of agentmux (${MAIN_AGENT_MARKER}), a terminal multiplexer for AI coding agents.`,
     `You talk with a developer in the foreground. The working directory is ${cwd}.`,
     'Hand long, separable work (audits, reviews, investigations, refactors of a module, test runs) to background agents with spawn_agent, '
@@ -382,5 +474,11 @@ function systemPrompt(cwd: string): string {
     'When a background agent ends, its outcome arrives as an <agent-notification> in a user message. Tell the developer what it found or did, '
       + 'briefly and concretely (e.g. "Your security audit is complete: three medium-severity issues in session handling …"). Each notification is news once.',
     'Use bash for quick commands you need now. Be concise; format with short paragraphs, lists and fenced code blocks.',
-  ].join('\n');
+  ];
+  if (profiles.length > 0) {
+    lines.push('', 'Agent profiles: give spawn_agent an "agent" to start the worker as one, with its role, tools and model, when the task fits its description:');
+    for (const profile of profiles) lines.push(`- ${profile.name}: ${profile.description.replace(/\s+/g, ' ')}`);
+  }
+  if (role?.prompt) lines.push('', `You work as the agent profile "${role.profile}". Its instructions:`, '', role.prompt);
+  return lines.join('\n');
 }

@@ -3,10 +3,10 @@
 import { isObject } from '../core/is-object.js';
 import type { ChatEntry, SessionChoice, SessionSummary } from '../core/protocol.js';
 import { redact, usableSecrets } from '../core/redact.js';
+import { replayCompaction } from '../llm/compacted-conversation.js';
 import { messageOf, wellFormed } from '../llm/conversation.js';
 import type { Message } from '../llm/types.js';
 import type { SessionStore } from '../store/session-store.js';
-import { summaryMessage } from './compaction.js';
 
 export interface LoadedSession {
   id: string;
@@ -19,7 +19,8 @@ export interface LoadedSession {
 }
 
 type SessionRecord =
-  | { type: 'compacted'; summary: string }
+  /** From here the model sees the summary, then the last `kept` messages before it (none after /compact). */
+  | { type: 'compacted'; summary: string; kept?: number }
   | { type: 'message'; message: Message }
   | { type: 'chat'; entry: ChatEntry };
 
@@ -80,9 +81,12 @@ export class MainSession {
     this.store.append(this.ensure(), [redact({ type: 'message', message }, this.secrets)]);
   }
 
-  /** From here on the conversation is this summary of it (/compact); the messages before stay in the file. */
-  recordCompaction(summary: string): void {
-    this.store.append(this.ensure(), [redact({ type: 'compacted', summary }, this.secrets)]);
+  /**
+   * From here on the conversation is this summary of it, then the last `kept` messages verbatim (an
+   * automatic compaction); the messages before stay in the file.
+   */
+  recordCompaction(summary: string, kept = 0): void {
+    this.store.append(this.ensure(), [redact({ type: 'compacted', summary, ...(kept > 0 ? { kept } : {}) }, this.secrets)]);
   }
 
   /** A closed chat line. Until the user has said something, there is no conversation to keep it in yet. */
@@ -109,7 +113,7 @@ export class MainSession {
     const messages: Message[] = [];
     const chat = new Map<number, ChatEntry>();
     for (const record of read.records) {
-      if (record.type === 'compacted') messages.splice(0, messages.length, summaryMessage(record.summary));
+      if (record.type === 'compacted') messages.splice(0, messages.length, ...replayCompaction(messages, record.summary, record.kept ?? 0));
       else if (record.type === 'message') messages.push(record.message);
       // A line written again (closed, then changed) replaces its earlier copy.
       else chat.set(record.entry.id, record.entry);
@@ -125,7 +129,9 @@ export class MainSession {
 function sessionRecordOf(value: unknown): SessionRecord | undefined {
   if (!isObject(value)) return undefined;
   if (value.type === 'compacted') {
-    return typeof value.summary === 'string' && value.summary.trim() ? { type: 'compacted', summary: value.summary } : undefined;
+    if (typeof value.summary !== 'string' || !value.summary.trim()) return undefined;
+    if (value.kept === undefined) return { type: 'compacted', summary: value.summary };
+    return Number.isInteger(value.kept) && (value.kept as number) >= 0 ? { type: 'compacted', summary: value.summary, kept: value.kept as number } : undefined;
   }
   if (value.type === 'message') {
     const message = messageOf(value.message);

@@ -16,7 +16,10 @@ export const MAIN_TOOLS: ToolDefinition[] = [
         task: { type: 'string', description: 'What the agent should do, complete enough to work alone.' },
         name: { type: 'string', description: 'Optional lowercase slug name, e.g. security-audit-auth.' },
         worktree: { type: 'boolean', description: 'Give the agent its own git worktree and branch agentmux/NAME, for attempts that must not collide.' },
-        agent: { type: 'string', description: 'Agent profile (not available yet).' },
+        agent: {
+          type: 'string',
+          description: 'Start the worker as this agent profile (one listed in your instructions): its role, its tools only, its model.',
+        },
         cli: {
           type: 'string',
           description: 'Run this agent CLI on the task instead of a built-in worker: claude (Claude Code), codex, gemini, aider, or one the user configured. '
@@ -52,7 +55,9 @@ export const MAIN_TOOLS: ToolDefinition[] = [
 ];
 
 export type MainToolInput =
-  | { tool: 'spawn_agent'; task: string; name?: string; worktree?: boolean; after?: string; cli?: string; budgetUsd?: number; budgetTokens?: number }
+  | {
+    tool: 'spawn_agent'; task: string; name?: string; worktree?: boolean; after?: string; cli?: string; agent?: string; budgetUsd?: number; budgetTokens?: number;
+  }
   | { tool: 'list_agents' }
   | { tool: 'agent_result'; name: string }
   | { tool: 'bash'; command: string; timeoutMs: number };
@@ -73,7 +78,8 @@ export function validateMainTool(name: string, input: unknown): MainToolInput | 
       if (typeof fields.task !== 'string' || !fields.task.trim()) return { error: 'spawn_agent: "task" must be a non-empty string' };
       if (fields.name !== undefined && typeof fields.name !== 'string') return { error: 'spawn_agent: "name" must be a string' };
       if (fields.worktree !== undefined && typeof fields.worktree !== 'boolean') return { error: 'spawn_agent: "worktree" must be true or false' };
-      if (fields.agent !== undefined) return { error: 'spawn_agent: agent profiles are not available in this version; leave out "agent"' };
+      if (fields.agent !== undefined && typeof fields.agent !== 'string') return { error: 'spawn_agent: "agent" must be the name of an agent profile' };
+      if (fields.agent !== undefined && fields.cli !== undefined) return { error: 'spawn_agent: an agent profile is for a built-in worker: give "agent" or "cli", not both' };
       if (fields.after !== undefined && typeof fields.after !== 'string') return { error: 'spawn_agent: "after" must be the name of an agent' };
       if (fields.cli !== undefined && (typeof fields.cli !== 'string' || !CLI_NAME_PATTERN.test(fields.cli))) {
         return { error: 'spawn_agent: "cli" must be the name of an agent CLI, such as "claude" or "codex"' };
@@ -85,6 +91,7 @@ export function validateMainTool(name: string, input: unknown): MainToolInput | 
       return {
         tool: 'spawn_agent', task: fields.task, ...(typeof fields.name === 'string' ? { name: fields.name } : {}), ...(fields.worktree === true ? { worktree: true } : {}),
         ...(typeof fields.after === 'string' ? { after: fields.after } : {}), ...(typeof fields.cli === 'string' ? { cli: fields.cli } : {}),
+        ...(typeof fields.agent === 'string' ? { agent: fields.agent } : {}),
         ...(typeof fields.budget_usd === 'number' ? { budgetUsd: fields.budget_usd } : {}), ...(typeof fields.max_tokens === 'number' ? { budgetTokens: fields.max_tokens } : {}),
       };
     }

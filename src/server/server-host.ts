@@ -17,6 +17,8 @@ export interface HostOptions {
   /** The workspace (repository root) a client's directory belongs to, and whether it is a repository. */
   workspaceOf(cwd: string): Promise<{ root: string; repository: boolean }>;
   open(root: string, flags: WorkspaceFlags): Promise<Workspace>;
+  /** Why a client's flags cannot be used in this workspace (a main agent profile that does not exist): it is refused. */
+  flagsError?(root: string, flags: WorkspaceFlags): Promise<string | undefined>;
   /** Every workspace has stopped: the process can end. */
   stopped(): void;
 }
@@ -43,6 +45,8 @@ export class ServerHost implements ClientHost {
     const latest = hello.latest === true && !found.repository && this.lastScreenRoot !== undefined && this.lastScreenRoot !== found.root
       ? this.lastScreenRoot : undefined;
     const root = latest ?? found.root;
+    const badFlags = await this.options.flagsError?.(root, hello.flags);
+    if (badFlags) return badFlags;
     if (hello.role === 'screen') this.lastScreenRoot = root;
     let opening = this.workspaces.get(root);
     const fresh = !opening;
@@ -111,5 +115,6 @@ function flagDifferences(opened: WorkspaceFlags, asked: WorkspaceFlags): string 
   if (asked.model !== undefined && asked.model !== opened.model) parts.push(`model ${opened.model ?? 'from configuration'}`);
   if (asked.permissionMode !== undefined && asked.permissionMode !== opened.permissionMode) parts.push(`permission mode ${opened.permissionMode ?? 'from configuration'}`);
   if (asked.demo === true && !opened.demo) parts.push('the configured model, not the demo');
+  if (asked.agent !== undefined && asked.agent !== opened.agent) parts.push(opened.agent ? `the main agent as ${opened.agent}` : 'the main agent without a profile');
   return parts.length > 0 ? parts.join(', ') : undefined;
 }

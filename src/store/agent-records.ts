@@ -15,8 +15,11 @@ export interface AgentRecord {
   log: string;
   /** A built-in worker's conversation, relative to the workspace state directory (e.g. `workers/build.jsonl`). */
   transcript?: string;
-  /** How a built-in worker was started, to start it again the same way (`budgetUsd`: from an earlier version; now `info.budget`). */
-  worker?: { model: string; permissionMode: PermissionMode; budgetUsd?: number };
+  /**
+   * How a built-in worker was started, to start it again the same way (`profile`: as that agent profile, its role and tools as they were;
+   * `budgetUsd`: from an earlier version, now `info.budget`).
+   */
+  worker?: { model: string; permissionMode: PermissionMode; budgetUsd?: number; profile?: { name: string; prompt: string; tools?: string[] } };
 }
 
 const VERSION = 1;
@@ -71,8 +74,10 @@ type Check = (value: unknown) => boolean;
 const string: Check = (value) => typeof value === 'string';
 const number: Check = (value) => typeof value === 'number' && Number.isFinite(value);
 const boolean: Check = (value) => typeof value === 'boolean';
+const strings: Check = (value) => Array.isArray(value) && value.every((item) => typeof item === 'string');
 const oneOf = (values: readonly string[]): Check => (value) => typeof value === 'string' && values.includes(value);
 const optional = (check: Check): Check => (value) => value === undefined || check(value);
+const list = (check: Check): Check => (value) => Array.isArray(value) && value.every((item) => check(item));
 
 function shape(fields: Record<string, Check>): Check {
   return (value) => isObject(value) && Object.entries(fields).every(([key, check]) => check(value[key]));
@@ -106,6 +111,7 @@ const agentRecord = shape({
     usage: optional(shape({
       model: string,
       total: usage,
+      byModel: optional(list(shape({ model: string, usage }))),
       costUsd: optional(number),
       contextTokens: number,
       contextWindow: optional(number),
@@ -113,6 +119,7 @@ const agentRecord = shape({
     budget: optional(shape({ usd: optional(number), tokens: optional(number) })),
     question: optional(string),
     result: optional(string),
+    profile: optional(string),
     cli: optional(string),
     cliSession: optional(string),
     stateFrom: optional(oneOf(['bell', 'status'])),
@@ -132,7 +139,10 @@ const agentRecord = shape({
   notified: boolean,
   log: relativeFile,
   transcript: optional(relativeFile),
-  worker: optional(shape({ model: string, permissionMode: oneOf(PERMISSION_MODES), budgetUsd: optional(number) })),
+  worker: optional(shape({
+    model: string, permissionMode: oneOf(PERMISSION_MODES), budgetUsd: optional(number),
+    profile: optional(shape({ name: string, prompt: string, tools: optional(strings) })),
+  })),
 });
 
 /** The record in a `{"v":1,"record":…}` line, the name in a `{"v":1,"removed":NAME}` line, or undefined when the line is neither. */

@@ -2,6 +2,7 @@
 
 import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, sep } from 'node:path';
+import { compactionConflict } from '../core/compaction-settings.js';
 import { DEFAULT_CONFIG, keyConflict, mergeConfig, validateConfigFile, type Config, type ConfigFile } from '../core/config-schema.js';
 import { readJsonFile } from './json-file.js';
 
@@ -63,7 +64,7 @@ export async function loadConfig(location: ConfigLocation): Promise<ConfigLoad> 
     sources.push(path);
   }
   const config = mergeConfig(DEFAULT_CONFIG, ...partials);
-  const conflict = keyConflict(config.keys);
+  const conflict = keyConflict(config.keys) ?? compactionConflict(config.compaction);
   if (conflict) {
     const where = sources.map((path) => displayPath(path, location.homeDir)).join(', ') || 'default config';
     return { ok: false, error: `${where}: ${conflict}` };

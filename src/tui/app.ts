@@ -30,6 +30,9 @@ import { DISABLE_BRACKETED_PASTE, ENABLE_BRACKETED_PASTE } from './paste-splitte
 import { TerminalInput } from './terminal-input.js';
 import { TerminalQueries } from './terminal-queries.js';
 import { compareView } from './views/compare-view.js';
+import type { SpendCharts } from './spend-charts.js';
+import { SpendWatch } from './spend-watch.js';
+import { spendView, type SpendFrame } from './views/spend-view.js';
 
 export interface AppOptions {
   input: NodeJS.ReadStream;
@@ -40,6 +43,8 @@ export interface AppOptions {
   /** Loads a theme by name for /theme; resolves to an error message when it cannot. */
   loadTheme(name: string): Promise<ResolvedTheme | string>;
   cwd: string;
+  /** Loads the spend view's charts (blessed-contrib), which the screen needs only once `/cost` is typed. */
+  spendCharts(): Promise<typeof SpendCharts>;
   send(command: ClientCommand): void;
   /** The screen is done: the user quit (no reason) or the server went away (its reason). */
   onExit(reason?: string): void;
@@ -73,6 +78,11 @@ export class App {
   private compareWanted = false;
   private readonly compare = new CompareSelection();
   private compareFit: CompareFit = { diffMaxScroll: 0, page: 1 };
+  /** The spend view replaces the chat from a `/cost` until Esc. */
+  private readonly spend: SpendWatch;
+  private spendFrame: SpendFrame | undefined;
+  private charts: SpendCharts | undefined;
+  private chartsLoading = false;
   private quitting = false;
   private readonly terminalInput: TerminalInput;
   /** Set while the terminal's answer to a query is awaited. */
@@ -83,7 +93,7 @@ export class App {
   private readonly pacer = new FramePacer({ minIntervalMs: MIN_FRAME_MS, bytesPerSecond: OUTPUT_BYTES_PER_SECOND, burstBytes: OUTPUT_BURST_BYTES }, Date.now());
   private clockTimer: NodeJS.Timeout | undefined;
   private flashTimer: NodeJS.Timeout | undefined;
-  private readonly boxes: Record<'header' | 'chat' | 'input' | 'terminal' | 'compare' | 'list' | 'status' | 'flash', blessed.Widgets.BoxElement>;
+  private readonly boxes: Record<'header' | 'chat' | 'input' | 'terminal' | 'compare' | 'spend' | 'list' | 'status' | 'flash', blessed.Widgets.BoxElement>;
 
   constructor(private readonly options: AppOptions) {
     this.model = new ClientModel(options.config.flashMs);
@@ -110,11 +120,13 @@ export class App {
       input: styledBox({}, styles, (width) => [this.inputLine(width)]),
       terminal: terminalBox({}, () => ({ lines: this.model.attached?.lines ?? [], noColor: this.styles.current.noColor })),
       compare: styledBox({}, styles, (width, height) => this.compareLines(width, height)),
+      spend: styledBox({}, styles, () => this.spendFrame?.rows ?? []),
       list: styledBox({}, styles, (width, height) => this.listLines(width, height)),
       status: styledBox({}, styles, (width) => [this.statusLine(width)]),
       flash: styledBox({}, styles, (width, height) => flashRows(this.model.flashes.slice(-height), width)),
     };
     for (const box of Object.values(this.boxes)) this.screen.append(box);
+    this.spend = new SpendWatch(() => this.options.send({ type: 'spend' }));
     this.place();
     this.attachedInput = new AttachedInput({
       model: this.model,
@@ -161,6 +173,7 @@ export class App {
   receive(event: ServerEvent): void {
     const previousComparison = this.model.comparison;
     const flashes = this.model.apply(event);
+    this.spend.seen(event, this.model);
     if (flashes.length > 0) {
       const bytes = flashes.map((flash) => notificationBytes(flash, this.options.config.notifications)).join('');
       if (bytes) this.screen.program.write(bytes);
@@ -173,6 +186,9 @@ export class App {
         this.drafts.known(event.draft);
       }
     }
+    if (event.type === 'suggestion') this.editor.suggest(event.text);
+    // A turn started, here or on another screen, or another conversation is shown: the suggestion is stale.
+    if ((event.type === 'session' && event.session.busy) || event.type === 'chatReset') this.editor.dismissSuggestion();
     if (event.type === 'attached') this.focus = 'agent';
     if (event.type === 'detached' && this.focus === 'agent') this.focus = this.mainFocus();
     if (event.type === 'chat' || event.type === 'error' || event.type === 'notice') this.chatScroll = 0;
@@ -210,12 +226,14 @@ export class App {
     const { layout } = this;
     const attached = this.focus === 'agent' || this.model.attached !== undefined;
     const comparing = !attached && this.compareOpen && this.model.comparison !== undefined;
+    const spending = !attached && !comparing && this.spend.open;
     const chatArea: Rect = { ...layout.body, height: Math.max(1, layout.body.height - 1) };
     this.position(this.boxes.header, layout.header);
     this.position(this.boxes.chat, chatArea);
     this.position(this.boxes.input, layout.input);
     this.position(this.boxes.terminal, layout.body);
     this.position(this.boxes.compare, layout.body);
+    this.position(this.boxes.spend, layout.body);
     this.position(this.boxes.list, layout.list);
     this.position(this.boxes.status, layout.status);
     const flashCount = this.model.flashes.length;
@@ -229,10 +247,14 @@ export class App {
       this.position(this.boxes.terminal, { ...layout.body, height: Math.max(1, layout.body.height - 1) });
       this.position(this.boxes.input, { ...layout.body, top: layout.body.top + layout.body.height - 1, height: 1 });
     }
-    this.show(this.boxes.chat, !attached && !comparing);
-    this.show(this.boxes.input, (!attached && !comparing) || continuing);
+    this.show(this.boxes.chat, !attached && !comparing && !spending);
+    this.show(this.boxes.input, (!attached && !comparing && !spending) || continuing);
     this.show(this.boxes.terminal, attached);
     this.show(this.boxes.compare, comparing);
+    this.show(this.boxes.spend, spending);
+    // The view's rows and its charts' places come from one frame, made before blessed draws either.
+    this.spendFrame = spending ? spendView(this.model.spend, layout.body.width, layout.body.height) : undefined;
+    this.charts?.show(this.spendFrame, layout.body, this.styles.current);
     this.show(this.boxes.flash, flashCount > 0);
   }
 
@@ -300,6 +322,8 @@ export class App {
   }
 
   private inputCursorColumn = 0;
+  /** The suggestion as last drawn whole in the input line (empty when cut short): Enter sends only that. */
+  private suggestionDrawn = '';
 
   private inputLine(width: number): StyledLine {
     const continuing = this.focus === 'agent' && this.attachedInput.continuable;
@@ -309,14 +333,16 @@ export class App {
     const prompt = continuing ? `${resumes ? 'resume' : 'continue'} ${name} ${PROMPT}` : PROMPT;
     const hint = !continuing ? (this.focus === 'input' && this.model.chat.length === 0 ? 'Type a message, or /help for commands' : '')
       : resumes ? 'Enter resumes its session (with what you type as its next prompt)' : 'what next? Enter continues';
-    const { line, cursorColumn } = inputRow(editor.text, editor.cursor, prompt, hint, width);
+    const suggestion = continuing ? undefined : { text: this.editor.suggestion, editKey: this.keymap.label('focusNext') };
+    const { line, cursorColumn, suggestionCut } = inputRow(editor.text, editor.cursor, prompt, hint, width, suggestion);
     this.inputCursorColumn = cursorColumn;
+    this.suggestionDrawn = suggestion && !suggestionCut ? suggestion.text : '';
     return line;
   }
 
   private headerLine(width: number): StyledLine {
     const attached = this.model.attached ? this.model.agent(this.model.attached.name) : undefined;
-    const view = this.compareOpen && this.model.comparison ? 'compare' : 'chat';
+    const view = this.compareOpen && this.model.comparison ? 'compare' : this.spend.open ? 'spend' : 'chat';
     return headerRow(width, attached, this.model.model, this.model.session.busy, Date.now(), view, this.model.attached?.scrollBack ?? 0);
   }
 
@@ -346,7 +372,8 @@ export class App {
   }
 
   private statusLine(width: number): StyledLine {
-    return statusRow(width, this.hints(), this.model.agents, this.model.session.mainUsage, this.styles.current.name);
+    const { session } = this.model;
+    return statusRow(width, this.hints(), this.model.agents, session.mainUsage, this.styles.current.name, session.suggestionUsage);
   }
 
   private hints(): KeyHint[] {
@@ -397,7 +424,7 @@ export class App {
       // An ended agent reads nothing: like a key, the paste goes back to the chat, and into its line.
       this.detach();
     }
-    if (this.focus === 'compare') return;
+    if (this.focus === 'compare' || this.focus === 'spend') return;
     this.focus = 'input';
     this.editor.paste(text);
     this.drafts.changed();
@@ -431,7 +458,10 @@ export class App {
       case 'background':
         if (this.model.session.foreground) this.options.send({ type: 'background' });
         return;
-      case 'focusNext': this.focus = this.focus === 'list' ? this.mainFocus() : 'list'; return;
+      case 'focusNext':
+        if (this.focus === 'input' && editor.takeSuggestion()) return;
+        this.focus = this.focus === 'list' ? this.mainFocus() : 'list';
+        return;
       case 'focusInput': this.focus = this.mainFocus(); return;
       case 'quit': this.quit(); return;
       case 'interrupt':
@@ -439,7 +469,8 @@ export class App {
         if (editor.text) {
           editor.end();
           editor.deleteToStart();
-        } else if (this.model.session.busy) this.options.send({ type: 'interrupt' });
+        } else if (editor.suggestion) editor.dismissSuggestion();
+        else if (this.model.session.busy) this.options.send({ type: 'interrupt' });
         return;
       case 'submit': this.submit(); return;
       case 'historyUp': editor.historyUp(); return;
@@ -475,12 +506,28 @@ export class App {
       case 'compareBack':
         if (!this.compare.closeDiff()) this.closeComparison();
         return;
+      case 'spendBack':
+        this.spend.stop();
+        this.focus = 'input';
+        return;
     }
   }
 
-  /** Where focus goes in the main pane: the compare view while it is open, else the input line. */
+  /** Where focus goes in the main pane: the compare or spend view while it is open, else the input line. */
   private mainFocus(): Focus {
-    return this.compareOpen ? 'compare' : 'input';
+    return this.compareOpen ? 'compare' : this.spend.open ? 'spend' : 'input';
+  }
+
+  /** `/cost`: the spend view, in front until Esc; its charts' library is loaded the first time. */
+  private showSpend(): void {
+    this.spend.start(this.model);
+    this.focus = 'spend';
+    if (this.charts || this.chartsLoading) return;
+    this.chartsLoading = true;
+    void this.options.spendCharts().then((Charts) => {
+      this.charts = new Charts(this.boxes.spend);
+      this.requestRender();
+    });
   }
 
   /** A comparison arrived: opens the view for this screen's `/compare`, refreshes it when open. */
@@ -510,7 +557,7 @@ export class App {
       this.chatScroll = 0;
       return;
     }
-    submitLine(this.editor.submit(), {
+    submitLine(this.editor.submit(this.editor.suggestion === this.suggestionDrawn), {
       model: this.model,
       cwd: this.options.cwd,
       send: (command) => {
@@ -522,6 +569,7 @@ export class App {
         this.chatScroll = 0;
       },
       help: () => helpText(this.keymap),
+      showSpend: () => this.showSpend(),
       setTheme: (name) => void this.switchTheme(name),
       quit: () => this.quit(),
     });

@@ -1,7 +1,9 @@
 // What one screen knows, built only from server events. Pure: events in, state out.
 import type { AgentInfo } from '../core/agent.js';
 import type { ChatEntry, Flash, ModelStatus, ServerEvent, SessionStatus, SessionSummary } from '../core/protocol.js';
+import { describeProfiles } from '../core/profile-listing.js';
 import type { ComparisonView } from '../core/worktree.js';
+import type { SpendReport } from '../core/spend.js';
 import { applyFrame, type FrameLine, type ScreenFrame } from '../core/screen-frame.js';
 
 export interface AttachedScreen {
@@ -32,6 +34,8 @@ export class ClientModel {
   /** The last comparison the server sent, and the file diff asked for in it. */
   comparison: ComparisonView | undefined;
   fileDiff: { name: string; file: string; diff: string } | undefined;
+  /** The last spend report the server sent (`/cost`). */
+  spend: SpendReport | undefined;
 
   constructor(private readonly flashMs: number, private readonly now: () => number = Date.now) {}
 
@@ -106,11 +110,17 @@ export class ClientModel {
       case 'sessions':
         this.note('system', describeSessions(event.sessions, this.session.id));
         return [];
+      case 'profiles':
+        this.note('system', describeProfiles(event.profiles, event.searched));
+        return [];
       case 'goodbye':
         this.goodbye = event.message;
         return [];
       case 'refused':
         this.goodbye = event.message;
+        return [];
+      case 'suggestion':
+        // The input line's editor keeps it (the app hands it over).
         return [];
       case 'done':
       case 'log':
@@ -122,6 +132,9 @@ export class ClientModel {
         return [];
       case 'fileDiff':
         this.fileDiff = { name: event.name, file: event.file, diff: event.diff };
+        return [];
+      case 'spend':
+        this.spend = event.report;
         return [];
     }
   }

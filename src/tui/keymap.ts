@@ -8,7 +8,8 @@ export type Action =
   | 'deleteBack' | 'deleteForward' | 'deleteToStart' | 'deleteWordBack' | 'scrollUp' | 'scrollDown'
   | 'selectUp' | 'selectDown' | 'attachSelected' | 'focusInput'
   | 'compareFileUp' | 'compareFileDown' | 'compareAttemptLeft' | 'compareAttemptRight'
-  | 'compareDiff' | 'compareBack' | 'comparePageUp' | 'comparePageDown';
+  | 'compareDiff' | 'compareBack' | 'comparePageUp' | 'comparePageDown'
+  | 'spendBack';
 
 const INPUT_KEYS: Record<string, Action> = {
   enter: 'submit',
@@ -54,10 +55,16 @@ const COMPARE_KEYS: Record<string, Action> = {
   pagedown: 'comparePageDown',
 };
 
+const SPEND_KEYS: Record<string, Action> = {
+  escape: 'spendBack',
+  q: 'spendBack',
+};
+
 const FOCUS_KEYS: Record<Exclude<Focus, 'agent'>, Record<string, Action>> = {
   input: INPUT_KEYS,
   list: LIST_KEYS,
   compare: COMPARE_KEYS,
+  spend: SPEND_KEYS,
 };
 
 export class Keymap {
@@ -72,7 +79,7 @@ export class Keymap {
     ]);
   }
 
-  /** The action for a key in chat, list or compare focus (an attached agent gets raw keys instead). */
+  /** The action for a key in chat, list, compare or spend focus (an attached agent gets raw keys instead). */
   action(focus: Exclude<Focus, 'agent'>, key: string): Action | undefined {
     return this.global.get(key) ?? FOCUS_KEYS[focus][key];
   }

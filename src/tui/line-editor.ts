@@ -1,4 +1,6 @@
 // The chat input line: text, cursor and history. Pure state; the view only draws it.
+// A suggested next message stands in the empty line until the user takes it (Tab, →, Enter), types,
+// or something newer comes; once the line has text, the suggestion is gone.
 // A pasted text of several lines stands in the line as one placeholder, `[Pasted text #2 +14 lines]`,
 // and the message sent has the text in its place (the line has one row; the paste keeps its newlines).
 import { printable, printableLines } from '../core/printable.js';
@@ -15,6 +17,7 @@ export class LineEditor {
   /** Each placeholder's text, for as long as the line or its history shows the placeholder. */
   private readonly pastes = new Map<string, string>();
   private pasteCount = 0;
+  private suggested = '';
 
   constructor(private readonly historyLimit = 500) {}
 
@@ -25,6 +28,27 @@ export class LineEditor {
   /** The line as it is sent: each paste placeholder replaced by its text. */
   get message(): string {
     return this.text.replace(PASTE_LABEL, (label) => this.pastes.get(label) ?? label);
+  }
+
+  /** The suggestion the empty line shows; empty when there is none. */
+  get suggestion(): string {
+    return this.suggested;
+  }
+
+  /** A suggested next message: shown while the line stays empty; dropped when the user has typed something. */
+  suggest(text: string): void {
+    if (!this.chars.length) this.suggested = text;
+  }
+
+  dismissSuggestion(): void {
+    this.suggested = '';
+  }
+
+  /** Tab or →: the suggestion becomes the line, to edit. False when there is none. */
+  takeSuggestion(): boolean {
+    if (!this.suggested) return false;
+    this.insert(this.suggested);
+    return true;
   }
 
   /** A pasted text: inline when it is one line, else as a placeholder. */
@@ -61,6 +85,7 @@ export class LineEditor {
 
   insert(text: string): void {
     const added = Array.from(text.replace(/[\r\n]+/g, ' '));
+    if (added.length) this.suggested = '';
     this.chars.splice(this.cursorIndex, 0, ...added);
     this.cursorIndex += added.length;
   }
@@ -83,7 +108,9 @@ export class LineEditor {
     this.cursorIndex = Math.max(0, this.cursorIndex - 1);
   }
 
+  /** → at the end of the line; on an empty line with a suggestion, takes it to edit. */
   right(): void {
+    if (this.takeSuggestion()) return;
     this.cursorIndex = Math.min(this.chars.length, this.cursorIndex + 1);
   }
 
@@ -112,6 +139,7 @@ export class LineEditor {
 
   historyUp(): void {
     if (this.historyIndex === 0) return;
+    this.suggested = '';
     if (this.historyIndex === this.history.length) this.draft = this.chars;
     this.historyIndex--;
     this.load(Array.from(this.history[this.historyIndex]));
@@ -123,8 +151,15 @@ export class LineEditor {
     this.load(this.historyIndex === this.history.length ? this.draft : Array.from(this.history[this.historyIndex]));
   }
 
-  /** Returns the message and starts a new line; non-blank lines go into history, placeholders and all. */
-  submit(): string {
+  /**
+   * Returns the message and starts a new line; non-blank lines go into history, placeholders and all.
+   * On an empty line the suggestion is sent, as if typed; but unless the user can read all of it
+   * (`suggestionRead`: not cut short by the line's width, and drawn already), it is taken to edit instead
+   * and nothing is sent.
+   */
+  submit(suggestionRead = true): string {
+    if (!suggestionRead && this.takeSuggestion()) return '';
+    this.takeSuggestion();
     const line = this.text;
     const message = this.message;
     if (line.trim() && this.history[this.history.length - 1] !== line) {

@@ -1,11 +1,10 @@
 // What the screen does with a line typed into the chat input.
 import { describeBudget, formatUsd, spentOf } from '../core/budget.js';
-import { formatCost, formatDuration, formatTokens } from '../core/format.js';
+import { formatCost, formatDuration } from '../core/format.js';
 import type { ClientCommand } from '../core/protocol.js';
 import { parseSlashCommand } from '../core/slash-commands.js';
 import type { ClientModel } from './client-model.js';
 import { elapsedOf } from './views/agent-list-view.js';
-import { meterDetail, sumMeters } from './views/meter.js';
 
 export interface SlashContext {
   model: ClientModel;
@@ -13,25 +12,16 @@ export interface SlashContext {
   send(command: ClientCommand): void;
   note(role: 'system' | 'error', text: string): void;
   help(): string;
+  /** Opens the spend view. */
+  showSpend(): void;
   setTheme(name: string): void;
   quit(): void;
-}
-
-function costSummary(model: ClientModel): string {
-  const rows: string[] = [];
-  if (model.session.mainUsage) rows.push(`main agent: ${meterDetail(model.session.mainUsage)}`);
-  for (const agent of model.agents) if (agent.usage) rows.push(`${agent.name}: ${meterDetail(agent.usage)}`);
-  if (rows.length === 0) return 'No model usage yet.';
-  const meters = [...(model.session.mainUsage ? [model.session.mainUsage] : []), ...model.agents.flatMap((agent) => (agent.usage ? [agent.usage] : []))];
-  const sum = sumMeters(meters);
-  rows.push(`total: ${formatTokens(sum.tokens)} tokens${sum.costUsd !== undefined ? ` · ${formatCost(sum.costUsd)}` : ' · cost unknown (a model has no price on file)'}`);
-  return rows.join('\n');
 }
 
 function agentsSummary(model: ClientModel, now: number): string {
   if (model.agents.length === 0) return 'No agents. Start one with /run -- COMMAND';
   return model.agents
-    .map((agent) => `${agent.name}  ${agent.state}${agent.unread ? ' (new)' : ''}  ${formatDuration(elapsedOf(agent, now))}  ${agent.task}`)
+    .map((agent) => `${agent.name}  ${agent.state}${agent.unread ? ' (new)' : ''}  ${formatDuration(elapsedOf(agent, now))}  ${agent.profile ? `as ${agent.profile}: ` : ''}${agent.task}`)
     .join('\n');
 }
 
@@ -85,6 +75,7 @@ export function submitLine(line: string, context: SlashContext): void {
         ...(command.name ? { name: command.name } : {}), ...(command.budgetUsd !== undefined ? { budgetUsd: command.budgetUsd } : {}),
         ...(command.budgetTokens !== undefined ? { budgetTokens: command.budgetTokens } : {}),
         ...(command.worktree ? { worktree: command.worktree } : {}), ...(command.after ? { after: command.after } : {}),
+        ...(command.agent ? { agent: command.agent } : {}),
       });
       return;
     case 'new':
@@ -122,10 +113,11 @@ export function submitLine(line: string, context: SlashContext): void {
       context.send({ type: 'send', name: command.name, text: command.text });
       return;
     case 'agents':
-      context.note('system', agentsSummary(context.model, Date.now()));
+      if (command.profiles) context.send({ type: 'profiles' });
+      else context.note('system', agentsSummary(context.model, Date.now()));
       return;
     case 'cost':
-      context.note('system', costSummary(context.model));
+      context.showSpend();
       return;
     case 'compact':
       context.send({ type: 'compact', ...(command.instructions ? { instructions: command.instructions } : {}) });

@@ -32,6 +32,8 @@ const NO_COLOR_EMPHASIS: Partial<Record<ThemeRole, RoleStyle>> = {
   status: { inverse: true },
   // Key names sit on the status bar; without inverse they would punch holes in it.
   'status.key': { bold: true, inverse: true },
+  // Text the user has not typed must not pass for typed text (blessed has no dim attribute).
+  'input.suggestion': { underline: true },
 };
 
 /** NO_COLOR set to anything but the empty string. */

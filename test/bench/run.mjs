@@ -19,6 +19,7 @@ const BENCHMARKS = {
   reattach: 'reattach to a server holding 20 agents with 5,000 lines of scrollback each',
   'client-bytes': 'bytes written to the client terminal while an attached agent streams',
   logs: '`agentmux logs` of a 32 MB log: text from the emulator\'s cells',
+  compaction: 'auto-compaction: the pause at the threshold, against a manual /compact',
 };
 
 function runChild(name, fixtures) {

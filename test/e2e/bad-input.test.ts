@@ -79,7 +79,7 @@ describe('refused input in the chat', () => {
     await expectRefusal(h, '/run', /^\/run needs a command — usage: \/run \[--name NAME\] .*-- COMMAND…$/);
     await expectRefusal(h, '/run --name x --', /^\/run needs a command — usage: \/run \[--name NAME\] .*-- COMMAND…$/);
     await expectRefusal(h, '/fg', '/fg needs an agent name — usage: /fg NAME');
-    await expectRefusal(h, '/agents now', '/agents takes no arguments — usage: /agents');
+    await expectRefusal(h, '/agents now', '/agents takes only --profiles, not "now" — usage: /agents [--profiles]');
     expect(listRows(h)[0]).toBe(' agents');
     expect(existsSync(join(h.home, 'ran-bogus'))).toBe(false);
     await eventually(h, (s) => expect(errorEntries(s)).toHaveLength(6));

@@ -118,6 +118,15 @@ describe('loadConfig', () => {
     });
   });
 
+  it('rejects a summary prepared no earlier than it is swapped in, after merging', async () => {
+    await writeJson(userConfig(), { compaction: { prepareAt: 70 } });
+    await writeJson(projectConfig(), { compaction: { swapAt: 70 } });
+    expect(await loadConfig({ cwd: repo, env: {}, homeDir: home })).toEqual({
+      ok: false,
+      error: `~/.config/agentmux/config.json, ${projectConfig()}: compaction.prepareAt (70) must be below compaction.swapAt (70)`,
+    });
+  });
+
   it('rejects two actions on one key after merging', async () => {
     await writeJson(projectConfig(), { keys: { quit: 'C-c' } });
     expect(await loadConfig({ cwd: repo, env: {}, homeDir: home })).toEqual({

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModelClient } from '../../src/llm/anthropic-client.js';
 import {
   createDemoResponder,
+  DEMO_SUGGESTIONS,
   listedFiles,
   MAIN_AGENT_MARKER,
   parseNotifications,
@@ -11,6 +12,7 @@ import {
 } from '../../src/llm/demo-script.js';
 import { startScriptedServer, type ScriptedServer } from '../../src/llm/scripted-server.js';
 import { compactionPrompt } from '../../src/server/compaction.js';
+import { cleanSuggestion, suggestionRequest } from '../../src/server/prompt-suggestion.js';
 import type { ContentBlock, Message, ModelClient, TurnEvent, TurnRequest } from '../../src/llm/types.js';
 
 let server: ScriptedServer;
@@ -185,6 +187,25 @@ describe('demo model: worker', () => {
     const report = await turn(workerRequest(messages));
     expect(report.text).toContain('- There was no file to read.');
     expect(report.text).toContain('- Found no TODO markers.');
+  });
+});
+
+describe('demo model: prompt suggestions', () => {
+  it('suggests background work, so that sending the suggestion starts an agent', async () => {
+    const suggestion = async (lastReply: string): Promise<string> => {
+      const request = suggestionRequest([{ role: 'user', content: 'hi' }, { role: 'assistant', content: lastReply }], 'claude-haiku-4-5');
+      const reply = await turn(request!);
+      expect(reply.stopReason).toBe('end_turn');
+      expect(cleanSuggestion(reply.text)).toBe(reply.text);
+      return reply.text;
+    };
+    expect(await suggestion('Started security-audit-auth-module in the background. I\'ll tell you when it finishes.')).toBe(DEMO_SUGGESTIONS.afterStart);
+    expect(await suggestion('Your security-audit-auth-module is complete: DEMO report: 2 TODO markers.')).toBe(DEMO_SUGGESTIONS.afterResult);
+    expect(await suggestion('Hello! This is the agentmux DEMO model.')).toBe(DEMO_SUGGESTIONS.otherwise);
+    for (const text of Object.values(DEMO_SUGGESTIONS)) {
+      const started = await turn(mainRequest([{ role: 'user', content: text }]));
+      expect(started.toolUses.map((use) => use.name), text).toEqual(['spawn_agent']);
+    }
   });
 });
 

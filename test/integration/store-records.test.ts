@@ -45,10 +45,15 @@ describe('AgentRecords', () => {
 
   it('keeps the last record per agent, in the order agents first appeared', () => {
     const records = new AgentRecords(dir);
-    const full = record('review', { kind: 'claude', state: 'finished', endedAt: 5000, exitCode: 0, result: 'ok',
-      usage: { model: 'm', total: { input: 1, output: 2, cacheRead: 3, cacheWrite: 4 }, costUsd: 0.1, contextTokens: 10, contextWindow: 200 },
+    const full = record('review', { kind: 'claude', state: 'finished', endedAt: 5000, exitCode: 0, result: 'ok', profile: 'reviewer',
+      usage: {
+        model: 'm', total: { input: 1, output: 2, cacheRead: 3, cacheWrite: 4 }, costUsd: 0.1, contextTokens: 10, contextWindow: 200,
+        byModel: [{ model: 'm', usage: { input: 1, output: 1, cacheRead: 3, cacheWrite: 4 } }, { model: 'small', usage: { input: 0, output: 1, cacheRead: 0, cacheWrite: 0 } }],
+      },
       worktree: { branch: 'agentmux/review', path: '/wt', baseCommit: 'abc', ahead: 1, uncommitted: false } },
-    { notified: true, transcript: 'workers/review.jsonl', worker: { model: 'm', permissionMode: 'edits', budgetUsd: 2 } });
+    { notified: true, transcript: 'workers/review.jsonl', worker: {
+      model: 'm', permissionMode: 'edits', budgetUsd: 2, profile: { name: 'reviewer', prompt: 'You review.', tools: ['read_file', 'grep'] },
+    } });
     records.save(record('build'));
     records.save(record('review', { kind: 'claude' }));
     records.save(record('build', { state: 'failed', exitCode: 2 }));
@@ -126,6 +131,7 @@ describe('AgentRecords', () => {
       line({ v: 1, record: record('started', { startedAt: '1000' as unknown as number }) }),
       line({ v: 1, record: record('mode', {}, { worker: { model: 'm', permissionMode: 'yolo' as 'ask' } }) }),
       line({ v: 1, record: record('worker-log', {}, { transcript: 'workers/../../x' }) }),
+      line({ v: 1, record: record('by-model', { usage: { model: 'm', total: { input: 1, output: 0, cacheRead: 0, cacheWrite: 0 }, contextTokens: 1, byModel: [{ model: 'm' }] as never } }) }),
       line({ v: 2, record: record('future') }),
       line({ record: good }),
       line([good]),
@@ -133,7 +139,7 @@ describe('AgentRecords', () => {
     ];
     writeFileSync(file, [...bad, line({ v: 1, record: good })].join(''));
     const loaded = new AgentRecords(dir).load();
-    expect(loaded).toEqual({ records: [good], notices: [`${file}: 12 unreadable lines skipped (lines 1–12), kept in agents.jsonl.bad`] });
+    expect(loaded).toEqual({ records: [good], notices: [`${file}: 13 unreadable lines skipped (lines 1–13), kept in agents.jsonl.bad`] });
     expect(readFileSync(`${file}.bad`, 'utf8')).toBe(bad.join(''));
   });
 

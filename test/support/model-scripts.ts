@@ -7,6 +7,8 @@ import type { MessagesRequestBody, ReplyPlan, Responder } from '../../src/llm/sc
 export const MAIN_MARKER = 'agentmux-main-agent';
 /** In every worker's system prompt (src/agent/worker.ts). */
 export const WORKER_MARKER = 'agentmux-worker';
+/** In the system prompt of a request for a prompt suggestion (src/server/prompt-suggestion.ts). */
+export const SUGGESTION_MARKER = 'agentmux-prompt-suggestion';
 
 type Message = MessagesRequestBody['messages'][number];
 type Block = Exclude<Message['content'], string>[number];
@@ -24,6 +26,14 @@ export function isMainRequest(request: MessagesRequestBody): boolean {
 
 export function isWorkerRequest(request: MessagesRequestBody): boolean {
   return systemText(request).includes(WORKER_MARKER);
+}
+
+export function isSuggestionRequest(request: MessagesRequestBody): boolean {
+  return systemText(request).split('\n', 1)[0].includes(SUGGESTION_MARKER);
+}
+
+export function suggestionRequests(requests: readonly MessagesRequestBody[]): MessagesRequestBody[] {
+  return requests.filter(isSuggestionRequest);
 }
 
 export function mainRequests(requests: readonly MessagesRequestBody[]): MessagesRequestBody[] {
@@ -123,16 +133,25 @@ export interface RoutedScripts {
   main?: (request: MessagesRequestBody, index: number) => ReplyPlan | Promise<ReplyPlan>;
   /** Answers worker request number `index` (0-based among the requests of workers with this task). */
   worker?: (request: MessagesRequestBody, index: number, task: string) => ReplyPlan | Promise<ReplyPlan>;
+  /** Answers prompt-suggestion request number `index`; without it they fail (and the screen shows no suggestion). */
+  suggestion?: (request: MessagesRequestBody, index: number) => ReplyPlan | Promise<ReplyPlan>;
 }
 
 /**
- * A responder that sends main-agent and worker requests to their own scripts; workers are told apart by
- * their task, each with its own count. A request of a kind without a script fails the test at once.
+ * A responder that sends main-agent, worker and prompt-suggestion requests to their own scripts; workers
+ * are told apart by their task, each with its own count. A request of a kind without a script is refused
+ * with the reason: a main-agent or worker request so fails the test at once, a suggestion request only
+ * brings no suggestion (screens ask for them unless config says `suggestions: false`).
  */
 export function routedResponder(scripts: RoutedScripts): Responder {
   let mainCount = 0;
+  let suggestionCount = 0;
   const workerCounts = new Map<string, number>();
   return (request) => {
+    if (isSuggestionRequest(request)) {
+      if (!scripts.suggestion) throw new Error('no suggestion script, but a prompt suggestion was asked for');
+      return scripts.suggestion(request, suggestionCount++);
+    }
     if (isWorkerRequest(request)) {
       if (!scripts.worker) throw new Error('no worker script, but a worker asked the model');
       const task = workerTask(request);

@@ -146,15 +146,15 @@ describe('read_file', () => {
 
 describe('write_file', () => {
   it('creates files (and parent directories) and overwrites them', async () => {
-    expect(await call('write_file', { path: 'a/b/c.txt', content: 'one\ntwo\n' })).toEqual({ content: expect.stringMatching(/created .*c\.txt \(8 bytes, 2 lines\)/) });
+    expect(await call('write_file', { path: 'a/b/c.txt', content: 'one\ntwo\n' })).toEqual({ content: expect.stringMatching(/created .*c\.txt \(8 bytes, 2 lines\)/), wrote: 'a/b/c.txt' });
     expect(await readFile(file('a/b/c.txt'), 'utf8')).toBe('one\ntwo\n');
-    expect(await call('write_file', { path: 'a/b/c.txt', content: '' })).toEqual({ content: expect.stringMatching(/overwrote/) });
+    expect(await call('write_file', { path: 'a/b/c.txt', content: '' })).toEqual({ content: expect.stringMatching(/overwrote/), wrote: 'a/b/c.txt' });
     expect(await readFile(file('a/b/c.txt'), 'utf8')).toBe('');
   });
 
   it('replaces a hard-linked file by a new one: its other names keep their content', async () => {
     await link(secretPath(), file('hard.txt'));
-    expect(await call('write_file', { path: 'hard.txt', content: 'mine\n' })).toEqual({ content: expect.stringMatching(/^overwrote hard\.txt/) });
+    expect(await call('write_file', { path: 'hard.txt', content: 'mine\n' })).toEqual({ content: expect.stringMatching(/^overwrote hard\.txt/), wrote: 'hard.txt' });
     expect(await readFile(file('hard.txt'), 'utf8')).toBe('mine\n');
     expect(await readFile(secretPath(), 'utf8')).toBe('top secret\n');
     expect((await stat(secretPath())).nlink).toBe(1);
@@ -230,7 +230,7 @@ describe('edit_file', () => {
 
   it('replaces the one occurrence, keeping $ patterns literal', async () => {
     const result = await call('edit_file', { path: 'code.ts', old_string: 'const a = 1;', new_string: 'const a = "$&$1";' });
-    expect(result).toEqual({ content: expect.stringMatching(/edited code\.ts/) });
+    expect(result).toEqual({ content: expect.stringMatching(/edited code\.ts/), wrote: 'code.ts' });
     expect(await readFile(file('code.ts'), 'utf8')).toBe('const a = "$&$1";\nconst b = 2;\nconst b2 = 2;\n');
   });
 

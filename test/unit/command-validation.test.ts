@@ -14,7 +14,10 @@ const EXAMPLES: { [T in ClientCommand['type']]: Extract<ClientCommand, { type: T
   send: { type: 'send', name: 'tests', text: 'yes' },
   resize: { type: 'resize', cols: 120, rows: 40 },
   chat: { type: 'chat', text: 'fix the build' },
-  spawn: { type: 'spawn', task: 'write docs', name: 'docs', budgetUsd: 0.5, budgetTokens: 200_000, cwd: '/repo/sub', worktree: {}, after: 'tests' },
+  spawn: {
+    type: 'spawn', task: 'write docs', name: 'docs', budgetUsd: 0.5, budgetTokens: 200_000, cwd: '/repo/sub', worktree: {}, after: 'tests', agent: 'doc-writer',
+  },
+  profiles: { type: 'profiles' },
   new: {
     type: 'new', cli: 'claude', task: 'fix the login test', name: 'claude-login', cwd: '/repo', worktree: {}, after: 'tests', budgetUsd: 1, budgetTokens: 1000,
   },
@@ -32,6 +35,7 @@ const EXAMPLES: { [T in ClientCommand['type']]: Extract<ClientCommand, { type: T
   compact: { type: 'compact', instructions: 'keep the test names' },
   draft: { type: 'draft', text: 'half of a message' },
   resume: { type: 'resume', session: '0f3a-9c' },
+  spend: { type: 'spend' },
 };
 
 /** The commands with only their required fields. */
@@ -248,7 +252,7 @@ const HELLO: ClientHello = {
   version: 2,
   role: 'screen',
   cwd: '/home/me/repo',
-  flags: { model: 'claude-sonnet-4.5:beta_1', permissionMode: 'edits', demo: false },
+  flags: { model: 'claude-sonnet-4.5:beta_1', permissionMode: 'edits', demo: false, agent: 'reviewer' },
   session: { kind: 'resume', id: '01234567-89ab-cdef', fork: true },
   env: { PATH: '/usr/bin:/bin', _private: '', LANG: 'C.UTF-8' },
   latest: true,

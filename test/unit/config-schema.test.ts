@@ -24,6 +24,9 @@ describe('DEFAULT_CONFIG', () => {
       worktreeRoot: '',
       compare: { check: '' },
       clis: {},
+      suggestions: true,
+      suggestionModel: 'claude-haiku-4-5',
+      compaction: { enabled: true, prepareAt: 60, swapAt: 80 },
       budgets: {},
     });
   });
@@ -47,6 +50,14 @@ describe('validateConfigFile', () => {
     expect(validateConfigFile({ keys: { background: 'escape' } }, LABEL)).toMatchObject({ ok: false, error: expect.stringContaining('cannot be the background key') });
     expect(validateConfigFile({ keys: { background: 'M-o' } }, LABEL)).toMatchObject({ ok: false, error: expect.stringContaining('cannot be the background key') });
     expect(validateConfigFile({ keys: { background: 'C-a' } }, LABEL)).toEqual({ ok: true, value: { keys: { background: 'C-a' } } });
+  });
+
+  it('takes suggestions on or off and a model id for them, naming the key at fault', () => {
+    expect(validateConfigFile({ suggestions: false, suggestionModel: 'my-small-model' }, LABEL))
+      .toEqual({ ok: true, value: { suggestions: false, suggestionModel: 'my-small-model' } });
+    expect(errorOf({ suggestions: 'no' })).toBe(`${LABEL}: suggestions: expected true or false, got "no"`);
+    expect(errorOf({ suggestionModel: 'Haiku 4.5' })).toBe(`${LABEL}: suggestionModel: "Haiku 4.5" is not a model id (e.g. "claude-haiku-4-5")`);
+    expect(mergeConfig(DEFAULT_CONFIG, { suggestions: false }).suggestions).toBe(false);
   });
 
   it('accepts an empty object and a full one', () => {
@@ -92,6 +103,16 @@ describe('validateConfigFile', () => {
     expect(errorOf({ budgets: { agent: 2 } })).toMatch(/budgets\.agent: unknown key \(known: agentUsd, agentTokens, sessionUsd\)$/);
     expect(errorOf({ budgets: 5 })).toMatch(/budgets: expected an object/);
     expect(mergeConfig(DEFAULT_CONFIG, { budgets: { agentUsd: 2, sessionUsd: 20 } }, { budgets: { agentUsd: 1 } }).budgets).toEqual({ agentUsd: 1, sessionUsd: 20 });
+  });
+
+  it('checks the compaction section: its keys, true or false, percents from 1 to 99', () => {
+    expect(validateConfigFile({ compaction: { prepareAt: 50, swapAt: 90, enabled: false } }, LABEL).ok).toBe(true);
+    expect(errorOf({ compaction: { swap: 90 } })).toBe(`${LABEL}: compaction.swap: unknown key (known: enabled, prepareAt, swapAt)`);
+    expect(errorOf({ compaction: { swapAt: 100 } })).toBe(`${LABEL}: compaction.swapAt: expected a percent of the context, an integer from 1 to 99, got 100`);
+    expect(errorOf({ compaction: { prepareAt: '60' } })).toMatch(/compaction\.prepareAt: expected a percent of the context, an integer from 1 to 99, got "60"$/);
+    expect(errorOf({ compaction: { enabled: 'no' } })).toBe(`${LABEL}: compaction.enabled: expected true or false, got "no"`);
+    expect(errorOf({ compaction: 80 })).toBe(`${LABEL}: compaction: expected an object like {"prepareAt": 60, "swapAt": 80}`);
+    expect(mergeConfig(DEFAULT_CONFIG, { compaction: { swapAt: 90 } }).compaction).toEqual({ enabled: true, prepareAt: 60, swapAt: 90 });
   });
 
   it('checks the form of key names', () => {

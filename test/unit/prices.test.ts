@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../src/core/config-schema.js';
 import { costOf } from '../../src/core/usage.js';
 import { DEFAULT_MODEL, PRICES, priceFor, withoutDateSuffix } from '../../src/llm/prices.js';
 
@@ -30,6 +31,12 @@ describe('prices', () => {
     expect(withoutDateSuffix('claude-sonnet-4-5@20250929')).toBe('claude-sonnet-4-5');
     expect(withoutDateSuffix('claude-sonnet-5-5')).toBe('claude-sonnet-5-5');
     expect(priceFor('claude-haiku-4-5-20251001')).toEqual(priceFor('claude-haiku-4-5'));
+  });
+
+  it('suggests prompts with the cheapest model on file by default', () => {
+    const cost = (model: string) => costOf({ input: 1000, output: 50, cacheRead: 0, cacheWrite: 0 }, priceFor(model)) ?? Infinity;
+    const cheapest = Object.keys(PRICES).sort((a, b) => cost(a) - cost(b))[0];
+    expect(DEFAULT_CONFIG.suggestionModel).toBe(cheapest);
   });
 
   it('is undefined for an unknown model', () => {

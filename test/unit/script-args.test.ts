@@ -11,6 +11,15 @@ describe('parseScriptCommand', () => {
     });
   });
 
+  it('reads agents [--json], and spawn --agent PROFILE', () => {
+    expect(parseScriptCommand('agents', ['--json'])).toEqual({ ok: true, command: { kind: 'agents', json: true } });
+    expect(parseScriptCommand('agents', [])).toEqual({ ok: true, command: { kind: 'agents', json: false } });
+    expect(parseScriptCommand('agents', ['reviewer'])).toEqual({ ok: false, error: 'unexpected "reviewer"', usage: 'agentmux agents [--json]' });
+    expect(parseScriptCommand('spawn', ['--agent', 'reviewer', 'audit', 'auth'])).toEqual({
+      ok: true, command: { kind: 'spawn', json: false, task: 'audit auth', agent: 'reviewer' },
+    });
+  });
+
   it('reads worktree, base, after and budget flags', () => {
     expect(parseScriptCommand('run', ['--worktree', '--base', 'main', '--after', 'build', '--', 'npm', 'test'])).toEqual({
       ok: true, command: { kind: 'run', json: false, command: 'npm test', worktree: { base: 'main' }, after: 'build' },
@@ -95,5 +104,14 @@ describe('parseArgs: sessions', () => {
     expect(parseArgs(['--resume=../x'])).toEqual({ ok: false, error: '--resume: "../x" is not a session ID (run agentmux --resume to choose one)' });
     expect(parseArgs(['--continue', '--resume'])).toEqual({ ok: false, error: 'give --continue or --resume once' });
     expect(parseArgs(['--fork-session'])).toEqual({ ok: false, error: '--fork-session goes with --continue or --resume' });
+  });
+});
+
+describe('parseArgs: --agent', () => {
+  it('takes the profile the main conversation runs as, a name by the agent name rule', () => {
+    expect(parseArgs(['--agent', 'reviewer'])).toMatchObject({ ok: true, args: { agent: 'reviewer' } });
+    expect(parseArgs(['--agent=reviewer', '--demo'])).toMatchObject({ ok: true, args: { agent: 'reviewer', demo: true } });
+    expect(parseArgs(['--agent', '../x'])).toEqual({ ok: false, error: expect.stringMatching(/^--agent: invalid name "\.\.\/x": use lowercase letters/) });
+    expect(parseArgs(['--agent'])).toEqual({ ok: false, error: '--agent needs a value' });
   });
 });

@@ -177,14 +177,18 @@ describe('/spawn', () => {
     }
   });
 
-  it('refuses unknown flags and contract flags this version does not have yet', () => {
+  it('refuses unknown flags', () => {
     expect(refused('/spawn --fast task').error).toBe('unknown option --fast');
     expect(ok('/spawn --worktree --base main fix it')).toEqual({ kind: 'spawn', task: 'fix it', worktree: { base: 'main' } });
-    for (const flag of ['--agent']) {
-      const result = refused(`/spawn ${flag} x task`);
-      expect(result.error).toBe(`${flag} is not available in this version yet`);
-      expect(result.usage).toBe(USAGE.spawn);
-    }
+  });
+
+  it('takes --agent PROFILE, a name by the agent name rule', () => {
+    expect(ok('/spawn --agent reviewer --name audit check auth')).toEqual({ kind: 'spawn', task: 'check auth', name: 'audit', agent: 'reviewer' });
+    expect(ok('/spawn --agent=reviewer check auth')).toEqual({ kind: 'spawn', task: 'check auth', agent: 'reviewer' });
+    expect(refused('/spawn --agent Code_Reviewer check auth')).toEqual({
+      ok: false, error: expect.stringMatching(/^--agent: invalid name "Code_Reviewer": use lowercase letters/), usage: USAGE.spawn,
+    });
+    expect(refused('/spawn --agent').error).toBe('--agent needs a value');
   });
 });
 
@@ -241,7 +245,7 @@ describe('/theme', () => {
 });
 
 describe('commands without arguments', () => {
-  for (const kind of ['agents', 'help', 'quit'] as const) {
+  for (const kind of ['help', 'quit'] as const) {
     it(`/${kind}`, () => {
       expect(ok(`/${kind}`)).toEqual({ kind });
       expect(ok(`  /${kind}  `)).toEqual({ kind });
@@ -250,6 +254,14 @@ describe('commands without arguments', () => {
       expect(result.usage).toBe(USAGE[kind]);
     });
   }
+});
+
+describe('/agents', () => {
+  it('lists agents, or with --profiles the agent profiles', () => {
+    expect(ok('/agents')).toEqual({ kind: 'agents' });
+    expect(ok(' /agents --profiles ')).toEqual({ kind: 'agents', profiles: true });
+    expect(refused('/agents now')).toEqual({ ok: false, error: '/agents takes only --profiles, not "now"', usage: '/agents [--profiles]' });
+  });
 });
 
 describe('other commands', () => {

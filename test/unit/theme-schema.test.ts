@@ -65,6 +65,13 @@ describe('completeTheme', () => {
     if (!result.ok) expect(result.error).toMatch(/^themes\/light\.json: roles: missing muted, border, /);
   });
 
+  it('gives a complete theme written before a role was added that role\'s stand-in', () => {
+    const before = fullRoles();
+    delete before['input.suggestion'];
+    const result = completeTheme({ roles: { ...before, muted: { fg: 'red' } } }, 'mine', undefined, LABEL);
+    expect(result).toMatchObject({ ok: true, value: { roles: { 'input.suggestion': { fg: 'red' } } } });
+  });
+
   it('takes missing roles from the base, replacing overridden roles whole', () => {
     const result = completeTheme({ roles: { border: { fg: 'red' } } }, 'mine', base, LABEL);
     expect(result).toEqual({ ok: true, value: { name: 'mine', roles: { ...base.roles, border: { fg: 'red' } } } });

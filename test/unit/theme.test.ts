@@ -74,6 +74,8 @@ describe('resolveTheme', () => {
     expect(resolved.style('border.focus')).toEqual({ bold: true });
     expect(resolved.style('chat.error')).toEqual({ bold: true });
     expect(resolved.style('status')).toEqual({ inverse: true });
+    // A suggestion in the input line must not pass for typed text.
+    expect(resolved.style('input.suggestion')).toEqual({ underline: true });
     for (const role of ['flash.success', 'flash.failure', 'flash.attention'] as const) {
       expect(resolved.style(role)).toEqual({ bold: true, inverse: true });
     }

@@ -237,6 +237,87 @@ describe('LineEditor', () => {
     expect(editor.text).toBe('b');
   });
 
+  describe('a suggested next message', () => {
+    function suggested(text = 'run the tests'): LineEditor {
+      const editor = new LineEditor();
+      editor.suggest(text);
+      return editor;
+    }
+
+    it('stands in the empty line without being its text', () => {
+      const editor = suggested();
+      expect(editor.suggestion).toBe('run the tests');
+      expect(editor.text).toBe('');
+      expect(editor.message).toBe('');
+    });
+
+    it('Enter on the empty line sends it as if typed, and it lands in history', () => {
+      const editor = suggested();
+      expect(editor.submit()).toBe('run the tests');
+      expect(editor.suggestion).toBe('');
+      expect(editor.text).toBe('');
+      editor.historyUp();
+      expect(editor.text).toBe('run the tests');
+    });
+
+    it('Enter takes it to edit instead when the user cannot read all of it, sending nothing', () => {
+      const editor = suggested();
+      expect(editor.submit(false)).toBe('');
+      expect(editor.text).toBe('run the tests');
+      expect(editor.cursor).toBe('run the tests'.length);
+      expect(editor.submit(false)).toBe('run the tests');
+    });
+
+    it('Tab (takeSuggestion) and → make it the line, cursor at its end, to edit', () => {
+      for (const take of [(editor: LineEditor) => editor.takeSuggestion(), (editor: LineEditor) => editor.right()]) {
+        const editor = suggested();
+        take(editor);
+        expect(editor.text).toBe('run the tests');
+        expect(editor.cursor).toBe(13);
+        expect(editor.suggestion).toBe('');
+        editor.insert(' again');
+        expect(editor.submit()).toBe('run the tests again');
+      }
+      expect(new LineEditor().takeSuggestion()).toBe(false);
+    });
+
+    it('typing anything replaces it: the typed text is the line, and the suggestion does not come back', () => {
+      const editor = suggested();
+      editor.insert('w');
+      expect(editor.suggestion).toBe('');
+      expect(editor.text).toBe('w');
+      editor.backspace();
+      expect(editor.text).toBe('');
+      expect(editor.suggestion).toBe('');
+      expect(editor.submit()).toBe('');
+    });
+
+    it('a paste replaces it too; so does browsing history', () => {
+      const pasted = suggested();
+      pasted.paste('from the clipboard');
+      expect(pasted.suggestion).toBe('');
+      expect(pasted.submit()).toBe('from the clipboard');
+      pasted.suggest('next');
+      pasted.historyUp();
+      pasted.historyDown();
+      expect(pasted.text).toBe('');
+      expect(pasted.suggestion).toBe('');
+    });
+
+    it('is dropped when it arrives after the user has typed something', () => {
+      const editor = typed('my own');
+      editor.suggest('run the tests');
+      expect(editor.suggestion).toBe('');
+      expect(editor.submit()).toBe('my own');
+    });
+
+    it('can be dismissed (a new turn started, Ctrl+C)', () => {
+      const editor = suggested();
+      editor.dismissSuggestion();
+      expect(editor.submit()).toBe('');
+    });
+  });
+
   describe('pasted text', () => {
     it('puts one line in place, control characters as spaces', () => {
       const editor = typed('say ');
@@ -328,6 +409,21 @@ describe('inputRow', () => {
     const row = inputRow('abcdefghij', 10, '› ', '', 8);
     expect(text(row)).toBe('› fghij');
     expect(row.cursorColumn).toBe(7);
+  });
+
+  it('shows a suggestion dimmed in the empty line, the cursor before it, with the keys that take it', () => {
+    const row = inputRow('', 0, '› ', 'Type a message', 60, { text: 'run the tests', editKey: 'Tab' });
+    expect(text(row)).toBe('› run the tests  ↵ send · Tab edit');
+    expect(row.line.segments.find((segment) => segment.text === 'run the tests')?.role).toBe('input.suggestion');
+    expect(row.cursorColumn).toBe(2);
+    expect(row.suggestionCut).toBe(false);
+    // The keys go first when room is short; the suggestion is cut (and marked so) only when it cannot fit.
+    expect(text(inputRow('', 0, '› ', '', 20, { text: 'run the tests', editKey: 'Tab' }))).toBe('› run the tests');
+    const cut = inputRow('', 0, '› ', '', 12, { text: 'run the tests', editKey: 'Tab' });
+    expect(text(cut)).toBe('› run the …');
+    expect(cut.suggestionCut).toBe(true);
+    // Typed text wins.
+    expect(text(inputRow('x', 1, '› ', '', 60, { text: 'run the tests', editKey: 'Tab' }))).toBe('› x');
   });
 
   it('shows the hint only while the line is empty', () => {
@@ -566,6 +662,11 @@ describe('agentListRows', () => {
     expect(rows[2].segments[2].role).toBe('state.waiting');
   });
 
+  it('says which agent profile a worker runs as', () => {
+    const rows = agentListRows([agent({ name: 'audit', kind: 'claude', profile: 'reviewer', lastLine: 'reading src/auth.ts' })], 0, false, 40, 20, now);
+    expect(rowText(rows[2])).toBe('   running as reviewer · reading src/au…');
+  });
+
   it('adds a meter row for agents with usage and keeps the selected one visible', () => {
     const rows = agentListRows([agent({ name: 'claude-a', kind: 'claude', usage: meter(12_345, 0.04, 6000, 200_000) })], 0, false, 40, 20, now);
     expect(rows.map(rowText)).toEqual([' agents (1)', expect.stringMatching(/^ ● claude-a/), '   running', '   12k↑ 0↓ cache 0/0 $0.04 ctx 3%']);
@@ -653,6 +754,10 @@ describe('statusRow', () => {
     expect(rowText(statusRow(100, hints, [], meter(500, undefined), 'dark'))).toMatch(/ 0 running · 500 tok · dark $/);
     const unknownCost = [agent({ name: 'x', kind: 'claude', usage: meter(1000, undefined) })];
     expect(rowText(statusRow(100, hints, unknownCost, meter(1000, 1), 'dark'))).toMatch(/ 1 running · 2\.0k tok · dark $/);
+  });
+
+  it('counts the prompt suggestions\' requests in the totals', () => {
+    expect(rowText(statusRow(100, hints, [], meter(1000, 0.5), 'dark', meter(200, 0.01)))).toMatch(/ 0 running · 1\.2k tok \$0\.51 · dark $/);
   });
 
   it('drops the theme name first when narrow, then cuts hints; totals stay', () => {

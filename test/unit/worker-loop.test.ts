@@ -556,7 +556,29 @@ describe('parseWorkerArgs', () => {
     expect(parseWorkerArgs(['--name', 'fixer', '--resume', '--task', 'x', '--transcript', '/t'])).toMatchObject({ ok: true, args: { task: 'x', resume: true } });
   });
 
+  it('takes --compaction PREPARE:SWAP, two percents, the first below the second', () => {
+    expect(parseWorkerArgs([...base, '--compaction', '60:80'])).toEqual({ ok: true, args: expect.objectContaining({ compaction: { prepareAt: 60, swapAt: 80 } }) });
+    expect(parseWorkerArgs(base)).not.toHaveProperty('args.compaction');
+    expect(parseWorkerArgs([...base, '--compaction', '80:60'])).toEqual({ ok: false, error: '--compaction 80:60: the first percent must be below the second' });
+    for (const bad of ['60', '0:80', '60:100', '60:80:90', 'a:b']) {
+      expect(parseWorkerArgs([...base, '--compaction', bad])).toEqual({ ok: false, error: `--compaction must be PREPARE:SWAP, two percents from 1 to 99 (e.g. 60:80), not ${JSON.stringify(bad)}` });
+    }
+  });
+
   it('the usage line names the new flags', () => {
     expect(WORKER_USAGE).toContain('[--transcript PATH [--resume]]');
+    expect(WORKER_USAGE).toContain('[--profile NAME [--tools T,…] [--role TEXT]]');
+  });
+
+  it('takes an agent profile: its name, the tools it may use, its role (which may look like a flag)', () => {
+    expect(parseWorkerArgs([...base, '--profile', 'reviewer', '--tools', 'read_file,grep', '--role', '--be careful'])).toEqual({
+      ok: true, args: expect.objectContaining({ profile: 'reviewer', tools: ['read_file', 'grep'], role: '--be careful' }),
+    });
+    expect(parseWorkerArgs([...base, '--profile', 'Bad'])).toEqual({ ok: false, error: expect.stringMatching(/^--profile: invalid name "Bad"/) });
+    expect(parseWorkerArgs([...base, '--profile', 'r', '--tools', 'read_file,Bash'])).toEqual({
+      ok: false, error: '--tools must name some of read_file, write_file, edit_file, list_files, grep, bash, not "Bash"',
+    });
+    expect(parseWorkerArgs([...base, '--profile', 'r', '--tools', ','])).toMatchObject({ ok: false });
+    expect(parseWorkerArgs([...base, '--tools', 'grep'])).toEqual({ ok: false, error: '--tools and --role go with --profile' });
   });
 });

@@ -39,13 +39,14 @@ function agentRows(agent: AgentInfo, width: number, selected: boolean, now: numb
     ],
   };
   const stateWord = agent.state === 'failed' && agent.exitCode !== undefined ? `failed ${agent.exitCode}` : stateLabel(agent);
-  const rest = Math.max(0, width - 3 - stateWord.length - 3);
+  const rest = Math.max(0, width - 3 - stateWord.length - (agent.profile ? agent.profile.length + 4 : 0) - 3);
   const detail = agent.state === 'waiting' && agent.question ? agent.question : agent.lastLine;
   const second: StyledLine = {
     fill,
     segments: [
       { text: '   ' },
       { text: stateWord, role: stateRole },
+      ...(agent.profile ? [{ text: ` as ${agent.profile}`, role: 'muted' as const }] : []),
       { text: detail ? ` · ${fitText(detail, rest)}` : '', role: agent.state === 'waiting' ? stateRole : 'muted' },
     ],
   };

@@ -9,10 +9,10 @@ import { elapsedOf, STATE_GLYPH } from './agent-list-view.js';
 import { FLASH_GLYPH, FLASH_ROLE } from './chat-view.js';
 import { sumMeters } from './meter.js';
 
-export type Focus = 'input' | 'list' | 'agent' | 'compare';
+export type Focus = 'input' | 'list' | 'agent' | 'compare' | 'spend';
 
 export function headerRow(
-  width: number, attached: AgentInfo | undefined, model: ModelStatus, busy: boolean, now: number, view: 'chat' | 'compare' = 'chat',
+  width: number, attached: AgentInfo | undefined, model: ModelStatus, busy: boolean, now: number, view: 'chat' | 'compare' | 'spend' = 'chat',
   scrollBack = 0,
 ): StyledLine {
   const demo = model.demo === true;
@@ -28,6 +28,7 @@ export function headerRow(
   } else {
     segments.push({ text: ' agentmux', role: 'title' }, { text: ` · ${view}`, role: 'muted' });
     if (demo) segments.push({ text: ' ' }, { text: ' DEMO ', role: 'demo' });
+    if (model.profile) segments.push({ text: ` · as ${model.profile}`, role: 'muted' });
     if (model.configured && model.model) segments.push({ text: ` · ${model.model}`, role: 'muted' });
     else if (!model.configured) segments.push({ text: ' · model not configured', role: 'muted' });
     if (busy) segments.push({ text: ' · thinking…', role: 'state.running' });
@@ -42,6 +43,7 @@ export interface KeyHint {
 
 export function statusRow(
   width: number, hints: readonly KeyHint[], agents: readonly AgentInfo[], mainUsage: UsageMeter | undefined, themeName: string,
+  suggestionUsage?: UsageMeter,
 ): StyledLine {
   const running = agents.filter((agent) => agent.state === 'running').length;
   const waiting = agents.filter((agent) => agent.state === 'waiting').length;
@@ -49,7 +51,7 @@ export function statusRow(
   const totals = [`${running} running`];
   if (waiting) totals.push(`${waiting} waiting`);
   if (unread) totals.push(`${unread} new`);
-  const meters = [...(mainUsage ? [mainUsage] : []), ...agents.flatMap((agent) => (agent.usage ? [agent.usage] : []))];
+  const meters = [...(mainUsage ? [mainUsage] : []), ...(suggestionUsage ? [suggestionUsage] : []), ...agents.flatMap((agent) => (agent.usage ? [agent.usage] : []))];
   if (meters.length > 0) {
     const sum = sumMeters(meters);
     totals.push(`${formatTokens(sum.tokens)} tok${sum.costUsd !== undefined ? ` ${formatCost(sum.costUsd)}` : ''}`);

@@ -29,6 +29,7 @@ export function keyHints({ focus, labels, attached, diffOpen, session }: HintSta
     if (diffOpen) return [{ key: 'PgUp/PgDn', label: 'scroll' }, { key: '↑↓', label: 'file' }, { key: '←→', label: 'attempt' }, { key: 'Esc', label: 'close diff' }];
     return [{ key: '↑↓', label: 'file' }, { key: 'Enter', label: 'diff' }, { key: '←→', label: 'attempt' }, { key: 'Esc', label: 'back' }];
   }
+  if (focus === 'spend') return [{ key: 'Esc', label: 'back' }, { key: labels.focusNext, label: 'agents' }, { key: labels.quit, label: 'quit' }];
   if (focus === 'list') {
     return [{ key: '↑↓', label: 'select' }, { key: 'Enter', label: 'attach' }, { key: labels.focusNext, label: 'chat' }, { key: labels.quit, label: 'quit' }];
   }

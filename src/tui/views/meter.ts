@@ -1,28 +1,11 @@
 // The token meter: tokens used, cost and how full the context window is.
 import { budgetShares, spentOf, type Budget } from '../../core/budget.js';
 import { formatCost, formatTokens } from '../../core/format.js';
-import type { Usage, UsageMeter } from '../../core/usage.js';
-
-export function totalTokens(usage: Usage): number {
-  return usage.input + usage.output + usage.cacheRead + usage.cacheWrite;
-}
+import { totalTokens, type UsageMeter } from '../../core/usage.js';
 
 function contextPercent(meter: UsageMeter): string | undefined {
   if (!meter.contextWindow) return undefined;
   return `${Math.min(100, Math.round((meter.contextTokens / meter.contextWindow) * 100))}%`;
-}
-
-/** Every figure: "in 12.3k · out 2.1k · cache read 40k · cache write 2.0k · $0.04 · context 3%". */
-export function meterDetail(meter: UsageMeter): string {
-  const { total } = meter;
-  const parts = [
-    `in ${formatTokens(total.input)}`, `out ${formatTokens(total.output)}`,
-    `cache read ${formatTokens(total.cacheRead)}`, `cache write ${formatTokens(total.cacheWrite)}`,
-  ];
-  if (meter.costUsd !== undefined) parts.push(formatCost(meter.costUsd));
-  const context = contextPercent(meter);
-  if (context) parts.push(`context ${context}`);
-  return parts.join(' · ');
 }
 
 /** How much of its budget an agent has spent (the part furthest along): "budget 82%". */
