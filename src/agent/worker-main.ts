@@ -1,10 +1,11 @@
 // `agentmux worker --name N --task T [--model M] [--permission-mode ask|edits|auto] [--budget USD]
-// [--max-turns N] [--transcript PATH [--resume]] [--compaction PREPARE:SWAP] [--profile NAME [--tools T,…]
+// [--budget-tokens N] [--max-turns N] [--transcript PATH [--resume]] [--compaction PREPARE:SWAP] [--profile NAME [--tools T,…]
 // [--role TEXT]]`: the process agentmux starts in a pty for a built-in agent. Before anything else it
 // connects to its private channel (AGENTMUX_CHANNEL), over which agentmux hands it the model's key and
-// endpoint (never in its environment) and it sends its reports; it reads keys in raw mode (Ctrl+C
-// interrupts), runs the agent loop in process.cwd(), and exits 0 when finished, 1 when failed, 2 on bad
-// flags, no channel, or a transcript that cannot be continued.
+// endpoint (never in its environment) and it sends its reports (and takes agentmux's word on its budget:
+// when to pause, when to go on); it reads keys in raw mode (Ctrl+C interrupts), runs the agent loop in
+// process.cwd(), and exits 0 when finished, 1 when failed, 2 on bad flags, no channel, or a transcript
+// that cannot be continued.
 // With --transcript the conversation is kept in that file (JSON Lines, agent/transcript.ts), a new one
 // replacing any file there; with --resume as well, the worker carries on the conversation in it, with
 // --task as the next user message and the usage meter continuing from the totals recorded there.
@@ -12,6 +13,8 @@
 // (llm/auto-compaction.ts). An agent profile's worker has only the tools named in --tools, and --role
 // (the profile's body) added to its instructions.
 import { isAbsolute } from 'node:path';
+import { formatUsd, type Budget } from '../core/budget.js';
+import { formatTokens } from '../core/format.js';
 import { WORKER_TOOL_NAMES, type WorkerToolName } from '../core/agent-profile.js';
 import { parseCompactionFlag, type CompactionMarks } from '../core/compaction-settings.js';
 import { nameError } from '../core/names.js';
@@ -19,6 +22,7 @@ import { CHANNEL_ENV } from '../core/report-channel.js';
 import { createModelClient } from '../llm/anthropic-client.js';
 import { DEFAULT_MODEL } from '../llm/prices.js';
 import type { ModelClient } from '../llm/types.js';
+import { BudgetGate } from './budget-gate.js';
 import { ChannelClient } from './channel-client.js';
 import { PERMISSION_MODES, type PermissionMode } from './permission.js';
 import { sanitize } from './sanitize.js';
@@ -26,14 +30,15 @@ import { loadTranscript, TranscriptError, type LoadedTranscript } from './transc
 import { WORKER_TOOLS } from './tools/index.js';
 import { runWorker } from './worker.js';
 
-export const WORKER_USAGE = 'usage: agentmux worker --name NAME --task TASK [--model MODEL] [--permission-mode ask|edits|auto] [--budget USD] [--max-turns N] [--transcript PATH [--resume]] [--compaction PREPARE:SWAP] [--profile NAME [--tools T,…] [--role TEXT]]';
+export const WORKER_USAGE = 'usage: agentmux worker --name NAME --task TASK [--model MODEL] [--permission-mode ask|edits|auto] [--budget USD] [--budget-tokens N] [--max-turns N] [--transcript PATH [--resume]] [--compaction PREPARE:SWAP] [--profile NAME [--tools T,…] [--role TEXT]]';
 
 export interface WorkerArgs {
   name: string;
   task: string;
   model: string;
   permissionMode: PermissionMode;
-  budgetUsd?: number;
+  /** It pauses before its next model request once it has spent this much (agentmux says when it may go on). */
+  budget: Budget;
   maxTurns?: number;
   /** Absolute path of the conversation's transcript. */
   transcript?: string;
@@ -49,7 +54,9 @@ export interface WorkerArgs {
   compaction?: CompactionMarks;
 }
 
-const FLAGS = ['--name', '--task', '--model', '--permission-mode', '--budget', '--max-turns', '--transcript', '--compaction', '--profile', '--tools', '--role'] as const;
+const FLAGS = [
+  '--name', '--task', '--model', '--permission-mode', '--budget', '--budget-tokens', '--max-turns', '--transcript', '--compaction', '--profile', '--tools', '--role',
+] as const;
 type Flag = (typeof FLAGS)[number];
 /** Flags that take no value. */
 const SWITCHES = ['--resume'] as const;
@@ -96,12 +103,17 @@ export function parseWorkerArgs(argv: readonly string[]): { ok: true; args: Work
   if (!PERMISSION_MODES.includes(mode as PermissionMode)) {
     return { ok: false, error: `--permission-mode must be one of ${PERMISSION_MODES.join(', ')}, not ${JSON.stringify(mode)}` };
   }
-  const args: WorkerArgs = { name, task, model, permissionMode: mode as PermissionMode, resume: switches.has('--resume') };
+  const args: WorkerArgs = { name, task, model, permissionMode: mode as PermissionMode, budget: {}, resume: switches.has('--resume') };
   const budget = values.get('--budget');
   if (budget !== undefined) {
     const amount = Number(budget);
     if (budget.trim() === '' || !Number.isFinite(amount) || amount <= 0) return { ok: false, error: `--budget must be a positive number of USD, not ${JSON.stringify(budget)}` };
-    args.budgetUsd = amount;
+    args.budget.usd = amount;
+  }
+  const tokens = values.get('--budget-tokens');
+  if (tokens !== undefined) {
+    if (!/^\d+$/.test(tokens) || Number(tokens) < 1) return { ok: false, error: `--budget-tokens must be a positive whole number, not ${JSON.stringify(tokens)}` };
+    args.budget.tokens = Number(tokens);
   }
   const maxTurns = values.get('--max-turns');
   if (maxTurns !== undefined) {
@@ -202,7 +214,11 @@ export async function workerMain(argv: string[], env: NodeJS.ProcessEnv, stdin: 
     return code;
   };
 
-  const settings = `${args.profile === undefined ? '' : ` · profile ${args.profile}`}${args.budgetUsd === undefined ? '' : ` · budget $${args.budgetUsd}`}`;
+  const settings = [
+    ...(args.profile !== undefined ? [` · profile ${args.profile}`] : []),
+    ...(args.budget.usd !== undefined ? [` · budget ${formatUsd(args.budget.usd)}`] : []),
+    ...(args.budget.tokens !== undefined ? [` · budget ${formatTokens(args.budget.tokens)} tokens`] : []),
+  ].join('');
   const task = sanitize(args.task).replace(/\s+/g, ' ').trim();
   let resume: LoadedTranscript | undefined;
   if (args.resume && args.transcript !== undefined) {
@@ -227,6 +243,11 @@ export async function workerMain(argv: string[], env: NodeJS.ProcessEnv, stdin: 
   const { apiKey, baseURL, price } = credentials;
   const client = (deps.createClient ?? createModelClient)({ apiKey, baseURL });
   const keys = new KeyReader(stdin);
+  const gate = new BudgetGate(args.budget);
+  channel.listen({
+    command: (command) => gate.command(command),
+    problem: (message) => write(`${styled(YELLOW, `warning: ${sanitize(message)}`)}\n`),
+  });
   try {
     const outcome = await runWorker({
       name: args.name,
@@ -235,7 +256,6 @@ export async function workerMain(argv: string[], env: NodeJS.ProcessEnv, stdin: 
       model: args.model,
       permissionMode: args.permissionMode,
       client,
-      budgetUsd: args.budgetUsd,
       ...(price ? { price } : {}),
       ...(args.tools ? { tools: WORKER_TOOLS.filter((tool) => args.tools?.includes(tool.name as WorkerToolName)) } : {}),
       ...(args.profile !== undefined ? { role: { profile: args.profile, prompt: args.role ?? '' } } : {}),
@@ -252,6 +272,7 @@ export async function workerMain(argv: string[], env: NodeJS.ProcessEnv, stdin: 
       readKey: () => keys.next(),
       columns: () => stdout.columns ?? 80,
       signal: keys.signal,
+      budget: gate,
     });
     return await end(outcome.outcome === 'finished' ? 0 : 1);
   } finally {

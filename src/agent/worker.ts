@@ -13,6 +13,7 @@ import { contextTokens, type ModelPrice } from '../core/usage.js';
 import { AutoCompaction, compactionBoundary } from '../llm/auto-compaction.js';
 import { ModelError, type ContentBlock, type Message, type ModelClient, type ToolDefinition, type TurnEvent } from '../llm/types.js';
 import { UsageTracker } from '../llm/usage-tracker.js';
+import type { BudgetGate } from './budget-gate.js';
 import { PermissionSession, type PermissionMode } from './permission.js';
 import { sanitize } from './sanitize.js';
 import { Screen } from './screen.js';
@@ -28,8 +29,6 @@ export interface WorkerOptions {
   model: string;
   permissionMode: PermissionMode;
   client: ModelClient;
-  /** Stop with `failed` once the cost passes this many USD (needs a known price). */
-  budgetUsd?: number;
   /** Model requests before giving up (default 50). */
   maxTurns?: number;
   /** The model's price; the bundled price table otherwise. */
@@ -77,6 +76,8 @@ export interface WorkerIO {
   columns(): number;
   /** Aborted on Ctrl+C. */
   signal?: AbortSignal;
+  /** When it must stop before its next model request (its budget), and agentmux's word to go on. */
+  budget?: BudgetGate;
 }
 
 export interface WorkerOutcome {
@@ -118,10 +119,6 @@ function compactJson(value: unknown): string {
   } catch {
     return String(value);
   }
-}
-
-function formatUsd(amount: number): string {
-  return Number.isInteger(amount * 100) ? `$${amount.toFixed(2)}` : `$${amount}`;
 }
 
 function textOf(content: ContentBlock[]): string {
@@ -196,7 +193,6 @@ class Worker {
     let outcome: WorkerOutcome;
     try {
       this.openTranscript();
-      this.warnIfBudgetUnenforceable();
       outcome = { outcome: 'finished', result: await this.loop() };
       this.screen.line('── finished ──', 'bold');
     } catch (error) {
@@ -266,12 +262,6 @@ class Worker {
     this.transcript.usage(meter.total, meter.costUsd);
   }
 
-  private warnIfBudgetUnenforceable(): void {
-    if (this.options.budgetUsd !== undefined && this.tracker.meter().costUsd === undefined) {
-      this.screen.line(`warning: no price on file for ${this.options.model}; the budget of ${formatUsd(this.options.budgetUsd)} cannot be enforced`, 'yellow');
-    }
-  }
-
   private checkInterrupted(): void {
     if (this.signal.aborted) throw new Stop('interrupted');
   }
@@ -282,6 +272,7 @@ class Worker {
     this.start();
     for (let turn = 0; turn < maxTurns; turn += 1) {
       this.checkInterrupted();
+      await this.pauseForBudget();
       this.swapIfDue();
       const done = await this.request();
       const text = textOf(done.content);
@@ -295,8 +286,8 @@ class Worker {
         if (done.stopReason === 'refusal') throw new Stop('the model declined the task (stop reason: refusal)');
         return text || this.lastText || '(the agent ended without a final report)';
       }
-      // Kept with its tool calls unanswered: a continued worker tells the model they never ran.
-      if (this.overBudget()) throw this.budgetStop();
+      // Over budget, the work this reply asks for waits too (stopped there, a continued worker tells the model its calls never ran).
+      await this.pauseForBudget();
       const results: ContentBlock[] = [];
       try {
         for (const toolUse of toolUses) {
@@ -348,7 +339,6 @@ class Worker {
     const requestId = `request-${this.requestCount}`;
     const request = { ...this.setting(), messages: [...this.messages] };
     let done: Extract<TurnEvent, { type: 'done' }> | undefined;
-    let budgetReached = false;
     this.screen.breakLine();
     try {
       for await (const event of this.options.client.stream(request, this.signal)) {
@@ -367,39 +357,46 @@ class Worker {
           case 'tool_use':
             break; // run from the `done` event's content, once, after the whole answer arrived
           case 'usage':
+            // A reply that is arriving is paid for: it is not cut off when the budget is reached.
             this.reportUsage();
-            // A final answer that is still arriving is not cut off; a request that would lead to more work is.
-            budgetReached = this.overBudget();
             break;
           case 'done':
             done = event;
             this.reportUsage();
             break;
         }
-        if (budgetReached && !done) break;
       }
     } finally {
       this.tracker.end(requestId);
       this.recordUsage();
-    }
-    if (budgetReached && !done) {
-      this.controller.abort();
-      this.reportUsage();
-      throw this.budgetStop();
     }
     this.checkInterrupted();
     if (!done) throw new Error('the model stream ended without a final event');
     return done;
   }
 
-  private overBudget(): boolean {
-    const budget = this.options.budgetUsd;
-    const cost = this.tracker.meter().costUsd;
-    return budget !== undefined && cost !== undefined && cost > budget;
-  }
-
-  private budgetStop(): Stop {
-    return new Stop(`budget of ${formatUsd(this.options.budgetUsd ?? 0)} reached`);
+  /**
+   * Waits, in `waiting` with the reason as its question, while its budget (or the session's) is reached
+   * or agentmux holds it paused; goes on when agentmux says so. Ctrl+C ends the wait (interrupted).
+   */
+  private async pauseForBudget(): Promise<void> {
+    const gate = this.io.budget;
+    let reason = gate?.pauseReason(this.tracker.meter());
+    if (!gate || reason === undefined) return;
+    this.reportUsage();
+    let shown: string | undefined;
+    while (reason !== undefined) {
+      if (reason !== shown) {
+        this.io.report({ type: 'state', state: 'waiting', question: sanitize(oneLine(reason)), pausedForBudget: true });
+        this.screen.line(`paused: ${sanitize(oneLine(reason))}; it goes on once the budget is raised (/budget)`, 'question');
+        shown = reason;
+      }
+      await gate.changed(this.signal);
+      this.checkInterrupted();
+      reason = gate.pauseReason(this.tracker.meter());
+    }
+    this.screen.line('→ going on', 'dim');
+    this.io.report({ type: 'state', state: 'running' });
   }
 
   private reportUsage(): void {

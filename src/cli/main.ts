@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `agentmux [attach]`: the screen, attached to the user's server (started when none runs).
-// `agentmux ls|agents|run|spawn|new|logs|wait|send|kill|rm|cost`: scripting without the screen.
+// `agentmux ls|agents|run|spawn|new|logs|wait|send|kill|rm|cost|budget`: scripting without the screen.
 // `agentmux server run|stop`: the server itself. `agentmux gc`: leftover worktrees and logs.
 // `agentmux worker …`: a built-in background agent (started by the server in a pty).
 import { readFileSync } from 'node:fs';
@@ -44,7 +44,7 @@ async function screen(argv: string[], attach = false): Promise<void> {
     process.stdout.write(`${USAGE}\n`
       + 'Opens the agentmux screen for this repository; its agents run in your agentmux server and outlive the screen.\n'
       + 'agentmux attach outside any repository opens the repository a screen used last.\n'
-      + 'Scripting, without the screen: agentmux ls | agents | run | spawn | new | logs | wait | send | kill | rm | cost | server stop (a wrong use prints its usage).\n'
+      + 'Scripting, without the screen: agentmux ls | agents | run | spawn | new | logs | wait | send | kill | rm | cost | budget | server stop (a wrong use prints its usage).\n'
       + 'agentmux gc removes worktrees, branches and logs of agents that are gone.\n'
       + 'Inside the screen, type /help.\n');
     return;

@@ -1,13 +1,22 @@
-// Flags of the scripting commands (`agentmux ls|agents|run|spawn|new|logs|wait|send|kill|rm|cost|server stop`).
+// Flags of the scripting commands (`agentmux ls|agents|run|spawn|new|logs|wait|send|kill|rm|cost|budget|server stop`).
 // Pure: words in, a request or a one-line error out.
+import { parseTokenCount, parseUsd, TOKENS_RULE, USD_RULE } from '../core/budget.js';
 import { shellWord } from '../core/shell-word.js';
 
 export type ScriptCommand =
   | { kind: 'ls'; json: boolean }
   | { kind: 'agents'; json: boolean }
   | { kind: 'run'; json: boolean; command: string; name?: string; worktree?: { base?: string }; after?: string }
-  | { kind: 'spawn'; json: boolean; task: string; name?: string; worktree?: { base?: string }; after?: string; budgetUsd?: number; agent?: string }
-  | { kind: 'new'; json: boolean; cli: string; task?: string; name?: string; worktree?: { base?: string }; after?: string; print?: boolean }
+  | {
+    kind: 'spawn'; json: boolean; task: string; name?: string; worktree?: { base?: string }; after?: string; budgetUsd?: number; budgetTokens?: number;
+    agent?: string;
+  }
+  | {
+    kind: 'new'; json: boolean; cli: string; task?: string; name?: string; worktree?: { base?: string }; after?: string; print?: boolean;
+    budgetUsd?: number; budgetTokens?: number;
+  }
+  /** Without `usd` or `tokens`: show it; no `name`: the session's. */
+  | { kind: 'budget'; name?: string; usd?: number; tokens?: number }
   | { kind: 'logs'; name: string; follow: boolean; raw: boolean }
   | { kind: 'wait'; json: boolean; names: string[] }
   | { kind: 'send'; name: string; text: string }
@@ -20,18 +29,19 @@ export const SCRIPT_USAGE: Record<ScriptCommand['kind'], string> = {
   ls: 'agentmux ls [--json]',
   agents: 'agentmux agents [--json]',
   run: 'agentmux run [--name NAME] [--worktree [--base REF]] [--after NAME] [--json] -- COMMAND…',
-  spawn: 'agentmux spawn [--name NAME] [--worktree [--base REF]] [--after NAME] [--agent PROFILE] [--budget USD] [--json] TASK…',
-  new: 'agentmux new claude|codex|gemini|aider|KIND [--name NAME] [--worktree [--base REF]] [--after NAME] [--print] [--json] [TASK…]',
+  spawn: 'agentmux spawn [--name NAME] [--worktree [--base REF]] [--after NAME] [--agent PROFILE] [--budget USD] [--max-tokens N] [--json] TASK…',
+  new: 'agentmux new claude|codex|gemini|aider|KIND [--name NAME] [--worktree [--base REF]] [--after NAME] [--print] [--budget USD] [--max-tokens N] [--json] [TASK…]',
   logs: 'agentmux logs NAME [-f|--follow] [--raw]',
   wait: 'agentmux wait NAME… [--json]',
   send: 'agentmux send NAME TEXT…',
   kill: 'agentmux kill NAME…',
   rm: 'agentmux rm NAME…',
   cost: 'agentmux cost [--json]',
+  budget: 'agentmux budget NAME [USD] [--max-tokens N] | agentmux budget --session [USD]',
   stop: 'agentmux server stop [--force]',
 };
 
-export const SCRIPT_COMMANDS = ['ls', 'agents', 'run', 'spawn', 'new', 'logs', 'wait', 'send', 'kill', 'rm', 'cost'] as const;
+export const SCRIPT_COMMANDS = ['ls', 'agents', 'run', 'spawn', 'new', 'logs', 'wait', 'send', 'kill', 'rm', 'cost', 'budget'] as const;
 
 type Parsed = { ok: true; command: ScriptCommand } | { ok: false; error: string; usage: string };
 
@@ -79,6 +89,17 @@ function text(flags: Map<string, string | true>, flag: string): string | undefin
 }
 
 
+/** `--budget USD` and `--max-tokens N`, checked. */
+function budgetOf(flags: Map<string, string | true>): { budgetUsd?: number; budgetTokens?: number } | string {
+  const usd = text(flags, '--budget');
+  const tokens = text(flags, '--max-tokens');
+  const budgetUsd = usd === undefined ? undefined : parseUsd(usd);
+  if (usd !== undefined && budgetUsd === undefined) return `--budget must be ${USD_RULE}, not ${JSON.stringify(usd)}`;
+  const budgetTokens = tokens === undefined ? undefined : parseTokenCount(tokens);
+  if (tokens !== undefined && budgetTokens === undefined) return `--max-tokens must be ${TOKENS_RULE}, not ${JSON.stringify(tokens)}`;
+  return { ...(budgetUsd !== undefined ? { budgetUsd } : {}), ...(budgetTokens !== undefined ? { budgetTokens } : {}) };
+}
+
 function worktreeOf(flags: Map<string, string | true>): { base?: string } | undefined | string {
   const base = text(flags, '--base');
   if (base !== undefined && !flags.has('--worktree')) return '--base goes with --worktree';
@@ -112,15 +133,14 @@ export function parseScriptCommand(kind: ScriptCommand['kind'], argv: readonly s
       return { ok: true, command: { kind, json: parsed.flags.has('--json'), command: line, ...(name ? { name } : {}), ...(worktree ? { worktree } : {}), ...(after ? { after } : {}) } };
     }
     case 'spawn': {
-      const parsed = words(argv, ['--name', '--base', '--after', '--budget', '--agent'], ['--worktree', '--json'], true);
+      const parsed = words(argv, ['--name', '--base', '--after', '--budget', '--max-tokens', '--agent'], ['--worktree', '--json'], true);
       if (typeof parsed === 'string') return fail(parsed);
       const task = (parsed.rest[0] === '--' ? parsed.rest.slice(1) : parsed.rest).join(' ').trim();
       if (!task) return fail('nothing to do: give a task');
       const worktree = worktreeOf(parsed.flags);
       if (typeof worktree === 'string') return fail(worktree);
-      const budget = text(parsed.flags, '--budget');
-      const budgetUsd = budget === undefined ? undefined : Number(budget);
-      if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd > 0)) return fail(`--budget must be an amount in USD above 0, not ${JSON.stringify(budget)}`);
+      const budget = budgetOf(parsed.flags);
+      if (typeof budget === 'string') return fail(budget);
       const name = text(parsed.flags, '--name');
       const after = text(parsed.flags, '--after');
       const agent = text(parsed.flags, '--agent');
@@ -128,7 +148,7 @@ export function parseScriptCommand(kind: ScriptCommand['kind'], argv: readonly s
         ok: true,
         command: {
           kind, json: parsed.flags.has('--json'), task,
-          ...(name ? { name } : {}), ...(worktree ? { worktree } : {}), ...(after ? { after } : {}), ...(budgetUsd !== undefined ? { budgetUsd } : {}),
+          ...(name ? { name } : {}), ...(worktree ? { worktree } : {}), ...(after ? { after } : {}), ...budget,
           ...(agent ? { agent } : {}),
         },
       };
@@ -136,8 +156,10 @@ export function parseScriptCommand(kind: ScriptCommand['kind'], argv: readonly s
     case 'new': {
       const [cli, ...rest] = argv;
       if (cli === undefined || cli.startsWith('-')) return fail('give the kind of CLI to start first: claude, codex, gemini, aider, or one from your config');
-      const parsed = words(rest, ['--name', '--base', '--after'], ['--worktree', '--json', '--print'], true);
+      const parsed = words(rest, ['--name', '--base', '--after', '--budget', '--max-tokens'], ['--worktree', '--json', '--print'], true);
       if (typeof parsed === 'string') return fail(parsed);
+      const budget = budgetOf(parsed.flags);
+      if (typeof budget === 'string') return fail(budget);
       const task = (parsed.rest[0] === '--' ? parsed.rest.slice(1) : parsed.rest).join(' ').trim();
       const worktree = worktreeOf(parsed.flags);
       if (typeof worktree === 'string') return fail(worktree);
@@ -150,6 +172,7 @@ export function parseScriptCommand(kind: ScriptCommand['kind'], argv: readonly s
         command: {
           kind, json: parsed.flags.has('--json'), cli,
           ...(task ? { task } : {}), ...(name ? { name } : {}), ...(worktree ? { worktree } : {}), ...(after ? { after } : {}), ...(print ? { print } : {}),
+          ...budget,
         },
       };
     }
@@ -182,6 +205,23 @@ export function parseScriptCommand(kind: ScriptCommand['kind'], argv: readonly s
       if (typeof parsed === 'string') return fail(parsed);
       if (parsed.rest.length === 0) return fail('give the names of the ended agents to remove');
       return { ok: true, command: { kind, names: parsed.rest } };
+    }
+    case 'budget': {
+      const parsed = words(argv, ['--max-tokens'], ['--session'], false);
+      if (typeof parsed === 'string') return fail(parsed);
+      const session = parsed.flags.has('--session');
+      const [name, amount, ...extra] = session ? [undefined, ...parsed.rest] : parsed.rest;
+      if (!session && name === undefined) return fail('give an agent\'s name, or --session');
+      if (extra.length > 0) return fail(`unexpected ${JSON.stringify(extra[0])}`);
+      const usd = amount === undefined ? undefined : parseUsd(amount);
+      if (amount !== undefined && usd === undefined) return fail(`the budget must be ${USD_RULE}, not ${JSON.stringify(amount)}`);
+      const budget = budgetOf(parsed.flags);
+      if (typeof budget === 'string') return fail(budget);
+      if (session && budget.budgetTokens !== undefined) return fail('the session\'s budget is in USD: agentmux budget --session USD');
+      return {
+        ok: true,
+        command: { kind, ...(name !== undefined ? { name } : {}), ...(usd !== undefined ? { usd } : {}), ...(budget.budgetTokens !== undefined ? { tokens: budget.budgetTokens } : {}) },
+      };
     }
     case 'stop': {
       const parsed = words(argv, [], ['--force'], false);

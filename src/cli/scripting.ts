@@ -4,7 +4,8 @@
 // `agentmux agents` exits 1 when a profile file is malformed.
 import { createInterface } from 'node:readline/promises';
 import { isEnded, stateLabel, type AgentInfo } from '../core/agent.js';
-import { formatDuration } from '../core/format.js';
+import { describeBudget, formatUsd, spentOf } from '../core/budget.js';
+import { formatCost, formatDuration, formatTokens } from '../core/format.js';
 import { printableLines } from '../core/printable.js';
 import { describeProfiles, type ProfileEntry } from '../core/profile-listing.js';
 import { removedMessage } from '../core/removed-agents.js';
@@ -95,8 +96,8 @@ async function carryOut(command: ScriptCommand, link: ServerLink): Promise<numbe
       const answer = await link.request(command.kind === 'run'
         ? { type: 'run', command: command.command, cwd, ...pick(command, ['name', 'worktree', 'after']) }
         : command.kind === 'spawn'
-          ? { type: 'spawn', task: command.task, cwd, ...pick(command, ['name', 'worktree', 'after', 'budgetUsd', 'agent']) }
-          : { type: 'new', cli: command.cli, cwd, ...pick(command, ['task', 'name', 'worktree', 'after', 'print']) });
+          ? { type: 'spawn', task: command.task, cwd, ...pick(command, ['name', 'worktree', 'after', 'budgetUsd', 'budgetTokens', 'agent']) }
+          : { type: 'new', cli: command.cli, cwd, ...pick(command, ['task', 'name', 'worktree', 'after', 'print', 'budgetUsd', 'budgetTokens']) });
       if (answer.error) return refused(answer.error);
       io.out(command.json ? `${JSON.stringify({ name: answer.name })}\n` : `${answer.name}\n`);
       return 0;
@@ -119,6 +120,8 @@ async function carryOut(command: ScriptCommand, link: ServerLink): Promise<numbe
       io.out(`${removedMessage([...new Set(command.names)].flatMap((name) => known.get(name) ?? []))}\n`);
       return 0;
     }
+    case 'budget':
+      return budget(link, command);
     case 'logs':
       return logs(link, command.name, command.follow, command.raw);
     case 'wait':
@@ -147,6 +150,30 @@ function cost(link: ServerLink, json: boolean): Promise<number> {
 
 function pick<T extends object, K extends keyof T>(value: T, keys: K[]): Partial<Pick<T, K>> {
   return Object.fromEntries(keys.filter((key) => value[key] !== undefined).map((key) => [key, value[key]])) as Partial<Pick<T, K>>;
+}
+
+/** `agentmux budget`: shows an agent's (or the session's) budget and spending, or sets it. */
+async function budget(link: ServerLink, command: Extract<ScriptCommand, { kind: 'budget' }>): Promise<number> {
+  const { name, usd, tokens } = command;
+  if (usd === undefined && tokens === undefined) {
+    if (name === undefined) {
+      const { session, agents } = link.welcome;
+      const spent = [session.mainUsage, ...agents.map((agent) => agent.usage)].reduce((sum, meter) => sum + (meter?.costUsd ?? 0), 0);
+      io.out(`the session: spent ${formatCost(spent)}${session.budgetUsd === undefined ? ' · no budget' : ` of its ${formatUsd(session.budgetUsd)} budget`}\n`);
+      return 0;
+    }
+    const agent = link.welcome.agents.find((candidate) => candidate.name === name);
+    if (!agent) return refused(`no agent named ${name} (agentmux ls lists them)`);
+    io.out(`${name}: ${describeBudget(spentOf(agent.usage), agent.budget)}\n`);
+    return 0;
+  }
+  const answer = await link.request({
+    type: 'budget', ...(name !== undefined ? { name } : { session: true }), ...(usd !== undefined ? { usd } : {}), ...(tokens !== undefined ? { tokens } : {}),
+  });
+  if (answer.error) return refused(answer.error);
+  const parts = [...(usd !== undefined ? [formatUsd(usd)] : []), ...(tokens !== undefined ? [`${formatTokens(tokens)} tokens`] : [])];
+  io.out(`${name ?? 'the session'}: budget ${parts.join(' · ')}\n`);
+  return 0;
 }
 
 function refused(message: string): number {

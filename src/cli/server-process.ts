@@ -153,6 +153,7 @@ async function openWorkspace(root: string, flags: WorkspaceFlags, { env, modelEn
     ...(config.compare.check ? { compareCheck: config.compare.check } : {}),
     ...(config.compaction.enabled ? { compaction: config.compaction } : {}),
     clis: cliKinds(config.clis),
+    budgets: config.budgets,
     hookCommand: [process.execPath, HOOK_ENTRY],
     printRun: (program, args) => ({ file: process.execPath, args: [CLI_ENTRY, 'print-run', '--', program, ...args] }),
     stateDir: workspaceStateDir(paths.stateRoot, root),

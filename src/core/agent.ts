@@ -1,4 +1,5 @@
 // The agent model shared by server and screen: plain, serializable data.
+import type { Budget } from './budget.js';
 import type { WorkerCredentials } from './report-channel.js';
 import type { UsageMeter } from './usage.js';
 import type { WorktreeInfo } from './worktree.js';
@@ -37,6 +38,8 @@ export interface AgentInfo {
   unread: boolean;
   /** Token meter of a claude agent, from its own reports. */
   usage?: UsageMeter;
+  /** What it may spend (its meter says what it has): at 100% it pauses, `waiting`, until the budget is raised. */
+  budget?: Budget;
   /** The question a waiting agent asks. */
   question?: string;
   /** A claude agent's final report. */

@@ -3,6 +3,7 @@
 // field); the compiler makes the table list every command and exactly its fields, so a
 // new command is one line here. Only types and bounds are checked: a well-typed command
 // that makes no sense (an unknown agent, a bad name) is the server's to answer.
+import { MAX_BUDGET_TOKENS } from './budget.js';
 import { CLI_NAME_PATTERN } from './cli-kinds.js';
 import type { ClientCommand, ClientHello, ClientMessage } from './protocol.js';
 
@@ -80,6 +81,8 @@ function integer(min: number, max: number): Check {
 
 const positiveNumber: Check = (value, where) =>
   typeof value === 'number' && Number.isFinite(value) && value > 0 ? undefined : `${where} must be a number greater than 0`;
+
+const tokenCount = integer(1, MAX_BUDGET_TOKENS);
 
 function oneOf(...choices: readonly string[]): Check {
   const described = choices.map((choice) => JSON.stringify(choice));
@@ -179,6 +182,7 @@ const COMMANDS: { [T in CommandType]: Schema<CommandOf<T>> } = {
     task: required(text),
     name: optional(name),
     budgetUsd: optional(positiveNumber),
+    budgetTokens: optional(tokenCount),
     cwd: required(absolutePath),
     worktree: optional(worktree),
     after: optional(name),
@@ -187,8 +191,9 @@ const COMMANDS: { [T in CommandType]: Schema<CommandOf<T>> } = {
   profiles: {},
   new: {
     cli: required(cliName), task: optional(text), name: optional(name), cwd: required(absolutePath), worktree: optional(worktree), after: optional(name),
-    print: optional(boolean),
+    print: optional(boolean), budgetUsd: optional(positiveNumber), budgetTokens: optional(tokenCount),
   },
+  budget: { name: optional(name), session: optional(boolean), usd: optional(positiveNumber), tokens: optional(tokenCount) },
   compare: { names: required(names) },
   fileDiff: { name: required(name), file: required(file) },
   merge: { name: required(name), into: optional(ref), squash: optional(boolean) },

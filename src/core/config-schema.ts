@@ -1,5 +1,6 @@
 // The configuration: types, defaults, validation of one parsed config file, and merging of files over the defaults.
 
+import { budgetValueError } from './budget.js';
 import { clisError, type CliKindFile } from './cli-kinds.js';
 import { compactionError, DEFAULT_COMPACTION, type CompactionSettings } from './compaction-settings.js';
 import { isThemeName, THEME_NAME_RULE, type Validation } from './theme-schema.js';
@@ -33,11 +34,18 @@ export interface Config {
   compare: { check: string };
   /** External agent CLIs added or changed (core/cli-kinds.ts), by name. */
   clis: Record<string, CliKindFile>;
-  /** After a main-agent turn, ask `suggestionModel` for the user's likely next message, shown in the empty input line. */
   suggestions: boolean;
   suggestionModel: string;
   /** Auto-compaction of the main agent's and workers' conversations (core/compaction-settings.ts). */
   compaction: CompactionSettings;
+  budgets: BudgetSettings;
+}
+
+/** Budgets (core/budget.ts): each agent's unless it is given one, and the whole session's; none by default. */
+export interface BudgetSettings {
+  agentUsd?: number;
+  agentTokens?: number;
+  sessionUsd?: number;
 }
 
 /** One config file: every key optional. */
@@ -57,6 +65,7 @@ export interface ConfigFile {
   suggestions?: boolean;
   suggestionModel?: string;
   compaction?: Partial<CompactionSettings>;
+  budgets?: BudgetSettings;
 }
 
 export type PermissionMode = 'ask' | 'edits' | 'auto';
@@ -80,6 +89,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   // The cheapest model in src/llm/prices.json (test/unit/prices.test.ts keeps it so).
   suggestionModel: 'claude-haiku-4-5',
   compaction: DEFAULT_COMPACTION,
+  budgets: Object.freeze({}),
 });
 
 const RANGES = {
@@ -156,8 +166,22 @@ function fileError(obj: unknown): string | undefined {
   if (obj.worktreeRoot !== undefined && typeof obj.worktreeRoot !== 'string') {
     return `worktreeRoot: expected a directory path as a string, got ${JSON.stringify(obj.worktreeRoot)}`;
   }
-  return pricesError(obj.prices) ?? clisError(obj.clis) ?? sectionError(obj, 'notifications') ?? sectionError(obj, 'keys') ?? sectionError(obj, 'compare')
-    ?? compactionError(obj.compaction);
+  return pricesError(obj.prices) ?? budgetsError(obj.budgets) ?? clisError(obj.clis) ?? sectionError(obj, 'notifications') ?? sectionError(obj, 'keys')
+    ?? sectionError(obj, 'compare') ?? compactionError(obj.compaction);
+}
+
+const BUDGET_KEYS = { agentUsd: 'usd', agentTokens: 'tokens', sessionUsd: 'usd' } as const;
+
+function budgetsError(budgets: unknown): string | undefined {
+  if (budgets === undefined) return undefined;
+  if (!isObject(budgets)) return 'budgets: expected an object like {"agentUsd": 2, "sessionUsd": 20}';
+  const unknown = unknownKey(budgets, Object.keys(BUDGET_KEYS), 'budgets.');
+  if (unknown) return unknown;
+  for (const [key, part] of Object.entries(BUDGET_KEYS)) {
+    const error = budgets[key] === undefined ? undefined : budgetValueError(part, budgets[key]);
+    if (error) return `budgets.${key}: ${error}, got ${JSON.stringify(budgets[key])}`;
+  }
+  return undefined;
 }
 
 function pricesError(prices: unknown): string | undefined {
@@ -190,7 +214,7 @@ function defined<T extends object>(partial: T | undefined): Partial<T> {
 export function mergeConfig(base: Readonly<Config>, ...partials: ConfigFile[]): Config {
   let config: Config = {
     ...base, notifications: { ...base.notifications }, keys: { ...base.keys }, prices: { ...base.prices }, compare: { ...base.compare },
-    clis: { ...base.clis }, compaction: { ...base.compaction },
+    clis: { ...base.clis }, compaction: { ...base.compaction }, budgets: { ...base.budgets },
   };
   for (const partial of partials) {
     config = {
@@ -202,6 +226,7 @@ export function mergeConfig(base: Readonly<Config>, ...partials: ConfigFile[]): 
       compare: { ...config.compare, ...defined(partial.compare) },
       clis: mergeClis(config.clis, partial.clis),
       compaction: { ...config.compaction, ...defined(partial.compaction) },
+      budgets: { ...config.budgets, ...defined(partial.budgets) },
     };
   }
   return config;

@@ -10,7 +10,7 @@ import type { ComparisonView } from './worktree.js';
 import { formatDuration } from './format.js';
 
 /** Raised whenever a message changes shape; a client and a server of different versions refuse each other. */
-export const PROTOCOL_VERSION = 7;
+export const PROTOCOL_VERSION = 8;
 
 /** The most a client may send in one message (a line of JSON); more disconnects it. */
 export const MAX_CLIENT_MESSAGE_BYTES = 1024 * 1024;
@@ -77,9 +77,17 @@ export type ClientCommand =
    * Start an external agent CLI (`cli`: a kind such as claude or codex), on a first prompt when `task` is given;
    * `print`: run it once on `task` without its screen, shown as a worker's work.
    */
-  | { type: 'new'; cli: string; task?: string; name?: string; cwd: string; worktree?: WorktreeRequest; after?: string; print?: boolean }
+  | {
+    type: 'new'; cli: string; task?: string; name?: string; cwd: string; worktree?: WorktreeRequest; after?: string; print?: boolean;
+    budgetUsd?: number; budgetTokens?: number;
+  }
   /** Start a built-in claude agent on a task, without asking the model; `agent`: as that agent profile. */
-  | { type: 'spawn'; task: string; name?: string; budgetUsd?: number; cwd: string; worktree?: WorktreeRequest; after?: string; agent?: string }
+  | {
+    type: 'spawn'; task: string; name?: string; budgetUsd?: number; budgetTokens?: number; cwd: string; worktree?: WorktreeRequest; after?: string;
+    agent?: string;
+  }
+  /** Set an agent's budget (`name`) or the session's (`session`); a paused agent under its new budget goes on. */
+  | { type: 'budget'; name?: string; session?: boolean; usd?: number; tokens?: number }
   /** The workspace's agent profiles (answered with a `profiles` event). */
   | { type: 'profiles' }
   /** Put worktree agents' attempts side by side (answered with a `comparison` event). */
@@ -116,9 +124,11 @@ export interface WorktreeRequest {
   base?: string;
 }
 
-/** `idle`: an agent CLI is done with its turn and waits for the next prompt. */
-/** `shares a file`: it wrote a file another running agent wrote too. */
-export type FlashWord = EndState | 'needs input' | 'idle' | 'shares a file';
+/**
+ * `idle`: an agent CLI is done with its turn and waits for the next prompt; `shares a file`: it wrote a
+ * file another running agent wrote too; `budget`: most of a budget is spent.
+ */
+export type FlashWord = EndState | 'needs input' | 'idle' | 'shares a file' | 'budget';
 
 export interface Flash {
   name: string;
@@ -161,6 +171,8 @@ export interface SessionStatus {
   /** A foreground tool run that Ctrl+B can send to the background. */
   foreground?: string;
   mainUsage?: UsageMeter;
+  /** The session's budget in USD: the main agent's and every agent's spending together. */
+  budgetUsd?: number;
   /** The requests for prompt suggestions (a model of their own), once there was one. */
   suggestionUsage?: UsageMeter;
 }
@@ -216,6 +228,7 @@ export type ServerEvent =
 
 /** One line for the chat history: `build-ui failed · after 12s · exit 2`. */
 export function describeFlash(flash: Flash): string {
+  if (flash.word === 'budget') return `${flash.name}: ${flash.summary ?? 'most of its budget is spent'}`;
   const parts = [`${flash.name} ${flash.word}`, `after ${formatDuration(flash.durationMs)}`];
   if (flash.exitCode !== undefined && flash.word !== 'needs input') parts.push(`exit ${flash.exitCode}`);
   if (flash.signal) parts.push(flash.signal);

@@ -60,7 +60,10 @@ export function acceptedMeter(
 export function shownReport(report: Exclude<WorkerReport, { type: 'usage' }>): Exclude<WorkerReport, { type: 'usage' }> {
   switch (report.type) {
     case 'state':
-      return report.question === undefined ? { type: 'state', state: report.state } : { ...report, question: oneLine(report.question, MAX_QUESTION_CHARS) };
+      return {
+        type: 'state', state: report.state, ...(report.question !== undefined ? { question: oneLine(report.question, MAX_QUESTION_CHARS) } : {}),
+        ...(report.pausedForBudget ? { pausedForBudget: true } : {}),
+      };
     case 'activity':
       return { type: 'activity', text: oneLine(report.text, MAX_ACTIVITY_CHARS) };
     case 'result':

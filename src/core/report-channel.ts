@@ -4,12 +4,14 @@
 // command the worker runs — can connect. Over that one connection agentmux hands the worker what it
 // must not have in its environment (the model's key), and the worker sends its reports: state, usage,
 // activity and result, one JSON message a line. Nothing printed on the worker's terminal is a report.
+// agentmux in turn tells a worker its budget, to pause before its next model request, and to go on.
+import { budgetValueError, type Budget } from './budget.js';
 import { isObject } from './is-object.js';
 import { modelPriceError, type ModelPrice, type UsageMeter } from './usage.js';
 
 /** The environment variable naming the channel's socket. */
 export const CHANNEL_ENV = 'AGENTMUX_CHANNEL';
-export const CHANNEL_VERSION = 1;
+export const CHANNEL_VERSION = 2;
 /** Longest message either side accepts (a final report may be long). */
 export const MAX_CHANNEL_MESSAGE_BYTES = 256 * 1024;
 
@@ -31,13 +33,22 @@ export interface WorkerCredentials {
 export type ChannelAnswer = { type: 'welcome'; credentials?: WorkerCredentials } | { type: 'refused'; message: string };
 
 export type WorkerReport =
-  | { type: 'state'; state: 'running' | 'waiting'; question?: string }
+  /** `pausedForBudget`: it waits for agentmux to let it go on (its budget, or the session's, is reached). */
+  | { type: 'state'; state: 'running' | 'waiting'; question?: string; pausedForBudget?: boolean }
   | { type: 'usage'; meter: UsageMeter }
   /** One line about what the worker is doing ("read_file src/auth.ts"). */
   | { type: 'activity'; text: string }
   /** It wrote this file (relative to its working directory). */
   | { type: 'wrote'; path: string }
   | { type: 'result'; outcome: 'finished' | 'failed'; text: string };
+
+/** What agentmux tells a worker after the welcome. */
+export type WorkerCommand =
+  /** The budget in force from now on (the user changed it). */
+  | { type: 'budget'; budget: Budget }
+  /** Stop before the next model request, with this question, until `goOn`. */
+  | { type: 'pause'; question: string }
+  | { type: 'goOn' };
 
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
@@ -60,7 +71,8 @@ export function isWorkerReport(value: unknown): value is WorkerReport {
   if (!isObject(value)) return false;
   switch (value.type) {
     case 'state':
-      return (value.state === 'running' || value.state === 'waiting') && (value.question === undefined || isString(value.question));
+      return (value.state === 'running' || value.state === 'waiting') && (value.question === undefined || isString(value.question))
+        && (value.pausedForBudget === undefined || value.pausedForBudget === true);
     case 'usage':
       return isMeter(value.meter);
     case 'activity':
@@ -87,4 +99,29 @@ export function parseChannelAnswer(value: unknown): ChannelAnswer | { error: str
     if (problem) return { error: `the model's price: ${problem.key ? `${problem.key}: ` : ''}${problem.message}` };
   }
   return { type: 'welcome', credentials: { apiKey, baseURL, ...(price !== undefined ? { price: price as ModelPrice } : {}) } };
+}
+
+/** A command from agentmux, or why it is not one. */
+export function parseWorkerCommand(value: unknown): WorkerCommand | { error: string } {
+  if (!isObject(value)) return { error: 'not an object' };
+  switch (value.type) {
+    case 'budget': {
+      const { budget } = value;
+      if (!isObject(budget) || Object.keys(budget).some((key) => key !== 'usd' && key !== 'tokens')) return { error: 'the budget is not {usd?, tokens?}' };
+      for (const part of ['usd', 'tokens'] as const) {
+        const problem = budget[part] === undefined ? undefined : budgetValueError(part, budget[part]);
+        if (problem) return { error: `budget.${part}: ${problem}` };
+      }
+      return {
+        type: 'budget',
+        budget: { ...(budget.usd !== undefined ? { usd: budget.usd as number } : {}), ...(budget.tokens !== undefined ? { tokens: budget.tokens as number } : {}) },
+      };
+    }
+    case 'pause':
+      return isString(value.question) ? { type: 'pause', question: value.question } : { error: 'a pause without its question' };
+    case 'goOn':
+      return { type: 'goOn' };
+    default:
+      return { error: 'not a command agentmux gives' };
+  }
 }

@@ -1,11 +1,17 @@
 // Parsing of the main input's slash commands (spec §5). Pure: text in, a command or an error out.
+import { parseTokenCount, parseUsd } from './budget.js';
 import { CLI_NAME_PATTERN } from './cli-kinds.js';
 import { nameError } from './names.js';
 
 export type SlashCommand =
   | { kind: 'run'; command: string; name?: string; worktree?: { base?: string }; after?: string }
-  | { kind: 'spawn'; task: string; name?: string; budgetUsd?: number; worktree?: { base?: string }; after?: string; agent?: string }
-  | { kind: 'new'; cli: string; task?: string; name?: string; worktree?: { base?: string }; after?: string; print?: boolean }
+  | { kind: 'spawn'; task: string; name?: string; budgetUsd?: number; budgetTokens?: number; worktree?: { base?: string }; after?: string; agent?: string }
+  | {
+    kind: 'new'; cli: string; task?: string; name?: string; worktree?: { base?: string }; after?: string; print?: boolean;
+    budgetUsd?: number; budgetTokens?: number;
+  }
+  /** Without `usd` or `tokens`: show the budget; `session`: the session's rather than an agent's. */
+  | { kind: 'budget'; name?: string; session?: true; usd?: number; tokens?: number }
   | { kind: 'compare'; names: string[] }
   | { kind: 'merge'; name: string; into?: string; squash: boolean }
   | { kind: 'discard'; names: string[]; force: boolean }
@@ -26,8 +32,8 @@ export type ParseResult = { ok: true; command: SlashCommand } | { ok: false; err
 
 export const USAGE: Record<SlashCommand['kind'], string> = {
   run: '/run [--name NAME] [--worktree [--base REF]] [--after NAME] -- COMMAND…',
-  spawn: '/spawn [--name NAME] [--worktree [--base REF]] [--after NAME] [--agent PROFILE] [--budget USD] TASK…',
-  new: '/new claude|codex|gemini|aider|KIND [--name NAME] [--worktree [--base REF]] [--after NAME] [--print] [TASK…]',
+  spawn: '/spawn [--name NAME] [--worktree [--base REF]] [--after NAME] [--agent PROFILE] [--budget USD] [--max-tokens N] TASK…',
+  new: '/new claude|codex|gemini|aider|KIND [--name NAME] [--worktree [--base REF]] [--after NAME] [--print] [--budget USD] [--max-tokens N] [TASK…]',
   compare: '/compare NAME NAME…',
   merge: '/merge NAME [--into BRANCH] [--squash]',
   discard: '/discard NAME… [--force]',
@@ -35,6 +41,7 @@ export const USAGE: Record<SlashCommand['kind'], string> = {
   kill: '/kill NAME',
   rm: '/rm NAME…',
   send: '/send NAME TEXT',
+  budget: '/budget NAME [USD] [--max-tokens N] | /budget --session [USD]',
   agents: '/agents [--profiles]',
   cost: '/cost',
   compact: '/compact [INSTRUCTIONS…]',
@@ -56,6 +63,7 @@ export const DESCRIPTIONS: Record<SlashCommand['kind'], string> = {
   kill: 'stop an agent and every process it started, daemons included (SIGTERM, then SIGKILL)',
   rm: 'remove ended agents from the list and free their names (logs stay until agentmux gc)',
   send: 'type a line into an agent',
+  budget: 'show or set what an agent (or the session) may spend; a paused agent under its new budget goes on',
   agents: 'list agents in the chat (--profiles: the agent profiles /spawn --agent takes)',
   cost: 'tokens and cost of the session, per agent',
   compact: 'replace the conversation the model sees with a summary of it (INSTRUCTIONS: what the summary must keep)',
@@ -127,6 +135,19 @@ function afterOf(kind: 'run' | 'spawn' | 'new', flags: Map<string, string>): { a
   return error ? fail(kind, `--after: ${error}`) : { after };
 }
 
+/** `--budget USD` and `--max-tokens N`, checked. */
+function budgetOf(kind: 'spawn' | 'new', flags: Map<string, string>): { budgetUsd?: number; budgetTokens?: number } | ParseResult {
+  const usd = flags.get('--budget');
+  const tokens = flags.get('--max-tokens');
+  const budgetUsd = usd === undefined ? undefined : parseUsd(usd);
+  if (usd !== undefined && budgetUsd === undefined) return fail(kind, `invalid budget ${JSON.stringify(usd)}: give an amount in USD, e.g. --budget 2.50`);
+  const budgetTokens = tokens === undefined ? undefined : parseTokenCount(tokens);
+  if (tokens !== undefined && budgetTokens === undefined) {
+    return fail(kind, `invalid token budget ${JSON.stringify(tokens)}: give a whole number of tokens, e.g. --max-tokens 200000`);
+  }
+  return { ...(budgetUsd !== undefined ? { budgetUsd } : {}), ...(budgetTokens !== undefined ? { budgetTokens } : {}) };
+}
+
 /** `--worktree [--base REF]`, checked; undefined without --worktree. */
 function worktreeOf(kind: 'run' | 'spawn' | 'new', flags: Map<string, string>): { worktree?: { base?: string } } | ParseResult {
   const base = flags.get('--base');
@@ -149,15 +170,13 @@ function parseRun(args: string): ParseResult {
 }
 
 function parseSpawn(args: string): ParseResult {
-  const parsed = parseFlags('spawn', args, { withValue: ['--name', '--budget', '--base', '--after', '--agent'], switches: ['--worktree'] });
+  const parsed = parseFlags('spawn', args, { withValue: ['--name', '--budget', '--max-tokens', '--base', '--after', '--agent'], switches: ['--worktree'] });
   if ('ok' in parsed) return parsed;
   const name = parsed.flags.get('--name');
   const error = name === undefined ? undefined : nameError(name);
   if (error) return fail('spawn', error);
-  const budget = parsed.flags.get('--budget');
-  if (budget !== undefined && (!/^\d+(\.\d+)?$/.test(budget) || !(Number(budget) > 0))) {
-    return fail('spawn', `invalid budget ${JSON.stringify(budget)}: give an amount in USD, e.g. --budget 2.50`);
-  }
+  const budget = budgetOf('spawn', parsed.flags);
+  if ('ok' in budget) return budget;
   const worktree = worktreeOf('spawn', parsed.flags);
   if ('ok' in worktree) return worktree;
   const after = afterOf('spawn', parsed.flags);
@@ -169,8 +188,7 @@ function parseSpawn(args: string): ParseResult {
   return {
     ok: true,
     command: {
-      kind: 'spawn', task: parsed.text,
-      ...(name !== undefined ? { name } : {}), ...(budget !== undefined ? { budgetUsd: Number(budget) } : {}), ...worktree, ...after,
+      kind: 'spawn', task: parsed.text, ...(name !== undefined ? { name } : {}), ...budget, ...worktree, ...after,
       ...(agent !== undefined ? { agent } : {}),
     },
   };
@@ -180,11 +198,13 @@ function parseNew(args: string): ParseResult {
   const { head: cli, rest } = splitFirstWord(args);
   if (!cli || cli.startsWith('-')) return fail('new', '/new needs the kind of CLI to start first: claude, codex, gemini, aider, or one from your config');
   if (!CLI_NAME_PATTERN.test(cli)) return fail('new', `${JSON.stringify(cli)} is not a CLI name: a lowercase word such as claude or codex`);
-  const parsed = parseFlags('new', rest, { withValue: ['--name', '--base', '--after'], switches: ['--worktree', '--print'] });
+  const parsed = parseFlags('new', rest, { withValue: ['--name', '--base', '--after', '--budget', '--max-tokens'], switches: ['--worktree', '--print'] });
   if ('ok' in parsed) return parsed;
   const name = parsed.flags.get('--name');
   const error = name === undefined ? undefined : nameError(name);
   if (error) return fail('new', error);
+  const budget = budgetOf('new', parsed.flags);
+  if ('ok' in budget) return budget;
   const worktree = worktreeOf('new', parsed.flags);
   if ('ok' in worktree) return worktree;
   const after = afterOf('new', parsed.flags);
@@ -195,6 +215,7 @@ function parseNew(args: string): ParseResult {
     ok: true,
     command: {
       kind: 'new', cli, ...(parsed.text ? { task: parsed.text } : {}), ...(name !== undefined ? { name } : {}), ...worktree, ...after, ...(print ? { print } : {}),
+      ...budget,
     },
   };
 }
@@ -251,6 +272,41 @@ function parseRm(args: string): ParseResult {
   return { ok: true, command: { kind: 'rm', names: parsed.names } };
 }
 
+/** `/budget NAME [USD] [--max-tokens N]`, `/budget --session [USD]`. */
+function parseBudget(args: string): ParseResult {
+  const words = args.trim() ? args.trim().split(/\s+/) : [];
+  const session = words[0] === '--session';
+  let name: string | undefined;
+  if (!session) {
+    const parsed = parseName('budget', args);
+    if ('ok' in parsed) return parsed;
+    name = parsed.name;
+  }
+  const rest = words.slice(1);
+  let usd: number | undefined;
+  let tokens: number | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    const word = rest[i];
+    if (word === '--max-tokens' && !session) {
+      const value = rest[++i];
+      if (value === undefined) return fail('budget', '--max-tokens needs a value');
+      tokens = parseTokenCount(value);
+      if (tokens === undefined) return fail('budget', `invalid token budget ${JSON.stringify(value)}: give a whole number of tokens, e.g. --max-tokens 200000`);
+    } else if (word.startsWith('-') && !/^-\d/.test(word)) {
+      return fail('budget', `unknown option ${word}`);
+    } else if (usd === undefined) {
+      usd = parseUsd(word);
+      if (usd === undefined) return fail('budget', `invalid budget ${JSON.stringify(word)}: give an amount in USD, e.g. /budget ${name ?? '--session'} 2.50`);
+    } else {
+      return fail('budget', `unexpected ${JSON.stringify(word)}`);
+    }
+  }
+  return {
+    ok: true,
+    command: { kind: 'budget', ...(name !== undefined ? { name } : { session: true }), ...(usd !== undefined ? { usd } : {}), ...(tokens !== undefined ? { tokens } : {}) },
+  };
+}
+
 function parseNameOnly(kind: 'fg' | 'kill', args: string): ParseResult {
   const parsed = parseName(kind, args);
   if ('ok' in parsed) return parsed;
@@ -282,6 +338,8 @@ export function parseSlashCommand(line: string): ParseResult {
       return parseDiscard(rest);
     case 'rm':
       return parseRm(rest);
+    case 'budget':
+      return parseBudget(rest);
     case 'fg':
     case 'kill':
       return parseNameOnly(word, rest);

@@ -14,6 +14,7 @@ export const THEME_ROLES = [
   'chat.code',
   'chat.tool',
   'meter',
+  'meter.warning',
   'state.queued',
   'state.running',
   'state.waiting',

@@ -4,7 +4,7 @@
 // socket for its hooks (hook-channel.ts).
 import { closeSync, constants, openSync } from 'node:fs';
 import * as pty from 'node-pty';
-import { CHANNEL_ENV, type WorkerCredentials, type WorkerReport } from '../core/report-channel.js';
+import { CHANNEL_ENV, type WorkerCommand, type WorkerCredentials, type WorkerReport } from '../core/report-channel.js';
 import type { ScreenFrame } from '../core/screen-frame.js';
 import type { HookFile, ProcessExit } from '../core/agent.js';
 import type { Emulator, EmulatorPool } from './emulator-pool.js';
@@ -267,6 +267,25 @@ export class AgentProcess {
       this.killing = { tree, done: tree.run() };
     }
     return this.killing.done;
+  }
+
+  /**
+   * Stops (SIGSTOP) or continues (SIGCONT) the pty's process group: the program and what it runs in
+   * the foreground. A kill continues it (tree-kill.ts), so a stopped run still ends.
+   */
+  freeze(on: boolean): void {
+    if (this.exited) return;
+    try {
+      process.kill(-this.pty.pid, on ? 'SIGSTOP' : 'SIGCONT');
+    } catch (error) {
+      // Gone already: its end is on its way.
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+  }
+
+  /** Tells the worker something over its channel. */
+  tellWorker(command: WorkerCommand): void {
+    this.channel?.tell(command);
   }
 
   dispose(): void {

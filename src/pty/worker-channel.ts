@@ -1,12 +1,14 @@
 // agentmux's end of a built-in worker's private channel (core/report-channel.ts): a Unix socket in a
 // directory of its own (mkdtemp: 0700) that takes exactly one connection — the worker's, made before
 // it runs any tool — and then stops listening and disappears. The worker's hello is answered with its
-// credentials; every later message must be a report, or the channel is closed.
+// credentials; every later message must be a report, or the channel is closed. Commands go the other
+// way (its budget, pause, go on) once it has been welcomed.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import {
-  CHANNEL_VERSION, isWorkerHello, isWorkerReport, MAX_CHANNEL_MESSAGE_BYTES, type ChannelAnswer, type WorkerCredentials, type WorkerReport,
+  CHANNEL_VERSION, isWorkerHello, isWorkerReport, MAX_CHANNEL_MESSAGE_BYTES, type ChannelAnswer, type WorkerCommand, type WorkerCredentials,
+  type WorkerReport,
 } from '../core/report-channel.js';
 import { encodeMessage, MessageDecoder, WireError } from '../core/wire.js';
 
@@ -29,6 +31,8 @@ export class WorkerChannel {
   private socket: Socket | undefined;
   private greeted = false;
   private done = false;
+  /** Commands for a worker not welcomed yet: sent right after the welcome. */
+  private pending: WorkerCommand[] = [];
   private readonly closedWaiters: Array<() => void> = [];
 
   /** Listens at once in a new private directory under `baseDir`. */
@@ -90,10 +94,18 @@ export class WorkerChannel {
     }
     this.greeted = true;
     this.send(this.credentials ? { type: 'welcome', credentials: this.credentials } : { type: 'welcome' });
+    for (const command of this.pending.splice(0)) this.send(command);
   }
 
-  private send(answer: ChannelAnswer): void {
-    this.socket?.write(encodeMessage(answer));
+  private send(answer: ChannelAnswer | WorkerCommand): void {
+    if (this.socket && !this.socket.destroyed) this.socket.write(encodeMessage(answer));
+  }
+
+  /** Tells the worker something (its budget, to pause, to go on): right after its welcome if it has not had it; nothing once the channel is closed. */
+  tell(command: WorkerCommand): void {
+    if (this.done) return;
+    if (this.greeted) this.send(command);
+    else this.pending.push(command);
   }
 
   private refuse(reason: string): void {

@@ -7,8 +7,10 @@ import {
   PROTOCOL_VERSION, describeFlash, type ClientMessage, type Flash, type ModelStatus, type ServerEvent, type SessionChoice, type SessionStatus,
 } from '../core/protocol.js';
 import type { AgentProfile } from '../core/agent-profile.js';
+import { MAX_BUDGET_USD, type Budget } from '../core/budget.js';
 import { cliKinds, type CliKind } from '../core/cli-kinds.js';
 import type { CompactionMarks } from '../core/compaction-settings.js';
+import type { BudgetSettings } from '../core/config-schema.js';
 import type { ModelPrice } from '../core/usage.js';
 import type { WorktreeInfo } from '../core/worktree.js';
 import type { Message, ModelClient } from '../llm/types.js';
@@ -17,18 +19,19 @@ import { UsageTracker } from '../llm/usage-tracker.js';
 import { SessionStore } from '../store/session-store.js';
 import { AgentJournal } from './agent-journal.js';
 import { AgentTable, firstLine, flashFor, type AgentEntry } from './agent-table.js';
+import { BudgetKeeper } from './budget-keeper.js';
 import { ChatLog } from './chat-log.js';
 import { ClientScreens, type Client } from './client-screens.js';
 import { ChatQuestion } from './chat-question.js';
 import { ForegroundRuns } from './foreground-runs.js';
-import { BUSY, MainAgent } from './main-agent.js';
+import { BUSY, MainAgent, type SpawnHow } from './main-agent.js';
 import { LogFollowers } from './log-followers.js';
 import { ConversationSwitch } from './conversation-switch.js';
 import { MainSession } from './main-session.js';
 import { PromptSuggester } from './prompt-suggester.js';
-import { notificationFor } from './notifications.js';
+import { notificationFor, pausedNotification } from './notifications.js';
 import { CliMeters } from './cli-meters.js';
-import { CliStarts } from './cli-starts.js';
+import { CliStarts, type CliStart } from './cli-starts.js';
 import { SessionSpend } from './session-spend.js';
 import { WorkerStarts, WORKTREES_UNAVAILABLE, type SpawnOptions } from './worker-starts.js';
 import { WorktreeOps, type WorktreeService } from './worktree-ops.js';
@@ -67,6 +70,8 @@ export interface ServerOptions {
   compaction?: CompactionMarks;
   /** The agent CLIs `/new` starts (default: the built-in ones). */
   clis?: ReadonlyMap<string, CliKind>;
+  /** Budgets from the config: each agent's default, the session's. */
+  budgets?: BudgetSettings;
   /** The command that runs agentmux's hook runner for agent CLIs (cli/hook-main.ts); without it their state stays unknown. */
   hookCommand?: string[];
   /** Agent profiles (`/spawn --agent`, `spawn_agent {agent}`); without them none can be used. */
@@ -90,7 +95,6 @@ export interface ClientConnection {
 }
 
 const OUTPUT_LINES_FOR_NOTIFICATION = 40;
-const MAX_BUDGET_USD = 10_000;
 const NO_SESSIONS = 'this server keeps no conversations';
 /** How much of an agent's log is read for its last lines as text (a lost agent's, or one whose screen is gone). */
 const LOG_TEXT_BYTES = 64 << 10;
@@ -120,6 +124,8 @@ export class AgentServer {
   private readonly followers: LogFollowers;
   private readonly screens: ClientScreens;
   private readonly spend: SessionSpend;
+  private readonly budgets: BudgetKeeper;
+  private readonly kinds: ReadonlyMap<string, CliKind>;
 
   constructor(private readonly options: ServerOptions) {
     this.now = options.now ?? Date.now;
@@ -148,6 +154,7 @@ export class AgentServer {
       refused: (entry, message) => this.chat.add('error', `${entry.info.name}: ${message}`),
       turnEnded: (entry, result) => void this.turnEnded(entry, result),
       hooked: (entry) => this.readCliMeter(entry),
+      workerPaused: (entry, question) => this.budgets.workerPaused(entry, question),
       ended: (entry) => {
         this.worktreeOps?.checkEnded(entry.info.name, entry.info.state, entry.info.exitCode);
         void this.agentEnded(entry);
@@ -161,6 +168,23 @@ export class AgentServer {
         for (const resolve of this.stopWaiters.splice(0)) resolve();
       },
     }, this.now);
+    this.kinds = options.clis ?? cliKinds();
+    this.budgets = new BudgetKeeper({
+      agents: this.agents,
+      settings: options.budgets ?? {},
+      publish: (info) => this.publish(info),
+      flash: (flash) => this.flash(flash),
+      say: (role, text) => this.chat.add(role, text),
+      pausedAtBudget: (entry) => this.main?.notify(pausedNotification(entry.info, this.now()), { wake: true }),
+      mainSpentUsd: () => (this.main?.usage.costUsd ?? 0) + (this.suggester?.usage?.costUsd ?? 0),
+      sessionChanged: () => {
+        this.broadcast({ type: 'session', session: this.session() });
+        this.main?.mayGoOn();
+      },
+      cliMetered: (cli) => this.kinds.get(cli)?.signals === 'claude-hooks',
+      priceOf: (model) => priceFor(model, options.access?.prices),
+      now: this.now,
+    });
     const journal = this.journal;
     this.screens = new ClientScreens({ agents: this.agents, ...(journal ? { logTail: (name: string) => journal.logTail(name, REPLAY_BYTES) } : {}) });
     this.foreground = new ForegroundRuns(this.agents, this.chat, () => this.broadcast({ type: 'session', session: this.session() }));
@@ -189,6 +213,7 @@ export class AgentServer {
         usageChanged: () => {
           this.broadcast({ type: 'session', session: this.session() });
           this.spend.changed();
+          this.budgets.mainSpent();
         },
         ...(options.log ? { failed: options.log } : {}),
       });
@@ -208,6 +233,7 @@ export class AgentServer {
           record: (message: Message) => this.mainSession?.recordMessage(message),
           compacted: (summary: string, kept: number) => this.mainSession?.recordCompaction(summary, kept),
         } : {}),
+        turnRefusal: () => this.budgets.mainTurnRefusal(),
         ...(options.compaction ? { compaction: options.compaction } : {}),
         delivered: (names) => {
           for (const name of names) {
@@ -217,25 +243,28 @@ export class AgentServer {
         },
         host: {
           agents: () => this.agents.all().map((entry) => ({ ...entry.info })),
-          spawnWorker: (task, spawnOptions) => this.spawn(task, options.cwd, { ...spawnOptions, worktree: spawnOptions.worktree ? {} : undefined }),
+          spawnWorker: (task, how) => this.spawn(task, options.cwd, {
+            name: how.name, worktree: how.worktree ? {} : undefined, after: how.after, ...(how.agent !== undefined ? { agent: how.agent } : {}),
+          }, requestedBudget(how)),
           profiles: async () => (await options.profiles?.list() ?? []).flatMap((entry) => (entry.profile ? [entry.profile] : [])),
-          spawnCli: (cli, task, how) => this.cliStarts.start(cli, {
+          spawnCli: (cli, task, how) => this.startCli(cli, {
             task, cwd: options.cwd, ...(how.name !== undefined ? { name: how.name } : {}), ...(how.worktree ? { worktree: {} } : {}),
             ...(how.after !== undefined ? { after: how.after } : {}),
-          }),
+          }, requestedBudget(how)),
           runForeground: (command, timeoutMs, signal) => this.foreground.run(command, options.cwd, timeoutMs, signal),
           outputOf: (name, maxLines) => this.outputOf(name, maxLines),
           approve: (question, signal) => this.approve(question, signal),
           sessionChanged: () => {
             this.broadcast({ type: 'session', session: this.session() });
             this.spend.changed();
+            this.budgets.mainSpent();
           },
         },
       });
     }
     this.cliMeters = new CliMeters(options.access?.prices);
     this.cliStarts = new CliStarts({
-      agents: this.agents, runtime: options.runtime, kinds: options.clis ?? cliKinds(),
+      agents: this.agents, runtime: options.runtime, kinds: this.kinds,
       ...(this.journal ? { logTail: (name: string) => this.journal?.logTail(name, REPLAY_BYTES) ?? new Uint8Array() } : {}),
       ...(options.hookCommand ? { hookCommand: options.hookCommand } : {}), ...(this.worktreeOps ? { worktrees: this.worktreeOps } : {}),
       ...(options.printRun ? { printRun: options.printRun } : {}), priceOf: (model) => priceFor(model, options.access?.prices),
@@ -246,6 +275,7 @@ export class AgentServer {
         ...(options.compaction ? { compaction: options.compaction } : {}),
         ...(this.journal ? { journal: this.journal } : {}), ...(this.worktreeOps ? { worktrees: this.worktreeOps } : {}),
         ...(options.profiles ? { profiles: options.profiles } : {}),
+        budgetFor: (asked, model) => this.budgets.budgetForStart(asked, { label: 'a worker', metered: true, model }),
       });
     }
     if (this.mainSession) {
@@ -375,6 +405,7 @@ export class AgentServer {
       ...(this.foreground.name ? { foreground: this.foreground.name } : {}),
       ...(this.main ? { mainUsage: this.main.usage } : {}),
       ...(this.suggester?.usage ? { suggestionUsage: this.suggester.usage } : {}),
+      ...(this.budgets.sessionBudget !== undefined ? { budgetUsd: this.budgets.sessionBudget } : {}),
     };
   }
 
@@ -420,18 +451,19 @@ export class AgentServer {
         }
         if (!this.options.access) return this.options.model.help ?? 'The model is not configured.';
         return this.spawn(command.task, command.cwd, {
-          name: command.name, budgetUsd: command.budgetUsd, worktree: command.worktree, after: command.after, ...(client.env ? { inherit: client.env } : {}),
+          name: command.name, worktree: command.worktree, after: command.after, ...(client.env ? { inherit: client.env } : {}),
           ...(command.agent !== undefined ? { agent: command.agent } : {}),
-        })
+        }, requestedBudget(command))
           .then((started) => typeof started === 'string' ? started : { name: started.name });
       }
       case 'new': {
         const { cli, task, name, cwd, worktree, after, print } = command;
-        return this.cliStarts.start(cli, {
+        return this.startCli(cli, {
           cwd, ...(task !== undefined ? { task } : {}), ...(name !== undefined ? { name } : {}), ...(worktree ? { worktree } : {}),
           ...(after !== undefined ? { after } : {}), ...(client.env ? { inherit: client.env } : {}), ...(print ? { print } : {}),
-        }).then((started) => (typeof started === 'string' ? started : { name: started.name }));
+        }, requestedBudget(command)).then((started) => (typeof started === 'string' ? started : { name: started.name }));
       }
+      case 'budget': return this.setBudget(command);
       case 'profiles': {
         const { profiles } = this.options;
         if (!profiles) return NO_PROFILES;
@@ -495,6 +527,7 @@ export class AgentServer {
       case 'compact':
         if (!this.main) return this.options.model.help ?? 'The model is not configured.';
         if (this.question.open) return BUSY;
+        if (this.budgets.mainTurnRefusal()) return this.budgets.mainTurnRefusal();
         return this.main.compact(command.instructions);
       case 'interrupt':
         this.question.cancel();
@@ -527,6 +560,7 @@ export class AgentServer {
       this.journal?.remove(info.name, this.now());
       this.broadcast({ type: 'removed', name: info.name });
       this.cliMeters.forget(info.name);
+      this.budgets.forget(info.name);
     }
     this.chat.add('system', removedMessage(removed.map((entry) => entry.info)));
     this.spend.changed();
@@ -557,9 +591,33 @@ export class AgentServer {
     this.chat.add('event', describeFlash(flash), { flash });
   }
 
-  private spawn(task: string, cwd: string, how: SpawnOptions): Promise<AgentInfo | string> {
+  /** Starts a worker with the budget asked for (or the configured one); refused when it cannot be kept. */
+  private spawn(task: string, cwd: string, how: Omit<SpawnOptions, 'budget'>, requested: Budget): Promise<AgentInfo | string> {
     if (!this.workerStarts) return Promise.resolve(this.options.model.help ?? 'The model is not configured.');
-    return this.workerStarts.spawn(task, cwd, how);
+    return this.workerStarts.spawn(task, cwd, { ...how, budget: requested });
+  }
+
+  /** Starts agent CLI `cli` with the budget asked for (or the configured one, for a CLI whose meter agentmux reads). */
+  private startCli(cli: string, how: Omit<CliStart, 'budget'>, requested: Budget): Promise<AgentInfo | string> {
+    // An unknown CLI is refused as such.
+    if (!this.kinds.has(cli)) return this.cliStarts.start(cli, how);
+    const budget = this.budgets.budgetForStart(requested, { label: cli, metered: this.budgets.metered({ kind: 'cli', cli }) });
+    if (typeof budget === 'string') return Promise.resolve(budget);
+    return this.cliStarts.start(cli, { ...how, ...budget });
+  }
+
+  /** `/budget NAME USD`, `/budget --session USD`. */
+  private setBudget(command: Extract<ClientMessage, { type: 'budget' }>): string | undefined {
+    const { name, session, usd, tokens } = command;
+    if ((name === undefined) === (session !== true)) return 'give an agent\'s name or --session: /budget NAME USD, /budget --session USD';
+    if (usd !== undefined && usd > MAX_BUDGET_USD) return `invalid budget ${usd}: give an amount in USD above 0 and at most ${MAX_BUDGET_USD}`;
+    if (name !== undefined) {
+      if (usd === undefined && tokens === undefined) return `give the budget: /budget ${name} USD, or /budget ${name} --max-tokens N`;
+      return this.budgets.setBudget(name, { ...(usd !== undefined ? { usd } : {}), ...(tokens !== undefined ? { tokens } : {}) });
+    }
+    if (tokens !== undefined) return 'the session\'s budget is in USD: /budget --session USD';
+    if (usd === undefined) return 'give the budget: /budget --session USD';
+    return this.budgets.setSessionBudget(usd);
   }
 
   private async agentEnded(entry: AgentEntry): Promise<void> {
@@ -578,12 +636,13 @@ export class AgentServer {
     this.publish(entry.info);
   }
 
-  /** Every screen and the records hear of an agent's change. */
+  /** Every screen and the records hear of an agent's change (after its budget had its say). */
   private publish(info: AgentInfo): void {
+    const entry = this.agents.get(info.name);
+    if (entry) this.budgets.agentChanged(entry);
     this.broadcast({ type: 'agent', agent: { ...info } });
     this.journal?.changed(info);
     this.spend.changed();
-    const entry = this.agents.get(info.name);
     if (entry) this.worktreeOps?.scheduleRefresh(entry);
   }
 
@@ -609,6 +668,8 @@ export class AgentServer {
       this.question.take(text);
       return undefined;
     }
+    const refused = this.main && this.budgets.mainTurnRefusal();
+    if (refused) return refused;
     this.chat.add('user', text);
     if (!this.main) {
       this.chat.add('system', this.options.model.help ?? 'The model is not configured.');
@@ -654,3 +715,8 @@ export class AgentServer {
 
 /** A refusal (one line), the agent a command started, or nothing to say. */
 type Outcome = string | { name: string } | undefined;
+
+/** The budget a command or tool call asks for. */
+function requestedBudget(how: Pick<SpawnHow, 'budgetUsd' | 'budgetTokens'>): Budget {
+  return { ...(how.budgetUsd !== undefined ? { usd: how.budgetUsd } : {}), ...(how.budgetTokens !== undefined ? { tokens: how.budgetTokens } : {}) };
+}

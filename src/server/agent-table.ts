@@ -1,6 +1,7 @@
 // Every agent the server owns: starting them, following their processes and reports,
 // stopping them, and who is watching which screen.
 import { endStateOf, isEnded, type AgentInfo, type AgentLaunch, type EndState, type ProcessExit } from '../core/agent.js';
+import type { Budget } from '../core/budget.js';
 import { nameError, nameForCli, nameFromCommand, nameFromTask, uniqueName } from '../core/names.js';
 import { interpretHook } from '../core/cli-signals.js';
 import type { Flash, ServerEvent } from '../core/protocol.js';
@@ -35,6 +36,23 @@ export interface AgentEntry {
   transcript?: string;
   /** Where a CLI agent's state comes from. */
   cliSignals?: CliSignals;
+  /** Paused at a budget (server/budget-keeper.ts). */
+  budgetPause?: BudgetPause;
+}
+
+/** Its own budget, or the session's. */
+export type PauseReason = 'agent' | 'session';
+
+export interface BudgetPause {
+  /** The question shown for each reason it is paused for. */
+  reasons: Map<PauseReason, string>;
+  /** What it was doing (or has said since): shown again when it goes on. */
+  before: Pick<AgentInfo, 'state' | 'question' | 'stateFrom'>;
+  /** Its usage when it was paused, then when it (a worker) said it stopped; and whether it has said so. */
+  spentAt: Usage;
+  acknowledged: boolean;
+  /** Stopped with SIGSTOP (an agent CLI; a worker that went on spending). */
+  frozen: boolean;
 }
 
 export interface AgentTableHooks {
@@ -53,6 +71,8 @@ export interface AgentTableHooks {
   turnEnded(entry: AgentEntry, result: string | undefined): void;
   /** A CLI agent's hook spoke (after its signal was applied): its transcript may have grown. */
   hooked(entry: AgentEntry): void;
+  /** A worker says it stopped for its budget (`question`: why), until agentmux lets it go on. */
+  workerPaused(entry: AgentEntry, question: string): void;
 }
 
 /** What an agent is to do, as far as its name and its checks go. */
@@ -87,6 +107,8 @@ export interface StartRequest extends AgentWork {
   history?: Uint8Array;
   /** A built-in worker's agent profile. */
   profile?: string;
+  /** What it may spend. */
+  budget?: Budget;
 }
 
 const MAX_TASK_LENGTH = 64 * 1024;
@@ -172,7 +194,7 @@ export class AgentTable {
         name, kind: request.kind, task: request.task, cwd: request.cwd, state: dependency ? 'queued' : startState(request.kind), startedAt: this.now(),
         lastLine: dependency ? `waits for ${dependency.info.name}` : '', unread: false,
         ...(request.worktree ? { worktree: request.worktree } : {}), ...(request.cli ? { cli: request.cli } : {}),
-        ...(request.profile ? { profile: request.profile } : {}),
+        ...(request.profile ? { profile: request.profile } : {}), ...(request.budget ? { budget: request.budget } : {}),
       },
       killRequested: false,
       watchers: new Set(),
@@ -369,6 +391,10 @@ export class AgentTable {
     const report = shownReport(claimed);
     switch (report.type) {
       case 'state': {
+        if (report.pausedForBudget) {
+          this.hooks.workerPaused(entry, report.question ?? '');
+          break;
+        }
         const wasWaiting = info.state === 'waiting';
         info.state = report.state;
         if (report.state === 'waiting') {

@@ -3,6 +3,7 @@
 // install it; a first prompt in its arguments, or typed in once it is ready for input. An ended one
 // (also one `lost` to a crashed server) resumes its own session under its name.
 import type { AgentInfo } from '../core/agent.js';
+import type { Budget } from '../core/budget.js';
 import { cliArguments, type CliKind } from '../core/cli-kinds.js';
 import { cliOfCommand } from '../core/command-cli.js';
 import type { ModelPrice } from '../core/usage.js';
@@ -25,6 +26,8 @@ export interface CliStart {
   inherit?: Record<string, string>;
   /** Run it once on `task` without its screen (its print arguments), rendered as a worker's work. */
   print?: boolean;
+  /** What it may spend (for a CLI whose meter agentmux reads). */
+  budget?: Budget;
 }
 
 export interface CliStartsDeps {
@@ -70,6 +73,7 @@ export class CliStarts {
     const start = (name: string, where: string, worktree?: WorktreeInfo): AgentEntry | string => this.deps.agents.start({
       ...work, cwd: where, name, ...launch,
       ...(how.inherit ? { inherit: how.inherit } : {}), ...(worktree ? { worktree } : {}), ...(how.after !== undefined ? { after: how.after } : {}),
+      ...(how.budget ? { budget: how.budget } : {}),
     });
     if (how.worktree) {
       const { worktrees } = this.deps;

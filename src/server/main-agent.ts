@@ -28,17 +28,29 @@ export type ForegroundOutcome = { ended: AgentInfo } | { movedTo: string };
 
 export interface MainAgentHost {
   agents(): AgentInfo[];
-  spawnWorker(task: string, options: { name?: string; worktree?: boolean; after?: string; agent?: string }): Promise<AgentInfo | string>;
+  spawnWorker(task: string, options: SpawnHow): Promise<AgentInfo | string>;
+  /** The agent profiles workers can be started as (read at the start of each turn). */
+  profiles(): Promise<AgentProfile[]>;
   /** The agent profiles workers can be started as (read at the start of each turn). */
   profiles(): Promise<AgentProfile[]>;
   /** Starts agent CLI `cli` on `task`. */
-  spawnCli(cli: string, task: string, options: { name?: string; worktree?: boolean; after?: string }): Promise<AgentInfo | string>;
+  spawnCli(cli: string, task: string, options: SpawnHow): Promise<AgentInfo | string>;
   /** Starts a command agent the main agent waits on; resolves when it ends or is sent to the background. */
   runForeground(command: string, timeoutMs: number, signal: AbortSignal): Promise<ForegroundOutcome | string>;
   outputOf(name: string, maxLines: number): Promise<string>;
   /** Whether the user allows this action; asked in the chat. */
   approve(question: string, signal: AbortSignal): Promise<boolean>;
   sessionChanged(): void;
+}
+
+export interface SpawnHow {
+  name?: string;
+  worktree?: boolean;
+  after?: string;
+  /** A worker's agent profile. */
+  agent?: string;
+  budgetUsd?: number;
+  budgetTokens?: number;
 }
 
 export interface MainAgentOptions {
@@ -62,6 +74,8 @@ export interface MainAgentOptions {
   compaction?: CompactionMarks;
   /** Prompt suggestions: asked for after a turn that went well (not the first), cancelled by whatever comes next. */
   suggester?: Suggester;
+  /** Why it may take no turn now (the session's budget is reached); what waits is taken once it may. */
+  turnRefusal?(): string | undefined;
 }
 
 export interface Suggester {
@@ -153,6 +167,11 @@ export class MainAgent {
     return undefined;
   }
 
+  /** It may take turns again (the session's budget was raised): what waits for one is taken now. */
+  mayGoOn(): void {
+    if (this.queuedTexts.length > 0 || this.notifications.wakes) void this.run();
+  }
+
   /** Ctrl+C: stop the current turn. Returns false when there is none. */
   interrupt(): boolean {
     if (!this.abort) return false;
@@ -173,7 +192,7 @@ export class MainAgent {
     this.options.host.sessionChanged();
     try {
       let suggest = false;
-      while (this.queuedTexts.length > 0 || this.notifications.wakes) {
+      while ((this.queuedTexts.length > 0 || this.notifications.wakes) && this.options.turnRefusal?.() === undefined) {
         const first = !this.messages.some((message) => message.role === 'assistant');
         const notifications = this.notifications.take();
         this.addUserContent([...notifications.map((notification) => notificationText(notification)), ...this.queuedTexts.splice(0)]);
@@ -397,7 +416,10 @@ export class MainAgent {
     const { host } = this.options;
     switch (input.tool) {
       case 'spawn_agent': {
-        const how = { name: input.name, worktree: input.worktree, after: input.after, ...(input.agent !== undefined ? { agent: input.agent } : {}) };
+        const how = {
+          name: input.name, worktree: input.worktree, after: input.after, budgetUsd: input.budgetUsd, budgetTokens: input.budgetTokens,
+          ...(input.agent !== undefined ? { agent: input.agent } : {}),
+        };
         const started = await (input.cli === undefined ? host.spawnWorker(input.task, how) : host.spawnCli(input.cli, input.task, how));
         if (typeof started === 'string') return { content: started, isError: true, summary: started };
         const when = started.state === 'queued' ? `It starts when ${input.after} has finished and then runs in the background.` : 'It runs in the background.';

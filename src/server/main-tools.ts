@@ -1,6 +1,7 @@
 // The main agent's tools (spec §7, plus `bash`, run in the foreground and movable to the
 // background with Ctrl+B). Inputs come from the model: validated, errors returned as data.
 import { isEnded, type AgentInfo } from '../core/agent.js';
+import { budgetValueError } from '../core/budget.js';
 import { CLI_NAME_PATTERN } from '../core/cli-kinds.js';
 import type { ToolDefinition } from '../llm/types.js';
 
@@ -25,6 +26,8 @@ export const MAIN_TOOLS: ToolDefinition[] = [
             + 'It works in its own terminal; the user can bring it to the front.',
         },
         after: { type: 'string', description: 'Start only once this agent has finished (it waits, queued, until then).' },
+        budget_usd: { type: 'number', description: 'What it may spend in USD; it pauses there until the user raises it.' },
+        max_tokens: { type: 'number', description: 'How many tokens it may use in all; it pauses there until the user raises it.' },
       },
       required: ['task'],
     },
@@ -52,7 +55,9 @@ export const MAIN_TOOLS: ToolDefinition[] = [
 ];
 
 export type MainToolInput =
-  | { tool: 'spawn_agent'; task: string; name?: string; worktree?: boolean; after?: string; cli?: string; agent?: string }
+  | {
+    tool: 'spawn_agent'; task: string; name?: string; worktree?: boolean; after?: string; cli?: string; agent?: string; budgetUsd?: number; budgetTokens?: number;
+  }
   | { tool: 'list_agents' }
   | { tool: 'agent_result'; name: string }
   | { tool: 'bash'; command: string; timeoutMs: number };
@@ -79,10 +84,15 @@ export function validateMainTool(name: string, input: unknown): MainToolInput | 
       if (fields.cli !== undefined && (typeof fields.cli !== 'string' || !CLI_NAME_PATTERN.test(fields.cli))) {
         return { error: 'spawn_agent: "cli" must be the name of an agent CLI, such as "claude" or "codex"' };
       }
+      for (const [field, part] of [['budget_usd', 'usd'], ['max_tokens', 'tokens']] as const) {
+        const problem = fields[field] === undefined ? undefined : budgetValueError(part, fields[field]);
+        if (problem) return { error: `spawn_agent: "${field}": ${problem}` };
+      }
       return {
         tool: 'spawn_agent', task: fields.task, ...(typeof fields.name === 'string' ? { name: fields.name } : {}), ...(fields.worktree === true ? { worktree: true } : {}),
         ...(typeof fields.after === 'string' ? { after: fields.after } : {}), ...(typeof fields.cli === 'string' ? { cli: fields.cli } : {}),
         ...(typeof fields.agent === 'string' ? { agent: fields.agent } : {}),
+        ...(typeof fields.budget_usd === 'number' ? { budgetUsd: fields.budget_usd } : {}), ...(typeof fields.max_tokens === 'number' ? { budgetTokens: fields.max_tokens } : {}),
       };
     }
     case 'list_agents':
@@ -114,6 +124,9 @@ export function describeAgents(agents: readonly AgentInfo[]): string {
       tokens: agent.usage.total.input + agent.usage.total.output + agent.usage.total.cacheRead + agent.usage.total.cacheWrite,
       ...(agent.usage.costUsd !== undefined ? { cost_usd: Number(agent.usage.costUsd.toFixed(4)) } : {}),
     } : {}),
+    ...(agent.budget?.usd !== undefined ? { budget_usd: agent.budget.usd } : {}),
+    ...(agent.budget?.tokens !== undefined ? { max_tokens: agent.budget.tokens } : {}),
+    ...(agent.state === 'waiting' && agent.question ? { question: agent.question } : {}),
   })), null, 1);
 }
 

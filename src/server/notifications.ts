@@ -1,6 +1,7 @@
-// Outcomes of background agents waiting to be told to the main agent. Each one is taken
-// exactly once: never dropped, never delivered twice.
+// Outcomes of background agents (and their pauses at a budget) waiting to be told to the main
+// agent. Each one is taken exactly once: never dropped, never delivered twice.
 import type { AgentInfo } from '../core/agent.js';
+import { describeBudget, spentOf } from '../core/budget.js';
 import { formatDuration } from '../core/format.js';
 
 export interface AgentNotification {
@@ -24,6 +25,17 @@ export function notificationFor(info: AgentInfo, output: string): AgentNotificat
     ...(info.exitCode !== undefined ? { exitCode: info.exitCode } : {}),
     ...(info.signal ? { signal: info.signal } : {}),
     result: result.length > MAX_RESULT_CHARS ? `[… ${result.length - MAX_RESULT_CHARS} characters before this are left out]\n${result.slice(-MAX_RESULT_CHARS)}` : result,
+  };
+}
+
+/** An agent paused at its own budget: the main agent hears what it spent and what the user can do. */
+export function pausedNotification(info: AgentInfo, now: number): AgentNotification {
+  return {
+    name: info.name,
+    state: 'waiting',
+    durationMs: now - info.startedAt,
+    result: `paused: ${info.question ?? 'budget reached'}; ${describeBudget(spentOf(info.usage), info.budget)}. `
+      + `It goes on when the user raises its budget (/budget ${info.name} USD); or the user stops it (/kill ${info.name}).`,
   };
 }
 

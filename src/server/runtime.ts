@@ -1,7 +1,7 @@
 // What the server needs from whatever runs agents' processes (the pty layer in production).
 import type { AgentLaunch, ProcessExit } from '../core/agent.js';
 import type { HookSource } from '../core/cli-hooks.js';
-import type { WorkerReport } from '../core/report-channel.js';
+import type { WorkerCommand, WorkerReport } from '../core/report-channel.js';
 import type { ScreenFrame } from '../core/screen-frame.js';
 
 export interface AgentEvents {
@@ -42,6 +42,10 @@ export interface AgentHandle {
    * SIGKILL after the grace period); `onEnd` follows. Resolves, once they are gone, with any that survived.
    */
   kill(): Promise<Array<{ pid: number; name: string }>>;
+  /** Stops (SIGSTOP) or continues (SIGCONT) its process group: a budget pause of a program that cannot be asked to wait. */
+  freeze?(on: boolean): void;
+  /** Tells a built-in worker something over its channel (its budget, to pause, to go on). */
+  tellWorker?(command: WorkerCommand): void;
   dispose(): void;
 }
 

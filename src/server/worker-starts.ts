@@ -3,6 +3,7 @@
 // A worker started as an agent profile runs on the profile's model, with its tools and its role.
 import type { AgentInfo } from '../core/agent.js';
 import type { AgentProfile } from '../core/agent-profile.js';
+import type { Budget } from '../core/budget.js';
 import { compactionFlag, type CompactionMarks } from '../core/compaction-settings.js';
 import type { WorktreeInfo } from '../core/worktree.js';
 import { priceFor } from '../llm/prices.js';
@@ -15,7 +16,8 @@ import type { WorktreeOps } from './worktree-ops.js';
 
 export interface SpawnOptions {
   name?: string;
-  budgetUsd?: number;
+  /** The budget asked for (the configured one applies without it). */
+  budget?: Budget;
   worktree?: { base?: string };
   /** Start once this agent has finished. */
   after?: string;
@@ -36,6 +38,8 @@ export interface WorkerStartsDeps {
   profiles?: ProfileSource;
   /** Auto-compaction's marks for workers' conversations; absent: off. */
   compaction?: CompactionMarks;
+  /** The budget a worker on `model` starts with (the one asked for, else the configured one), or why it cannot start. */
+  budgetFor(asked: Budget, model: string): { budget?: Budget } | string;
 }
 
 /** How much of a continued worker's earlier output its new screen starts with. */
@@ -55,11 +59,13 @@ export class WorkerStarts {
       if (typeof found === 'string') return found;
       profile = found;
     }
+    const budget = this.deps.budgetFor(how.budget ?? {}, profile?.model ?? this.deps.access.model);
+    if (typeof budget === 'string') return budget;
     if (how.worktree) {
       if (!worktrees) return WORKTREES_UNAVAILABLE;
       let started: AgentEntry | undefined;
       const error = await worktrees.startIn({ kind: 'claude', task }, how.name, how.worktree.base, (name, info) => {
-        const result = this.start(task, name, info.path, how, profile, info);
+        const result = this.start(task, name, info.path, how, profile, budget.budget, info);
         if (typeof result !== 'string') started = result;
         return result;
       });
@@ -67,7 +73,7 @@ export class WorkerStarts {
     }
     const chosen = agents.chooseName({ kind: 'claude', task }, how.name);
     if ('error' in chosen) return chosen.error;
-    const started = this.start(task, chosen.name, cwd, how, profile);
+    const started = this.start(task, chosen.name, cwd, how, profile, budget.budget);
     return typeof started === 'string' ? started : started.info;
   }
 
@@ -81,24 +87,26 @@ export class WorkerStarts {
     if (refused) return refused;
     const args = ['worker', '--name', name, '--task', text, '--model', settings.model, '--permission-mode', settings.permissionMode,
       '--transcript', journal.transcriptPath(name), '--resume'];
-    if (settings.budgetUsd !== undefined) args.push('--budget', String(settings.budgetUsd));
     if (settings.profile) args.push(...profileArgs(settings.profile));
     args.push(...this.compactionArgs());
+    // Records of an earlier version kept the budget with the worker's settings.
+    args.push(...budgetArgs(entry.info.budget ?? (settings.budgetUsd !== undefined ? { usd: settings.budgetUsd } : undefined)));
     chat.add('event', `${name} continues: ${text}`);
     // Its screen goes on below what it showed before, as if it had never stopped.
     const history = journal.logTail(name, HISTORY_BYTES);
     return agents.restart(entry, launcher.program(args), { worker: this.worker(settings.model), history });
   }
 
-  private start(task: string, name: string, cwd: string, how: SpawnOptions, profile: AgentProfile | undefined, worktree?: WorktreeInfo): AgentEntry | string {
+  private start(
+    task: string, name: string, cwd: string, how: SpawnOptions, profile: AgentProfile | undefined, budget: Budget | undefined, worktree?: WorktreeInfo,
+  ): AgentEntry | string {
     const { access, launcher, journal, agents } = this.deps;
     const model = profile?.model ?? access.model;
     const settings: WorkerSettings = {
-      model, permissionMode: launcher.permissionMode, ...(how.budgetUsd !== undefined ? { budgetUsd: how.budgetUsd } : {}),
+      model, permissionMode: launcher.permissionMode,
       ...(profile ? { profile: { name: profile.name, prompt: profile.prompt, ...(profile.tools ? { tools: profile.tools } : {}) } } : {}),
     };
-    const args = ['worker', '--name', name, '--task', task, '--model', model, '--permission-mode', launcher.permissionMode];
-    if (how.budgetUsd !== undefined) args.push('--budget', String(how.budgetUsd));
+    const args = ['worker', '--name', name, '--task', task, '--model', model, '--permission-mode', launcher.permissionMode, ...budgetArgs(budget)];
     if (settings.profile) args.push(...profileArgs(settings.profile));
     args.push(...this.compactionArgs());
     if (journal) {
@@ -106,7 +114,7 @@ export class WorkerStarts {
       journal.setWorker(name, settings);
     }
     return agents.start({
-      kind: 'claude', task, cwd, name, program: launcher.program(args), worker: this.worker(model),
+      kind: 'claude', task, cwd, name, program: launcher.program(args), worker: this.worker(model), ...(budget ? { budget } : {}),
       ...(worktree ? { worktree } : {}), ...(how.after !== undefined ? { after: how.after } : {}), ...(how.inherit ? { inherit: how.inherit } : {}),
       ...(profile ? { profile: profile.name } : {}),
     });
@@ -127,6 +135,14 @@ export class WorkerStarts {
       expect: { model, priceOf: () => price },
     };
   }
+}
+
+/** The worker's flags for its budget. */
+function budgetArgs(budget: Budget | undefined): string[] {
+  return [
+    ...(budget?.usd !== undefined ? ['--budget', String(budget.usd)] : []),
+    ...(budget?.tokens !== undefined ? ['--budget-tokens', String(budget.tokens)] : []),
+  ];
 }
 
 /** A profile's worker flags: its name, its tools when it names them, its role when it has one. */

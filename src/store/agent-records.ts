@@ -15,7 +15,10 @@ export interface AgentRecord {
   log: string;
   /** A built-in worker's conversation, relative to the workspace state directory (e.g. `workers/build.jsonl`). */
   transcript?: string;
-  /** How a built-in worker was started, to start it again the same way (`profile`: as that agent profile, its role and tools as they were). */
+  /**
+   * How a built-in worker was started, to start it again the same way (`profile`: as that agent profile, its role and tools as they were;
+   * `budgetUsd`: from an earlier version, now `info.budget`).
+   */
   worker?: { model: string; permissionMode: PermissionMode; budgetUsd?: number; profile?: { name: string; prompt: string; tools?: string[] } };
 }
 
@@ -113,6 +116,7 @@ const agentRecord = shape({
       contextTokens: number,
       contextWindow: optional(number),
     })),
+    budget: optional(shape({ usd: optional(number), tokens: optional(number) })),
     question: optional(string),
     result: optional(string),
     profile: optional(string),

@@ -1,5 +1,6 @@
 // What the screen does with a line typed into the chat input.
-import { formatDuration } from '../core/format.js';
+import { describeBudget, formatUsd, spentOf } from '../core/budget.js';
+import { formatCost, formatDuration } from '../core/format.js';
 import type { ClientCommand } from '../core/protocol.js';
 import { parseSlashCommand } from '../core/slash-commands.js';
 import type { ClientModel } from './client-model.js';
@@ -22,6 +23,20 @@ function agentsSummary(model: ClientModel, now: number): string {
   return model.agents
     .map((agent) => `${agent.name}  ${agent.state}${agent.unread ? ' (new)' : ''}  ${formatDuration(elapsedOf(agent, now))}  ${agent.profile ? `as ${agent.profile}: ` : ''}${agent.task}`)
     .join('\n');
+}
+
+/** `/budget NAME`, `/budget --session`: what was spent, of what budget. */
+function budgetSummary(model: ClientModel, name: string | undefined): { text: string } | { error: string } {
+  if (name === undefined) {
+    const meters = [...(model.session.mainUsage ? [model.session.mainUsage] : []), ...model.agents.flatMap((agent) => (agent.usage ? [agent.usage] : []))];
+    // What the server counts against the budget: every cost that is known.
+    const spent = formatCost(meters.reduce((sum, meter) => sum + (meter.costUsd ?? 0), 0));
+    const budget = model.session.budgetUsd;
+    return { text: budget === undefined ? `the session: spent ${spent} · no budget (/budget --session USD sets one)` : `the session: spent ${spent} of its ${formatUsd(budget)} budget` };
+  }
+  const agent = model.agent(name);
+  if (!agent) return { error: `no agent named ${name} (/agents lists them)` };
+  return { text: `${name}: ${describeBudget(spentOf(agent.usage), agent.budget)}` };
 }
 
 export function submitLine(line: string, context: SlashContext): void {
@@ -58,6 +73,7 @@ export function submitLine(line: string, context: SlashContext): void {
       context.send({
         type: 'spawn', task: command.task, cwd: context.cwd,
         ...(command.name ? { name: command.name } : {}), ...(command.budgetUsd !== undefined ? { budgetUsd: command.budgetUsd } : {}),
+        ...(command.budgetTokens !== undefined ? { budgetTokens: command.budgetTokens } : {}),
         ...(command.worktree ? { worktree: command.worktree } : {}), ...(command.after ? { after: command.after } : {}),
         ...(command.agent ? { agent: command.agent } : {}),
       });
@@ -67,9 +83,23 @@ export function submitLine(line: string, context: SlashContext): void {
         type: 'new', cli: command.cli, cwd: context.cwd,
         ...(command.task ? { task: command.task } : {}), ...(command.name ? { name: command.name } : {}),
         ...(command.worktree ? { worktree: command.worktree } : {}), ...(command.after ? { after: command.after } : {}),
-        ...(command.print ? { print: true } : {}),
+        ...(command.print ? { print: true } : {}), ...(command.budgetUsd !== undefined ? { budgetUsd: command.budgetUsd } : {}),
+        ...(command.budgetTokens !== undefined ? { budgetTokens: command.budgetTokens } : {}),
       });
       return;
+    case 'budget': {
+      if (command.usd === undefined && command.tokens === undefined) {
+        const summary = budgetSummary(context.model, command.name);
+        if ('error' in summary) context.note('error', summary.error);
+        else context.note('system', summary.text);
+        return;
+      }
+      context.send({
+        type: 'budget', ...(command.name !== undefined ? { name: command.name } : { session: true }),
+        ...(command.usd !== undefined ? { usd: command.usd } : {}), ...(command.tokens !== undefined ? { tokens: command.tokens } : {}),
+      });
+      return;
+    }
     case 'fg':
       context.send({ type: 'attach', name: command.name });
       return;

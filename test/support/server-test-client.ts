@@ -2,6 +2,7 @@
 // the chat, the agents and the session back the way a screen would show them.
 import type { AgentInfo } from '../../src/core/agent.js';
 import type { ChatEntry, ClientCommand, Flash, ServerEvent, SessionStatus } from '../../src/core/protocol.js';
+import { applyFrame, type FrameLine } from '../../src/core/screen-frame.js';
 import type { AgentServer, ClientConnection } from '../../src/server/agent-server.js';
 
 type EventOf<T extends ServerEvent['type']> = Extract<ServerEvent, { type: T }>;
@@ -108,6 +109,13 @@ export class ServerTestClient {
 
   errors(): string[] {
     return this.of('error').map((event) => event.message);
+  }
+
+  /** The rows of an agent's screen this client attached, built from the frames it received. */
+  screen(name: string): string[] {
+    let grid: FrameLine[] | undefined;
+    for (const event of this.of('screen')) if (event.name === name) grid = applyFrame(grid, event.frame);
+    return (grid ?? []).map((line) => line.runs.map((run) => run.text).join(''));
   }
 
   describe(): string {

@@ -14,9 +14,14 @@ const EXAMPLES: { [T in ClientCommand['type']]: Extract<ClientCommand, { type: T
   send: { type: 'send', name: 'tests', text: 'yes' },
   resize: { type: 'resize', cols: 120, rows: 40 },
   chat: { type: 'chat', text: 'fix the build' },
-  spawn: { type: 'spawn', task: 'write docs', name: 'docs', budgetUsd: 0.5, cwd: '/repo/sub', worktree: {}, after: 'tests', agent: 'doc-writer' },
+  spawn: {
+    type: 'spawn', task: 'write docs', name: 'docs', budgetUsd: 0.5, budgetTokens: 200_000, cwd: '/repo/sub', worktree: {}, after: 'tests', agent: 'doc-writer',
+  },
   profiles: { type: 'profiles' },
-  new: { type: 'new', cli: 'claude', task: 'fix the login test', name: 'claude-login', cwd: '/repo', worktree: {}, after: 'tests' },
+  new: {
+    type: 'new', cli: 'claude', task: 'fix the login test', name: 'claude-login', cwd: '/repo', worktree: {}, after: 'tests', budgetUsd: 1, budgetTokens: 1000,
+  },
+  budget: { type: 'budget', name: 'docs', session: false, usd: 2.5, tokens: 500_000 },
   compare: { type: 'compare', names: ['a', 'b'] },
   fileDiff: { type: 'fileDiff', name: 'a', file: 'src/main.ts' },
   merge: { type: 'merge', name: 'a', into: 'release/1.0', squash: true },
@@ -38,6 +43,7 @@ const MINIMAL: ClientCommand[] = [
   { type: 'run', command: 'ls', cwd: '/' },
   { type: 'spawn', task: 't', cwd: '/' },
   { type: 'new', cli: 'codex', cwd: '/' },
+  { type: 'budget' },
   { type: 'merge', name: 'a' },
   { type: 'discard', names: ['a'] },
   { type: 'logs', name: 'a' },
@@ -204,10 +210,15 @@ describe('parseClientMessage refuses', () => {
     }
   });
 
-  it('a budget that is not positive', () => {
+  it('a budget that is not positive, and tokens that are not a whole number above 0', () => {
     for (const budgetUsd of [0, -1, '5']) {
       expect(errorFor({ type: 'spawn', task: 't', cwd: '/', budgetUsd })).toBe('spawn.budgetUsd must be a number greater than 0');
     }
+    for (const tokens of [0, -1, 1.5, '5', NaN, 2e12]) {
+      expect(errorFor({ type: 'budget', name: 'a', tokens }), String(tokens)).toBe('budget.tokens must be an integer from 1 to 1000000000000');
+    }
+    expect(errorFor({ type: 'new', cli: 'claude', cwd: '/', budgetTokens: 0 })).toBe('new.budgetTokens must be an integer from 1 to 1000000000000');
+    expect(errorFor({ type: 'budget', session: 'yes' })).toBe('budget.session must be true or false');
   });
 
   it('bad lists of names', () => {

@@ -27,6 +27,7 @@ describe('DEFAULT_CONFIG', () => {
       suggestions: true,
       suggestionModel: 'claude-haiku-4-5',
       compaction: { enabled: true, prepareAt: 60, swapAt: 80 },
+      budgets: {},
     });
   });
 });
@@ -92,6 +93,16 @@ describe('validateConfigFile', () => {
     expect(errorOf({ scrollback: 100001 })).toMatch(/scrollback: expected an integer from 0 to 100000/);
     expect(errorOf({ flashMs: 1000.5 })).toMatch(/flashMs: expected an integer from 500 to 60000/);
     expect(validateConfigFile({ scrollback: 0, flashMs: 60000, killGraceMs: 100 }, LABEL).ok).toBe(true);
+  });
+
+  it('takes budgets: USD above 0, whole tokens above 0; each key merged on its own', () => {
+    expect(validateConfigFile({ budgets: { agentUsd: 2.5, agentTokens: 200000, sessionUsd: 20 } }, LABEL).ok).toBe(true);
+    expect(errorOf({ budgets: { agentUsd: 0 } })).toBe('~/.config/agentmux/config.json: budgets.agentUsd: expected an amount in USD above 0 (at most 10000), got 0');
+    expect(errorOf({ budgets: { sessionUsd: '5' } })).toMatch(/budgets\.sessionUsd: expected an amount in USD above 0 \(at most 10000\), got "5"$/);
+    expect(errorOf({ budgets: { agentTokens: 1.5 } })).toMatch(/budgets\.agentTokens: expected a whole number of tokens above 0, got 1\.5$/);
+    expect(errorOf({ budgets: { agent: 2 } })).toMatch(/budgets\.agent: unknown key \(known: agentUsd, agentTokens, sessionUsd\)$/);
+    expect(errorOf({ budgets: 5 })).toMatch(/budgets: expected an object/);
+    expect(mergeConfig(DEFAULT_CONFIG, { budgets: { agentUsd: 2, sessionUsd: 20 } }, { budgets: { agentUsd: 1 } }).budgets).toEqual({ agentUsd: 1, sessionUsd: 20 });
   });
 
   it('checks the compaction section: its keys, true or false, percents from 1 to 99', () => {

@@ -82,7 +82,7 @@ function table() {
   const agents = new AgentTable(runtime, {
     publish: () => undefined, flash: (flash) => flashes.push(flash), ended: () => undefined, allEnded: () => undefined,
     stopped: () => undefined, output: () => undefined, refused: (entry, message) => refusals.push(`${entry.info.name}: ${message}`),
-    turnEnded: () => undefined, hooked: () => undefined,
+    turnEnded: () => undefined, hooked: () => undefined, workerPaused: () => undefined,
   }, () => 1000);
   const worker = (name: string): { info: AgentInfo; report(report: WorkerReport): void; end(code: number): void } => {
     const entry = agents.start({

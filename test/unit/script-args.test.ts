@@ -24,9 +24,19 @@ describe('parseScriptCommand', () => {
     expect(parseScriptCommand('run', ['--worktree', '--base', 'main', '--after', 'build', '--', 'npm', 'test'])).toEqual({
       ok: true, command: { kind: 'run', json: false, command: 'npm test', worktree: { base: 'main' }, after: 'build' },
     });
-    expect(parseScriptCommand('spawn', ['--budget=2.5', 'audit', 'the', 'auth', 'module'])).toEqual({
-      ok: true, command: { kind: 'spawn', json: false, task: 'audit the auth module', budgetUsd: 2.5 },
+    expect(parseScriptCommand('spawn', ['--budget=2.5', '--max-tokens', '200000', 'audit', 'the', 'auth', 'module'])).toEqual({
+      ok: true, command: { kind: 'spawn', json: false, task: 'audit the auth module', budgetUsd: 2.5, budgetTokens: 200000 },
     });
+    expect(parseScriptCommand('new', ['claude', '--budget', '1', 'fix', 'it'])).toEqual({
+      ok: true, command: { kind: 'new', json: false, cli: 'claude', task: 'fix it', budgetUsd: 1 },
+    });
+  });
+
+  it('reads budget: an agent\'s or the session\'s, shown or set', () => {
+    expect(parseScriptCommand('budget', ['build'])).toEqual({ ok: true, command: { kind: 'budget', name: 'build' } });
+    expect(parseScriptCommand('budget', ['build', '2.50', '--max-tokens', '1000'])).toEqual({ ok: true, command: { kind: 'budget', name: 'build', usd: 2.5, tokens: 1000 } });
+    expect(parseScriptCommand('budget', ['--session'])).toEqual({ ok: true, command: { kind: 'budget' } });
+    expect(parseScriptCommand('budget', ['--session', '20'])).toEqual({ ok: true, command: { kind: 'budget', usd: 20 } });
   });
 
   it('refuses bad input with one line and the usage', () => {
@@ -38,7 +48,14 @@ describe('parseScriptCommand', () => {
     expect(refused('run', ['echo', 'hi'])).toBe('put -- before the command: agentmux run [--name NAME] [--worktree [--base REF]] [--after NAME] [--json] -- COMMAND…');
     expect(refused('run', ['--'])).toBe('nothing to run: give a command after --');
     expect(refused('run', ['--base', 'main', '--', 'true'])).toBe('--base goes with --worktree');
-    expect(refused('spawn', ['--budget', 'lots', 'x'])).toBe('--budget must be an amount in USD above 0, not "lots"');
+    expect(refused('spawn', ['--budget', 'lots', 'x'])).toBe('--budget must be an amount in USD above 0 (at most 10000), not "lots"');
+    expect(refused('spawn', ['--max-tokens', '-5', 'x'])).toBe('--max-tokens must be a whole number of tokens above 0, not "-5"');
+    expect(refused('spawn', ['--max-tokens', '2.5', 'x'])).toBe('--max-tokens must be a whole number of tokens above 0, not "2.5"');
+    expect(refused('new', ['claude', '--budget', '0'])).toBe('--budget must be an amount in USD above 0 (at most 10000), not "0"');
+    expect(refused('budget', [])).toBe('give an agent\'s name, or --session');
+    expect(refused('budget', ['build', 'lots'])).toBe('the budget must be an amount in USD above 0 (at most 10000), not "lots"');
+    expect(refused('budget', ['build', '2', '3'])).toBe('unexpected "3"');
+    expect(refused('budget', ['--session', '--max-tokens', '5'])).toBe('the session\'s budget is in USD: agentmux budget --session USD');
     expect(refused('logs', [])).toBe('give the agent\'s name');
     expect(refused('logs', ['a', 'b'])).toBe('give one agent\'s name');
     expect(refused('wait', ['--nope', 'a'])).toBe('unknown option --nope');

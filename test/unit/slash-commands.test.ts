@@ -102,7 +102,39 @@ describe('/new', () => {
     expect(refused('/new Claude').error).toBe('"Claude" is not a CLI name: a lowercase word such as claude or codex');
     expect(refused('/new claude --name "Bad Name" x').error).toContain(NAME_RULE);
     expect(refused('/new claude --base main x').error).toBe('--base goes with --worktree');
-    expect(refused('/new codex --budget 2 x')).toMatchObject({ error: 'unknown option --budget', usage: USAGE.new });
+    expect(refused('/new codex --budget nope x')).toMatchObject({ error: 'invalid budget "nope": give an amount in USD, e.g. --budget 2.50', usage: USAGE.new });
+    expect(refused('/new claude --max-tokens 1.5 x')).toMatchObject({ error: 'invalid token budget "1.5": give a whole number of tokens, e.g. --max-tokens 200000' });
+  });
+});
+
+describe('/budget', () => {
+  it('shows or sets an agent\'s budget, in USD and tokens, or the session\'s', () => {
+    expect(ok('/budget build')).toEqual({ kind: 'budget', name: 'build' });
+    expect(ok('/budget build 2.50')).toEqual({ kind: 'budget', name: 'build', usd: 2.5 });
+    expect(ok('/budget build --max-tokens 100000')).toEqual({ kind: 'budget', name: 'build', tokens: 100000 });
+    expect(ok('/budget build 3 --max-tokens 100000')).toEqual({ kind: 'budget', name: 'build', usd: 3, tokens: 100000 });
+    expect(ok('/budget --session')).toEqual({ kind: 'budget', session: true });
+    expect(ok('/budget --session 20')).toEqual({ kind: 'budget', session: true, usd: 20 });
+  });
+
+  it('refuses a budget that is negative, zero or not a number, with the usage', () => {
+    const cases: Array<[string, string]> = [
+      ['/budget', '/budget needs an agent name'],
+      ['/budget build -1', 'invalid budget "-1": give an amount in USD, e.g. /budget build 2.50'],
+      ['/budget build 0', 'invalid budget "0": give an amount in USD, e.g. /budget build 2.50'],
+      ['/budget build lots', 'invalid budget "lots": give an amount in USD, e.g. /budget build 2.50'],
+      ['/budget build 2 3', 'unexpected "3"'],
+      ['/budget build --max-tokens', '--max-tokens needs a value'],
+      ['/budget build --max-tokens 0', 'invalid token budget "0": give a whole number of tokens, e.g. --max-tokens 200000'],
+      ['/budget --session --max-tokens 5', 'unknown option --max-tokens'],
+      ['/budget --session abc', 'invalid budget "abc": give an amount in USD, e.g. /budget --session 2.50'],
+      ['/budget Build 2', NAME_RULE],
+    ];
+    for (const [line, message] of cases) {
+      const result = refused(line);
+      expect(result.error, line).toContain(message);
+      expect(result.usage, line).toBe(USAGE.budget);
+    }
   });
 });
 
@@ -112,8 +144,9 @@ describe('/spawn', () => {
     expect(ok('/spawn -- --weird task')).toEqual({ kind: 'spawn', task: '--weird task' });
   });
 
-  it('takes --name and --budget, with or without "="', () => {
+  it('takes --name, --budget and --max-tokens, with or without "="', () => {
     expect(ok('/spawn --name audit --budget 2.50 check auth')).toEqual({ kind: 'spawn', task: 'check auth', name: 'audit', budgetUsd: 2.5 });
+    expect(ok('/spawn --max-tokens=200000 check auth')).toEqual({ kind: 'spawn', task: 'check auth', budgetTokens: 200000 });
     expect(ok('/spawn --name=audit --budget=3 -- check auth')).toEqual({ kind: 'spawn', task: 'check auth', name: 'audit', budgetUsd: 3 });
     const plain = ok('/spawn check auth');
     expect('name' in plain || 'budgetUsd' in plain).toBe(false);
@@ -129,6 +162,9 @@ describe('/spawn', () => {
       ['/spawn --budget -1 task', /invalid budget "-1"/],
       ['/spawn --budget 1e3 task', /invalid budget "1e3"/],
       ['/spawn --budget $2 task', /invalid budget "\$2"/],
+      ['/spawn --budget 20000 task', /invalid budget "20000"/],
+      ['/spawn --max-tokens 0 task', /invalid token budget "0"/],
+      ['/spawn --max-tokens lots task', /invalid token budget "lots"/],
       ['/spawn', '/spawn needs a task'],
       ['/spawn --name audit', '/spawn needs a task'],
       ['/spawn --name audit --   ', '/spawn needs a task'],

@@ -8,6 +8,7 @@ import type { WorkerReport } from '../../src/core/report-channel.js';
 import type { ModelPrice, Usage } from '../../src/core/usage.js';
 import { ModelError, type ContentBlock, type ModelClient, type TurnEvent, type TurnRequest } from '../../src/llm/types.js';
 import { runWorker, WORKER_MARKER, type WorkerOptions } from '../../src/agent/worker.js';
+import { BudgetGate } from '../../src/agent/budget-gate.js';
 import { parseWorkerArgs, WORKER_USAGE } from '../../src/agent/worker-main.js';
 import { loadTranscript } from '../../src/agent/transcript.js';
 import { NOT_RUN } from '../../src/llm/conversation.js';
@@ -80,7 +81,11 @@ afterEach(async () => {
   await rm(cwd, { recursive: true, force: true });
 });
 
-async function run(client: ModelClient, options: Partial<WorkerOptions> = {}, keys: string[] = [], signal?: AbortSignal): Promise<Run> {
+/** `budget`: the worker's gate; `onReport`: sees each report as it is sent (to answer a pause). */
+async function run(
+  client: ModelClient, options: Partial<WorkerOptions> = {}, keys: string[] = [], signal?: AbortSignal,
+  { budget, onReport }: { budget?: BudgetGate; onReport?: (report: WorkerReport) => void } = {},
+): Promise<Run> {
   let output = '';
   const reports: WorkerReport[] = [];
   let keysAsked = 0;
@@ -96,7 +101,10 @@ async function run(client: ModelClient, options: Partial<WorkerOptions> = {}, ke
     write: (chunk) => {
       output += chunk;
     },
-    report: (report) => reports.push(report),
+    report: (report) => {
+      reports.push(report);
+      onReport?.(report);
+    },
     readKey: async () => {
       keysAsked += 1;
       const key = keys.shift();
@@ -105,6 +113,7 @@ async function run(client: ModelClient, options: Partial<WorkerOptions> = {}, ke
     },
     columns: () => 100,
     signal,
+    ...(budget ? { budget } : {}),
   });
   return { ...outcome, visible: output, reports, keysAsked };
 }
@@ -360,24 +369,88 @@ describe('what the worker shows', () => {
   });
 });
 
-describe('ending', () => {
-  it('stops with failed when the cost passes the budget, before running more tools', async () => {
-    const price: ModelPrice = { input: 1_000_000, output: 0, cacheRead: 0, cacheWrite: 0, contextWindow: 1000 };
-    const client = fakeClient([toolCalls([['t1', 'bash', { command: 'touch ran.txt' }]], undefined, { input: 10, output: 0, cacheRead: 0, cacheWrite: 0 })]);
-    const result = await run(client, { price, budgetUsd: 5 });
-    expect(result).toMatchObject({ outcome: 'failed', result: 'budget of $5.00 reached' });
-    expect(existsSync(path.join(cwd, 'ran.txt'))).toBe(false);
-    expect(client.requests).toHaveLength(1);
-    expect(result.reports.at(-1)).toEqual({ type: 'result', outcome: 'failed', text: 'budget of $5.00 reached' });
-    expect(ofType(result.reports, 'usage').at(-1)?.meter.costUsd).toBe(10);
+describe('budget', () => {
+  const price: ModelPrice = { input: 1_000_000, output: 0, cacheRead: 0, cacheWrite: 0, contextWindow: 1000 };
+  const tenDollars: Usage = { input: 10, output: 0, cacheRead: 0, cacheWrite: 0 };
+  const pausedFor = (reports: WorkerReport[]) => ofType(reports, 'state').filter((report) => report.pausedForBudget);
+
+  it('pauses once the cost reaches its budget, before running the tools the reply asks for; goes on when agentmux raises it', async () => {
+    const client = fakeClient([toolCalls([['t1', 'bash', { command: 'touch ran.txt' }]], undefined, tenDollars), answer('done')]);
+    const gate = new BudgetGate({ usd: 5 });
+    let ranBeforeRaise: boolean | undefined;
+    const result = await run(client, { price }, [], undefined, {
+      budget: gate,
+      onReport: (report) => {
+        if (report.type !== 'state' || !report.pausedForBudget) return;
+        ranBeforeRaise = existsSync(path.join(cwd, 'ran.txt'));
+        setImmediate(() => gate.command({ type: 'budget', budget: { usd: 20 } }));
+      },
+    });
+    expect(result).toMatchObject({ outcome: 'finished', result: 'done' });
+    expect(ranBeforeRaise).toBe(false);
+    expect(existsSync(path.join(cwd, 'ran.txt'))).toBe(true);
+    expect(pausedFor(result.reports)).toEqual([{ type: 'state', state: 'waiting', question: 'budget reached ($5.00)', pausedForBudget: true }]);
+    // Its meter went out before it said it stopped, and it said it goes on before its next request.
+    const paused = result.reports.findIndex((report) => report.type === 'state' && report.pausedForBudget);
+    expect(result.reports[paused - 1]).toMatchObject({ type: 'usage', meter: { costUsd: 10 } });
+    expect(result.reports[paused + 1]).toEqual({ type: 'state', state: 'running' });
+    expect(result.visible).toContain('paused: budget reached ($5.00)');
+    expect(client.requests).toHaveLength(2);
+  });
+
+  it('a token budget counts every kind of token', async () => {
+    const client = fakeClient([toolCalls([['t1', 'list_files', {}]], undefined, { input: 60, output: 20, cacheRead: 15, cacheWrite: 5 }), answer('ok')]);
+    const gate = new BudgetGate({ tokens: 100 });
+    const result = await run(client, {}, [], undefined, {
+      budget: gate,
+      onReport: (report) => {
+        if (report.type === 'state' && report.pausedForBudget) setImmediate(() => gate.command({ type: 'budget', budget: { tokens: 1000 } }));
+      },
+    });
+    expect(result.outcome).toBe('finished');
+    expect(pausedFor(result.reports).map((report) => report.question)).toEqual(['budget reached (100 tokens)']);
+  });
+
+  it('stops before its next request when agentmux says to pause, whatever its own count, until agentmux says to go on', async () => {
+    const client = fakeClient([answer('ok')]);
+    const gate = new BudgetGate();
+    gate.command({ type: 'pause', question: 'session budget reached ($1.00)' });
+    let requestsWhilePaused: number | undefined;
+    const result = await run(client, {}, [], undefined, {
+      budget: gate,
+      onReport: (report) => {
+        if (report.type !== 'state' || !report.pausedForBudget) return;
+        requestsWhilePaused = client.requests.length;
+        setImmediate(() => gate.command({ type: 'goOn' }));
+      },
+    });
+    expect(result.outcome).toBe('finished');
+    expect(requestsWhilePaused).toBe(0);
+    expect(pausedFor(result.reports).map((report) => report.question)).toEqual(['session budget reached ($1.00)']);
   });
 
   it('stays within a budget that is not reached', async () => {
-    const price: ModelPrice = { input: 1, output: 1, cacheRead: 0, cacheWrite: 0, contextWindow: 1000 };
-    const result = await run(fakeClient([toolCalls([['t1', 'list_files', {}]]), answer('ok')]), { price, budgetUsd: 1 });
+    const cheap: ModelPrice = { input: 1, output: 1, cacheRead: 0, cacheWrite: 0, contextWindow: 1000 };
+    const result = await run(fakeClient([toolCalls([['t1', 'list_files', {}]]), answer('ok')]), { price: cheap }, [], undefined, { budget: new BudgetGate({ usd: 1 }) });
     expect(result.outcome).toBe('finished');
+    expect(pausedFor(result.reports)).toEqual([]);
   });
 
+  it('Ctrl+C while it is paused fails it as interrupted', async () => {
+    const controller = new AbortController();
+    const client = fakeClient([toolCalls([['t1', 'list_files', {}]], undefined, tenDollars)]);
+    const result = await run(client, { price }, [], controller.signal, {
+      budget: new BudgetGate({ usd: 5 }),
+      onReport: (report) => {
+        if (report.type === 'state' && report.pausedForBudget) setImmediate(() => controller.abort());
+      },
+    });
+    expect(result).toMatchObject({ outcome: 'failed', result: 'interrupted' });
+    expect(client.requests).toHaveLength(1);
+  });
+});
+
+describe('ending', () => {
   it('a ModelError fails the worker with a red line', async () => {
     const client = fakeClient([[text('start'), new ModelError('invalid x-api-key', 'auth')]]);
     const result = await run(client);
@@ -408,13 +481,19 @@ describe('ending', () => {
 describe('transcript', () => {
   const transcriptPath = (): string => path.join(cwd, 'state', 'transcript.jsonl');
 
-  it('a budget stop keeps the reply whose calls it did not run: continued, the model hears they never ran', async () => {
+  it('stopped while paused at its budget, it keeps the reply whose calls it did not run: continued, the model hears they never ran', async () => {
     const price: ModelPrice = { input: 1_000_000, output: 0, cacheRead: 0, cacheWrite: 0, contextWindow: 1000 };
-    // Under budget while it streams; over it once the whole reply is in: the calls are not run.
+    // Under budget while it streams; over it once the whole reply is in: the calls wait, and never run.
     const calls = toolCalls([['t1', 'bash', { command: 'touch ran.txt' }]], 'Trying.', { input: 1, output: 0, cacheRead: 0, cacheWrite: 0 });
     const client = fakeClient([[...calls.slice(0, -1), done((calls.at(-1) as Extract<TurnEvent, { type: 'done' }>).content, 'tool_use', { input: 10, output: 0, cacheRead: 0, cacheWrite: 0 })]]);
-    const result = await run(client, { price, budgetUsd: 5, transcriptPath: transcriptPath() });
-    expect(result.result).toBe('budget of $5.00 reached');
+    const controller = new AbortController();
+    const result = await run(client, { price, transcriptPath: transcriptPath() }, [], controller.signal, {
+      budget: new BudgetGate({ usd: 5 }),
+      onReport: (report) => {
+        if (report.type === 'state' && report.pausedForBudget) setImmediate(() => controller.abort());
+      },
+    });
+    expect(result.result).toBe('interrupted');
     const loaded = loadTranscript(transcriptPath());
     expect(loaded.messages).toEqual([
       { role: 'user', content: 'Do the thing' },

@@ -1,5 +1,6 @@
 // The agent list: two rows per agent (glyph, name, elapsed; state and last line).
 import { stateLabel, type AgentInfo, type AgentState } from '../../core/agent.js';
+import { budgetLevel, spentOf } from '../../core/budget.js';
 import type { WorktreeInfo } from '../../core/worktree.js';
 import { formatDuration } from '../../core/format.js';
 import type { ThemeRole } from '../../core/theme-schema.js';
@@ -50,7 +51,11 @@ function agentRows(agent: AgentInfo, width: number, selected: boolean, now: numb
     ],
   };
   const rows = [first, second];
-  if (agent.usage) rows.push({ fill, segments: [{ text: '   ' }, { text: fitText(meterText(agent.usage, width - 3), width - 3), role: 'meter' }] });
+  if (agent.usage) {
+    // Most of its budget spent (or all: it is paused), the meter says so in the warning colour.
+    const role: ThemeRole = budgetLevel(spentOf(agent.usage), agent.budget) === 'under' ? 'meter' : 'meter.warning';
+    rows.push({ fill, segments: [{ text: '   ' }, { text: fitText(meterText(agent.usage, width - 3, agent.budget), width - 3), role }] });
+  }
   if (agent.worktree) rows.push({ fill, segments: [{ text: '   ' }, { text: fitText(worktreeText(agent.worktree), width - 3), role: 'muted' }] });
   return rows;
 }

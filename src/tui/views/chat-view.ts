@@ -12,6 +12,7 @@ export const FLASH_ROLE: Record<FlashWord, ThemeRole> = {
   'needs input': 'flash.attention',
   idle: 'flash.success',
   'shares a file': 'flash.attention',
+  budget: 'flash.attention',
 };
 
 export const FLASH_GLYPH: Record<FlashWord, string> = {
@@ -22,6 +23,7 @@ export const FLASH_GLYPH: Record<FlashWord, string> = {
   'needs input': '◆',
   idle: '◇',
   'shares a file': '⚠',
+  budget: '$',
 };
 
 const ENTRY_STYLE: Record<ChatEntry['role'], { prefix: string; role: ThemeRole }> = {

@@ -1,4 +1,5 @@
 // The token meter: tokens used, cost and how full the context window is.
+import { budgetShares, spentOf, type Budget } from '../../core/budget.js';
 import { formatCost, formatTokens } from '../../core/format.js';
 import { totalTokens, type UsageMeter } from '../../core/usage.js';
 
@@ -7,14 +8,22 @@ function contextPercent(meter: UsageMeter): string | undefined {
   return `${Math.min(100, Math.round((meter.contextTokens / meter.contextWindow) * 100))}%`;
 }
 
+/** How much of its budget an agent has spent (the part furthest along): "budget 82%". */
+function budgetPercent(meter: UsageMeter, budget: Budget | undefined): string | undefined {
+  const shares = budgetShares(spentOf(meter), budget ?? {});
+  if (shares.length === 0) return undefined;
+  return `budget ${Math.floor(Math.max(...shares.map((share) => share.share)) * 100)}%`;
+}
+
 /**
  * The longest form of the meter that fits `width`: input↑ output↓ and cache read/write
- * when there is room, else the total; then cost and context fill.
+ * when there is room, else the total; then cost, how much of its budget is spent, and context fill.
  */
-export function meterText(meter: UsageMeter, width: number): string {
+export function meterText(meter: UsageMeter, width: number, budget?: Budget): string {
   const { total } = meter;
-  const tail = [meter.costUsd !== undefined ? formatCost(meter.costUsd) : '', contextPercent(meter) ? `ctx ${contextPercent(meter)}` : '']
-    .filter(Boolean);
+  const tail = [
+    meter.costUsd !== undefined ? formatCost(meter.costUsd) : '', budgetPercent(meter, budget) ?? '', contextPercent(meter) ? `ctx ${contextPercent(meter)}` : '',
+  ].filter(Boolean);
   const forms = [
     [`${formatTokens(total.input)}↑ ${formatTokens(total.output)}↓ cache ${formatTokens(total.cacheRead)}/${formatTokens(total.cacheWrite)}`, ...tail],
     [`${formatTokens(total.input)}↑ ${formatTokens(total.output)}↓`, ...tail],
