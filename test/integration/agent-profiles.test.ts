@@ -5,10 +5,8 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentProfile } from '../../src/core/agent-profile.js';
-import { createModelClient } from '../../src/llm/anthropic-client.js';
 import { modelCatalog } from '../../src/llm/prices.js';
 import { startScriptedServer, type MessagesRequestBody, type ScriptedServer } from '../../src/llm/scripted-server.js';
 import { EmulatorPool } from '../../src/pty/emulator-pool.js';
@@ -16,9 +14,9 @@ import { createPtyRuntime } from '../../src/pty/pty-runtime.js';
 import { AgentServer } from '../../src/server/agent-server.js';
 import { AgentProfiles } from '../../src/store/agent-profiles.js';
 import { lastToolResults, mainRequests, planList, routedResponder, systemText, workerRequests, type RoutedScripts } from '../support/model-scripts.js';
+import { scriptedModel, builtWorkers } from '../support/scripted-model-access.js';
 import { ServerTestClient } from '../support/server-test-client.js';
 
-const CLI_ENTRY = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const API_KEY = 'test-key';
 const MODEL = 'claude-sonnet-5-5';
 const ROLE = 'You are a careful security reviewer. Report findings by severity.';
@@ -66,14 +64,9 @@ async function setup(scripts: RoutedScripts, mainProfile?: AgentProfile): Promis
   const runtime = createPtyRuntime(pool, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LC_ALL: 'C' }, scrollback: 1000, killGraceMs: 500, channelDir: tmp });
   server = new AgentServer({
     runtime,
-    model: { configured: true, model: MODEL },
+    ...scriptedModel(scripted, MODEL, API_KEY),
     cwd: workspace,
-    access: {
-      client: createModelClient({ apiKey: API_KEY, baseURL: scripted.url, backoff: { baseMs: 1, maxMs: 5 } }),
-      model: MODEL,
-      workerCredentials: { apiKey: API_KEY, baseURL: scripted.url },
-    },
-    workers: { program: (args) => ({ file: process.execPath, args: [CLI_ENTRY, ...args] }), permissionMode: 'auto' },
+    workers: builtWorkers('auto'),
     profiles: profiles(),
     ...(mainProfile ? { mainProfile } : {}),
     stateDir: join(tmp, 'state'),

@@ -6,11 +6,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COMPACTION_REQUEST } from '../../src/core/prompt-markers.js';
 import type { SessionChoice } from '../../src/core/protocol.js';
-import { createModelClient } from '../../src/llm/anthropic-client.js';
 import { startScriptedServer, type MessagesRequestBody, type ReplyPlan, type ScriptedServer } from '../../src/llm/scripted-server.js';
 import { EmulatorPool } from '../../src/pty/emulator-pool.js';
 import { createPtyRuntime } from '../../src/pty/pty-runtime.js';
@@ -18,9 +16,9 @@ import { AgentServer } from '../../src/server/agent-server.js';
 import {
   conversationProblems, Gate, lastMessageText, mainRequests, messageText, routedResponder, workerRequests, type RoutedScripts,
 } from '../support/model-scripts.js';
+import { scriptedModel, builtWorkers } from '../support/scripted-model-access.js';
 import { ServerTestClient } from '../support/server-test-client.js';
 
-const CLI_ENTRY = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 const API_KEY = 'sk-test-key-0123456789';
 /** Its context window is 1M tokens (src/llm/prices.json). */
@@ -74,14 +72,9 @@ async function openWorkspace(choice: SessionChoice = { kind: 'current' }): Promi
   if (!scripted) throw new Error('start the model first');
   const server = new AgentServer({
     runtime: createPtyRuntime(pool, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp, LC_ALL: 'C' }, scrollback: 1000, killGraceMs: 500 }),
-    model: { configured: true, model: MODEL },
+    ...scriptedModel(scripted, MODEL, API_KEY),
     cwd: tmp,
-    access: {
-      client: createModelClient({ apiKey: API_KEY, baseURL: scripted.url, backoff: { baseMs: 1, maxMs: 5 } }),
-      model: MODEL,
-      workerCredentials: { apiKey: API_KEY, baseURL: scripted.url },
-    },
-    workers: { program: (args) => ({ file: process.execPath, args: [CLI_ENTRY, ...args] }), permissionMode: 'auto' },
+    workers: builtWorkers('auto'),
     compaction: { prepareAt: 60, swapAt: 80 },
     stateDir,
   });

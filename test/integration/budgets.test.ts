@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BudgetSettings } from '../../src/core/config-schema.js';
 import { cliKinds } from '../../src/core/cli-kinds.js';
-import { createModelClient } from '../../src/llm/anthropic-client.js';
 import { startScriptedServer, type ScriptedServer } from '../../src/llm/scripted-server.js';
 import { EmulatorPool } from '../../src/pty/emulator-pool.js';
 import { createPtyRuntime } from '../../src/pty/pty-runtime.js';
@@ -17,9 +16,9 @@ import { AgentServer } from '../../src/server/agent-server.js';
 import {
   Gate, lastMessageText, mainRequests, notificationOpening, planList, routedResponder, userMessagesContaining, workerRequests, type RoutedScripts,
 } from '../support/model-scripts.js';
+import { scriptedModel, builtWorkers } from '../support/scripted-model-access.js';
 import { ServerTestClient } from '../support/server-test-client.js';
 
-const CLI_ENTRY = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const HOOK_ENTRY = fileURLToPath(new URL('../../dist/cli/hook-main.js', import.meta.url));
 const FAKE_CLAUDE = fileURLToPath(new URL('../fixtures/fake-claude.mjs', import.meta.url));
 const API_KEY = 'test-key';
@@ -50,14 +49,9 @@ async function setup(scripts: RoutedScripts, budgets: BudgetSettings = {}, model
   scripted = await startScriptedServer({ respond: routedResponder(scripts), apiKey: API_KEY });
   server = new AgentServer({
     runtime: createPtyRuntime(pool, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp, LC_ALL: 'C' }, scrollback: 1000, killGraceMs: 500, channelDir: tmp }),
-    model: { configured: true, model },
+    ...scriptedModel(scripted, model, API_KEY),
     cwd: tmp,
-    access: {
-      client: createModelClient({ apiKey: API_KEY, baseURL: scripted.url, backoff: { baseMs: 1, maxMs: 5 } }),
-      model,
-      workerCredentials: { apiKey: API_KEY, baseURL: scripted.url },
-    },
-    workers: { program: (args) => ({ file: process.execPath, args: [CLI_ENTRY, ...args] }), permissionMode: 'auto' },
+    workers: builtWorkers('auto'),
     clis: cliKinds({ claude: { program: FAKE_CLAUDE } }),
     hookCommand: [process.execPath, HOOK_ENTRY],
     budgets,

@@ -4,9 +4,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createModelClient } from '../../src/llm/anthropic-client.js';
 import { startScriptedServer, type ReplyPlan, type ScriptedServer } from '../../src/llm/scripted-server.js';
 import { EmulatorPool } from '../../src/pty/emulator-pool.js';
 import { createPtyRuntime } from '../../src/pty/pty-runtime.js';
@@ -15,9 +13,9 @@ import {
   chunks, conversationProblems, Gate, lastMessageText, lastToolResults, mainRequests, notificationOpening, planList, routedResponder,
   userMessagesContaining, workerRequests, type RoutedScripts,
 } from '../support/model-scripts.js';
+import { scriptedModel, builtWorkers } from '../support/scripted-model-access.js';
 import { ServerTestClient } from '../support/server-test-client.js';
 
-const CLI_ENTRY = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const API_KEY = 'test-key';
 const USER_KEY = 'sk-ant-users-own-key-0123';
 const MODEL = 'claude-sonnet-5-5';
@@ -58,14 +56,9 @@ async function setup(scripts: RoutedScripts, permissionMode: 'ask' | 'edits' | '
   });
   server = new AgentServer({
     runtime,
-    model: { configured: true, model: MODEL },
+    ...scriptedModel(scripted, MODEL, API_KEY),
     cwd: tmp,
-    access: {
-      client: createModelClient({ apiKey: API_KEY, baseURL: scripted.url, backoff: { baseMs: 1, maxMs: 5 } }),
-      model: MODEL,
-      workerCredentials: { apiKey: API_KEY, baseURL: scripted.url },
-    },
-    workers: { program: (args) => ({ file: process.execPath, args: [CLI_ENTRY, ...args] }), permissionMode },
+    workers: builtWorkers(permissionMode),
   });
   return { client: new ServerTestClient(server, () => `requests: ${describeRequests()}`), model: scripted };
 }

@@ -6,12 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createModelClient } from '../../src/llm/anthropic-client.js';
 import { startScriptedServer, type ReplyPlan, type ScriptedServer } from '../../src/llm/scripted-server.js';
 import { EmulatorPool } from '../../src/pty/emulator-pool.js';
 import { createPtyRuntime } from '../../src/pty/pty-runtime.js';
 import { AgentServer } from '../../src/server/agent-server.js';
 import { Gate, lastMessageText, mainRequests, planList, routedResponder, suggestionRequests, type RoutedScripts } from '../support/model-scripts.js';
+import { scriptedModel } from '../support/scripted-model-access.js';
 import { ServerTestClient } from '../support/server-test-client.js';
 
 const API_KEY = 'test-key';
@@ -43,13 +43,8 @@ async function setup(scripts: RoutedScripts, suggestions = true): Promise<{ clie
   const logged: string[] = [];
   server = new AgentServer({
     runtime: createPtyRuntime(pool, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp }, scrollback: 100, killGraceMs: 500, channelDir: tmp }),
-    model: { configured: true, model: MODEL },
+    ...scriptedModel(model, MODEL, API_KEY),
     cwd: tmp,
-    access: {
-      client: createModelClient({ apiKey: API_KEY, baseURL: model.url, backoff: { baseMs: 1, maxMs: 5 } }),
-      model: MODEL,
-      workerCredentials: { apiKey: API_KEY, baseURL: model.url },
-    },
     ...(suggestions ? { suggestionModel: SUGGESTION_MODEL } : {}),
     log: (line) => logged.push(line),
   });

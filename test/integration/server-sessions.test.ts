@@ -7,11 +7,9 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentInfo } from '../../src/core/agent.js';
 import type { SessionChoice } from '../../src/core/protocol.js';
-import { createModelClient } from '../../src/llm/anthropic-client.js';
 import { startScriptedServer, type MessagesRequestBody, type ScriptedServer } from '../../src/llm/scripted-server.js';
 import { EmulatorPool } from '../../src/pty/emulator-pool.js';
 import { createPtyRuntime } from '../../src/pty/pty-runtime.js';
@@ -20,9 +18,9 @@ import {
   conversationProblems, Gate, lastMessageText, mainRequests, messageText, notificationOpening, planList, routedResponder,
   userMessagesContaining, workerRequests, type RoutedScripts,
 } from '../support/model-scripts.js';
+import { builtWorkers, scriptedModel } from '../support/scripted-model-access.js';
 import { ServerTestClient, waitUntil } from '../support/server-test-client.js';
 
-const CLI_ENTRY = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 /** Long enough to be redacted, easy to grep for. */
 const API_KEY = 'sk-test-key-0123456789';
 const MODEL = 'claude-sonnet-5-5';
@@ -77,14 +75,9 @@ async function openWorkspace(choice: SessionChoice = { kind: 'current' }): Promi
   const logged: string[] = [];
   const server = new AgentServer({
     runtime: createPtyRuntime(pool, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp, LC_ALL: 'C' }, scrollback: 1000, killGraceMs: 500 }),
-    model: { configured: true, model: MODEL },
+    ...scriptedModel(model, MODEL, API_KEY),
     cwd: tmp,
-    access: {
-      client: createModelClient({ apiKey: API_KEY, baseURL: model.url, backoff: { baseMs: 1, maxMs: 5 } }),
-      model: MODEL,
-      workerCredentials: { apiKey: API_KEY, baseURL: model.url },
-    },
-    workers: { program: (args) => ({ file: process.execPath, args: [CLI_ENTRY, ...args] }), permissionMode: 'auto' },
+    workers: builtWorkers('auto'),
     stateDir,
     log: (line) => logged.push(line),
   });
