@@ -193,6 +193,8 @@ export type ServerEvent =
     type: 'welcome'; version: number; serverVersion: string; workspace: string; agents: AgentInfo[]; chat: ChatEntry[]; model: ModelStatus; session: SessionStatus;
     /** What a screen had typed in its input line and not sent yet, when it went away. */
     draft?: string;
+    /** The prompt suggestion the screens show now, if any. */
+    suggestion?: string;
   }
   /** The hello was refused (e.g. another protocol version); the connection closes after it. */
   | { type: 'refused'; version: number; serverVersion: string; message: string; stopping?: boolean }

@@ -24,7 +24,7 @@ import { ChatLog } from './chat-log.js';
 import { ClientScreens, type Client } from './client-screens.js';
 import { ChatQuestion } from './chat-question.js';
 import { ForegroundRuns } from './foreground-runs.js';
-import { BUSY, MainAgent, type SpawnHow } from './main-agent.js';
+import { BUSY, MainAgent, type SpawnHow, type Suggester } from './main-agent.js';
 import { LogFollowers } from './log-followers.js';
 import { ConversationSwitch } from './conversation-switch.js';
 import { MainSession } from './main-session.js';
@@ -107,6 +107,8 @@ export class AgentServer {
   private readonly agents: AgentTable;
   private readonly main: MainAgent | undefined;
   private readonly suggester: PromptSuggester | undefined;
+  /** The suggestion the screens show, until the conversation moves on: a screen that connects later shows it too. */
+  private suggestion: string | undefined;
   private readonly now: () => number;
   private stopWaiters: Array<() => void> = [];
   private readonly foreground: ForegroundRuns;
@@ -227,7 +229,7 @@ export class AgentServer {
         cwd: options.cwd,
         chat: this.chat,
         tracker: new UsageTracker({ model: mainModel, prices: access.prices }),
-        ...(this.suggester ? { suggester: this.suggester } : {}),
+        ...(this.suggester ? { suggester: this.suggestionsFrom(this.suggester) } : {}),
         ...(mainProfile ? { role: { profile: mainProfile.name, prompt: mainProfile.prompt } } : {}),
         ...(this.mainSession ? {
           record: (message: Message) => this.mainSession?.recordMessage(message),
@@ -366,6 +368,7 @@ export class AgentServer {
       model: this.modelStatus(),
       session: this.session(),
       ...(this.draft ? { draft: this.draft } : {}),
+      ...(this.suggestion && !this.question.open ? { suggestion: this.suggestion } : {}),
     });
     return {
       handle: (message) => this.handle(client, message),
@@ -412,7 +415,19 @@ export class AgentServer {
   /** A prompt suggestion for the screens, unless the conversation has moved on (a turn, a question in the chat). */
   private suggested(text: string): void {
     if (this.main?.isBusy || this.question.open) return;
+    this.suggestion = text;
     this.broadcast({ type: 'suggestion', text });
+  }
+
+  /** The suggester as the main agent uses it: whatever cancels the next suggestion makes the last one stale too. */
+  private suggestionsFrom(suggester: PromptSuggester): Suggester {
+    return {
+      start: (conversation) => suggester.start(conversation),
+      cancel: () => {
+        this.suggestion = undefined;
+        suggester.cancel();
+      },
+    };
   }
 
   private handle(client: Client, message: ClientMessage): void {

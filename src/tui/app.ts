@@ -185,6 +185,7 @@ export class App {
         this.editor.restore(event.draft);
         this.drafts.known(event.draft);
       }
+      if (event.suggestion) this.editor.suggest(event.suggestion);
     }
     if (event.type === 'suggestion') this.editor.suggest(event.text);
     // A turn started, here or on another screen, or another conversation is shown: the suggestion is stale.

@@ -90,6 +90,21 @@ describe('prompt suggestions', () => {
     expect(client.errors()).toEqual([]);
   });
 
+  it('is shown to a screen that connects later, until the conversation moves on', async () => {
+    const { client } = await setup({
+      main: planList('main', [{ text: ['Hello.'] }, { text: ['Done.'] }, { text: ['Again.'] }]),
+      suggestion: planList('suggestion', [{ text: ['run the tests'] }]),
+    });
+    await say(client, 'hi', 'Hello.');
+    await say(client, 'do it', 'Done.');
+    await client.waitFor('a suggestion', () => suggestions(client).length > 0);
+    const welcome = (screen: ServerTestClient) => screen.of('welcome')[0];
+    expect(welcome(new ServerTestClient(server!))).toMatchObject({ suggestion: 'run the tests' });
+
+    await say(client, 'run the tests', 'Again.');
+    expect(welcome(new ServerTestClient(server!)).suggestion).toBeUndefined();
+  });
+
   it('none after a failed turn or an interrupted one; the next good turn gets one again', async () => {
     const replyMayGoOn = new Gate();
     const { client, model } = await setup({
