@@ -374,7 +374,7 @@ export class App {
 
   private statusLine(width: number): StyledLine {
     const { session } = this.model;
-    return statusRow(width, this.hints(), this.model.agents, session.mainUsage, this.styles.current.name, session.suggestionUsage);
+    return statusRow(width, this.hints(), this.model.agents, session, this.styles.current.name);
   }
 
   private hints(): KeyHint[] {

@@ -728,7 +728,7 @@ describe('statusRow', () => {
       agent({ name: 'a' }), agent({ name: 'b' }), agent({ name: 'c', state: 'waiting' }),
       agent({ name: 'd', state: 'finished', unread: true }), agent({ name: 'e', state: 'failed' }),
     ];
-    const row = statusRow(80, hints, agents, undefined, 'dark');
+    const row = statusRow(80, hints, agents, {}, 'dark');
     const text = rowText(row);
     expect(textWidth(text)).toBe(80);
     expect(text).toMatch(/^ Tab focus Ctrl\+Q quit/);
@@ -737,7 +737,7 @@ describe('statusRow', () => {
   });
 
   it('leaves out zero waiting and unread counts', () => {
-    const text = rowText(statusRow(60, hints, [], undefined, 'light'));
+    const text = rowText(statusRow(60, hints, [], {}, 'light'));
     expect(text).toMatch(/ 0 running · light $/);
     expect(text).not.toContain('waiting');
     expect(text).not.toContain('new');
@@ -749,23 +749,28 @@ describe('statusRow', () => {
       agent({ name: 'b', kind: 'claude', state: 'finished', usage: meter(2_345, 0.25) }),
       agent({ name: 'c' }),
     ];
-    const text = rowText(statusRow(100, hints, agents, meter(655, 0.004), 'dark'));
+    const text = rowText(statusRow(100, hints, agents, { mainUsage: meter(655, 0.004) }, 'dark'));
     expect(text).toMatch(/ 2 running · 13k tok \$0\.75 · dark $/);
-    expect(rowText(statusRow(100, hints, [], meter(500, undefined), 'dark'))).toMatch(/ 0 running · 500 tok · dark $/);
+    expect(rowText(statusRow(100, hints, [], { mainUsage: meter(500, undefined) }, 'dark'))).toMatch(/ 0 running · 500 tok · dark $/);
     const unknownCost = [agent({ name: 'x', kind: 'claude', usage: meter(1000, undefined) })];
-    expect(rowText(statusRow(100, hints, unknownCost, meter(1000, 1), 'dark'))).toMatch(/ 1 running · 2\.0k tok · dark $/);
+    expect(rowText(statusRow(100, hints, unknownCost, { mainUsage: meter(1000, 1) }, 'dark'))).toMatch(/ 1 running · 2\.0k tok · dark $/);
   });
 
   it('counts the prompt suggestions\' requests in the totals', () => {
-    expect(rowText(statusRow(100, hints, [], meter(1000, 0.5), 'dark', meter(200, 0.01)))).toMatch(/ 0 running · 1\.2k tok \$0\.51 · dark $/);
+    expect(rowText(statusRow(100, hints, [], { mainUsage: meter(1000, 0.5), suggestionUsage: meter(200, 0.01) }, 'dark'))).toMatch(/ 0 running · 1\.2k tok \$0\.51 · dark $/);
+  });
+
+  it('shows the session\'s budget beside what it cost', () => {
+    expect(rowText(statusRow(100, hints, [], { mainUsage: meter(1000, 0.5), budgetUsd: 5 }, 'dark'))).toMatch(/ 0 running · 1\.0k tok \$0\.50 of \$5\.00 · dark $/);
+    expect(rowText(statusRow(100, hints, [], { budgetUsd: 5 }, 'dark'))).toMatch(/ 0 running · budget \$5\.00 · dark $/);
   });
 
   it('drops the theme name first when narrow, then cuts hints; totals stay', () => {
-    const text = rowText(statusRow(30, hints, [agent({ name: 'a' })], undefined, 'high-contrast'));
+    const text = rowText(statusRow(30, hints, [agent({ name: 'a' })], {}, 'high-contrast'));
     expect(textWidth(text)).toBe(30);
     expect(text).toMatch(/ 1 running $/);
     expect(text).not.toContain('high-contrast');
-    const wide = rowText(statusRow(100, hints, [agent({ name: 'a' })], undefined, 'high-contrast'));
+    const wide = rowText(statusRow(100, hints, [agent({ name: 'a' })], {}, 'high-contrast'));
     expect(wide).toMatch(/ 1 running · high-contrast $/);
   });
 });

@@ -1,8 +1,7 @@
 // One-row views: the main pane's header, the status bar and the flash banner.
 import type { AgentInfo } from '../../core/agent.js';
 import { formatCost, formatDuration, formatTokens } from '../../core/format.js';
-import type { UsageMeter } from '../../core/usage.js';
-import { describeFlash, type ModelStatus } from '../../core/protocol.js';
+import { describeFlash, type ModelStatus, type SessionStatus } from '../../core/protocol.js';
 import type { ShownFlash } from '../client-model.js';
 import { fitText, padText, textWidth, type Segment, type StyledLine } from '../styled-text.js';
 import { elapsedOf, STATE_GLYPH } from './agent-list-view.js';
@@ -41,10 +40,13 @@ export interface KeyHint {
   label: string;
 }
 
+/** The session's figures the status bar totals: the main agent's and its suggestions' meters, and the session's budget. */
+export type SessionSpendStatus = Pick<SessionStatus, 'mainUsage' | 'suggestionUsage' | 'budgetUsd'>;
+
 export function statusRow(
-  width: number, hints: readonly KeyHint[], agents: readonly AgentInfo[], mainUsage: UsageMeter | undefined, themeName: string,
-  suggestionUsage?: UsageMeter,
+  width: number, hints: readonly KeyHint[], agents: readonly AgentInfo[], session: SessionSpendStatus, themeName: string,
 ): StyledLine {
+  const { mainUsage, suggestionUsage, budgetUsd } = session;
   const running = agents.filter((agent) => agent.state === 'running').length;
   const waiting = agents.filter((agent) => agent.state === 'waiting').length;
   const unread = agents.filter((agent) => agent.unread).length;
@@ -54,7 +56,9 @@ export function statusRow(
   const meters = [...(mainUsage ? [mainUsage] : []), ...(suggestionUsage ? [suggestionUsage] : []), ...agents.flatMap((agent) => (agent.usage ? [agent.usage] : []))];
   if (meters.length > 0) {
     const sum = sumMeters(meters);
-    totals.push(`${formatTokens(sum.tokens)} tok${sum.costUsd !== undefined ? ` ${formatCost(sum.costUsd)}` : ''}`);
+    totals.push(`${formatTokens(sum.tokens)} tok${sum.costUsd !== undefined ? ` ${formatCost(sum.costUsd)}` : ''}${budgetUsd !== undefined ? ` of ${formatCost(budgetUsd)}` : ''}`);
+  } else if (budgetUsd !== undefined) {
+    totals.push(`budget ${formatCost(budgetUsd)}`);
   }
   const left: Segment[] = [];
   for (const hint of hints) {
