@@ -2,7 +2,7 @@
 // along it is. At 80% of a budget the user is warned once; at 100% the agent pauses until the budget
 // is raised. Pure: the server applies it to the meters it computes itself.
 import { formatCost, formatTokens } from './format.js';
-import type { Usage, UsageMeter } from './usage.js';
+import { totalTokens, type Usage, type UsageMeter } from './usage.js';
 
 /** What an agent may spend: USD (priced from the table) and tokens (every kind: input, output, cache read and write). */
 export interface Budget {
@@ -29,13 +29,9 @@ export interface BudgetShare {
   share: number;
 }
 
-export function tokensOf(usage: Usage): number {
-  return usage.input + usage.output + usage.cacheRead + usage.cacheWrite;
-}
-
 export function spentOf(meter: UsageMeter | undefined): Spent {
   if (!meter) return { usd: 0, tokens: 0 };
-  return { ...(meter.costUsd !== undefined ? { usd: meter.costUsd } : {}), tokens: tokensOf(meter.total) };
+  return { ...(meter.costUsd !== undefined ? { usd: meter.costUsd } : {}), tokens: totalTokens(meter.total) };
 }
 
 /** The share spent of each part the budget sets (a USD part whose cost is unknown has none). */
@@ -130,7 +126,7 @@ const WINDOWS_IN_FLIGHT = 2;
  * flight can use (`since`: its usage when it was paused).
  */
 export function spendsWhilePaused(since: Usage, now: Usage, acknowledged: boolean, contextWindow: number | undefined): boolean {
-  const grown = tokensOf(now) - tokensOf(since);
+  const grown = totalTokens(now) - totalTokens(since);
   if (acknowledged) return grown > 0;
   return contextWindow !== undefined && grown > WINDOWS_IN_FLIGHT * contextWindow;
 }
