@@ -657,7 +657,7 @@ export class AgentServer {
     if (entry) this.budgets.agentChanged(entry);
     this.broadcast({ type: 'agent', agent: { ...info } });
     this.journal?.changed(info);
-    this.spend.changed();
+    this.spend.agentChanged(info);
     if (entry) this.worktreeOps?.scheduleRefresh(entry);
   }
 

@@ -19,10 +19,19 @@ export interface SpendSources {
 
 export class SessionSpend {
   private readonly series = new SpendSeries();
+  /** Each agent's meter as last counted: most changes to an agent (its last line, its state) leave it as it was. */
+  private readonly counted = new Map<string, UsageMeter | undefined>();
 
   constructor(private readonly from: SpendSources) {}
 
-  /** A meter may have changed. */
+  /** An agent changed: counted again only when its meter did (meters are replaced, never changed in place). */
+  agentChanged(info: AgentInfo): void {
+    if (this.counted.has(info.name) && this.counted.get(info.name) === info.usage) return;
+    this.counted.set(info.name, info.usage);
+    this.changed();
+  }
+
+  /** A meter may have changed, or agents were removed. */
   changed(): void {
     this.series.record(this.from.now(), spendTotal(this.sources(), this.from.priceOf));
   }
