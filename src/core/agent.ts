@@ -60,11 +60,28 @@ export interface AgentInfo {
   stateFrom?: 'bell' | 'status';
   /** A `cli` agent's window title (OSC 0/2), as it last set it: shown, never read for a state. */
   windowTitle?: string;
+  /** The host (config `hosts`, core/hosts.ts) it runs on; absent: this machine. */
+  host?: string;
+  /**
+   * How its state is known across the link to its host: `agentmux` (a remote agentmux reports it),
+   * `plain` (plain `ssh -tt`: its exit status is the only signal), `docker` (`docker exec`/`run`).
+   */
+  hostLink?: 'agentmux' | 'plain' | 'docker';
+  /** When its link went down (ms since the epoch): its state is `unknown` until the link is back. */
+  linkDownSince?: number;
 }
 
 /** The state as shown: with where it came from when that is a weak signal (`waiting (bell)`). */
-export function stateLabel(info: Pick<AgentInfo, 'state' | 'stateFrom'>): string {
+export function stateLabel(info: Pick<AgentInfo, 'state' | 'stateFrom' | 'linkDownSince' | 'hostLink'>): string {
+  if (info.linkDownSince !== undefined && !isEnded(info.state)) return `${info.state} (link down since ${clockTime(info.linkDownSince)})`;
+  if (info.hostLink === 'plain' && !isEnded(info.state)) return `${info.state} (exit status only)`;
   return info.stateFrom ? `${info.state} (${info.stateFrom})` : info.state;
+}
+
+/** HH:MM in local time. */
+function clockTime(ms: number): string {
+  const at = new Date(ms);
+  return `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
 }
 
 export interface ProcessExit {

@@ -3,6 +3,7 @@
 import { budgetValueError } from './budget.js';
 import { clisError, type CliKindFile } from './cli-kinds.js';
 import { compactionError, DEFAULT_COMPACTION, type CompactionSettings } from './compaction-settings.js';
+import { hostsError, type HostConfig } from './hosts.js';
 import { isThemeName, THEME_NAME_RULE, type Validation } from './theme-schema.js';
 import { modelPriceError, type ModelPrice } from './usage.js';
 import { isObject } from './is-object.js';
@@ -39,6 +40,8 @@ export interface Config {
   /** Auto-compaction of the main agent's and workers' conversations (core/compaction-settings.ts). */
   compaction: CompactionSettings;
   budgets: BudgetSettings;
+  /** Other machines agents run on (core/hosts.ts), by name. */
+  hosts: Record<string, HostConfig>;
 }
 
 /** Budgets (core/budget.ts): each agent's unless it is given one, and the whole session's; none by default. */
@@ -66,6 +69,7 @@ export interface ConfigFile {
   suggestionModel?: string;
   compaction?: Partial<CompactionSettings>;
   budgets?: BudgetSettings;
+  hosts?: Record<string, HostConfig>;
 }
 
 export type PermissionMode = 'ask' | 'edits' | 'auto';
@@ -90,6 +94,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   suggestionModel: 'claude-haiku-4-5',
   compaction: DEFAULT_COMPACTION,
   budgets: Object.freeze({}),
+  hosts: Object.freeze({}),
 });
 
 const RANGES = {
@@ -167,7 +172,7 @@ function fileError(obj: unknown): string | undefined {
     return `worktreeRoot: expected a directory path as a string, got ${JSON.stringify(obj.worktreeRoot)}`;
   }
   return pricesError(obj.prices) ?? budgetsError(obj.budgets) ?? clisError(obj.clis) ?? sectionError(obj, 'notifications') ?? sectionError(obj, 'keys')
-    ?? sectionError(obj, 'compare') ?? compactionError(obj.compaction);
+    ?? sectionError(obj, 'compare') ?? compactionError(obj.compaction) ?? hostsError(obj.hosts);
 }
 
 const BUDGET_KEYS = { agentUsd: 'usd', agentTokens: 'tokens', sessionUsd: 'usd' } as const;
@@ -214,7 +219,7 @@ function defined<T extends object>(partial: T | undefined): Partial<T> {
 export function mergeConfig(base: Readonly<Config>, ...partials: ConfigFile[]): Config {
   let config: Config = {
     ...base, notifications: { ...base.notifications }, keys: { ...base.keys }, prices: { ...base.prices }, compare: { ...base.compare },
-    clis: { ...base.clis }, compaction: { ...base.compaction }, budgets: { ...base.budgets },
+    clis: { ...base.clis }, compaction: { ...base.compaction }, budgets: { ...base.budgets }, hosts: { ...base.hosts },
   };
   for (const partial of partials) {
     config = {
@@ -227,6 +232,8 @@ export function mergeConfig(base: Readonly<Config>, ...partials: ConfigFile[]): 
       clis: mergeClis(config.clis, partial.clis),
       compaction: { ...config.compaction, ...defined(partial.compaction) },
       budgets: { ...config.budgets, ...defined(partial.budgets) },
+      // A host is replaced whole: a repository's "build" is not half the user's.
+      hosts: { ...config.hosts, ...(partial.hosts ?? {}) },
     };
   }
   return config;

@@ -40,7 +40,12 @@ export type WorkerReport =
   | { type: 'activity'; text: string }
   /** It wrote this file (relative to its working directory). */
   | { type: 'wrote'; path: string }
-  | { type: 'result'; outcome: 'finished' | 'failed'; text: string };
+  | { type: 'result'; outcome: 'finished' | 'failed'; text: string }
+  /**
+   * From the link to an agent on another host (`agentmux remote-link`): its connection went down (the
+   * agent goes on there; its state is unknown meanwhile) or came back, output since the drop caught up.
+   */
+  | { type: 'link'; up: boolean };
 
 /** What agentmux tells a worker after the welcome. */
 export type WorkerCommand =
@@ -81,6 +86,8 @@ export function isWorkerReport(value: unknown): value is WorkerReport {
       return isString(value.path);
     case 'result':
       return (value.outcome === 'finished' || value.outcome === 'failed') && isString(value.text);
+    case 'link':
+      return typeof value.up === 'boolean';
     default:
       return false;
   }
