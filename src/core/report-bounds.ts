@@ -68,6 +68,7 @@ export function shownReport(report: Exclude<WorkerReport, { type: 'usage' }>): E
       return { type: 'activity', text: oneLine(report.text, MAX_ACTIVITY_CHARS) };
     case 'result':
     case 'wrote':
+    case 'link':
       return report;
   }
 }

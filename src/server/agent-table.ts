@@ -38,6 +38,8 @@ export interface AgentEntry {
   cliSignals?: CliSignals;
   /** Paused at a budget (server/budget-keeper.ts). */
   budgetPause?: BudgetPause;
+  /** A remote agent's state when its link went down, taken up again when it is back. */
+  stateBeforeLinkDown?: AgentInfo['state'];
 }
 
 /** Its own budget, or the session's. */
@@ -365,6 +367,10 @@ export class AgentTable {
 
   private report(entry: AgentEntry, claimed: WorkerReport): void {
     const info = entry.info;
+    if (claimed.type === 'link') {
+      this.linkChanged(entry, claimed.up);
+      return;
+    }
     const worker = entry.worker;
     if (isEnded(info.state) || !worker) return;
     if (claimed.type === 'usage') {
@@ -414,6 +420,29 @@ export class AgentTable {
         entry.reportedOutcome = report.outcome;
         info.result = report.text;
         break;
+      case 'link':
+        break;
+    }
+    this.hooks.publish(info);
+  }
+
+  /** The link to a remote agent went down (its state is unknown until it is back) or came back. */
+  private linkChanged(entry: AgentEntry, up: boolean): void {
+    const info = entry.info;
+    if (isEnded(info.state)) return;
+    if (info.hostLink !== 'agentmux') {
+      this.hooks.refused(entry, 'a link report refused: it is not an agent on another host');
+      return;
+    }
+    if (!up && info.linkDownSince === undefined) {
+      entry.stateBeforeLinkDown = info.state;
+      info.linkDownSince = this.now();
+      info.state = 'unknown';
+    } else if (up && info.linkDownSince !== undefined) {
+      delete info.linkDownSince;
+      // Its reports since the drop, caught up, may have said more already.
+      if (info.state === 'unknown') info.state = entry.stateBeforeLinkDown ?? 'running';
+      delete entry.stateBeforeLinkDown;
     }
     this.hooks.publish(info);
   }
