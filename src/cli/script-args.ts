@@ -1,18 +1,19 @@
 // Flags of the scripting commands (`agentmux ls|agents|run|spawn|new|logs|wait|send|kill|rm|cost|budget|server stop`).
 // Pure: words in, a request or a one-line error out.
+import { hostNameError } from '../core/hosts.js';
 import { parseTokenCount, parseUsd, TOKENS_RULE, USD_RULE } from '../core/budget.js';
 import { shellWord } from '../core/shell-word.js';
 
 export type ScriptCommand =
   | { kind: 'ls'; json: boolean }
   | { kind: 'agents'; json: boolean }
-  | { kind: 'run'; json: boolean; command: string; name?: string; worktree?: { base?: string }; after?: string }
+  | { kind: 'run'; json: boolean; command: string; name?: string; worktree?: { base?: string }; after?: string; host?: string }
   | {
-    kind: 'spawn'; json: boolean; task: string; name?: string; worktree?: { base?: string }; after?: string; budgetUsd?: number; budgetTokens?: number;
+    kind: 'spawn'; json: boolean; task: string; name?: string; worktree?: { base?: string }; after?: string; budgetUsd?: number; budgetTokens?: number; host?: string;
     agent?: string;
   }
   | {
-    kind: 'new'; json: boolean; cli: string; task?: string; name?: string; worktree?: { base?: string }; after?: string; print?: boolean;
+    kind: 'new'; json: boolean; cli: string; task?: string; name?: string; worktree?: { base?: string }; after?: string; print?: boolean; host?: string;
     budgetUsd?: number; budgetTokens?: number;
   }
   /** Without `usd` or `tokens`: show it; no `name`: the session's. */
@@ -28,9 +29,9 @@ export type ScriptCommand =
 export const SCRIPT_USAGE: Record<ScriptCommand['kind'], string> = {
   ls: 'agentmux ls [--json]',
   agents: 'agentmux agents [--json]',
-  run: 'agentmux run [--name NAME] [--worktree [--base REF]] [--after NAME] [--json] -- COMMAND…',
-  spawn: 'agentmux spawn [--name NAME] [--worktree [--base REF]] [--after NAME] [--agent PROFILE] [--budget USD] [--max-tokens N] [--json] TASK…',
-  new: 'agentmux new claude|codex|gemini|aider|KIND [--name NAME] [--worktree [--base REF]] [--after NAME] [--print] [--budget USD] [--max-tokens N] [--json] [TASK…]',
+  run: 'agentmux run [--name NAME] [--host HOST] [--worktree [--base REF]] [--after NAME] [--json] -- COMMAND…',
+  spawn: 'agentmux spawn [--name NAME] [--host HOST] [--worktree [--base REF]] [--after NAME] [--agent PROFILE] [--budget USD] [--max-tokens N] [--json] TASK…',
+  new: 'agentmux new claude|codex|gemini|aider|KIND [--name NAME] [--host HOST] [--worktree [--base REF]] [--after NAME] [--print] [--budget USD] [--max-tokens N] [--json] [TASK…]',
   logs: 'agentmux logs NAME [-f|--follow] [--raw]',
   wait: 'agentmux wait NAME… [--json]',
   send: 'agentmux send NAME TEXT…',
@@ -100,6 +101,14 @@ function budgetOf(flags: Map<string, string | true>): { budgetUsd?: number; budg
   return { ...(budgetUsd !== undefined ? { budgetUsd } : {}), ...(budgetTokens !== undefined ? { budgetTokens } : {}) };
 }
 
+/** `--host NAME`, checked: `{ host: { host } }`, or why not. */
+function hostOf(flags: Map<string, string | true>): { host: { host?: string } } | string {
+  const host = text(flags, '--host');
+  if (host === undefined) return { host: {} };
+  const error = hostNameError(host);
+  return error ? `--host: ${error}` : { host: { host } };
+}
+
 function worktreeOf(flags: Map<string, string | true>): { base?: string } | undefined | string {
   const base = text(flags, '--base');
   if (base !== undefined && !flags.has('--worktree')) return '--base goes with --worktree';
@@ -119,7 +128,7 @@ export function parseScriptCommand(kind: ScriptCommand['kind'], argv: readonly s
       return { ok: true, command: { kind, json: parsed.flags.has('--json') } };
     }
     case 'run': {
-      const parsed = words(argv, ['--name', '--base', '--after'], ['--worktree', '--json'], false);
+      const parsed = words(argv, ['--name', '--base', '--after', '--host'], ['--worktree', '--json'], false);
       if (typeof parsed === 'string') return fail(parsed);
       if (parsed.rest[0] !== '--') return fail(parsed.rest.length > 0 ? `put -- before the command: ${usage}` : 'nothing to run: give a command after --');
       const command = parsed.rest.slice(1);
@@ -130,10 +139,15 @@ export function parseScriptCommand(kind: ScriptCommand['kind'], argv: readonly s
       const line = command.length === 1 ? command[0] : command.map(shellWord).join(' ');
       const name = text(parsed.flags, '--name');
       const after = text(parsed.flags, '--after');
-      return { ok: true, command: { kind, json: parsed.flags.has('--json'), command: line, ...(name ? { name } : {}), ...(worktree ? { worktree } : {}), ...(after ? { after } : {}) } };
+      const host = hostOf(parsed.flags);
+      if (typeof host === 'string') return fail(host);
+      return {
+        ok: true,
+        command: { kind, json: parsed.flags.has('--json'), command: line, ...(name ? { name } : {}), ...(worktree ? { worktree } : {}), ...(after ? { after } : {}), ...host.host },
+      };
     }
     case 'spawn': {
-      const parsed = words(argv, ['--name', '--base', '--after', '--budget', '--max-tokens', '--agent'], ['--worktree', '--json'], true);
+      const parsed = words(argv, ['--name', '--base', '--after', '--budget', '--max-tokens', '--agent', '--host'], ['--worktree', '--json'], true);
       if (typeof parsed === 'string') return fail(parsed);
       const task = (parsed.rest[0] === '--' ? parsed.rest.slice(1) : parsed.rest).join(' ').trim();
       if (!task) return fail('nothing to do: give a task');
@@ -144,19 +158,21 @@ export function parseScriptCommand(kind: ScriptCommand['kind'], argv: readonly s
       const name = text(parsed.flags, '--name');
       const after = text(parsed.flags, '--after');
       const agent = text(parsed.flags, '--agent');
+      const host = hostOf(parsed.flags);
+      if (typeof host === 'string') return fail(host);
       return {
         ok: true,
         command: {
           kind, json: parsed.flags.has('--json'), task,
           ...(name ? { name } : {}), ...(worktree ? { worktree } : {}), ...(after ? { after } : {}), ...budget,
-          ...(agent ? { agent } : {}),
+          ...(agent ? { agent } : {}), ...host.host,
         },
       };
     }
     case 'new': {
       const [cli, ...rest] = argv;
       if (cli === undefined || cli.startsWith('-')) return fail('give the kind of CLI to start first: claude, codex, gemini, aider, or one from your config');
-      const parsed = words(rest, ['--name', '--base', '--after', '--budget', '--max-tokens'], ['--worktree', '--json', '--print'], true);
+      const parsed = words(rest, ['--name', '--base', '--after', '--budget', '--max-tokens', '--host'], ['--worktree', '--json', '--print'], true);
       if (typeof parsed === 'string') return fail(parsed);
       const budget = budgetOf(parsed.flags);
       if (typeof budget === 'string') return fail(budget);
@@ -167,12 +183,14 @@ export function parseScriptCommand(kind: ScriptCommand['kind'], argv: readonly s
       const after = text(parsed.flags, '--after');
       const print = parsed.flags.has('--print');
       if (print && !task) return fail('--print runs the CLI once on a task: give the task');
+      const host = hostOf(parsed.flags);
+      if (typeof host === 'string') return fail(host);
       return {
         ok: true,
         command: {
           kind, json: parsed.flags.has('--json'), cli,
           ...(task ? { task } : {}), ...(name ? { name } : {}), ...(worktree ? { worktree } : {}), ...(after ? { after } : {}), ...(print ? { print } : {}),
-          ...budget,
+          ...budget, ...host.host,
         },
       };
     }

@@ -94,10 +94,10 @@ async function carryOut(command: ScriptCommand, link: ServerLink): Promise<numbe
     case 'spawn':
     case 'new': {
       const answer = await link.request(command.kind === 'run'
-        ? { type: 'run', command: command.command, cwd, ...pick(command, ['name', 'worktree', 'after']) }
+        ? { type: 'run', command: command.command, cwd, ...pick(command, ['name', 'worktree', 'after', 'host']) }
         : command.kind === 'spawn'
-          ? { type: 'spawn', task: command.task, cwd, ...pick(command, ['name', 'worktree', 'after', 'budgetUsd', 'budgetTokens', 'agent']) }
-          : { type: 'new', cli: command.cli, cwd, ...pick(command, ['task', 'name', 'worktree', 'after', 'print', 'budgetUsd', 'budgetTokens']) });
+          ? { type: 'spawn', task: command.task, cwd, ...pick(command, ['name', 'worktree', 'after', 'budgetUsd', 'budgetTokens', 'agent', 'host']) }
+          : { type: 'new', cli: command.cli, cwd, ...pick(command, ['task', 'name', 'worktree', 'after', 'print', 'budgetUsd', 'budgetTokens', 'host']) });
       if (answer.error) return refused(answer.error);
       io.out(command.json ? `${JSON.stringify({ name: answer.name })}\n` : `${answer.name}\n`);
       return 0;
@@ -184,7 +184,7 @@ function refused(message: string): number {
 function listing(agents: readonly AgentInfo[], now: number): string {
   if (agents.length === 0) return 'no agents\n';
   const rows = agents.map((agent) => [
-    agent.name,
+    agent.host ? `${agent.name}@${agent.host}` : agent.name,
     stateLabel(agent),
     formatDuration((agent.endedAt ?? now) - agent.startedAt),
     agent.exitCode !== undefined ? `exit ${agent.exitCode}` : agent.signal ?? '',

@@ -1,8 +1,9 @@
 // `agentmux server run`: the per-user server. Started detached by the first client (its own
 // session, no terminal), it hosts every workspace's agents and conversation, listens on a
 // Unix socket in a directory only the user can enter, and lives until `agentmux server stop`.
-import { closeSync, existsSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, unlinkSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cliKinds } from '../core/cli-kinds.js';
 import { mergeConfig } from '../core/config-schema.js';
@@ -10,8 +11,10 @@ import type { WorkspaceFlags } from '../core/protocol.js';
 import { GitWorktrees } from '../git/index.js';
 import { findWorkspace } from '../git/workspace-root.js';
 import { EmulatorPool } from '../pty/emulator-pool.js';
+import { runCommand } from '../pty/command-runner.js';
 import { createPtyRuntime } from '../pty/pty-runtime.js';
 import { AgentServer } from '../server/agent-server.js';
+import { HostLinks } from '../server/host-links.js';
 import { ServerHost, type Workspace } from '../server/server-host.js';
 import { SocketServer } from '../server/socket-server.js';
 import { modelCatalog } from '../llm/prices.js';
@@ -106,6 +109,13 @@ export async function runServer(env: NodeJS.ProcessEnv, serverVersion: string, {
   log(`agentmux server ${serverVersion} (pid ${process.pid}) listening on ${paths.socket}`);
 }
 
+/** ssh's shared connections to hosts (ControlPath): private, and short, as a socket path must be. */
+function sshControlDir(runtimeDir: string): string {
+  const dir = join(runtimeDir, 'ssh');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
 /** What every workspace of this server shares. */
 interface ServerContext {
   /** The server's environment (no model credentials when a client started it). */
@@ -156,6 +166,10 @@ async function openWorkspace(root: string, flags: WorkspaceFlags, { env, modelEn
     budgets: config.budgets,
     hookCommand: [process.execPath, HOOK_ENTRY],
     printRun: (program, args) => ({ file: process.execPath, args: [CLI_ENTRY, 'print-run', '--', program, ...args] }),
+    hosts: new HostLinks({
+      hosts: config.hosts, controlDir: sshControlDir(paths.runtimeDir), run: runCommand,
+      linkProgram: (linkArgs) => ({ file: process.execPath, args: [CLI_ENTRY, ...linkArgs] }),
+    }),
     stateDir: workspaceStateDir(paths.stateRoot, root),
     serverVersion,
     log,

@@ -3,6 +3,7 @@
 // field); the compiler makes the table list every command and exactly its fields, so a
 // new command is one line here. Only types and bounds are checked: a well-typed command
 // that makes no sense (an unknown agent, a bad name) is the server's to answer.
+import { hostNameError } from './hosts.js';
 import { MAX_BUDGET_TOKENS } from './budget.js';
 import { CLI_NAME_PATTERN } from './cli-kinds.js';
 import type { ClientCommand, ClientHello, ClientMessage } from './protocol.js';
@@ -163,10 +164,16 @@ const worktree = object({ base: optional(ref) } satisfies Schema<{ base?: string
 const cliName: Check = (value, where) =>
   typeof value === 'string' && CLI_NAME_PATTERN.test(value) ? undefined : `${where} must be a CLI name (${CLI_NAME_PATTERN.source})`;
 
+const hostName: Check = (value, where) => {
+  if (typeof value !== 'string') return `${where} must be a host name`;
+  const error = hostNameError(value);
+  return error ? `${where}: ${error}` : undefined;
+};
+
 // ---- the commands ----
 
 const COMMANDS: { [T in CommandType]: Schema<CommandOf<T>> } = {
-  run: { command: required(command), name: optional(name), cwd: required(absolutePath), worktree: optional(worktree), after: optional(name) },
+  run: { command: required(command), name: optional(name), cwd: required(absolutePath), worktree: optional(worktree), after: optional(name), host: optional(hostName) },
   kill: { name: required(name) },
   attach: { name: required(name) },
   detach: {},
@@ -187,11 +194,12 @@ const COMMANDS: { [T in CommandType]: Schema<CommandOf<T>> } = {
     worktree: optional(worktree),
     after: optional(name),
     agent: optional(name),
+    host: optional(hostName),
   },
   profiles: {},
   new: {
     cli: required(cliName), task: optional(text), name: optional(name), cwd: required(absolutePath), worktree: optional(worktree), after: optional(name),
-    print: optional(boolean), budgetUsd: optional(positiveNumber), budgetTokens: optional(tokenCount),
+    print: optional(boolean), budgetUsd: optional(positiveNumber), budgetTokens: optional(tokenCount), host: optional(hostName),
   },
   budget: { name: optional(name), session: optional(boolean), usd: optional(positiveNumber), tokens: optional(tokenCount) },
   compare: { names: required(names) },

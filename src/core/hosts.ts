@@ -40,6 +40,11 @@ const SSH_DESTINATION = /^[A-Za-z0-9_.][A-Za-z0-9_.@:[\]%-]{0,254}$/;
 const CONTAINER = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const IMAGE = /^[A-Za-z0-9][A-Za-z0-9_./:@-]{0,254}$/;
 
+/** Why `name` cannot name a host, or undefined. */
+export function hostNameError(name: string): string | undefined {
+  return HOST_NAME.test(name) ? undefined : `${JSON.stringify(name.slice(0, 40))} is not a host name: 1-32 lowercase letters, digits and dashes`;
+}
+
 export function isSshHost(host: HostConfig): host is SshHost {
   return 'ssh' in host;
 }

@@ -53,7 +53,7 @@ export interface ClientHello {
 }
 
 export type ClientCommand =
-  | { type: 'run'; command: string; name?: string; cwd: string; worktree?: WorktreeRequest; after?: string }
+  | { type: 'run'; command: string; name?: string; cwd: string; worktree?: WorktreeRequest; after?: string; host?: string }
   | { type: 'kill'; name: string }
   /** Show this agent's screen to this client; keys typed by it then go to the agent. */
   | { type: 'attach'; name: string }
@@ -79,12 +79,12 @@ export type ClientCommand =
    */
   | {
     type: 'new'; cli: string; task?: string; name?: string; cwd: string; worktree?: WorktreeRequest; after?: string; print?: boolean;
-    budgetUsd?: number; budgetTokens?: number;
+    budgetUsd?: number; budgetTokens?: number; host?: string;
   }
   /** Start a built-in claude agent on a task, without asking the model; `agent`: as that agent profile. */
   | {
     type: 'spawn'; task: string; name?: string; budgetUsd?: number; budgetTokens?: number; cwd: string; worktree?: WorktreeRequest; after?: string;
-    agent?: string;
+    agent?: string; host?: string;
   }
   /** Set an agent's budget (`name`) or the session's (`session`); a paused agent under its new budget goes on. */
   | { type: 'budget'; name?: string; session?: boolean; usd?: number; tokens?: number }

@@ -1,14 +1,18 @@
 // Parsing of the main input's slash commands (spec §5). Pure: text in, a command or an error out.
 import { parseTokenCount, parseUsd } from './budget.js';
 import { CLI_NAME_PATTERN } from './cli-kinds.js';
+import { hostNameError } from './hosts.js';
 import { nameError } from './names.js';
 
 export type SlashCommand =
-  | { kind: 'run'; command: string; name?: string; worktree?: { base?: string }; after?: string }
-  | { kind: 'spawn'; task: string; name?: string; budgetUsd?: number; budgetTokens?: number; worktree?: { base?: string }; after?: string; agent?: string }
+  | { kind: 'run'; command: string; name?: string; worktree?: { base?: string }; after?: string; host?: string }
+  | {
+    kind: 'spawn'; task: string; name?: string; budgetUsd?: number; budgetTokens?: number; worktree?: { base?: string }; after?: string; agent?: string;
+    host?: string;
+  }
   | {
     kind: 'new'; cli: string; task?: string; name?: string; worktree?: { base?: string }; after?: string; print?: boolean;
-    budgetUsd?: number; budgetTokens?: number;
+    budgetUsd?: number; budgetTokens?: number; host?: string;
   }
   /** Without `usd` or `tokens`: show the budget; `session`: the session's rather than an agent's. */
   | { kind: 'budget'; name?: string; session?: true; usd?: number; tokens?: number }
@@ -31,9 +35,9 @@ export type SlashCommand =
 export type ParseResult = { ok: true; command: SlashCommand } | { ok: false; error: string; usage?: string };
 
 export const USAGE: Record<SlashCommand['kind'], string> = {
-  run: '/run [--name NAME] [--worktree [--base REF]] [--after NAME] -- COMMAND…',
-  spawn: '/spawn [--name NAME] [--worktree [--base REF]] [--after NAME] [--agent PROFILE] [--budget USD] [--max-tokens N] TASK…',
-  new: '/new claude|codex|gemini|aider|KIND [--name NAME] [--worktree [--base REF]] [--after NAME] [--print] [--budget USD] [--max-tokens N] [TASK…]',
+  run: '/run [--name NAME] [--host HOST] [--worktree [--base REF]] [--after NAME] -- COMMAND…',
+  spawn: '/spawn [--name NAME] [--host HOST] [--worktree [--base REF]] [--after NAME] [--agent PROFILE] [--budget USD] [--max-tokens N] TASK…',
+  new: '/new claude|codex|gemini|aider|KIND [--name NAME] [--host HOST] [--worktree [--base REF]] [--after NAME] [--print] [--budget USD] [--max-tokens N] [TASK…]',
   compare: '/compare NAME NAME…',
   merge: '/merge NAME [--into BRANCH] [--squash]',
   discard: '/discard NAME… [--force]',
@@ -148,6 +152,14 @@ function budgetOf(kind: 'spawn' | 'new', flags: Map<string, string>): { budgetUs
   return { ...(budgetUsd !== undefined ? { budgetUsd } : {}), ...(budgetTokens !== undefined ? { budgetTokens } : {}) };
 }
 
+/** `--host NAME`, checked. */
+function hostOf(kind: 'run' | 'spawn' | 'new', flags: Map<string, string>): { host?: string } | ParseResult {
+  const host = flags.get('--host');
+  if (host === undefined) return {};
+  const error = hostNameError(host);
+  return error ? fail(kind, `--host: ${error}`) : { host };
+}
+
 /** `--worktree [--base REF]`, checked; undefined without --worktree. */
 function worktreeOf(kind: 'run' | 'spawn' | 'new', flags: Map<string, string>): { worktree?: { base?: string } } | ParseResult {
   const base = flags.get('--base');
@@ -156,7 +168,7 @@ function worktreeOf(kind: 'run' | 'spawn' | 'new', flags: Map<string, string>): 
 }
 
 function parseRun(args: string): ParseResult {
-  const parsed = parseFlags('run', args, { withValue: ['--name', '--base', '--after'], switches: ['--worktree'] });
+  const parsed = parseFlags('run', args, { withValue: ['--name', '--base', '--after', '--host'], switches: ['--worktree'] });
   if ('ok' in parsed) return parsed;
   const name = parsed.flags.get('--name');
   const error = name === undefined ? undefined : nameError(name);
@@ -165,12 +177,14 @@ function parseRun(args: string): ParseResult {
   if ('ok' in worktree) return worktree;
   const after = afterOf('run', parsed.flags);
   if ('ok' in after) return after;
+  const host = hostOf('run', parsed.flags);
+  if ('ok' in host) return host;
   if (!parsed.text) return fail('run', '/run needs a command');
-  return { ok: true, command: { kind: 'run', command: parsed.text, ...(name !== undefined ? { name } : {}), ...worktree, ...after } };
+  return { ok: true, command: { kind: 'run', command: parsed.text, ...(name !== undefined ? { name } : {}), ...worktree, ...after, ...host } };
 }
 
 function parseSpawn(args: string): ParseResult {
-  const parsed = parseFlags('spawn', args, { withValue: ['--name', '--budget', '--max-tokens', '--base', '--after', '--agent'], switches: ['--worktree'] });
+  const parsed = parseFlags('spawn', args, { withValue: ['--name', '--budget', '--max-tokens', '--base', '--after', '--agent', '--host'], switches: ['--worktree'] });
   if ('ok' in parsed) return parsed;
   const name = parsed.flags.get('--name');
   const error = name === undefined ? undefined : nameError(name);
@@ -184,12 +198,14 @@ function parseSpawn(args: string): ParseResult {
   const agent = parsed.flags.get('--agent');
   const badAgent = agent === undefined ? undefined : nameError(agent);
   if (badAgent) return fail('spawn', `--agent: ${badAgent}`);
+  const host = hostOf('spawn', parsed.flags);
+  if ('ok' in host) return host;
   if (!parsed.text) return fail('spawn', '/spawn needs a task');
   return {
     ok: true,
     command: {
       kind: 'spawn', task: parsed.text, ...(name !== undefined ? { name } : {}), ...budget, ...worktree, ...after,
-      ...(agent !== undefined ? { agent } : {}),
+      ...(agent !== undefined ? { agent } : {}), ...host,
     },
   };
 }
@@ -198,7 +214,7 @@ function parseNew(args: string): ParseResult {
   const { head: cli, rest } = splitFirstWord(args);
   if (!cli || cli.startsWith('-')) return fail('new', '/new needs the kind of CLI to start first: claude, codex, gemini, aider, or one from your config');
   if (!CLI_NAME_PATTERN.test(cli)) return fail('new', `${JSON.stringify(cli)} is not a CLI name: a lowercase word such as claude or codex`);
-  const parsed = parseFlags('new', rest, { withValue: ['--name', '--base', '--after', '--budget', '--max-tokens'], switches: ['--worktree', '--print'] });
+  const parsed = parseFlags('new', rest, { withValue: ['--name', '--base', '--after', '--budget', '--max-tokens', '--host'], switches: ['--worktree', '--print'] });
   if ('ok' in parsed) return parsed;
   const name = parsed.flags.get('--name');
   const error = name === undefined ? undefined : nameError(name);
@@ -211,11 +227,13 @@ function parseNew(args: string): ParseResult {
   if ('ok' in after) return after;
   const print = parsed.flags.has('--print');
   if (print && !parsed.text) return fail('new', '--print runs the CLI once on a task: give the task');
+  const host = hostOf('new', parsed.flags);
+  if ('ok' in host) return host;
   return {
     ok: true,
     command: {
       kind: 'new', cli, ...(parsed.text ? { task: parsed.text } : {}), ...(name !== undefined ? { name } : {}), ...worktree, ...after, ...(print ? { print } : {}),
-      ...budget,
+      ...budget, ...host,
     },
   };
 }

@@ -1,4 +1,5 @@
 // Owns every agent and the main conversation; speaks the protocol to any number of clients.
+import type { HostLinks, HostPlacement } from './host-links.js';
 import { join } from 'node:path';
 import { isEnded, type AgentInfo } from '../core/agent.js';
 import { lastOutputLine } from '../core/last-output-line.js';
@@ -82,6 +83,8 @@ export interface ServerOptions {
   printRun?: (program: string, args: string[]) => { file: string; args: string[] };
   /** Where this workspace's records, logs and transcripts are kept; nothing is kept without it. */
   stateDir?: string;
+  /** Other hosts agents can run on (config `hosts`); without it `--host` is refused. */
+  hosts?: HostLinks;
   /** The agentmux version serving (told to clients). */
   serverVersion?: string;
   /** Writes a line to the server's log. */
@@ -96,6 +99,7 @@ export interface ClientConnection {
 
 const OUTPUT_LINES_FOR_NOTIFICATION = 40;
 const NO_SESSIONS = 'this server keeps no conversations';
+const WORKTREES_ON_HOSTS_PENDING = '--worktree with --host is not wired in yet';
 /** How much of an agent's log is read for its last lines as text (a lost agent's, or one whose screen is gone). */
 const LOG_TEXT_BYTES = 64 << 10;
 /** How much of an ended agent's log is replayed to show its last screen and history. */
@@ -228,6 +232,7 @@ export class AgentServer {
         model: mainModel,
         cwd: options.cwd,
         chat: this.chat,
+        ...(options.hosts ? { hosts: Object.keys(options.hosts.hosts) } : {}),
         tracker: new UsageTracker({ model: mainModel, prices: access.prices }),
         ...(this.suggester ? { suggester: this.suggestionsFrom(this.suggester) } : {}),
         ...(mainProfile ? { role: { profile: mainProfile.name, prompt: mainProfile.prompt } } : {}),
@@ -245,14 +250,14 @@ export class AgentServer {
         },
         host: {
           agents: () => this.agents.all().map((entry) => ({ ...entry.info })),
-          spawnWorker: (task, how) => this.spawn(task, options.cwd, {
-            name: how.name, worktree: how.worktree ? {} : undefined, after: how.after, ...(how.agent !== undefined ? { agent: how.agent } : {}),
-          }, requestedBudget(how)),
+          spawnWorker: (task, how) => this.placeOn(how.host, how.worktree === true).then((placed) => typeof placed === 'string' ? placed : this.spawn(task, options.cwd, {
+            name: how.name, worktree: how.worktree ? {} : undefined, after: how.after, ...(how.agent !== undefined ? { agent: how.agent } : {}), ...placed,
+          }, requestedBudget(how))),
           profiles: async () => (await options.profiles?.list() ?? []).flatMap((entry) => (entry.profile ? [entry.profile] : [])),
-          spawnCli: (cli, task, how) => this.startCli(cli, {
+          spawnCli: (cli, task, how) => this.placeOn(how.host, how.worktree === true).then((placed) => typeof placed === 'string' ? placed : this.startCli(cli, {
             task, cwd: options.cwd, ...(how.name !== undefined ? { name: how.name } : {}), ...(how.worktree ? { worktree: {} } : {}),
-            ...(how.after !== undefined ? { after: how.after } : {}),
-          }, requestedBudget(how)),
+            ...(how.after !== undefined ? { after: how.after } : {}), ...placed,
+          }, requestedBudget(how))),
           runForeground: (command, timeoutMs, signal) => this.foreground.run(command, options.cwd, timeoutMs, signal),
           outputOf: (name, maxLines) => this.outputOf(name, maxLines),
           approve: (question, signal) => this.approve(question, signal),
@@ -445,6 +450,16 @@ export class AgentServer {
     switch (command.type) {
       case 'run': {
         const { command: shell, cwd, name, worktree, after } = command;
+        if (command.host !== undefined) {
+          return this.placeOn(command.host, worktree !== undefined).then((placed) => {
+            if (typeof placed === 'string') return placed;
+            const started = this.agents.start({
+              kind: 'command', task: shell, cwd, program: { shell }, ...placed, ...(client.env ? { inherit: client.env } : {}),
+              ...(name !== undefined ? { name } : {}), ...(after !== undefined ? { after } : {}),
+            });
+            return typeof started === 'string' ? started : { name: started.info.name };
+          });
+        }
         const run = (where: string, agentName?: string, info?: WorktreeInfo) => this.agents.start({
           kind: 'command', task: shell, cwd: where, program: { shell }, ...(client.env ? { inherit: client.env } : {}),
           ...(agentName !== undefined ? { name: agentName } : {}), ...(info ? { worktree: info } : {}), ...(after !== undefined ? { after } : {}),
@@ -465,18 +480,18 @@ export class AgentServer {
           return `invalid budget ${command.budgetUsd}: give an amount in USD above 0`;
         }
         if (!this.options.access) return this.options.model.help ?? 'The model is not configured.';
-        return this.spawn(command.task, command.cwd, {
+        return this.placeOn(command.host, command.worktree !== undefined).then((placed) => typeof placed === 'string' ? placed : this.spawn(command.task, command.cwd, {
           name: command.name, worktree: command.worktree, after: command.after, ...(client.env ? { inherit: client.env } : {}),
-          ...(command.agent !== undefined ? { agent: command.agent } : {}),
-        }, requestedBudget(command))
+          ...(command.agent !== undefined ? { agent: command.agent } : {}), ...placed,
+        }, requestedBudget(command)))
           .then((started) => typeof started === 'string' ? started : { name: started.name });
       }
       case 'new': {
         const { cli, task, name, cwd, worktree, after, print } = command;
-        return this.startCli(cli, {
+        return this.placeOn(command.host, worktree !== undefined).then((placed) => typeof placed === 'string' ? placed : this.startCli(cli, {
           cwd, ...(task !== undefined ? { task } : {}), ...(name !== undefined ? { name } : {}), ...(worktree ? { worktree } : {}),
-          ...(after !== undefined ? { after } : {}), ...(client.env ? { inherit: client.env } : {}), ...(print ? { print } : {}),
-        }, requestedBudget(command)).then((started) => (typeof started === 'string' ? started : { name: started.name }));
+          ...(after !== undefined ? { after } : {}), ...(client.env ? { inherit: client.env } : {}), ...(print ? { print } : {}), ...placed,
+        }, requestedBudget(command))).then((started) => (typeof started === 'string' ? started : { name: started.name }));
       }
       case 'budget': return this.setBudget(command);
       case 'profiles': {
@@ -612,6 +627,16 @@ export class AgentServer {
     return this.workerStarts.spawn(task, cwd, { ...how, budget: requested });
   }
 
+  /** The host an agent is asked to run on, checked (`{}`: this machine), or why it cannot run there. */
+  private async placeOn(host: string | undefined, worktree: boolean): Promise<{ host?: HostPlacement } | string> {
+    if (host === undefined) return {};
+    const { hosts } = this.options;
+    if (!hosts) return `no host named ${host}: this session has no hosts`;
+    if (worktree) return WORKTREES_ON_HOSTS_PENDING;
+    const placed = await hosts.place(host, undefined);
+    return typeof placed === 'string' ? placed : { host: placed };
+  }
+
   /** Starts agent CLI `cli` with the budget asked for (or the configured one, for a CLI whose meter agentmux reads). */
   private startCli(cli: string, how: Omit<CliStart, 'budget'>, requested: Budget): Promise<AgentInfo | string> {
     // An unknown CLI is refused as such.
@@ -723,6 +748,7 @@ export class AgentServer {
     this.suggester?.cancel();
     this.main?.dispose();
     this.agents.dispose();
+    this.options.hosts?.dispose();
     this.journal?.dispose();
     this.clients.clear();
   }

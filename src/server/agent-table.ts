@@ -16,6 +16,7 @@ import { printable } from '../core/printable.js';
 import { parseProgramStatus } from '../core/program-status.js';
 import { applyBell, applyCliSignal, applyStatus, applyTyped, type CliStateEffects, type Typed } from './cli-state.js';
 import type { AgentHandle, AgentRuntime } from './runtime.js';
+import type { HostPlacement } from './host-links.js';
 import { SharedFileWarnings } from './shared-file-warnings.js';
 
 export interface Watcher {
@@ -111,6 +112,8 @@ export interface StartRequest extends AgentWork {
   profile?: string;
   /** What it may spend. */
   budget?: Budget;
+  /** The host it runs on (server/host-links.ts): its program and environment go there, its cwd is the host's. */
+  host?: HostPlacement;
 }
 
 const MAX_TASK_LENGTH = 64 * 1024;
@@ -193,7 +196,8 @@ export class AgentTable {
     const { name } = chosen;
     const entry: AgentEntry = {
       info: {
-        name, kind: request.kind, task: request.task, cwd: request.cwd, state: dependency ? 'queued' : startState(request.kind), startedAt: this.now(),
+        name, kind: request.kind, task: request.task, cwd: request.host?.cwd ?? request.cwd, state: dependency ? 'queued' : startState(request.kind),
+        startedAt: this.now(), ...(request.host ? { host: request.host.host, hostLink: request.host.link } : {}),
         lastLine: dependency ? `waits for ${dependency.info.name}` : '', unread: false,
         ...(request.worktree ? { worktree: request.worktree } : {}), ...(request.cli ? { cli: request.cli } : {}),
         ...(request.profile ? { profile: request.profile } : {}), ...(request.budget ? { budget: request.budget } : {}),
@@ -270,16 +274,23 @@ export class AgentTable {
     const { name } = entry.info;
     const inherit = request.inherit ?? this.inheritedEnv;
     entry.worker = request.worker && { expect: request.worker.expect, ...(entry.info.usage ? { usageBefore: entry.info.usage.total } : {}) };
+    const placed = request.host;
+    // On another host the environment and the hooks are the remote side's; the local program is the link.
+    const program = placed
+      ? placed.program({ agentName: name, program: request.program, ...(request.env ? { env: request.env } : {}), ...(request.worker ? { worker: true } : {}) })
+      : request.program;
+    const local = placed ? {} : { env: request.env, hooks: request.hooks, hookFiles: request.hookFiles };
     try {
       entry.handle = this.runtime.start(
         {
-          name, program: request.program, cwd: request.cwd, cols: this.size.cols, rows: this.size.rows,
+          name, program, cwd: placed ? process.cwd() : request.cwd, cols: this.size.cols, rows: this.size.rows,
           ...(inherit ? { inherit } : {}),
-          ...(request.env ? { env: request.env } : {}),
+          ...(local.env ? { env: local.env } : {}),
           ...(request.modelDriven || request.worker ? { modelDriven: true } : {}),
           ...(request.worker ? { reports: request.worker.credentials ? { credentials: request.worker.credentials } : {} } : {}),
-          ...(request.hooks ? { hooks: true } : {}),
-          ...(request.hookFiles ? { hookFiles: request.hookFiles } : {}),
+          ...(!request.worker && placed?.link === 'agentmux' ? { reports: {} } : {}),
+          ...(local.hooks ? { hooks: true } : {}),
+          ...(local.hookFiles ? { hookFiles: local.hookFiles } : {}),
           ...(request.history ? { history: request.history } : {}),
         },
         {

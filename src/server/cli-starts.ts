@@ -13,6 +13,7 @@ import { signalSetup } from './cli-signal-setup.js';
 import type { AgentRuntime } from './runtime.js';
 import { WORKTREES_UNAVAILABLE } from './worker-starts.js';
 import type { WorktreeOps } from './worktree-ops.js';
+import type { HostPlacement } from './host-links.js';
 
 export interface CliStart {
   /** The first prompt. */
@@ -28,6 +29,8 @@ export interface CliStart {
   print?: boolean;
   /** What it may spend (for a CLI whose meter agentmux reads). */
   budget?: Budget;
+  /** The host it runs on (checked already): found and run there, without hooks. */
+  host?: HostPlacement;
 }
 
 export interface CliStartsDeps {
@@ -65,15 +68,18 @@ export class CliStarts {
   async start(cli: string, how: CliStart): Promise<AgentInfo | string> {
     const kind = this.deps.kinds.get(cli);
     if (!kind) return `no CLI named ${cli}: /new takes ${this.kindList()}, or one you add under "clis" in the config`;
-    const program = this.deps.runtime.findProgram(kind.program, how.inherit);
+    if (how.host && how.print) return `${how.host.host}: --print runs are local only: start it without --print, or without --host`;
+    // On another host the remote shell finds it (a missing one fails there, exit status 127).
+    const program = how.host ? kind.program : this.deps.runtime.findProgram(kind.program, how.inherit);
     if (!program) return `${kind.program} is not installed (not found in PATH): ${kind.install}`;
-    const launch = how.print ? this.printLaunch(kind, program, how.task ?? '') : this.interactiveLaunch(kind, program, how.task, how.inherit);
+    const launch = how.print ? this.printLaunch(kind, program, how.task ?? '')
+      : how.host ? this.remoteLaunch(kind, program, how.task) : this.interactiveLaunch(kind, program, how.task, how.inherit);
     if (typeof launch === 'string') return launch;
     const work = { kind: 'cli' as const, task: how.task ?? '', cli };
     const start = (name: string, where: string, worktree?: WorktreeInfo): AgentEntry | string => this.deps.agents.start({
       ...work, cwd: where, name, ...launch,
       ...(how.inherit ? { inherit: how.inherit } : {}), ...(worktree ? { worktree } : {}), ...(how.after !== undefined ? { after: how.after } : {}),
-      ...(how.budget ? { budget: how.budget } : {}),
+      ...(how.budget ? { budget: how.budget } : {}), ...(how.host ? { host: how.host } : {}),
     });
     if (how.worktree) {
       const { worktrees } = this.deps;
@@ -114,6 +120,12 @@ export class CliStarts {
       return `${kind.name} takes no first prompt in its arguments: start it with /new ${kind.name}, then /send NAME TASK once it waits for input`;
     }
     return this.launchOf(kind, program, cliArguments(kind, task === undefined ? {} : { task }), inherit);
+  }
+
+  /** A run on another host: its hooks cannot reach this machine, so its state comes from its link and its exit. */
+  private remoteLaunch(kind: CliKind, program: string, task: string | undefined): LaunchParts | string {
+    if (task !== undefined && kind.taskArgs.length === 0) return this.interactiveLaunch(kind, program, task, undefined);
+    return { program: { file: program, args: cliArguments(kind, task === undefined ? {} : { task }) } };
   }
 
   /** The program and its arguments after those that set up its signals. */

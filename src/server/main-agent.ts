@@ -51,6 +51,8 @@ export interface SpawnHow {
   agent?: string;
   budgetUsd?: number;
   budgetTokens?: number;
+  /** The host (config `hosts`) it runs on. */
+  host?: string;
 }
 
 export interface MainAgentOptions {
@@ -64,6 +66,8 @@ export interface MainAgentOptions {
   history?: Message[];
   /** The agent profile it runs as: its body joins the instructions. */
   role?: { profile: string; prompt: string };
+  /** The names of the hosts (config `hosts`) agents can run on. */
+  hosts?: readonly string[];
   /** Each message as it joins the conversation (the session's transcript). */
   record?(message: Message): void;
   /** These agents' outcomes have just been handed to the model. */
@@ -246,7 +250,7 @@ export class MainAgent {
       this.options.chat.add('error', `the agent profiles cannot be read: ${error.message}`);
       return [];
     });
-    this.system = systemPrompt(this.options.cwd, profiles, this.options.role);
+    this.system = systemPrompt(this.options.cwd, profiles, this.options.role, this.options.hosts ?? []);
   }
 
   /** The prepared summary replaces the conversation when the context is past the swap mark: no model request. */
@@ -418,7 +422,7 @@ export class MainAgent {
       case 'spawn_agent': {
         const how = {
           name: input.name, worktree: input.worktree, after: input.after, budgetUsd: input.budgetUsd, budgetTokens: input.budgetTokens,
-          ...(input.agent !== undefined ? { agent: input.agent } : {}),
+          ...(input.agent !== undefined ? { agent: input.agent } : {}), ...(input.host !== undefined ? { host: input.host } : {}),
         };
         const started = await (input.cli === undefined ? host.spawnWorker(input.task, how) : host.spawnCli(input.cli, input.task, how));
         if (typeof started === 'string') return { content: started, isError: true, summary: started };
@@ -465,7 +469,7 @@ function toolLine(input: MainToolInput): string {
   }
 }
 
-function systemPrompt(cwd: string, profiles: readonly AgentProfile[], role: MainAgentOptions['role']): string {
+function systemPrompt(cwd: string, profiles: readonly AgentProfile[], role: MainAgentOptions['role'], hosts: readonly string[]): string {
   const lines = [
     `You are the main agent of agentmux (${MAIN_AGENT_MARKER}), a terminal multiplexer for AI coding agents.`,
     `You talk with a developer in the foreground. The working directory is ${cwd}.`,
@@ -479,6 +483,7 @@ function systemPrompt(cwd: string, profiles: readonly AgentProfile[], role: Main
     lines.push('', 'Agent profiles: give spawn_agent an "agent" to start the worker as one, with its role, tools and model, when the task fits its description:');
     for (const profile of profiles) lines.push(`- ${profile.name}: ${profile.description.replace(/\s+/g, ' ')}`);
   }
+  if (hosts.length > 0) lines.push('', `Hosts: give spawn_agent a "host" to run the agent there instead of this machine: ${hosts.join(', ')}.`);
   if (role?.prompt) lines.push('', `You work as the agent profile "${role.profile}". Its instructions:`, '', role.prompt);
   return lines.join('\n');
 }

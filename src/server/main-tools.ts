@@ -1,5 +1,6 @@
 // The main agent's tools (spec §7, plus `bash`, run in the foreground and movable to the
 // background with Ctrl+B). Inputs come from the model: validated, errors returned as data.
+import { hostNameError } from '../core/hosts.js';
 import { isEnded, type AgentInfo } from '../core/agent.js';
 import { budgetValueError } from '../core/budget.js';
 import { CLI_NAME_PATTERN } from '../core/cli-kinds.js';
@@ -28,6 +29,7 @@ export const MAIN_TOOLS: ToolDefinition[] = [
         after: { type: 'string', description: 'Start only once this agent has finished (it waits, queued, until then).' },
         budget_usd: { type: 'number', description: 'What it may spend in USD; it pauses there until the user raises it.' },
         max_tokens: { type: 'number', description: 'How many tokens it may use in all; it pauses there until the user raises it.' },
+        host: { type: 'string', description: 'Run it on this host from the user\'s config (an SSH machine or a container) instead of this machine.' },
       },
       required: ['task'],
     },
@@ -57,6 +59,7 @@ export const MAIN_TOOLS: ToolDefinition[] = [
 export type MainToolInput =
   | {
     tool: 'spawn_agent'; task: string; name?: string; worktree?: boolean; after?: string; cli?: string; agent?: string; budgetUsd?: number; budgetTokens?: number;
+    host?: string;
   }
   | { tool: 'list_agents' }
   | { tool: 'agent_result'; name: string }
@@ -81,6 +84,8 @@ export function validateMainTool(name: string, input: unknown): MainToolInput | 
       if (fields.agent !== undefined && typeof fields.agent !== 'string') return { error: 'spawn_agent: "agent" must be the name of an agent profile' };
       if (fields.agent !== undefined && fields.cli !== undefined) return { error: 'spawn_agent: an agent profile is for a built-in worker: give "agent" or "cli", not both' };
       if (fields.after !== undefined && typeof fields.after !== 'string') return { error: 'spawn_agent: "after" must be the name of an agent' };
+      const badHost = fields.host === undefined ? undefined : typeof fields.host === 'string' ? hostNameError(fields.host) : 'it must be a string';
+      if (badHost) return { error: `spawn_agent: "host": ${badHost}` };
       if (fields.cli !== undefined && (typeof fields.cli !== 'string' || !CLI_NAME_PATTERN.test(fields.cli))) {
         return { error: 'spawn_agent: "cli" must be the name of an agent CLI, such as "claude" or "codex"' };
       }
@@ -91,7 +96,7 @@ export function validateMainTool(name: string, input: unknown): MainToolInput | 
       return {
         tool: 'spawn_agent', task: fields.task, ...(typeof fields.name === 'string' ? { name: fields.name } : {}), ...(fields.worktree === true ? { worktree: true } : {}),
         ...(typeof fields.after === 'string' ? { after: fields.after } : {}), ...(typeof fields.cli === 'string' ? { cli: fields.cli } : {}),
-        ...(typeof fields.agent === 'string' ? { agent: fields.agent } : {}),
+        ...(typeof fields.agent === 'string' ? { agent: fields.agent } : {}), ...(typeof fields.host === 'string' ? { host: fields.host } : {}),
         ...(typeof fields.budget_usd === 'number' ? { budgetUsd: fields.budget_usd } : {}), ...(typeof fields.max_tokens === 'number' ? { budgetTokens: fields.max_tokens } : {}),
       };
     }

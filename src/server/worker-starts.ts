@@ -13,6 +13,7 @@ import type { ChatLog } from './chat-log.js';
 import type { ModelAccess, WorkerLauncher } from './agent-server.js';
 import { NO_PROFILES, type ProfileSource } from './profile-source.js';
 import type { WorktreeOps } from './worktree-ops.js';
+import type { HostPlacement } from './host-links.js';
 
 export interface SpawnOptions {
   name?: string;
@@ -25,6 +26,8 @@ export interface SpawnOptions {
   inherit?: Record<string, string>;
   /** The agent profile to run as. */
   agent?: string;
+  /** The host it runs on (checked already). */
+  host?: HostPlacement;
 }
 
 export interface WorkerStartsDeps {
@@ -61,6 +64,11 @@ export class WorkerStarts {
     }
     const budget = this.deps.budgetFor(how.budget ?? {}, profile?.model ?? this.deps.access.model);
     if (typeof budget === 'string') return budget;
+    if (how.host && !how.host.agentmux) {
+      return how.host.link === 'docker'
+        ? `${how.host.host}: built-in workers run on ssh hosts with agentmux; in a container, run a command (/run) or an agent CLI (/new)`
+        : `${how.host.host}: built-in workers need agentmux on the host: run agentmux host install ${how.host.host}`;
+    }
     if (how.worktree) {
       if (!worktrees) return WORKTREES_UNAVAILABLE;
       let started: AgentEntry | undefined;
@@ -109,12 +117,15 @@ export class WorkerStarts {
     const args = ['worker', '--name', name, '--task', task, '--model', model, '--permission-mode', launcher.permissionMode, ...budgetArgs(budget)];
     if (settings.profile) args.push(...profileArgs(settings.profile));
     args.push(...this.compactionArgs());
-    if (journal) {
+    // A worker on another host keeps its transcript there: it is not continued from here.
+    if (journal && !how.host) {
       args.push('--transcript', journal.transcriptPath(name));
       journal.setWorker(name, settings);
     }
+    const remote = how.host?.agentmux;
     return agents.start({
-      kind: 'claude', task, cwd, name, program: launcher.program(args), worker: this.worker(model), ...(budget ? { budget } : {}),
+      kind: 'claude', task, cwd, name, program: remote ? { file: remote[0], args: [...remote.slice(1), ...args] } : launcher.program(args),
+      worker: this.worker(model), ...(budget ? { budget } : {}), ...(how.host ? { host: how.host } : {}),
       ...(worktree ? { worktree } : {}), ...(how.after !== undefined ? { after: how.after } : {}), ...(how.inherit ? { inherit: how.inherit } : {}),
       ...(profile ? { profile: profile.name } : {}),
     });

@@ -57,7 +57,7 @@ export function submitLine(line: string, context: SlashContext): void {
       context.send({
         type: 'run', command: command.command, cwd: context.cwd,
         ...(command.name ? { name: command.name } : {}), ...(command.worktree ? { worktree: command.worktree } : {}),
-        ...(command.after ? { after: command.after } : {}),
+        ...(command.after ? { after: command.after } : {}), ...(command.host ? { host: command.host } : {}),
       });
       return;
     case 'compare':
@@ -75,7 +75,7 @@ export function submitLine(line: string, context: SlashContext): void {
         ...(command.name ? { name: command.name } : {}), ...(command.budgetUsd !== undefined ? { budgetUsd: command.budgetUsd } : {}),
         ...(command.budgetTokens !== undefined ? { budgetTokens: command.budgetTokens } : {}),
         ...(command.worktree ? { worktree: command.worktree } : {}), ...(command.after ? { after: command.after } : {}),
-        ...(command.agent ? { agent: command.agent } : {}),
+        ...(command.agent ? { agent: command.agent } : {}), ...(command.host ? { host: command.host } : {}),
       });
       return;
     case 'new':
@@ -84,7 +84,7 @@ export function submitLine(line: string, context: SlashContext): void {
         ...(command.task ? { task: command.task } : {}), ...(command.name ? { name: command.name } : {}),
         ...(command.worktree ? { worktree: command.worktree } : {}), ...(command.after ? { after: command.after } : {}),
         ...(command.print ? { print: true } : {}), ...(command.budgetUsd !== undefined ? { budgetUsd: command.budgetUsd } : {}),
-        ...(command.budgetTokens !== undefined ? { budgetTokens: command.budgetTokens } : {}),
+        ...(command.budgetTokens !== undefined ? { budgetTokens: command.budgetTokens } : {}), ...(command.host ? { host: command.host } : {}),
       });
       return;
     case 'budget': {

@@ -28,6 +28,7 @@ describe('DEFAULT_CONFIG', () => {
       suggestionModel: 'claude-haiku-4-5',
       compaction: { enabled: true, prepareAt: 60, swapAt: 80 },
       budgets: {},
+      hosts: {},
     });
   });
 });

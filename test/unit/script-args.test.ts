@@ -45,7 +45,7 @@ describe('parseScriptCommand', () => {
       if (parsed.ok) throw new Error(`accepted ${argv.join(' ')}`);
       return parsed.error;
     };
-    expect(refused('run', ['echo', 'hi'])).toBe('put -- before the command: agentmux run [--name NAME] [--worktree [--base REF]] [--after NAME] [--json] -- COMMAND…');
+    expect(refused('run', ['echo', 'hi'])).toBe('put -- before the command: agentmux run [--name NAME] [--host HOST] [--worktree [--base REF]] [--after NAME] [--json] -- COMMAND…');
     expect(refused('run', ['--'])).toBe('nothing to run: give a command after --');
     expect(refused('run', ['--base', 'main', '--', 'true'])).toBe('--base goes with --worktree');
     expect(refused('spawn', ['--budget', 'lots', 'x'])).toBe('--budget must be an amount in USD above 0 (at most 10000), not "lots"');

@@ -29,11 +29,15 @@ function agentRows(agent: AgentInfo, width: number, selected: boolean, now: numb
   const elapsed = formatDuration(elapsedOf(agent, now));
   const mark = agent.unread ? ' •' : '';
   const nameWidth = Math.max(1, width - 3 - elapsed.length - 1 - mark.length);
+  // The host it runs on stays beside its name; a long name gives way first.
+  const hostTag = agent.host ? fitText(`@${agent.host}`, Math.max(0, nameWidth - 4)) : '';
+  const name = fitText(agent.name, Math.max(1, nameWidth - hostTag.length));
   const first: StyledLine = {
     fill,
     segments: [
       { text: ` ${STATE_GLYPH[agent.state]} `, role: stateRole },
-      { text: padText(agent.name, nameWidth), role: agent.unread ? 'list.unread' : undefined, style: { bold: true } },
+      { text: name, role: agent.unread ? 'list.unread' : undefined, style: { bold: true } },
+      { text: padText(hostTag, nameWidth - name.length), role: 'muted' },
       { text: mark, role: 'list.unread' },
       { text: ` ${elapsed}`, role: 'muted' },
     ],

@@ -1,0 +1,143 @@
+// Agents on other hosts (config `hosts`, core/hosts.ts): the check made before one starts there (the
+// host is known, reachable, its key unchanged, its agentmux and Node fit), and the local program its
+// pty runs: `agentmux remote-link` to a remote agentmux (reconnecting, state and output caught up),
+// plain `ssh -tt` where the host has none, or `docker exec`/`docker run` (server/docker-host.ts).
+import { randomBytes } from 'node:crypto';
+import type { AgentInfo } from '../core/agent.js';
+import {
+  findHost, isSshHost, nodeTooOld, nodeVersionOk, remoteAgentmux, remoteWord, sshFailure, sshOptions, type HostConfig, type SshHost,
+} from '../core/hosts.js';
+import { printable } from '../core/printable.js';
+import type { CommandRunner } from '../pty/command-runner.js';
+
+/** What an agent runs, before it is placed on a host. */
+export type HostProgram = { shell: string } | { file: string; args: string[] };
+
+export interface HostLaunch {
+  agentName: string;
+  program: HostProgram;
+  /** Variables the agent gets there. */
+  env?: Record<string, string>;
+  /** A built-in worker: its report channel is relayed across the link. */
+  worker?: boolean;
+}
+
+/** A host checked and ready for one agent. */
+export interface HostPlacement {
+  readonly host: string;
+  readonly link: NonNullable<AgentInfo['hostLink']>;
+  /** Where the agent works there (`~/…` for the remote home). */
+  readonly cwd: string;
+  /** The remote agentmux's words (to run `agentmux worker …` there); undefined without one. */
+  readonly agentmux?: string[];
+  /** The local program of the agent's pty. */
+  program(launch: HostLaunch): { file: string; args: string[] };
+}
+
+export interface HostLinksOptions {
+  hosts: Readonly<Record<string, HostConfig>>;
+  /** A private, short directory for ssh's shared connections (ControlPath). */
+  controlDir: string;
+  /** The local `agentmux remote-link ARGS…` program. */
+  linkProgram(args: string[]): { file: string; args: string[] };
+  run: CommandRunner;
+}
+
+const PROBE_TIMEOUT_MS = 20_000;
+const DOCKER_PENDING = 'docker hosts are not wired in yet';
+
+export class HostLinks {
+  /** The ssh hosts reached so far: their shared connections are closed with the server. */
+  private readonly reached = new Map<string, SshHost>();
+
+  constructor(private readonly options: HostLinksOptions) {}
+
+  /** Closes the shared ssh connections (agents still running on a host keep theirs until they end). */
+  dispose(): void {
+    for (const host of this.reached.values()) {
+      void this.options.run('ssh', ['-O', 'exit', ...sshOptions(host, this.options.controlDir), '--', host.ssh], { timeoutMs: 5_000 });
+    }
+    this.reached.clear();
+  }
+
+  get hosts(): Readonly<Record<string, HostConfig>> {
+    return this.options.hosts;
+  }
+
+  /**
+   * Checks host `name` for an agent that works in `dir` (a docker host mounts it; an ssh host's default
+   * is its configured cwd): the placement, or one line on what is wrong (nothing started then).
+   */
+  async place(name: string, dir: string | undefined): Promise<HostPlacement | string> {
+    const host = findHost(this.options.hosts, name);
+    if (typeof host === 'string') return host;
+    if (!isSshHost(host)) return DOCKER_PENDING;
+    const cwd = dir ?? host.cwd ?? '~';
+    this.reached.set(name, host);
+    const agentmux = remoteAgentmux(host);
+    const probe = await this.ssh(host, agentmux ? `${agentmux.map(remoteWord).join(' ')} remote-agent probe` : 'true');
+    if (probe.code === 255 || probe.timedOut) return probe.timedOut ? `${name}: ${host.ssh} did not answer within ${PROBE_TIMEOUT_MS / 1000} s` : sshFailure(name, host.ssh, probe.stderr);
+    if (!agentmux) {
+      if (probe.code !== 0) return `${name}: ssh ${host.ssh} works, but a command there failed: ${firstLine(probe.stderr)}`;
+      return this.sshPlacement(name, host, cwd, 'plain', undefined);
+    }
+    const answer = probeAnswer(probe.stdout);
+    if (answer && probe.code === 0) {
+      return nodeVersionOk(answer.node) ? this.sshPlacement(name, host, cwd, 'agentmux', agentmux) : nodeTooOld(name, answer.node);
+    }
+    // It did not answer: an old Node that cannot run it says more than its error.
+    const node = await this.ssh(host, 'node -v');
+    const version = node.code === 0 ? node.stdout.trim() : '';
+    if (version && !nodeVersionOk(version)) return nodeTooOld(name, version);
+    if (probe.code === 127) return `${name}: agentmux is not installed there: run agentmux host install ${name} (or set "agentmux": false for plain ssh)`;
+    return `${name}: agentmux remote-agent probe failed there: ${firstLine(probe.stderr) || firstLine(probe.stdout) || `exit status ${probe.code}`}`;
+  }
+
+  private ssh(host: SshHost, command: string): ReturnType<CommandRunner> {
+    const env = { ...process.env };
+    // A connection master this check starts must not belong to any agent's run (/kill would end it).
+    delete env.AGENTMUX_RUN;
+    return this.options.run('ssh', ['-T', ...sshOptions(host, this.options.controlDir), '--', host.ssh, command], { timeoutMs: PROBE_TIMEOUT_MS, env });
+  }
+
+  private sshPlacement(name: string, host: SshHost, cwd: string, link: 'agentmux' | 'plain', agentmux: string[] | undefined): HostPlacement {
+    const { controlDir, linkProgram } = this.options;
+    return {
+      host: name, link, cwd, ...(agentmux ? { agentmux } : {}),
+      program: (launch) => {
+        const argv = wordsOf(launch.program);
+        const env = Object.entries(launch.env ?? {});
+        if (link === 'plain') {
+          const assignments = env.length ? `env ${env.map(([key, value]) => remoteWord(`${key}=${value}`)).join(' ')} ` : '';
+          return { file: 'ssh', args: ['-tt', ...sshOptions(host, controlDir), '--', host.ssh, `cd ${remoteWord(cwd)} && exec ${assignments}${argv.map(remoteWord).join(' ')}`] };
+        }
+        const id = `${launch.agentName}-${randomBytes(4).toString('hex')}`;
+        return linkProgram([
+          'remote-link', '--host', JSON.stringify(host), '--control', controlDir, '--id', id, '--cwd', cwd,
+          ...env.flatMap(([key, value]) => ['--env', `${key}=${value}`]), ...(launch.worker ? ['--worker'] : []), '--', ...argv,
+        ]);
+      },
+    };
+  }
+}
+
+function wordsOf(program: HostProgram): string[] {
+  return 'shell' in program ? ['sh', '-c', program.shell] : [program.file, ...program.args];
+}
+
+/** `agentmux remote-agent probe`'s answer: `{"agentmux": VERSION, "node": VERSION}` on its last line. */
+function probeAnswer(stdout: string): { agentmux: string; node: string } | undefined {
+  const line = stdout.trim().split('\n').pop() ?? '';
+  try {
+    const answer: unknown = JSON.parse(line);
+    if (typeof answer !== 'object' || answer === null) return undefined;
+    const { agentmux, node } = answer as Record<string, unknown>;
+    return typeof agentmux === 'string' && typeof node === 'string' ? { agentmux, node } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function firstLine(text: string): string {
+  return printable(text.split('\n').find((line) => line.trim()) ?? '').trim().slice(0, 200);
+}
