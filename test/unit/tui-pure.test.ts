@@ -640,6 +640,18 @@ describe('agentListRows', () => {
     expect(rows[2]).toBe('   waiting (bell) · Proceed? (y/n)');
   });
 
+  it('shows the host beside the name, and a link that is down with its time', () => {
+    const at = new Date(2026, 11, 7, 12, 3).getTime();
+    const remote = agent({ name: 'train', host: 'gpu', hostLink: 'agentmux', state: 'unknown', linkDownSince: at, lastLine: 'epoch 3' });
+    const rows = agentListRows([remote], 0, false, 44, 20, now).map(rowText);
+    expect(rows[1]).toMatch(/^ \S train@gpu\s+2m05s$/);
+    expect(rows[2]).toBe('   unknown (link down since 12:03) · epoch 3');
+    // In a narrow list the name gives way before the host.
+    const narrow = agentListRows([agent({ name: 'a-very-long-agent-name', host: 'build' })], 0, false, 24, 20, now).map(rowText);
+    expect(narrow[1]).toContain('@build');
+    expect(narrow[1]).toBe(" ● a-very-l…@build 2m05s");
+  });
+
   it('marks unread agents', () => {
     const agents = [agent({ name: 'done', state: 'finished', unread: true, endedAt: 1000 }), agent({ name: 'seen', state: 'finished', endedAt: 1000 })];
     const rows = agentListRows(agents, 0, false, 30, 20, now);
