@@ -20,6 +20,7 @@ const BENCHMARKS = {
   'client-bytes': 'bytes written to the client terminal while an attached agent streams',
   logs: '`agentmux logs` of a 32 MB log: text from the emulator\'s cells',
   compaction: 'auto-compaction: the pause at the threshold, against a manual /compact',
+  remote: 'an agent on an SSH host (loopback sshd): bringing it to the front, keystroke echo',
 };
 
 function runChild(name, fixtures) {
