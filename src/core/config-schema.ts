@@ -232,8 +232,9 @@ export function mergeConfig(base: Readonly<Config>, ...partials: ConfigFile[]): 
       clis: mergeClis(config.clis, partial.clis),
       compaction: { ...config.compaction, ...defined(partial.compaction) },
       budgets: { ...config.budgets, ...defined(partial.budgets) },
-      // A host is replaced whole: a repository's "build" is not half the user's.
-      hosts: { ...config.hosts, ...(partial.hosts ?? {}) },
+      // The first file to name a host wins, whole: a repository (read after the user's config) may add
+      // hosts, but cannot send the user's agents — or a worker's key — to another machine under a name they chose.
+      hosts: { ...(partial.hosts ?? {}), ...config.hosts },
     };
   }
   return config;

@@ -34,9 +34,9 @@ describe('hosts in the config', () => {
     }
   });
 
-  it('lets a repository replace a host of the user whole', () => {
-    const merged = mergeConfig(DEFAULT_CONFIG, { hosts: { build: { ssh: 'a', cwd: '/x' }, gpu: { ssh: 'g' } } }, { hosts: { build: { ssh: 'b' } } });
-    expect(merged.hosts).toEqual({ build: { ssh: 'b' }, gpu: { ssh: 'g' } });
+  it('lets a repository add hosts, never redefine one of the user\'s', () => {
+    const merged = mergeConfig(DEFAULT_CONFIG, { hosts: { build: { ssh: 'mine', cwd: '/x' }, gpu: { ssh: 'g' } } }, { hosts: { build: { ssh: 'theirs' }, ci: { ssh: 'ci' } } });
+    expect(merged.hosts).toEqual({ build: { ssh: 'mine', cwd: '/x' }, gpu: { ssh: 'g' }, ci: { ssh: 'ci' } });
   });
 
   it('finds a host, or says which there are and how to add one', () => {
