@@ -6,3 +6,4 @@ export type * from './worktrees.js';
 export { RemoteGit, type RemoteCommandRunner } from './remote-git.js';
 export { RemoteWorktrees, type RemoteStatus } from './remote-worktrees.js';
 export type { LocalRepo } from './remote-fetch.js';
+export type { GitEnv } from './environment.js';
