@@ -7,6 +7,7 @@ import { printable } from '../core/printable.js';
 import type { WorktreeInfo } from '../core/worktree.js';
 import { RemoteGit, RemoteWorktrees, WorktreeError, type GitEnv } from '../git/index.js';
 import { runCommand, type CommandRunner } from '../pty/command-runner.js';
+import { RUN_ENV } from '../pty/run-processes.js';
 import { taskError, type AgentEntry, type AgentTable, type AgentWork } from './agent-table.js';
 import type { ChatLog } from './chat-log.js';
 import type { WorktreeService } from './worktree-ops.js';
@@ -165,13 +166,22 @@ export class RemoteWorktreeOps {
     const host = findHost(this.deps.hosts, hostName);
     if (typeof host === 'string') throw new WorktreeError('not-found', host);
     if (!isSshHost(host)) throw new WorktreeError('invalid-input', `${hostName} is a docker host: its agents' worktrees are made on this machine`);
-    const run = this.deps.run ?? runCommand;
+    const run = outsideAnyRun(this.deps.run ?? runCommand);
     const made = new RemoteWorktrees(new RemoteGit(hostName, host, this.deps.controlDir, run), {
       dir: this.deps.localRepo, run, ...(this.deps.env ? { env: this.deps.env } : {}),
     });
     this.byHost.set(hostName, made);
     return made;
   }
+}
+
+/** An ssh connection master these commands start must not belong to any agent's run (/kill would end it). */
+function outsideAnyRun(run: CommandRunner): CommandRunner {
+  return (file, args, options = {}) => {
+    const env = { ...(options.env ?? process.env) };
+    delete env[RUN_ENV];
+    return run(file, args, { ...options, env });
+  };
 }
 
 /** A branch that is already gone (there, or here) is what discarding wants anyway. */
