@@ -159,6 +159,7 @@ async function openWorkspace(root: string, flags: WorkspaceFlags, { env, modelEn
       permissionMode: config.permissionMode,
     },
     worktrees,
+    remoteWorktrees: { hosts: config.hosts, controlDir: sshControlDir(paths.runtimeDir) },
     ...(config.suggestions ? { suggestionModel: config.suggestionModel } : {}),
     ...(config.compare.check ? { compareCheck: config.compare.check } : {}),
     ...(config.compaction.enabled ? { compaction: config.compaction } : {}),

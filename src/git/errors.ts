@@ -21,6 +21,7 @@ export type WorktreeErrorCode =
   | 'busy'
   | 'checked-out-elsewhere'
   | 'nothing-to-merge'
+  | 'unrelated'
   | 'git-too-old'
   | 'git-failed';
 

@@ -1,6 +1,6 @@
 // Where agent worktrees live: beside the repository, never inside its tree (nested checkouts break tools like jest).
 
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, posix, resolve } from 'node:path';
 
 /** `<parent of repo>/<repo-name>.agentmux-worktrees`, or the configured root (relative to the repository). */
 export function worktreeRoot(mainRoot: string, configured?: string): string {
@@ -10,4 +10,9 @@ export function worktreeRoot(mainRoot: string, configured?: string): string {
 
 export function worktreePath(root: string, name: string): string {
   return join(root, name);
+}
+
+/** The same rule for a checkout on an SSH host, whose paths are POSIX whatever this machine's are. */
+export function remoteWorktreePath(checkout: string, name: string): string {
+  return posix.join(posix.dirname(checkout), `${posix.basename(checkout)}.agentmux-worktrees`, name);
 }

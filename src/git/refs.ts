@@ -39,7 +39,7 @@ export async function checkBranchName(git: GitRunner, name: string): Promise<voi
 }
 
 /** Refuses text that cannot be a ref or revision at all: empty, an option, control characters. */
-function refTextError(ref: unknown, what: string): string | undefined {
+export function refTextError(ref: unknown, what: string): string | undefined {
   if (typeof ref !== 'string' || ref.trim() === '') return `the ${what} is empty: name a branch, tag or commit`;
   if (ref.startsWith('-')) return `${what} ${JSON.stringify(oneLine(ref))} starts with "-": name a branch, tag or commit`;
   if (/[\u0000-\u0020\u007f]/.test(ref)) return `${what} ${JSON.stringify(oneLine(ref))} contains spaces or control characters`;

@@ -36,6 +36,7 @@ import { CliStarts, type CliStart } from './cli-starts.js';
 import { SessionSpend } from './session-spend.js';
 import { WorkerStarts, WORKTREES_UNAVAILABLE, type SpawnOptions } from './worker-starts.js';
 import { WorktreeOps, type WorktreeService } from './worktree-ops.js';
+import { RemoteWorktreeOps, type RemoteWorktreeSetup } from './remote-worktree-ops.js';
 import { NO_PROFILES, type ProfileSource } from './profile-source.js';
 import type { AgentRuntime } from './runtime.js';
 
@@ -63,6 +64,8 @@ export interface ServerOptions {
   workers?: WorkerLauncher;
   /** Git worktrees for `--worktree` agents; absent when none can be made (refused with the reason). */
   worktrees?: WorktreeService;
+  /** Worktrees of agents on SSH hosts (`--worktree --host NAME`), fetched into `worktrees`' repository to compare and merge. */
+  remoteWorktrees?: RemoteWorktreeSetup;
   /** The model that suggests the user's next message after a main-agent turn (config `suggestionModel`); none without it. */
   suggestionModel?: string;
   /** A command /compare runs in each attempt's worktree (config `compare.check`). */
@@ -207,6 +210,12 @@ export class AgentServer {
           return typeof started === 'string' ? { error: started } : { name: started.info.name };
         },
         ...(options.compareCheck ? { checkCommand: options.compareCheck } : {}),
+        ...(options.remoteWorktrees ? {
+          remote: new RemoteWorktreeOps({
+            ...options.remoteWorktrees, localRepo: options.cwd, local: options.worktrees, agents: this.agents, chat: this.chat,
+            publish: (entry) => this.broadcast({ type: 'agent', agent: { ...entry.info } }),
+          }),
+        } : {}),
       });
     }
     if (options.access && options.suggestionModel) {

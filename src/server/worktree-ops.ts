@@ -7,6 +7,7 @@ import type { ComparisonView, WorktreeInfo } from '../core/worktree.js';
 import type { Worktrees } from '../git/worktrees.js';
 import { taskError, type AgentEntry, type AgentTable, type AgentWork } from './agent-table.js';
 import type { ChatLog } from './chat-log.js';
+import type { RemoteWorktreeOps } from './remote-worktree-ops.js';
 
 /** The part of the git layer the server uses. */
 export type WorktreeService = Pick<Worktrees, 'create' | 'carry' | 'status' | 'compare' | 'fileDiff' | 'commitPending' | 'merge' | 'discard'>;
@@ -24,9 +25,12 @@ export interface WorktreeOpsDeps {
   runCheck(attempt: string, command: string, cwd: string): { name: string } | { error: string };
   /** The configured check command of /compare (`compare.check`), if any. */
   checkCommand?: string;
+  /** Worktrees of agents on SSH hosts; without it, none can be made. */
+  remote?: RemoteWorktreeOps;
 }
 
 const REFRESH_MS = 1500;
+const NO_REMOTE_WORKTREES = 'worktrees on hosts are not available in this server';
 
 type ChatLine = { role: ChatRole; text: string };
 
@@ -71,6 +75,14 @@ export class WorktreeOps {
     }
   }
 
+  /** startIn for an agent on SSH host `host`: its worktree is made in the host's checkout (remote-worktree-ops.ts). */
+  startInRemote(
+    host: string, work: AgentWork, requested: string | undefined, base: string | undefined,
+    start: (name: string, worktree: WorktreeInfo) => AgentEntry | string,
+  ): Promise<string | undefined> {
+    return this.deps.remote?.startIn(host, work, requested, base, start) ?? Promise.resolve(NO_REMOTE_WORKTREES);
+  }
+
   /** A new worktree for agent `name` from `base`; resolves to its info, or rejects with a one-line message. */
   private async create(name: string, base: string | undefined): Promise<WorktreeInfo> {
     const created = await this.deps.git.create({ name, ...(base ? { base } : {}) });
@@ -109,11 +121,13 @@ export class WorktreeOps {
   forget(name: string): void {
     clearTimeout(this.refreshTimers.get(name));
     this.refreshTimers.delete(name);
+    this.deps.remote?.forget(name);
   }
 
   private async refresh(entry: AgentEntry): Promise<void> {
     const worktree = entry.info.worktree;
     if (!worktree) return;
+    if (this.deps.remote?.owns(entry)) return this.deps.remote.refresh(entry);
     try {
       const status = await this.deps.git.status(entry.info.name);
       // Removed meanwhile: it is in nobody's list any more.
@@ -148,6 +162,10 @@ export class WorktreeOps {
   private async prepare(entries: readonly AgentEntry[]): Promise<void> {
     await Promise.all(entries.map((entry) => this.refresh(entry)));
     for (const entry of entries) {
+      if (this.deps.remote?.owns(entry)) {
+        await this.deps.remote.prepare(entry);
+        continue;
+      }
       if (!isEnded(entry.info.state) || entry.info.worktree?.missing) continue;
       const result = await this.deps.git.commitPending(entry.info.name, `agentmux: uncommitted work of ${entry.info.name} (${entry.info.task})`);
       if (result.committed) this.deps.chat.add('notice', `committed ${entry.info.name}'s uncommitted work to ${entry.info.worktree?.branch}`);
@@ -160,10 +178,19 @@ export class WorktreeOps {
     try {
       await this.prepare(entries);
       const comparison = await this.deps.git.compare(names);
+      // A host's attempt is compared on its branch fetched here; what is uncommitted is known there.
+      for (const attempt of comparison.attempts) {
+        const entry = entries.find((candidate) => candidate.info.name === attempt.name);
+        if (entry && this.deps.remote?.owns(entry)) attempt.uncommitted = entry.info.worktree?.uncommitted ?? false;
+      }
       this.comparison = { ...comparison, checks: {} };
       const check = this.deps.checkCommand;
       if (check) {
         for (const entry of entries) {
+          if (this.deps.remote?.owns(entry)) {
+            this.deps.chat.add('error', `check of ${entry.info.name} not started: its worktree is on ${entry.info.host}, and checks run in worktrees on this machine`);
+            continue;
+          }
           const started = this.deps.runCheck(entry.info.name, check, entry.info.worktree?.path ?? entry.info.cwd);
           if ('error' in started) this.deps.chat.add('error', `check of ${entry.info.name} not started: ${started.error}`);
           else this.comparison.checks[entry.info.name] = { agent: started.name, state: 'running' };
@@ -234,7 +261,8 @@ export class WorktreeOps {
         await this.stop(entry);
       }
       try {
-        await this.deps.git.discard(name, { force });
+        if (this.deps.remote?.owns(entry)) await this.deps.remote.discard(entry, force);
+        else await this.deps.git.discard(name, { force });
         delete entry.info.worktree;
         this.deps.publish(entry);
         this.deps.chat.add('system', `Discarded ${name}: worktree removed, branch deleted.`);
