@@ -146,6 +146,7 @@ async function openWorkspace(root: string, flags: WorkspaceFlags, { env, modelEn
     ? await (await import('./model-access.js')).sessionModel(modelEnv, config.model, flags.demo === true, config.prices)
     : { status: { configured: false, help: MODEL_HELP } };
   const worktrees = new GitWorktrees(root, config.worktreeRoot ? { worktreeRoot: config.worktreeRoot } : {});
+  const controlDir = sshControlDir(paths.runtimeDir);
   const server = new AgentServer({
     runtime: createPtyRuntime(pool, { env, scrollback: config.scrollback, killGraceMs: config.killGraceMs, channelDir: paths.runtimeDir }),
     model: model.status,
@@ -159,7 +160,7 @@ async function openWorkspace(root: string, flags: WorkspaceFlags, { env, modelEn
       permissionMode: config.permissionMode,
     },
     worktrees,
-    remoteWorktrees: { hosts: config.hosts, controlDir: sshControlDir(paths.runtimeDir) },
+    remoteWorktrees: { hosts: config.hosts, controlDir },
     ...(config.suggestions ? { suggestionModel: config.suggestionModel } : {}),
     ...(config.compare.check ? { compareCheck: config.compare.check } : {}),
     ...(config.compaction.enabled ? { compaction: config.compaction } : {}),
@@ -168,7 +169,7 @@ async function openWorkspace(root: string, flags: WorkspaceFlags, { env, modelEn
     hookCommand: [process.execPath, HOOK_ENTRY],
     printRun: (program, args) => ({ file: process.execPath, args: [CLI_ENTRY, 'print-run', '--', program, ...args] }),
     hosts: new HostLinks({
-      hosts: config.hosts, controlDir: sshControlDir(paths.runtimeDir), run: runCommand,
+      hosts: config.hosts, controlDir, run: runCommand,
       linkProgram: (linkArgs) => ({ file: process.execPath, args: [CLI_ENTRY, ...linkArgs] }),
     }),
     stateDir: workspaceStateDir(paths.stateRoot, root),

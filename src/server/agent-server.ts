@@ -102,7 +102,6 @@ export interface ClientConnection {
 
 const OUTPUT_LINES_FOR_NOTIFICATION = 40;
 const NO_SESSIONS = 'this server keeps no conversations';
-const WORKTREES_ON_HOSTS_PENDING = '--worktree with --host is not wired in yet';
 /** How much of an agent's log is read for its last lines as text (a lost agent's, or one whose screen is gone). */
 const LOG_TEXT_BYTES = 64 << 10;
 /** How much of an ended agent's log is replayed to show its last screen and history. */
@@ -259,11 +258,11 @@ export class AgentServer {
         },
         host: {
           agents: () => this.agents.all().map((entry) => ({ ...entry.info })),
-          spawnWorker: (task, how) => this.placeOn(how.host, how.worktree === true).then((placed) => typeof placed === 'string' ? placed : this.spawn(task, options.cwd, {
+          spawnWorker: (task, how) => this.placeOn(how.host).then((placed) => typeof placed === 'string' ? placed : this.spawn(task, options.cwd, {
             name: how.name, worktree: how.worktree ? {} : undefined, after: how.after, ...(how.agent !== undefined ? { agent: how.agent } : {}), ...placed,
           }, requestedBudget(how))),
           profiles: async () => (await options.profiles?.list() ?? []).flatMap((entry) => (entry.profile ? [entry.profile] : [])),
-          spawnCli: (cli, task, how) => this.placeOn(how.host, how.worktree === true).then((placed) => typeof placed === 'string' ? placed : this.startCli(cli, {
+          spawnCli: (cli, task, how) => this.placeOn(how.host).then((placed) => typeof placed === 'string' ? placed : this.startCli(cli, {
             task, cwd: options.cwd, ...(how.name !== undefined ? { name: how.name } : {}), ...(how.worktree ? { worktree: {} } : {}),
             ...(how.after !== undefined ? { after: how.after } : {}), ...placed,
           }, requestedBudget(how))),
@@ -457,39 +456,15 @@ export class AgentServer {
    */
   private execute(client: Client, command: ClientMessage): Outcome | Promise<Outcome> {
     switch (command.type) {
-      case 'run': {
-        const { command: shell, cwd, name, worktree, after } = command;
-        if (command.host !== undefined) {
-          return this.placeOn(command.host, worktree !== undefined).then((placed) => {
-            if (typeof placed === 'string') return placed;
-            const started = this.agents.start({
-              kind: 'command', task: shell, cwd, program: { shell }, ...placed, ...(client.env ? { inherit: client.env } : {}),
-              ...(name !== undefined ? { name } : {}), ...(after !== undefined ? { after } : {}),
-            });
-            return typeof started === 'string' ? started : { name: started.info.name };
-          });
-        }
-        const run = (where: string, agentName?: string, info?: WorktreeInfo) => this.agents.start({
-          kind: 'command', task: shell, cwd: where, program: { shell }, ...(client.env ? { inherit: client.env } : {}),
-          ...(agentName !== undefined ? { name: agentName } : {}), ...(info ? { worktree: info } : {}), ...(after !== undefined ? { after } : {}),
-        });
-        if (!worktree) {
-          const started = run(cwd, name);
-          return typeof started === 'string' ? started : { name: started.info.name };
-        }
-        if (!this.worktreeOps) return WORKTREES_UNAVAILABLE;
-        let startedName = '';
-        return this.worktreeOps.startIn({ kind: 'command', task: shell }, name, worktree.base, (agentName, info) => {
-          startedName = agentName;
-          return run(info.path, agentName, info);
-        }, this.cliStarts.commandFiles(shell)).then((error) => error ?? { name: startedName });
-      }
+      case 'run':
+        if (command.host === undefined) return this.runCommand(client, command);
+        return this.placeOn(command.host).then((placed) => (typeof placed === 'string' ? placed : this.runCommand(client, command, placed.host)));
       case 'spawn': {
         if (command.budgetUsd !== undefined && !(command.budgetUsd > 0 && command.budgetUsd <= MAX_BUDGET_USD)) {
           return `invalid budget ${command.budgetUsd}: give an amount in USD above 0`;
         }
         if (!this.options.access) return this.options.model.help ?? 'The model is not configured.';
-        return this.placeOn(command.host, command.worktree !== undefined).then((placed) => typeof placed === 'string' ? placed : this.spawn(command.task, command.cwd, {
+        return this.placeOn(command.host).then((placed) => typeof placed === 'string' ? placed : this.spawn(command.task, command.cwd, {
           name: command.name, worktree: command.worktree, after: command.after, ...(client.env ? { inherit: client.env } : {}),
           ...(command.agent !== undefined ? { agent: command.agent } : {}), ...placed,
         }, requestedBudget(command)))
@@ -497,7 +472,7 @@ export class AgentServer {
       }
       case 'new': {
         const { cli, task, name, cwd, worktree, after, print } = command;
-        return this.placeOn(command.host, worktree !== undefined).then((placed) => typeof placed === 'string' ? placed : this.startCli(cli, {
+        return this.placeOn(command.host).then((placed) => typeof placed === 'string' ? placed : this.startCli(cli, {
           cwd, ...(task !== undefined ? { task } : {}), ...(name !== undefined ? { name } : {}), ...(worktree ? { worktree } : {}),
           ...(after !== undefined ? { after } : {}), ...(client.env ? { inherit: client.env } : {}), ...(print ? { print } : {}), ...placed,
         }, requestedBudget(command))).then((started) => (typeof started === 'string' ? started : { name: started.name }));
@@ -637,13 +612,31 @@ export class AgentServer {
   }
 
   /** The host an agent is asked to run on, checked (`{}`: this machine), or why it cannot run there. */
-  private async placeOn(host: string | undefined, worktree: boolean): Promise<{ host?: HostPlacement } | string> {
+  private async placeOn(host: string | undefined): Promise<{ host?: HostPlacement } | string> {
     if (host === undefined) return {};
     const { hosts } = this.options;
     if (!hosts) return `no host named ${host}: this session has no hosts`;
-    if (worktree) return WORKTREES_ON_HOSTS_PENDING;
     const placed = await hosts.place(host, undefined);
     return typeof placed === 'string' ? placed : { host: placed };
+  }
+
+  /** `/run`: a command agent, here or on `host`, in a worktree of its own when asked. */
+  private runCommand(client: Client, command: Extract<ClientMessage, { type: 'run' }>, host?: HostPlacement): Outcome | Promise<Outcome> {
+    const { command: shell, cwd, name, worktree, after } = command;
+    const run = (where: string, agentName?: string, info?: WorktreeInfo, placed = host) => this.agents.start({
+      kind: 'command', task: shell, cwd: where, program: { shell }, ...(client.env ? { inherit: client.env } : {}), ...(placed ? { host: placed } : {}),
+      ...(agentName !== undefined ? { name: agentName } : {}), ...(info ? { worktree: info } : {}), ...(after !== undefined ? { after } : {}),
+    });
+    if (!worktree) {
+      const started = run(cwd, name);
+      return typeof started === 'string' ? started : { name: started.info.name };
+    }
+    if (!this.worktreeOps) return WORKTREES_UNAVAILABLE;
+    let startedName = '';
+    return this.worktreeOps.startFor(host, { kind: 'command', task: shell }, name, worktree.base, (agentName, info, placed) => {
+      startedName = agentName;
+      return run(info.path, agentName, info, placed);
+    }, this.cliStarts.commandFiles(shell)).then((error) => error ?? { name: startedName });
   }
 
   /** Starts agent CLI `cli` with the budget asked for (or the configured one, for a CLI whose meter agentmux reads). */

@@ -76,17 +76,17 @@ export class CliStarts {
       : how.host ? this.remoteLaunch(kind, program, how.task) : this.interactiveLaunch(kind, program, how.task, how.inherit);
     if (typeof launch === 'string') return launch;
     const work = { kind: 'cli' as const, task: how.task ?? '', cli };
-    const start = (name: string, where: string, worktree?: WorktreeInfo): AgentEntry | string => this.deps.agents.start({
+    const start = (name: string, where: string, worktree?: WorktreeInfo, host = how.host): AgentEntry | string => this.deps.agents.start({
       ...work, cwd: where, name, ...launch,
       ...(how.inherit ? { inherit: how.inherit } : {}), ...(worktree ? { worktree } : {}), ...(how.after !== undefined ? { after: how.after } : {}),
-      ...(how.budget ? { budget: how.budget } : {}), ...(how.host ? { host: how.host } : {}),
+      ...(how.budget ? { budget: how.budget } : {}), ...(host ? { host } : {}),
     });
     if (how.worktree) {
       const { worktrees } = this.deps;
       if (!worktrees) return WORKTREES_UNAVAILABLE;
       let started: AgentEntry | undefined;
-      const error = await worktrees.startIn(work, how.name, how.worktree.base, (name, info) => {
-        const result = start(name, info.path, info);
+      const error = await worktrees.startFor(how.host, work, how.name, how.worktree.base, (name, info, host) => {
+        const result = start(name, info.path, info, host);
         if (typeof result !== 'string') started = result;
         return result;
       }, kind.worktreeFiles);

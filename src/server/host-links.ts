@@ -32,6 +32,8 @@ export interface HostPlacement {
   readonly agentmux?: string[];
   /** The local program of the agent's pty. */
   program(launch: HostLaunch): { file: string; args: string[] };
+  /** The same host for an agent that works in `dir` there (its worktree), or why it cannot. */
+  at(dir: string): HostPlacement | string;
 }
 
 export interface HostLinksOptions {
@@ -104,6 +106,7 @@ export class HostLinks {
     const { controlDir, linkProgram } = this.options;
     return {
       host: name, link, cwd, ...(agentmux ? { agentmux } : {}),
+      at: (dir) => this.sshPlacement(name, host, dir, link, agentmux),
       program: (launch) => {
         const argv = wordsOf(launch.program);
         const env = Object.entries(launch.env ?? {});

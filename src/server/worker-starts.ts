@@ -72,8 +72,8 @@ export class WorkerStarts {
     if (how.worktree) {
       if (!worktrees) return WORKTREES_UNAVAILABLE;
       let started: AgentEntry | undefined;
-      const error = await worktrees.startIn({ kind: 'claude', task }, how.name, how.worktree.base, (name, info) => {
-        const result = this.start(task, name, info.path, how, profile, budget.budget, info);
+      const error = await worktrees.startFor(how.host, { kind: 'claude', task }, how.name, how.worktree.base, (name, info, host) => {
+        const result = this.start(task, name, info.path, { ...how, ...(host ? { host } : {}) }, profile, budget.budget, info);
         if (typeof result !== 'string') started = result;
         return result;
       });

@@ -7,6 +7,7 @@ import type { ComparisonView, WorktreeInfo } from '../core/worktree.js';
 import type { Worktrees } from '../git/worktrees.js';
 import { taskError, type AgentEntry, type AgentTable, type AgentWork } from './agent-table.js';
 import type { ChatLog } from './chat-log.js';
+import type { HostPlacement } from './host-links.js';
 import type { RemoteWorktreeOps } from './remote-worktree-ops.js';
 
 /** The part of the git layer the server uses. */
@@ -76,6 +77,22 @@ export class WorktreeOps {
   }
 
   /** startIn for an agent on SSH host `host`: its worktree is made in the host's checkout (remote-worktree-ops.ts). */
+  /**
+   * `startIn` for an agent placed on `host` (or this machine): an ssh host's worktree is made on its
+   * checkout; a container's is made here and mounted. `start` gets the placement moved into the worktree.
+   */
+  startFor(
+    host: HostPlacement | undefined, work: AgentWork, requested: string | undefined, base: string | undefined,
+    start: (name: string, worktree: WorktreeInfo, host?: HostPlacement) => AgentEntry | string, files: readonly string[] = [],
+  ): Promise<string | undefined> {
+    if (!host) return this.startIn(work, requested, base, (name, worktree) => start(name, worktree), files);
+    const moved = (name: string, worktree: WorktreeInfo): AgentEntry | string => {
+      const placed = host.at(worktree.path);
+      return typeof placed === 'string' ? placed : start(name, worktree, placed);
+    };
+    return host.link === 'docker' ? this.startIn(work, requested, base, moved, files) : this.startInRemote(host.host, work, requested, base, moved);
+  }
+
   startInRemote(
     host: string, work: AgentWork, requested: string | undefined, base: string | undefined,
     start: (name: string, worktree: WorktreeInfo) => AgentEntry | string,

@@ -12,6 +12,8 @@ import { EmulatorPool } from '../../src/pty/emulator-pool.js';
 import { createPtyRuntime } from '../../src/pty/pty-runtime.js';
 import { AgentServer } from '../../src/server/agent-server.js';
 import { HostLinks } from '../../src/server/host-links.js';
+import { GitWorktrees } from '../../src/git/index.js';
+import { createTempRepo, THEME_SCRIPTS } from '../support/git-repo.js';
 import { sshdMissing, startLoopbackSshd, type LoopbackSshd } from '../support/loopback-sshd.js';
 import { ServerTestClient } from '../support/server-test-client.js';
 
@@ -23,14 +25,16 @@ let tmp: string;
 let pool: EmulatorPool;
 let server: AgentServer | undefined;
 
-function newServer(hosts: Record<string, HostConfig>): AgentServer {
+/** A server with `hosts`; with `git`, in that repository with worktrees here and on the hosts. */
+function newServer(hosts: Record<string, HostConfig>, git?: { repo: string; env: NodeJS.ProcessEnv; isolation: Record<string, string> }): AgentServer {
   const controlDir = join(tmp, 'ssh');
   mkdirSync(controlDir, { recursive: true, mode: 0o700 });
   return new AgentServer({
-    runtime: createPtyRuntime(pool, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp, LC_ALL: 'C' }, scrollback: 500, killGraceMs: 500 }),
+    runtime: createPtyRuntime(pool, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp, LC_ALL: 'C', ...git?.isolation }, scrollback: 500, killGraceMs: 500 }),
     model: { configured: false, help: 'no model' },
-    cwd: tmp,
+    cwd: git?.repo ?? tmp,
     hosts: new HostLinks({ hosts, controlDir, run: runCommand, linkProgram: (args) => ({ file: process.execPath, args }) }),
+    ...(git ? { worktrees: new GitWorktrees(git.repo, { env: git.env }), remoteWorktrees: { hosts, controlDir, env: git.env } } : {}),
     stateDir: join(tmp, 'state'),
   });
 }
@@ -111,6 +115,33 @@ describe.skipIf(missing !== undefined)('agents on an SSH host', () => {
     const old = await client.request({ type: 'run', command: 'true', cwd: tmp, host: 'old' });
     expect(old.error).toBe('old: Node v18.19.0 is too old for agentmux there: install Node 20.19 or later on that host');
     expect(client.agents()).toEqual([]);
+  });
+
+  it('runs a --worktree agent in a worktree of the host\'s checkout, and /compare fetches its branch here', async () => {
+    const repo = await createTempRepo();
+    const checkout = join(sshd.remoteHome, 'app');
+    try {
+      await repo.gitIn(sshd.remoteHome, 'clone', '--quiet', repo.repo, checkout);
+      await repo.gitIn(checkout, 'config', 'user.name', 'Remote User');
+      await repo.gitIn(checkout, 'config', 'user.email', 'remote@example.invalid');
+      const hosts: Record<string, HostConfig> = { build: { ...plain(), cwd: '~/app' } };
+      server = newServer(hosts, { repo: repo.repo, env: repo.env, isolation: repo.isolation });
+      const client = new ServerTestClient(server);
+      const script = THEME_SCRIPTS['ui-dark'];
+      expect(await client.request({ type: 'run', command: script, cwd: repo.repo, host: 'build', name: 'ui-dark', worktree: {} })).toEqual({ name: 'ui-dark' });
+      const path = `${checkout}.agentmux-worktrees/ui-dark`;
+      expect(client.agent('ui-dark')).toMatchObject({ host: 'build', cwd: path, worktree: { branch: 'agentmux/ui-dark', path } });
+      await client.waitFor('ui-dark to finish', () => client.agent('ui-dark')?.state === 'finished');
+      expect(await client.request({ type: 'compare', names: ['ui-dark'] })).toEqual({});
+      const comparison = await client.waitFor('the comparison', () => client.of('comparison').pop()?.comparison);
+      expect(comparison.attempts.map((attempt) => [attempt.name, attempt.ahead, attempt.files.map((file) => file.path)])).toEqual([['ui-dark', 1, ['dark.txt', 'theme.css']]]);
+      // The branch was fetched into the local repository.
+      expect((await repo.git('branch', '--list', 'agentmux/ui-dark')).trim()).toBe('agentmux/ui-dark');
+    } finally {
+      await repo.remove();
+      rmSync(checkout, { recursive: true, force: true });
+      rmSync(`${checkout}.agentmux-worktrees`, { recursive: true, force: true });
+    }
   });
 
   it('shares one ssh connection between the checks and agents of a host', async () => {
