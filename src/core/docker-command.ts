@@ -54,9 +54,9 @@ export function dockerRunCommand(name: string, image: string, dir: string, env: 
   return { file: 'docker', args: ['run', '--rm', '-it', '--name', name, '-v', `${dir}:${dir}`, '-w', dir, ...envFlags(env), image, ...argv] };
 }
 
-/** Stops an agent's sandbox: SIGTERM to its program, SIGKILL after `graceSeconds`; --rm removes it. */
+/** Stops an agent's sandbox: SIGTERM to its program, SIGKILL after `graceSeconds`; --rm removes it. (`-t`: old and new docker both take it.) */
 export function dockerStopCommand(name: string, graceSeconds: number): DockerCommand {
-  return { file: 'docker', args: ['stop', '--time', String(Math.max(0, Math.ceil(graceSeconds))), name] };
+  return { file: 'docker', args: ['stop', '-t', String(Math.max(0, Math.ceil(graceSeconds))), name] };
 }
 
 function envFlags(env: Readonly<Record<string, string>>): string[] {

@@ -32,7 +32,10 @@ export async function prepareDocker(hostName: string, host: DockerHost, dir: str
     const failure = runFailure(hostName, found);
     if (failure) return failure;
     const image = parseImageInspect(hostName, host.image, found.code, found.stderr);
-    return image === true ? { host: hostName, image: host.image, dir } : image;
+    if (image !== true) return image;
+    // `-v DIR:DIR` has no quoting for a colon in a path.
+    if (dir.includes(':')) return `${hostName}: ${dir} has a colon in its path, which docker run -v cannot mount: use a directory without one`;
+    return { host: hostName, image: host.image, dir };
   }
   const container = host.docker;
   const inspected = await run('docker', ['container', 'inspect', container], { timeoutMs: CHECK_TIMEOUT_MS });

@@ -114,6 +114,9 @@ describe('prepareDocker: one line per fault, nothing started', () => {
     expect(await prepareDocker('box', box({ cwd: '/src' }), '/elsewhere', docker.run)).toEqual({ host: 'box', container: 'sandbox', dir: '/src' });
     expect(await prepareDocker('box', box({ cwd: '~/src' }), work, docker.run)).toMatch(/^box: cwd ~\/src is not a directory docker knows/);
     expect(await prepareDocker('box', box({ image: 'node:20' }), work, docker.run)).toEqual({ host: 'box', image: 'node:20', dir: work });
+    expect(await prepareDocker('box', box({ image: 'node:20' }), '/srv/a:b', docker.run)).toBe(
+      'box: /srv/a:b has a colon in its path, which docker run -v cannot mount: use a directory without one',
+    );
   });
 });
 
@@ -178,7 +181,7 @@ describe('an agent in a sandbox of its own', () => {
     expect(name).toMatch(/^agentmux-tests-[0-9a-f]{8}$/);
     expect(docker.calls().at(-1)).toEqual(['run', '--rm', '-it', '--name', name, '-v', `${work}:${work}`, '-w', work, '-e', 'K=v', 'node:20', 'sh', '-c', 'pwd > out.txt; exit 3']);
     expect(readFileSync(join(work, 'out.txt'), 'utf8')).toBe(`${work}\n`);
-    expect(program.stop.args).toEqual(['stop', '--time', '1', name]);
+    expect(program.stop.args).toEqual(['stop', '-t', '1', name]);
   });
 
   it('stops with its client on a kill (the client passes the signal on)', async () => {

@@ -22,7 +22,7 @@ describe('docker command lines', () => {
   });
 
   it('stops a sandbox and kills an exec\'d program with a grace period in whole seconds', () => {
-    expect(dockerStopCommand('agentmux-a-00ff', 2.5).args).toEqual(['stop', '--time', '3', 'agentmux-a-00ff']);
+    expect(dockerStopCommand('agentmux-a-00ff', 2.5).args).toEqual(['stop', '-t', '3', 'agentmux-a-00ff']);
     const kill = dockerKillCommand('box', '/tmp/p.pid', 1);
     expect(kill.args.slice(0, 4)).toEqual(['exec', 'box', 'sh', '-c']);
     expect(kill.args[5]).toBe('/tmp/p.pid');
