@@ -15,6 +15,7 @@ export interface InstallContext {
   /** This agentmux's package folder, and its version. */
   packageRoot: string;
   version: string;
+  /** The environment of the ssh that copies. */
   env: NodeJS.ProcessEnv;
 }
 
@@ -27,7 +28,7 @@ export async function installHost(name: string, host: HostConfig, context: Insta
   const { run, controlDir } = context;
   const ssh = (script: string, timeoutMs = CHECK_TIMEOUT_MS) => {
     const { file, args } = sshCommand(host, controlDir, ['sh', '-c', script], false);
-    return run(file, args, { timeoutMs, env: context.env });
+    return run(file, args, { timeoutMs });
   };
 
   const checked = await ssh('printf "%s\\n%s\\n" "$(node -v 2>/dev/null)" "$(uname -sm)"');

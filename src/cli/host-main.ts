@@ -7,7 +7,7 @@ import type { AgentInfo } from '../core/agent.js';
 import { hostRows, hostTable } from '../core/host-listing.js';
 import type { HostReach } from '../core/host-reach.js';
 import { findHost } from '../core/hosts.js';
-import { runCommand } from '../pty/command-runner.js';
+import { runCommand, type CommandRunner } from '../pty/command-runner.js';
 import { probeHost } from '../server/host-probe.js';
 import { loadConfig } from '../store/config-files.js';
 import { preparePrivateDir } from '../store/state-paths.js';
@@ -48,6 +48,18 @@ async function hostsConfig(io: Io) {
   return loaded.ok ? loaded.config.hosts : undefined;
 }
 
+/**
+ * The checks' commands: an ssh connection master they start may outlive them (ControlPersist), and
+ * must not belong to the run of an agent this command was typed in (/kill would end it).
+ */
+function commandEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.AGENTMUX_RUN;
+  return env;
+}
+
+const run: CommandRunner = (file, args, options = {}) => runCommand(file, args, { ...options, env: { ...commandEnv(), ...options.env } });
+
 /** ssh's shared connections, beside the server's socket (a socket path must stay short). */
 function sshControlDir(): string {
   const dir = join(serverPaths(process.env).runtimeDir, 'ssh');
@@ -60,7 +72,7 @@ async function list(json: boolean, io: Io): Promise<number> {
   if (!hosts) return 1;
   const controlDir = sshControlDir();
   const [reaches, agents] = await Promise.all([
-    Promise.all(Object.entries(hosts).map(async ([name, host]) => [name, await probeHost(name, host, controlDir, runCommand, PROBE_TIMEOUT_MS)] as const)),
+    Promise.all(Object.entries(hosts).map(async ([name, host]) => [name, await probeHost(name, host, controlDir, run, PROBE_TIMEOUT_MS)] as const)),
     serverAgents(io),
   ]);
   const rows = hostRows(hosts, Object.fromEntries(reaches) as Record<string, HostReach>, agents);
@@ -90,7 +102,7 @@ async function install(name: string, version: string, io: Io): Promise<number> {
     return 1;
   }
   const result = await installHost(name, host, {
-    run: runCommand, controlDir: sshControlDir(), packageRoot: resolve(fileURLToPath(new URL('../../', import.meta.url))), version, env: process.env,
+    run, controlDir: sshControlDir(), packageRoot: resolve(fileURLToPath(new URL('../../', import.meta.url))), version, env: commandEnv(),
   });
   if (result.ok) io.out(`${result.line}\n`);
   else io.err(`agentmux: ${result.line}\n`);
