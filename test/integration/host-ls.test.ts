@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostRow } from '../../src/core/host-listing.js';
-import { runCli } from '../support/cli-runner.js';
+import { runCli, stopServer } from '../support/cli-runner.js';
 import { fakeDocker, type FakeDocker } from '../support/fake-docker.js';
 import { sshdMissing, startLoopbackSshd, type LoopbackSshd } from '../support/loopback-sshd.js';
 import { serverPidsOf } from '../support/server-processes.js';
@@ -82,6 +82,18 @@ describe.skipIf(missing)('agentmux host ls', () => {
       ['box', 'docker', true], ['idle', 'docker', false], ['sandbox', 'docker', true], ['python', 'docker', false],
     ]);
     expect(rows[0]).toMatchObject({ where: 'amx-loop', agentmux: '9.9.9', node: 'v20.99.0', agents: [] });
+  });
+
+  it('shows the agents of a running server on their hosts', async () => {
+    try {
+      expect((await runCli(['run', '--host', 'plain', '--name', 'remote-sleep', '--', 'exec sleep 60'], { env, cwd: dir })).stdout).toBe('remote-sleep\n');
+      expect((await runCli(['run', '--name', 'local-sleep', '--', 'exec sleep 60'], { env, cwd: dir })).stdout).toBe('local-sleep\n');
+      const result = await runCli(['host', 'ls'], { env, cwd: dir });
+      expect(result.stdout.split('\n').find((line) => line.startsWith('plain '))).toMatch(/ 1 \(remote-sleep running\)$/);
+      expect(result.stdout.split('\n').find((line) => line.startsWith('loop '))).toMatch(/ 0$/);
+    } finally {
+      await stopServer(env, dir);
+    }
   });
 
   it('says what is wrong with its own use', async () => {
