@@ -2,6 +2,7 @@
 // `agentmux [attach]`: the screen, attached to the user's server (started when none runs).
 // `agentmux ls|agents|run|spawn|new|logs|wait|send|kill|rm|cost|budget`: scripting without the screen.
 // `agentmux server run|stop`: the server itself. `agentmux gc`: leftover worktrees and logs.
+// `agentmux host ls|install`: the configured hosts agents run on.
 // `agentmux worker …`: a built-in background agent (started by the server in a pty).
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -46,6 +47,7 @@ async function screen(argv: string[], attach = false): Promise<void> {
       + 'agentmux attach outside any repository opens the repository a screen used last.\n'
       + 'Scripting, without the screen: agentmux ls | agents | run | spawn | new | logs | wait | send | kill | rm | cost | budget | server stop (a wrong use prints its usage).\n'
       + 'agentmux gc removes worktrees, branches and logs of agents that are gone.\n'
+      + 'agentmux host ls lists the configured hosts (ssh, docker) and whether they answer; agentmux host install NAME copies agentmux to an ssh host.\n'
       + 'Inside the screen, type /help.\n');
     return;
   }
@@ -104,6 +106,11 @@ async function main(): Promise<void> {
     return;
   }
   if (first === 'server') return server(rest);
+  if (first === 'host') {
+    const { hostMain } = await import('./host-main.js');
+    process.exitCode = await hostMain(rest, version(), { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) });
+    return;
+  }
   if ((SCRIPT_COMMANDS as readonly string[]).includes(first)) {
     const { scriptMain } = await import('./scripting.js');
     process.exitCode = await scriptMain(first as (typeof SCRIPT_COMMANDS)[number], rest);

@@ -21,4 +21,5 @@ export interface LoopbackSshd {
 export const SSHD: string;
 /** Why the loopback sshd cannot run here, or undefined when it can. */
 export function sshdMissing(): string | undefined;
-export function startLoopbackSshd(alias?: string): Promise<LoopbackSshd>;
+/** `env`: more variables for its sessions (e.g. a PATH with a fake program first). */
+export function startLoopbackSshd(alias?: string, env?: Record<string, string>): Promise<LoopbackSshd>;

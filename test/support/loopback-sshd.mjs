@@ -20,7 +20,8 @@ export function sshdMissing() {
   return undefined;
 }
 
-export async function startLoopbackSshd(alias = 'amx-loop') {
+/** `env`: more variables for its sessions (e.g. a PATH with a fake program first). */
+export async function startLoopbackSshd(alias = 'amx-loop', env = {}) {
   const missing = sshdMissing();
   if (missing) throw new Error(missing);
   const dir = mkdtempSync(join(tmpdir(), 'amx-sshd-'));
@@ -35,7 +36,8 @@ export async function startLoopbackSshd(alias = 'amx-loop') {
   writeFileSync(join(dir, 'sshd_config'), [
     `Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${join(dir, 'host_key')}`, `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
     'StrictModes no', 'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'UsePAM no', `PidFile ${join(dir, 'sshd.pid')}`,
-    `SetEnv HOME=${remoteHome} XDG_RUNTIME_DIR=${join(remoteHome, 'run')}`, 'MaxSessions 64', 'MaxStartups 64',
+    `SetEnv HOME=${remoteHome} XDG_RUNTIME_DIR=${join(remoteHome, 'run')}${Object.entries(env).map(([key, value]) => ` ${key}=${value}`).join('')}`,
+    'MaxSessions 64', 'MaxStartups 64',
     // The user's own ssh also forwards Unix sockets (a remote worker's report channel).
     'AllowStreamLocalForwarding yes', 'StreamLocalBindUnlink yes',
   ].join('\n') + '\n');
