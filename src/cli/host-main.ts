@@ -1,6 +1,6 @@
 // `agentmux host ls [--json]`: the configured hosts, whether they answer, and this workspace's
 // agents on each. `agentmux host install NAME`: copies this agentmux to an ssh host.
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { AgentInfo } from '../core/agent.js';
@@ -10,10 +10,9 @@ import { findHost } from '../core/hosts.js';
 import { runCommand, type CommandRunner } from '../pty/command-runner.js';
 import { probeHost } from '../server/host-probe.js';
 import { loadConfig } from '../store/config-files.js';
-import { preparePrivateDir } from '../store/state-paths.js';
 import { installHost } from './host-install.js';
 import { openLink } from './open-link.js';
-import { serverPaths } from './server-paths.js';
+import { serverPaths, sshControlDir } from './server-paths.js';
 
 export const HOST_USAGE = 'usage: agentmux host ls [--json] | agentmux host install NAME';
 /** How long `host ls` waits for each host (all are checked at once). */
@@ -60,17 +59,10 @@ function commandEnv(): NodeJS.ProcessEnv {
 
 const run: CommandRunner = (file, args, options = {}) => runCommand(file, args, { ...options, env: { ...commandEnv(), ...options.env } });
 
-/** ssh's shared connections, beside the server's socket (a socket path must stay short). */
-function sshControlDir(): string {
-  const dir = join(serverPaths(process.env).runtimeDir, 'ssh');
-  preparePrivateDir(dir);
-  return dir;
-}
-
 async function list(json: boolean, io: Io): Promise<number> {
   const hosts = await hostsConfig(io);
   if (!hosts) return 1;
-  const controlDir = sshControlDir();
+  const controlDir = sshControlDir(serverPaths(process.env).runtimeDir);
   const [reaches, agents] = await Promise.all([
     Promise.all(Object.entries(hosts).map(async ([name, host]) => [name, await probeHost(name, host, controlDir, run, PROBE_TIMEOUT_MS)] as const)),
     serverAgents(io),
@@ -102,7 +94,7 @@ async function install(name: string, version: string, io: Io): Promise<number> {
     return 1;
   }
   const result = await installHost(name, host, {
-    run, controlDir: sshControlDir(), packageRoot: resolve(fileURLToPath(new URL('../../', import.meta.url))), version, env: commandEnv(),
+    run, controlDir: sshControlDir(serverPaths(process.env).runtimeDir), packageRoot: resolve(fileURLToPath(new URL('../../', import.meta.url))), version, env: commandEnv(),
   });
   if (result.ok) io.out(`${result.line}\n`);
   else io.err(`agentmux: ${result.line}\n`);

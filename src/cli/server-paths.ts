@@ -24,3 +24,10 @@ export function serverPaths(env: NodeJS.ProcessEnv, create = true): ServerPaths 
   }
   return { ...paths, socket: join(paths.runtimeDir, SOCKET_FILE), log: join(paths.stateRoot, SERVER_LOG_FILE) };
 }
+
+/** ssh's shared connections to hosts (ControlPath), beside the server's socket: private, and short, as a socket path must be. */
+export function sshControlDir(runtimeDir: string): string {
+  const dir = join(runtimeDir, 'ssh');
+  preparePrivateDir(dir);
+  return dir;
+}

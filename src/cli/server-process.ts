@@ -1,9 +1,8 @@
 // `agentmux server run`: the per-user server. Started detached by the first client (its own
 // session, no terminal), it hosts every workspace's agents and conversation, listens on a
 // Unix socket in a directory only the user can enter, and lives until `agentmux server stop`.
-import { closeSync, existsSync, mkdirSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, unlinkSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cliKinds } from '../core/cli-kinds.js';
 import { mergeConfig } from '../core/config-schema.js';
@@ -28,7 +27,7 @@ import { MODEL_HELP } from './model-help.js';
 import { readCredentials } from './server-credentials.js';
 import { probeServer, REFUSED } from './server-link.js';
 import { lockState, ServerLock } from './server-lock.js';
-import { serverPaths, type ServerPaths } from './server-paths.js';
+import { serverPaths, sshControlDir, type ServerPaths } from './server-paths.js';
 
 const CLI_ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
 const HOOK_ENTRY = fileURLToPath(new URL('./hook-main.js', import.meta.url));
@@ -109,13 +108,6 @@ export async function runServer(env: NodeJS.ProcessEnv, serverVersion: string, {
   log(`agentmux server ${serverVersion} (pid ${process.pid}) listening on ${paths.socket}`);
 }
 
-/** ssh's shared connections to hosts (ControlPath): private, and short, as a socket path must be. */
-function sshControlDir(runtimeDir: string): string {
-  const dir = join(runtimeDir, 'ssh');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  return dir;
-}
-
 /** What every workspace of this server shares. */
 interface ServerContext {
   /** The server's environment (no model credentials when a client started it). */
@@ -169,7 +161,7 @@ async function openWorkspace(root: string, flags: WorkspaceFlags, { env, modelEn
     hookCommand: [process.execPath, HOOK_ENTRY],
     printRun: (program, args) => ({ file: process.execPath, args: [CLI_ENTRY, 'print-run', '--', program, ...args] }),
     hosts: new HostLinks({
-      hosts: config.hosts, controlDir, run: runCommand,
+      hosts: config.hosts, controlDir, run: runCommand, killGraceMs: config.killGraceMs,
       linkProgram: (linkArgs) => ({ file: process.execPath, args: [CLI_ENTRY, ...linkArgs] }),
     }),
     stateDir: workspaceStateDir(paths.stateRoot, root),

@@ -258,11 +258,11 @@ export class AgentServer {
         },
         host: {
           agents: () => this.agents.all().map((entry) => ({ ...entry.info })),
-          spawnWorker: (task, how) => this.placeOn(how.host).then((placed) => typeof placed === 'string' ? placed : this.spawn(task, options.cwd, {
+          spawnWorker: (task, how) => this.placeOn(how.host, options.cwd).then((placed) => typeof placed === 'string' ? placed : this.spawn(task, options.cwd, {
             name: how.name, worktree: how.worktree ? {} : undefined, after: how.after, ...(how.agent !== undefined ? { agent: how.agent } : {}), ...placed,
           }, requestedBudget(how))),
           profiles: async () => (await options.profiles?.list() ?? []).flatMap((entry) => (entry.profile ? [entry.profile] : [])),
-          spawnCli: (cli, task, how) => this.placeOn(how.host).then((placed) => typeof placed === 'string' ? placed : this.startCli(cli, {
+          spawnCli: (cli, task, how) => this.placeOn(how.host, options.cwd).then((placed) => typeof placed === 'string' ? placed : this.startCli(cli, {
             task, cwd: options.cwd, ...(how.name !== undefined ? { name: how.name } : {}), ...(how.worktree ? { worktree: {} } : {}),
             ...(how.after !== undefined ? { after: how.after } : {}), ...placed,
           }, requestedBudget(how))),
@@ -458,13 +458,13 @@ export class AgentServer {
     switch (command.type) {
       case 'run':
         if (command.host === undefined) return this.runCommand(client, command);
-        return this.placeOn(command.host).then((placed) => (typeof placed === 'string' ? placed : this.runCommand(client, command, placed.host)));
+        return this.placeOn(command.host, command.cwd).then((placed) => (typeof placed === 'string' ? placed : this.runCommand(client, command, placed.host)));
       case 'spawn': {
         if (command.budgetUsd !== undefined && !(command.budgetUsd > 0 && command.budgetUsd <= MAX_BUDGET_USD)) {
           return `invalid budget ${command.budgetUsd}: give an amount in USD above 0`;
         }
         if (!this.options.access) return this.options.model.help ?? 'The model is not configured.';
-        return this.placeOn(command.host).then((placed) => typeof placed === 'string' ? placed : this.spawn(command.task, command.cwd, {
+        return this.placeOn(command.host, command.cwd).then((placed) => typeof placed === 'string' ? placed : this.spawn(command.task, command.cwd, {
           name: command.name, worktree: command.worktree, after: command.after, ...(client.env ? { inherit: client.env } : {}),
           ...(command.agent !== undefined ? { agent: command.agent } : {}), ...placed,
         }, requestedBudget(command)))
@@ -472,7 +472,7 @@ export class AgentServer {
       }
       case 'new': {
         const { cli, task, name, cwd, worktree, after, print } = command;
-        return this.placeOn(command.host).then((placed) => typeof placed === 'string' ? placed : this.startCli(cli, {
+        return this.placeOn(command.host, command.cwd).then((placed) => typeof placed === 'string' ? placed : this.startCli(cli, {
           cwd, ...(task !== undefined ? { task } : {}), ...(name !== undefined ? { name } : {}), ...(worktree ? { worktree } : {}),
           ...(after !== undefined ? { after } : {}), ...(client.env ? { inherit: client.env } : {}), ...(print ? { print } : {}), ...placed,
         }, requestedBudget(command))).then((started) => (typeof started === 'string' ? started : { name: started.name }));
@@ -612,11 +612,11 @@ export class AgentServer {
   }
 
   /** The host an agent is asked to run on, checked (`{}`: this machine), or why it cannot run there. */
-  private async placeOn(host: string | undefined): Promise<{ host?: HostPlacement } | string> {
+  private async placeOn(host: string | undefined, cwd: string): Promise<{ host?: HostPlacement } | string> {
     if (host === undefined) return {};
     const { hosts } = this.options;
     if (!hosts) return `no host named ${host}: this session has no hosts`;
-    const placed = await hosts.place(host, undefined);
+    const placed = await hosts.place(host, cwd);
     return typeof placed === 'string' ? placed : { host: placed };
   }
 

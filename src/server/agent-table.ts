@@ -39,6 +39,8 @@ export interface AgentEntry {
   cliSignals?: CliSignals;
   /** Paused at a budget (server/budget-keeper.ts). */
   budgetPause?: BudgetPause;
+  /** What else ends it where it runs when it is killed (a program docker exec'd into a container). */
+  stopThere?: () => Promise<void>;
   /** A remote agent's state when its link went down, taken up again when it is back. */
   stateBeforeLinkDown?: AgentInfo['state'];
 }
@@ -276,9 +278,11 @@ export class AgentTable {
     entry.worker = request.worker && { expect: request.worker.expect, ...(entry.info.usage ? { usageBefore: entry.info.usage.total } : {}) };
     const placed = request.host;
     // On another host the environment and the hooks are the remote side's; the local program is the link.
-    const program = placed
-      ? placed.program({ agentName: name, program: request.program, ...(request.env ? { env: request.env } : {}), ...(request.worker ? { worker: true } : {}) })
-      : request.program;
+    const placedProgram = placed?.program({
+      agentName: name, program: request.program, ...(request.env ? { env: request.env } : {}), ...(request.worker ? { worker: true } : {}),
+    });
+    const program = placedProgram ? { file: placedProgram.file, args: placedProgram.args } : request.program;
+    if (placedProgram?.stopThere) entry.stopThere = placedProgram.stopThere;
     const local = placed ? {} : { env: request.env, hooks: request.hooks, hookFiles: request.hookFiles };
     try {
       entry.handle = this.runtime.start(
@@ -517,8 +521,9 @@ export class AgentTable {
       this.endUnstarted(entry, 'killed', 'killed while it waited');
       return Promise.resolve(undefined);
     }
-    return (entry.handle?.kill() ?? Promise.resolve([])).then(
-      (survivors) => survivorsLine(name, survivors),
+    const stoppedThere = entry.stopThere?.() ?? Promise.resolve();
+    return Promise.all([entry.handle?.kill() ?? Promise.resolve([]), stoppedThere]).then(
+      ([survivors]) => survivorsLine(name, survivors),
       (error: Error) => `${name}: could not look for its processes after the kill (${error.message}); check with ps`,
     );
   }

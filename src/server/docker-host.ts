@@ -4,14 +4,17 @@ import { randomBytes } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import {
   containerPath, dockerEnvError, dockerExecCommand, dockerKillCommand, dockerRunCommand, dockerStopCommand, parseContainerInspect,
-  parseImageInspect, sandboxName, type DockerCommand,
+  parseImageInspect, sandboxName, type DockerCommand, type DockerMount,
 } from '../core/docker-command.js';
 import type { DockerHost } from '../core/hosts.js';
 import type { CommandResult, CommandRunner } from '../pty/command-runner.js';
 
 /** Where an agent on a docker host runs: in a running container (`docker exec`), or in a sandbox of its own made from an image (`docker run`). */
 export type DockerTarget =
-  | { host: string; container: string; /** The agent's directory inside the container. */ dir: string }
+  | {
+    host: string; container: string; /** The agent's directory inside the container. */ dir: string;
+    /** The container's bind mounts (none when the host's `cwd` says where agents work). */ mounts?: readonly DockerMount[];
+  }
   | { host: string; image: string; /** The agent's directory, mounted at the same path. */ dir: string };
 
 export interface DockerProgram extends DockerCommand {
@@ -33,9 +36,7 @@ export async function prepareDocker(hostName: string, host: DockerHost, dir: str
     if (failure) return failure;
     const image = parseImageInspect(hostName, host.image, found.code, found.stderr);
     if (image !== true) return image;
-    // `-v DIR:DIR` has no quoting for a colon in a path.
-    if (dir.includes(':')) return `${hostName}: ${dir} has a colon in its path, which docker run -v cannot mount: use a directory without one`;
-    return { host: hostName, image: host.image, dir };
+    return dockerTargetAt({ host: hostName, image: host.image, dir }, dir);
   }
   const container = host.docker;
   const inspected = await run('docker', ['container', 'inspect', container], { timeoutMs: CHECK_TIMEOUT_MS });
@@ -48,11 +49,22 @@ export async function prepareDocker(hostName: string, host: DockerHost, dir: str
     if (host.cwd.startsWith('~')) return `${hostName}: cwd ${host.cwd} is not a directory docker knows: give an absolute directory in the container`;
     return { host: hostName, container, dir: host.cwd };
   }
-  const inside = containerPath(state.mounts, realDir(dir)) ?? containerPath(state.mounts, dir);
-  if (inside === undefined) {
-    return `${hostName}: ${dir} is not mounted in container ${container}: mount it (docker run -v ${dir}:${dir} …), or give the host an "image" for a sandbox per agent`;
+  return dockerTargetAt({ host: hostName, container, dir, mounts: state.mounts }, dir);
+}
+
+/** The same target for an agent working in `dir` here (its worktree), or why it cannot reach it there. */
+export function dockerTargetAt(target: DockerTarget, dir: string): DockerTarget | string {
+  if ('image' in target) {
+    // `-v DIR:DIR` has no quoting for a colon in a path.
+    if (dir.includes(':')) return `${target.host}: ${dir} has a colon in its path, which docker run -v cannot mount: use a directory without one`;
+    return { ...target, dir };
   }
-  return { host: hostName, container, dir: inside };
+  if (!target.mounts) return target;
+  const inside = containerPath(target.mounts, realDir(dir)) ?? containerPath(target.mounts, dir);
+  if (inside === undefined) {
+    return `${target.host}: ${dir} is not mounted in container ${target.container}: mount it (docker run -v ${dir}:${dir} …), or give the host an "image" for a sandbox per agent`;
+  }
+  return { ...target, dir: inside };
 }
 
 /** The line for a docker that could not be run or did not answer, or undefined. */

@@ -4,11 +4,13 @@
 // plain `ssh -tt` where the host has none, or `docker exec`/`docker run` (server/docker-host.ts).
 import { randomBytes } from 'node:crypto';
 import type { AgentInfo } from '../core/agent.js';
+import { parseProbe } from '../core/host-reach.js';
 import {
   findHost, isSshHost, nodeTooOld, nodeVersionOk, remoteAgentmux, remoteWord, sshFailure, sshOptions, type HostConfig, type SshHost,
 } from '../core/hosts.js';
 import { printable } from '../core/printable.js';
 import type { CommandRunner } from '../pty/command-runner.js';
+import { dockerProgram, dockerTargetAt, prepareDocker, type DockerTarget } from './docker-host.js';
 
 /** What an agent runs, before it is placed on a host. */
 export type HostProgram = { shell: string } | { file: string; args: string[] };
@@ -30,8 +32,8 @@ export interface HostPlacement {
   readonly cwd: string;
   /** The remote agentmux's words (to run `agentmux worker …` there); undefined without one. */
   readonly agentmux?: string[];
-  /** The local program of the agent's pty. */
-  program(launch: HostLaunch): { file: string; args: string[] };
+  /** The local program of the agent's pty, and what else ends the agent there when it is killed (a docker exec'd program). */
+  program(launch: HostLaunch): { file: string; args: string[]; stopThere?: () => Promise<void> };
   /** The same host for an agent that works in `dir` there (its worktree), or why it cannot. */
   at(dir: string): HostPlacement | string;
 }
@@ -40,13 +42,14 @@ export interface HostLinksOptions {
   hosts: Readonly<Record<string, HostConfig>>;
   /** A private, short directory for ssh's shared connections (ControlPath). */
   controlDir: string;
+  /** How long a killed agent has before SIGKILL (config `killGraceMs`); a container's stop takes it too. */
+  killGraceMs?: number;
   /** The local `agentmux remote-link ARGS…` program. */
   linkProgram(args: string[]): { file: string; args: string[] };
   run: CommandRunner;
 }
 
 const PROBE_TIMEOUT_MS = 20_000;
-const DOCKER_PENDING = 'docker hosts are not wired in yet';
 
 export class HostLinks {
   /** The ssh hosts reached so far: their shared connections are closed with the server. */
@@ -67,14 +70,18 @@ export class HostLinks {
   }
 
   /**
-   * Checks host `name` for an agent that works in `dir` (a docker host mounts it; an ssh host's default
-   * is its configured cwd): the placement, or one line on what is wrong (nothing started then).
+   * Checks host `name` for an agent (a docker host's agent works in `dir`, the directory here it is
+   * asked for in; an ssh host's in its configured cwd): the placement, or one line on what is wrong
+   * (nothing started then).
    */
-  async place(name: string, dir: string | undefined): Promise<HostPlacement | string> {
+  async place(name: string, dir: string): Promise<HostPlacement | string> {
     const host = findHost(this.options.hosts, name);
     if (typeof host === 'string') return host;
-    if (!isSshHost(host)) return DOCKER_PENDING;
-    const cwd = dir ?? host.cwd ?? '~';
+    if (!isSshHost(host)) {
+      const target = await prepareDocker(name, host, dir, this.options.run);
+      return typeof target === 'string' ? target : this.dockerPlacement(target);
+    }
+    const cwd = host.cwd ?? '~';
     this.reached.set(name, host);
     const agentmux = remoteAgentmux(host);
     const probe = await this.ssh(host, agentmux ? `${agentmux.map(remoteWord).join(' ')} remote-agent probe` : 'true');
@@ -83,7 +90,7 @@ export class HostLinks {
       if (probe.code !== 0) return `${name}: ssh ${host.ssh} works, but a command there failed: ${firstLine(probe.stderr)}`;
       return this.sshPlacement(name, host, cwd, 'plain', undefined);
     }
-    const answer = probeAnswer(probe.stdout);
+    const answer = parseProbe(probe.stdout);
     if (answer && probe.code === 0) {
       return nodeVersionOk(answer.node) ? this.sshPlacement(name, host, cwd, 'agentmux', agentmux) : nodeTooOld(name, answer.node);
     }
@@ -100,6 +107,23 @@ export class HostLinks {
     // A connection master this check starts must not belong to any agent's run (/kill would end it).
     delete env.AGENTMUX_RUN;
     return this.options.run('ssh', ['-T', ...sshOptions(host, this.options.controlDir), '--', host.ssh, command], { timeoutMs: PROBE_TIMEOUT_MS, env });
+  }
+
+  private dockerPlacement(target: DockerTarget): HostPlacement {
+    const { run, killGraceMs } = this.options;
+    return {
+      host: target.host, link: 'docker', cwd: target.dir,
+      at: (dir) => {
+        const moved = dockerTargetAt(target, dir);
+        return typeof moved === 'string' ? moved : this.dockerPlacement(moved);
+      },
+      program: (launch) => {
+        const { file, args, stop } = dockerProgram(target, {
+          agentName: launch.agentName, argv: wordsOf(launch.program), env: launch.env ?? {}, ...(killGraceMs !== undefined ? { killGraceMs } : {}),
+        });
+        return { file, args, stopThere: async () => { await run(stop.file, stop.args, { timeoutMs: (killGraceMs ?? 5000) + 10_000 }); } };
+      },
+    };
   }
 
   private sshPlacement(name: string, host: SshHost, cwd: string, link: 'agentmux' | 'plain', agentmux: string[] | undefined): HostPlacement {
@@ -126,19 +150,6 @@ export class HostLinks {
 
 function wordsOf(program: HostProgram): string[] {
   return 'shell' in program ? ['sh', '-c', program.shell] : [program.file, ...program.args];
-}
-
-/** `agentmux remote-agent probe`'s answer: `{"agentmux": VERSION, "node": VERSION}` on its last line. */
-function probeAnswer(stdout: string): { agentmux: string; node: string } | undefined {
-  const line = stdout.trim().split('\n').pop() ?? '';
-  try {
-    const answer: unknown = JSON.parse(line);
-    if (typeof answer !== 'object' || answer === null) return undefined;
-    const { agentmux, node } = answer as Record<string, unknown>;
-    return typeof agentmux === 'string' && typeof node === 'string' ? { agentmux, node } : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function firstLine(text: string): string {

@@ -10,7 +10,7 @@ import type { DockerHost } from '../../src/core/hosts.js';
 import { runCommand } from '../../src/pty/command-runner.js';
 import { AgentProcess } from '../../src/pty/agent-process.js';
 import { EmulatorPool } from '../../src/pty/emulator-pool.js';
-import { dockerProgram, prepareDocker, type DockerTarget } from '../../src/server/docker-host.js';
+import { dockerProgram, dockerTargetAt, prepareDocker, type DockerTarget } from '../../src/server/docker-host.js';
 import { fakeDocker, type FakeDocker } from '../support/fake-docker.js';
 
 let docker: FakeDocker;
@@ -110,7 +110,14 @@ describe('prepareDocker: one line per fault, nothing started', () => {
   });
 
   it('finds the directory inside the container, or takes the host\'s cwd', async () => {
-    expect(await prepareDocker('box', box(), join(work, 'app'), docker.run)).toEqual({ host: 'box', container: 'sandbox', dir: '/work/app' });
+    const mounts = [{ source: work, destination: '/work' }];
+    const target = await prepareDocker('box', box(), join(work, 'app'), docker.run);
+    expect(target).toEqual({ host: 'box', container: 'sandbox', dir: '/work/app', mounts });
+    // A worktree made later for the agent is found through the same mounts; one outside them is refused.
+    expect(dockerTargetAt(target as DockerTarget, join(work, 'wt', 'ui'))).toEqual({ host: 'box', container: 'sandbox', dir: '/work/wt/ui', mounts });
+    expect(dockerTargetAt(target as DockerTarget, '/srv/other')).toBe(
+      'box: /srv/other is not mounted in container sandbox: mount it (docker run -v /srv/other:/srv/other …), or give the host an "image" for a sandbox per agent',
+    );
     expect(await prepareDocker('box', box({ cwd: '/src' }), '/elsewhere', docker.run)).toEqual({ host: 'box', container: 'sandbox', dir: '/src' });
     expect(await prepareDocker('box', box({ cwd: '~/src' }), work, docker.run)).toMatch(/^box: cwd ~\/src is not a directory docker knows/);
     expect(await prepareDocker('box', box({ image: 'node:20' }), work, docker.run)).toEqual({ host: 'box', image: 'node:20', dir: work });

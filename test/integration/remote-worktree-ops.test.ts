@@ -80,10 +80,10 @@ type Rig = ReturnType<typeof rig>;
 /** Starts `script` as agent `name` on host build in a new worktree there, as the server's /run --worktree --host does. */
 async function runOnHost(r: Rig, name: string, script: string, base?: string): Promise<string | undefined> {
   // The host is checked before the worktree is made; the agent works in the worktree's directory there.
-  const placed = await links.place('build', `${checkout}.agentmux-worktrees/${name}`);
+  const placed = await links.place('build', repo.repo);
   if (typeof placed === 'string') return placed;
-  return r.ops.startInRemote('build', { kind: 'command', task: script }, name, base, (agentName: string, worktree: WorktreeInfo) => r.agents.start({
-    kind: 'command', task: script, cwd: worktree.path, name: agentName, program: { shell: script }, host: placed, worktree,
+  return r.ops.startFor(placed, { kind: 'command', task: script }, name, base, (agentName: string, worktree: WorktreeInfo, host) => r.agents.start({
+    kind: 'command', task: script, cwd: worktree.path, name: agentName, program: { shell: script }, ...(host ? { host } : {}), worktree,
   }));
 }
 
