@@ -12,7 +12,8 @@ export class TestChannel {
   private readonly dir = mkdtempSync(join(tmpdir(), 'amux-test-channel-'));
   private readonly channel: WorkerChannel;
 
-  constructor(credentials: WorkerCredentials) {
+  /** `credentials`: what a worker is handed; none for a program that only reports (a link to a command agent). */
+  constructor(credentials?: WorkerCredentials) {
     this.channel = new WorkerChannel(this.dir, credentials, {
       onReport: (report) => this.reports.push(report),
       onChannelProblem: (message) => this.problems.push(message),
