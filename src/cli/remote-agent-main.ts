@@ -2,8 +2,8 @@
 // install` puts agentmux there). `probe` tells the version; `start` starts an agent in a daemon of
 // its own; `attach` follows its output (the link's ssh runs it); `stop` and `tell` reach it.
 import { homedir } from 'node:os';
-import { parseChannelAnswer, parseWorkerCommand, type WorkerCredentials } from '../core/report-channel.js';
-import { remoteRunDir, runIdError } from '../core/remote-run.js';
+import { parseWorkerCommand } from '../core/report-channel.js';
+import { parseWorkerStart, remoteRunDir, runIdError, type WorkerStart } from '../core/remote-run.js';
 import { attachRemoteRun } from '../pty/remote-attach.js';
 import { askRemoteRun } from '../pty/remote-request.js';
 import { serveRemoteRun, startRemoteRun } from '../pty/remote-start.js';
@@ -65,15 +65,15 @@ async function readAll(input: NodeJS.ReadableStream): Promise<string> {
   return text;
 }
 
-function parseCredentials(text: string): WorkerCredentials | string {
+function parseWorker(text: string): WorkerStart | string {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return 'a worker\'s credentials are expected on stdin as JSON';
   }
-  const answer = parseChannelAnswer({ type: 'welcome', credentials: value });
-  return 'error' in answer ? answer.error : answer.type === 'welcome' && answer.credentials ? answer.credentials : 'a worker needs credentials on stdin';
+  const parsed = parseWorkerStart(value);
+  return 'error' in parsed ? parsed.error : parsed;
 }
 
 /** Runs the command; resolves with its exit status. `self`: node, its options and this CLI's entry (to start the daemon). */
@@ -101,10 +101,10 @@ export async function remoteAgentMain(argv: string[], version: string, self: str
     case 'start': {
       const [file, ...args] = options.program;
       if (file === undefined) return fail(`start needs the program after --\n${REMOTE_AGENT_USAGE}`);
-      const credentials = options.worker ? parseCredentials(await readAll(process.stdin)) : undefined;
-      if (typeof credentials === 'string') return fail(credentials);
+      const worker = options.worker ? parseWorker(await readAll(process.stdin)) : undefined;
+      if (typeof worker === 'string') return fail(worker);
       const started = await startRemoteRun(
-        { id: options.id as string, ...(options.cwd !== undefined ? { cwd: options.cwd } : {}), env: options.env, file, args, cols: options.cols ?? 80, rows: options.rows ?? 24, ...(credentials ? { credentials } : {}) },
+        { id: options.id as string, ...(options.cwd !== undefined ? { cwd: options.cwd } : {}), env: options.env, file, args, cols: options.cols ?? 80, rows: options.rows ?? 24, ...(worker ? { worker } : {}) },
         { env: process.env, home: homedir(), self },
       );
       if ('error' in started) return fail(started.error);

@@ -3,7 +3,7 @@
 // the log; `attach` replays it to the link (`agentmux remote-link`) across ssh.
 import { join } from 'node:path';
 import { isObject } from './is-object.js';
-import { isWorkerReport, parseWorkerCommand, type WorkerCommand, type WorkerReport } from './report-channel.js';
+import { isWorkerReport, parseChannelAnswer, parseWorkerCommand, type WorkerCommand, type WorkerCredentials, type WorkerReport } from './report-channel.js';
 
 /** A run's id, made by the server: the agent's name and 8 hex digits. */
 const RUN_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -19,6 +19,31 @@ export function remoteRunDir(env: Readonly<Record<string, string | undefined>>, 
 
 /** Files of a run's directory. */
 export const RUN_FILES = { log: 'log', socket: 'sock', status: 'status.json', daemonLog: 'daemon.log' } as const;
+
+/**
+ * What a built-in worker is started with, on `remote-agent start --worker`'s stdin (never on a
+ * command line): its credentials, and the commands agentmux gave before it ran, which it gets right
+ * after its welcome as a local worker would.
+ */
+export interface WorkerStart {
+  credentials: WorkerCredentials;
+  commands: WorkerCommand[];
+}
+
+export function parseWorkerStart(value: unknown): WorkerStart | { error: string } {
+  if (!isObject(value)) return { error: 'a worker\'s start is {credentials, commands} as JSON' };
+  const answer = parseChannelAnswer({ type: 'welcome', credentials: value.credentials });
+  if ('error' in answer) return answer;
+  if (answer.type !== 'welcome' || !answer.credentials) return { error: 'a worker needs its credentials' };
+  if (!Array.isArray(value.commands)) return { error: 'a worker\'s start lacks its list of commands' };
+  const commands: WorkerCommand[] = [];
+  for (const item of value.commands) {
+    const command = parseWorkerCommand(item);
+    if ('error' in command) return { error: `a worker's command: ${command.error}` };
+    commands.push(command);
+  }
+  return { credentials: answer.credentials, commands };
+}
 
 /** Records of the stream (core/link-records.ts). */
 export type LinkRecord =

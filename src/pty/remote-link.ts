@@ -87,7 +87,8 @@ export class RemoteLink {
     const { id, cwd, env, worker, program } = this.spec;
     const size = ['--cols', String(this.terminal.output.columns || 80), '--rows', String(this.terminal.output.rows || 24)];
     const words = ['start', '--id', id, ...size, ...(cwd !== undefined ? ['--cwd', cwd] : []), ...env.flatMap((pair) => ['--env', pair]), ...(worker ? ['--worker'] : []), '--', ...program];
-    const started = await this.remote(words, worker ? JSON.stringify(worker.credentials) : '');
+    // Commands agentmux gave before the start go with it: the worker has them before its first request.
+    const started = await this.remote(words, worker ? JSON.stringify({ credentials: worker.credentials, commands: this.tells.splice(0) }) : '');
     if (started.code !== 0) return this.giveUp(this.failure(started.code, started.stderr, 'could not start the agent'));
     this.started = true;
     this.terminal.input.on('data', this.typed);
@@ -117,7 +118,8 @@ export class RemoteLink {
   }
 
   private async sendTells(): Promise<void> {
-    if (this.telling || this.finished) return;
+    // Before the run exists there, a command waits for the start.
+    if (this.telling || this.finished || !this.started) return;
     this.telling = true;
     while (this.tells.length > 0 && !this.finished) {
       const told = await this.remote(['tell', '--id', this.spec.id], JSON.stringify(this.tells[0]));
@@ -135,9 +137,13 @@ export class RemoteLink {
     if (stopped.code === 255) this.stopSent = false;
   }
 
+  /**
+   * A short remote-agent command over `ssh -T`, in a process group of its own: the server's kill
+   * signals this agent's group, and again every newcomer to it, which would cut short the stop it sent.
+   */
   private remote(words: string[], input: string): ReturnType<CommandRunner> {
     const { file, args } = sshCommand(this.spec.host, this.spec.controlDir, [...this.agentmux, 'remote-agent', ...words], false);
-    return this.run(file, args, { input, env: this.sshEnv, timeoutMs: START_TIMEOUT_MS });
+    return this.run(file, args, { input, env: this.sshEnv, timeoutMs: START_TIMEOUT_MS, detached: true });
   }
 
   private failure(code: number | null, stderr: string, what: string): string {

@@ -8,9 +8,9 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import * as pty from 'node-pty';
 import { encodeRecord, RecordDecoder } from '../core/link-records.js';
-import { CHANNEL_ENV, type WorkerCredentials } from '../core/report-channel.js';
+import { CHANNEL_ENV } from '../core/report-channel.js';
 import {
-  parseAttachMessage, parseSessionRequest, RUN_FILES, type LinkRecord, type SessionAnswer, type SessionRequest,
+  parseAttachMessage, parseSessionRequest, RUN_FILES, type LinkRecord, type SessionAnswer, type SessionRequest, type WorkerStart,
 } from '../core/remote-run.js';
 import { encodeMessage, MessageDecoder, WireError } from '../core/wire.js';
 import { holdSlave, ptyClosed } from './agent-process.js';
@@ -27,12 +27,12 @@ export interface RemoteSessionSpec {
   env: Record<string, string>;
   cols: number;
   rows: number;
-  /** A built-in worker: it gets a report channel of this daemon's, whose hello is answered with these. */
-  worker?: { credentials: WorkerCredentials };
+  /** A built-in worker: it gets a report channel of this daemon's, whose hello is answered with its credentials. */
+  worker?: WorkerStart;
 }
 
 /** How long the agent's processes have between SIGTERM and SIGKILL on `stop`. */
-const STOP_GRACE_MS = 3_000;
+const STOP_GRACE_MS = 2_000;
 /** After the agent ended, how long followers still being sent the log are waited for. */
 const FOLLOWERS_GRACE_MS = 30_000;
 const READ_BYTES = 64 << 10;
@@ -71,6 +71,7 @@ export class RemoteSession {
       },
       onChannelProblem: (message) => this.record({ type: 'report', report: { type: 'activity', text: message } }),
     });
+    for (const command of spec.worker?.commands ?? []) this.channel?.tell(command);
     this.agent = pty.spawn(spec.file, spec.args, {
       name: 'xterm-256color', cols: spec.cols, rows: spec.rows, cwd: spec.cwd, encoding: null,
       env: { ...spec.env, [RUN_ENV]: this.run, ...(this.channel ? { [CHANNEL_ENV]: this.channel.path } : {}) },

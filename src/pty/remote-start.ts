@@ -7,8 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isObject } from '../core/is-object.js';
-import { parseChannelAnswer, type WorkerCredentials } from '../core/report-channel.js';
-import { remoteRunDir, RUN_FILES } from '../core/remote-run.js';
+import { parseWorkerStart, remoteRunDir, RUN_FILES, type WorkerStart } from '../core/remote-run.js';
 import { RemoteSession, type RemoteSessionSpec } from './remote-session.js';
 
 export interface RemoteStart {
@@ -22,7 +21,7 @@ export interface RemoteStart {
   /** The agent's terminal size until an attach gives its own. */
   cols: number;
   rows: number;
-  credentials?: WorkerCredentials;
+  worker?: WorkerStart;
 }
 
 export interface StartPlace {
@@ -47,7 +46,7 @@ export async function startRemoteRun(start: RemoteStart, place: StartPlace): Pro
   const spec: Omit<RemoteSessionSpec, 'dir'> = {
     file: start.file, args: start.args, cwd, cols: start.cols, rows: start.rows,
     env: { ...stringEnv(place.env), ...start.env },
-    ...(start.credentials ? { worker: { credentials: start.credentials } } : {}),
+    ...(start.worker ? { worker: start.worker } : {}),
   };
   const daemonLog = openSync(join(dir, RUN_FILES.daemonLog), 'a', 0o600);
   const [node, ...rest] = place.self;
@@ -105,11 +104,11 @@ function parseSpec(text: string): Omit<RemoteSessionSpec, 'dir'> | string {
   if (!isObject(value) || typeof value.file !== 'string' || typeof value.cwd !== 'string' || !isStrings(value.args) || !isObject(value.env)
     || !isSize(value.cols) || !isSize(value.rows)
     || !Object.values(value.env).every((item) => typeof item === 'string')) return 'the run given on stdin lacks its program, directory or environment';
-  let worker: RemoteSessionSpec['worker'];
+  let worker: WorkerStart | undefined;
   if (value.worker !== undefined) {
-    const credentials = isObject(value.worker) ? parseChannelAnswer({ type: 'welcome', credentials: value.worker.credentials }) : undefined;
-    if (!credentials || !('type' in credentials) || credentials.type !== 'welcome' || !credentials.credentials) return 'the worker\'s credentials are not valid';
-    worker = { credentials: credentials.credentials };
+    const parsed = parseWorkerStart(value.worker);
+    if ('error' in parsed) return parsed.error;
+    worker = parsed;
   }
   return { file: value.file, args: value.args, cwd: value.cwd, cols: value.cols, rows: value.rows, env: value.env as Record<string, string>, ...(worker ? { worker } : {}) };
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SshHost } from '../../src/core/hosts.js';
 import { remoteRunDir, RUN_FILES } from '../../src/core/remote-run.js';
+import { scriptedQueue, startScriptedServer } from '../../src/llm/scripted-server.js';
 import { sshdMissing, startLoopbackSshd, type LoopbackSshd } from '../support/loopback-sshd.js';
 import { CLI_ENTRY, ScreenHarness } from '../support/screen-harness.js';
 import { waitUntil } from '../support/server-test-client.js';
@@ -134,7 +135,8 @@ describe.skipIf(missing)(`remote-link over a loopback sshd${missing ? ` (skipped
     const text = await screen.waitFor(/child-\d+/, { timeoutMs: 20_000 });
     const child = Number(/child-(\d+)/.exec(text)?.[1]);
     expect(processAlive(child)).toBe(true);
-    process.kill(screen.pid, 'SIGTERM');
+    // As the server's kill does: its process group.
+    process.kill(-screen.pid, 'SIGTERM');
     // sh ended by SIGTERM: 128 + 15.
     expect((await screen.waitForExit({ timeoutMs: 20_000 })).exitCode).toBe(143);
     expect(processAlive(child)).toBe(false);
@@ -150,6 +152,48 @@ describe.skipIf(missing)(`remote-link over a loopback sshd${missing ? ` (skipped
     await screen.waitFor('/no/such/dir is not a directory on this host', { timeoutMs: 20_000 });
     expect((await screen.waitForExit()).exitCode).toBe(1);
   }, 30_000);
+});
+
+describe.skipIf(missing)(`a built-in worker over a loopback sshd${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  const API_KEY = 'sk-ant-remote-link-test-0123456789abcdef';
+
+  it('hands the worker its credentials there, relays its reports, and takes agentmux\'s commands to it', async () => {
+    const scripted = await startScriptedServer({
+      apiKey: API_KEY,
+      respond: scriptedQueue([
+        { toolUses: [{ name: 'bash', input: { command: 'echo relayed > far.txt' }, id: 'toolu_1' }], usage: { input: 100, output: 20 } },
+        { text: ['Wrote far.txt.'], usage: { input: 150, output: 10 } },
+      ]),
+    });
+    try {
+      const channel = new TestChannel({ apiKey: API_KEY, baseURL: scripted.url });
+      const id = `worker-${process.pid}`;
+      // Told before the worker even runs: it waits before its first request until it may go on.
+      channel.tell({ type: 'pause', question: 'hold on' });
+      const screen = new ScreenHarness({
+        args: [
+          'remote-link', '--host', JSON.stringify(host()), '--control', controlDir, '--id', id, '--cwd', sshd.remoteHome, '--worker', '--',
+          process.execPath, CLI_ENTRY, 'worker', '--name', 'far', '--task', 'Write far.txt', '--permission-mode', 'auto',
+        ],
+        env: channel.env,
+      });
+      open.push({ screen, channel });
+      await waitUntil('the paused worker\'s state', () => channel.reports.find((report) => report.type === 'state' && report.state === 'waiting'),
+        () => `${JSON.stringify(channel.reports)}\n${screen.formatScreen()}`, 30_000);
+      expect(scripted.requests).toHaveLength(0);
+      channel.tell({ type: 'goOn' });
+      expect((await screen.waitForExit({ timeoutMs: 30_000 })).exitCode).toBe(0);
+      await channel.ended();
+      expect(channel.reports).toContainEqual({ type: 'result', outcome: 'finished', text: 'Wrote far.txt.' });
+      expect(channel.reports).toContainEqual(expect.objectContaining({ type: 'usage', meter: expect.objectContaining({ total: expect.objectContaining({ input: 250, output: 30 }) }) }));
+      expect(readFileSync(join(sshd.remoteHome, 'far.txt'), 'utf8')).toBe('relayed\n');
+      expect(screen.text()).toContain('Wrote far.txt.');
+      // The key went over ssh's stdin into the daemon's memory: in no file of the run there.
+      for (const file of [RUN_FILES.log, RUN_FILES.daemonLog, RUN_FILES.status]) expect(readFileSync(join(runDir(id), file), 'utf8')).not.toContain(API_KEY);
+    } finally {
+      await scripted.close();
+    }
+  }, 60_000);
 });
 
 function processAlive(pid: number): boolean {
