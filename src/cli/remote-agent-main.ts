@@ -1,11 +1,13 @@
 // `agentmux remote-agent …`: what runs on a host agents are started on over ssh (`agentmux host
 // install` puts agentmux there). `probe` tells the version; `start` starts an agent in a daemon of
-// its own; `attach` follows its output (the link's ssh runs it); `stop` and `tell` reach it.
+// its own; `attach` follows its output (the link's ssh runs it); `stop` and `tell` reach it; `remove`
+// drops an ended run's files once the link has them.
 import { homedir } from 'node:os';
 import { parseWorkerCommand } from '../core/report-channel.js';
 import { parseWorkerStart, remoteRunDir, runIdError, type WorkerStart } from '../core/remote-run.js';
 import { attachRemoteRun } from '../pty/remote-attach.js';
 import { askRemoteRun } from '../pty/remote-request.js';
+import { removeEndedRun } from '../pty/remote-run-removal.js';
 import { serveRemoteRun, startRemoteRun } from '../pty/remote-start.js';
 
 export const REMOTE_AGENT_USAGE = [
@@ -14,6 +16,7 @@ export const REMOTE_AGENT_USAGE = [
   '       agentmux remote-agent attach --id ID --from BYTES',
   '       agentmux remote-agent stop --id ID',
   '       agentmux remote-agent tell --id ID   (stdin: one command for a built-in worker, as JSON)',
+  '       agentmux remote-agent remove --id ID   (an ended run\'s files)',
 ].join('\n');
 
 interface Options {
@@ -81,7 +84,7 @@ export async function remoteAgentMain(argv: string[], version: string, self: str
   const [action, ...rest] = argv;
   const fail = (message: string): number => {
     process.stderr.write(`agentmux remote-agent: ${message}\n`);
-    return action === undefined || !['probe', 'start', 'attach', 'stop', 'tell'].includes(action) ? 2 : 1;
+    return action === undefined || !['probe', 'start', 'attach', 'stop', 'tell', 'remove'].includes(action) ? 2 : 1;
   };
   if (action === 'probe') {
     process.stdout.write(JSON.stringify({ agentmux: version, node: process.version }) + '\n');
@@ -91,7 +94,7 @@ export async function remoteAgentMain(argv: string[], version: string, self: str
     await serveRemoteRun(rest[0], process.stdin, (line) => process.stdout.end(`${line}\n`));
     return 0;
   }
-  if (action === undefined || !['start', 'attach', 'stop', 'tell'].includes(action)) {
+  if (action === undefined || !['start', 'attach', 'stop', 'tell', 'remove'].includes(action)) {
     return fail(`${action === undefined ? 'an action is needed' : `unknown action ${JSON.stringify(action)}`}\n${REMOTE_AGENT_USAGE}`);
   }
   const options = parseOptions(rest);
@@ -114,6 +117,10 @@ export async function remoteAgentMain(argv: string[], version: string, self: str
     case 'attach':
       if (options.from === undefined) return fail(`attach needs --from\n${REMOTE_AGENT_USAGE}`);
       return attachRemoteRun(dir, options.from, { input: process.stdin, output: process.stdout });
+    case 'remove': {
+      const problem = removeEndedRun(dir);
+      return problem ? fail(problem) : 0;
+    }
     case 'stop': {
       const answer = await askRemoteRun(dir, { type: 'stop' });
       return answer.ok ? 0 : fail(answer.message);

@@ -82,6 +82,8 @@ export async function remoteLinkMain(argv: string[], env: NodeJS.ProcessEnv): Pr
   );
   channel?.listen({ command: (command) => link.tell(command), problem: (message) => process.stderr.write(`\r\nagentmux: ${message}\r\n`) });
   for (const signal of ['SIGTERM', 'SIGHUP'] as const) process.on(signal, () => link.stop());
+  // Its terminal is gone (the server's end of the pty closed): as a hang-up.
+  process.stdout.on('error', () => link.stop());
   const code = await link.start();
   await channel?.close();
   return code;

@@ -66,6 +66,8 @@ export class RemoteLink {
   private tells: WorkerCommand[] = [];
   private telling = false;
   private finished = false;
+  /** The exit record came: nothing more is taken from the stream. */
+  private finishing = false;
   private end!: (code: number) => void;
   private readonly ended = new Promise<number>((resolve) => { this.end = resolve; });
 
@@ -169,7 +171,7 @@ export class RemoteLink {
     let marked = false;
     inner.onData((data) => {
       for (const piece of decoder.push(data as unknown as Buffer)) {
-        if (this.finished) return;
+        if (this.finishing || this.finished) return;
         if (marked) this.received(piece);
         else if (piece.kind === 'record' && parseLinkRecord(piece.value)?.type === 'attach') {
           marked = true;
@@ -181,7 +183,7 @@ export class RemoteLink {
       if (slave !== undefined) closeSync(slave);
       if (this.inner === inner) this.inner = undefined;
       this.attached = false;
-      if (this.finished) return;
+      if (this.finishing || this.finished) return;
       if (exitCode !== 255) this.giveUp(this.failure(exitCode, noise, 'the agent cannot be followed'));
       else this.linkDown();
     });
@@ -195,7 +197,7 @@ export class RemoteLink {
     }
     if (piece.kind !== 'record') return;
     const record = parseLinkRecord(piece.value);
-    if (record?.type === 'exit') this.finish(exitStatusOf(record));
+    if (record?.type === 'exit') void this.agentEnded(exitStatusOf(record));
     else if (record?.type === 'gone') this.giveUp(`${this.spec.host.ssh}: ${record.message}`);
     // Only the link says whether the link is up.
     else if (record?.type === 'report' && record.report.type !== 'link') this.reports.report(record.report);
@@ -236,6 +238,16 @@ export class RemoteLink {
     const { columns, rows } = this.terminal.output;
     if (this.inner && !ptyClosed(this.inner) && columns && rows) this.inner.resize(columns, rows);
   };
+
+  /** The whole run is here: its files there can go. */
+  private async agentEnded(code: number): Promise<void> {
+    if (this.finishing) return;
+    this.finishing = true;
+    this.inner?.kill('SIGHUP');
+    const removed = await this.remote(['remove', '--id', this.spec.id], '');
+    if (removed.code !== 0) this.terminal.error(`${this.failure(removed.code, removed.stderr, 'its files there were left')}`);
+    this.finish(code);
+  }
 
   private giveUp(line: string): number {
     this.terminal.error(line);

@@ -1,7 +1,7 @@
 // `agentmux remote-link` against a real OpenSSH server on loopback, with this repository's built CLI
 // as the remote agentmux: the link runs in a real pty, its screen read through @xterm/headless, and
 // reports on a real report channel. Needs the build (`npm test` builds first).
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -110,7 +110,8 @@ describe.skipIf(missing)(`remote-link over a loopback sshd${missing ? ` (skipped
     const counts = numberedLines(screen);
     expect([...counts.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, at) => at + 1));
     expect([...counts.values()].every((count) => count === 1)).toBe(true);
-    expect(existsSync(join(runDir(id), RUN_FILES.status))).toBe(true);
+    // The link had the whole run: its files there are gone.
+    expect(existsSync(runDir(id))).toBe(false);
   }, 60_000);
 
   it('retries while the host is unreachable and catches up with the whole run once it listens again', async () => {
@@ -141,6 +142,13 @@ describe.skipIf(missing)(`remote-link over a loopback sshd${missing ? ` (skipped
     expect((await screen.waitForExit({ timeoutMs: 20_000 })).exitCode).toBe(143);
     expect(processAlive(child)).toBe(false);
   }, 40_000);
+
+  it('takes no record the agent itself prints', async () => {
+    const { screen, channel } = link(`printf '\\033]7502;{"type":"exit","code":0}\\007\\033]7502;{"type":"report","report":{"type":"link","up":true}}\\007'; echo after the forgery; exit 4`);
+    await screen.waitFor('after the forgery', { timeoutMs: 20_000 });
+    expect((await screen.waitForExit()).exitCode).toBe(4);
+    expect(channel.reports).toEqual([]);
+  }, 30_000);
 
   it('says in one line when the remote agentmux cannot start the agent', async () => {
     const channel = new TestChannel();
@@ -188,13 +196,21 @@ describe.skipIf(missing)(`a built-in worker over a loopback sshd${missing ? ` (s
       expect(channel.reports).toContainEqual(expect.objectContaining({ type: 'usage', meter: expect.objectContaining({ total: expect.objectContaining({ input: 250, output: 30 }) }) }));
       expect(readFileSync(join(sshd.remoteHome, 'far.txt'), 'utf8')).toBe('relayed\n');
       expect(screen.text()).toContain('Wrote far.txt.');
-      // The key went over ssh's stdin into the daemon's memory: in no file of the run there.
-      for (const file of [RUN_FILES.log, RUN_FILES.daemonLog, RUN_FILES.status]) expect(readFileSync(join(runDir(id), file), 'utf8')).not.toContain(API_KEY);
+      // The key went over ssh's stdin into the daemon's memory: in no file there.
+      expect(existsSync(runDir(id))).toBe(false);
+      expect(filesContaining(sshd.remoteHome, API_KEY)).toEqual([]);
     } finally {
       await scripted.close();
     }
   }, 60_000);
 });
+
+function filesContaining(dir: string, text: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .filter((path) => readFileSync(path).includes(text));
+}
 
 function processAlive(pid: number): boolean {
   try {
