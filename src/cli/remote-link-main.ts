@@ -40,7 +40,7 @@ function parseLinkArgs(argv: string[]): (Omit<RemoteLinkSpec, 'worker'> & { work
         return '--host takes the host as JSON, e.g. {"ssh":"me@build.example"}';
       }
       const problem = hostsError({ host: parsed });
-      if (problem) return problem;
+      if (problem) return problem.replace(/^hosts\.host\.?/, '--host ');
       if (!isSshHost(parsed as SshHost)) return '--host must be an SSH host ({"ssh": …})';
       host = parsed as SshHost;
     } else if (flag === '--control') controlDir = value;
