@@ -5,6 +5,7 @@
 // reach it. It lives in a session of its own, so the ssh session that started it may end.
 import { closeSync, openSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pty from 'node-pty';
 import { encodeRecord, RecordDecoder } from '../core/link-records.js';
@@ -55,6 +56,7 @@ export class RemoteSession {
   private readonly channel: WorkerChannel | undefined;
   private readonly run = newRunMarker();
   private slave: number | undefined;
+  private readonly readBuffer = Buffer.allocUnsafe(READ_BYTES);
   private ended = false;
   private closed = false;
   private stopping: TreeKill | undefined;
@@ -64,7 +66,8 @@ export class RemoteSession {
 
   constructor(private readonly spec: RemoteSessionSpec) {
     this.log = openSync(join(spec.dir, RUN_FILES.log), 'a+', 0o600);
-    this.channel = spec.worker && new WorkerChannel(spec.dir, spec.worker.credentials, {
+    // Under the temporary directory: a socket's path must stay short (~100 bytes), and a run's directory may be long.
+    this.channel = spec.worker && new WorkerChannel(tmpdir(), spec.worker.credentials, {
       onReport: (report) => {
         // Only the link itself says whether the link is up.
         if (report.type !== 'link') this.record({ type: 'report', report });
@@ -214,7 +217,7 @@ export class RemoteSession {
   /** Sends the follower the log from its position while its socket takes it; ends it after the exit record. */
   private pump(follower: Follower): void {
     if (this.closed) return;
-    const buffer = Buffer.allocUnsafe(READ_BYTES);
+    const buffer = this.readBuffer;
     while (!follower.waiting && follower.position < this.logBytes && !follower.socket.destroyed) {
       const read = readSync(this.log, buffer, 0, Math.min(READ_BYTES, this.logBytes - follower.position), follower.position);
       follower.position += read;

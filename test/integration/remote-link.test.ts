@@ -176,20 +176,21 @@ describe.skipIf(missing)(`a built-in worker over a loopback sshd${missing ? ` (s
     try {
       const channel = new TestChannel({ apiKey: API_KEY, baseURL: scripted.url });
       const id = `worker-${process.pid}`;
-      // Told before the worker even runs: it waits before its first request until it may go on.
-      channel.tell({ type: 'pause', question: 'hold on' });
       const screen = new ScreenHarness({
         args: [
           'remote-link', '--host', JSON.stringify(host()), '--control', controlDir, '--id', id, '--cwd', sshd.remoteHome, '--worker', '--',
-          process.execPath, CLI_ENTRY, 'worker', '--name', 'far', '--task', 'Write far.txt', '--permission-mode', 'auto',
+          process.execPath, CLI_ENTRY, 'worker', '--name', 'far', '--task', 'Write far.txt', '--permission-mode', 'auto', '--budget-tokens', '50',
         ],
         env: channel.env,
       });
       open.push({ screen, channel });
-      await waitUntil('the paused worker\'s state', () => channel.reports.find((report) => report.type === 'state' && report.state === 'waiting'),
+      // Its first reply spent its budget: it waits before the tool runs, until agentmux raises the budget.
+      const waiting = await waitUntil('the paused worker\'s state', () => channel.reports.find((report) => report.type === 'state' && report.state === 'waiting'),
         () => `${JSON.stringify(channel.reports)}\n${screen.formatScreen()}`, 30_000);
-      expect(scripted.requests).toHaveLength(0);
-      channel.tell({ type: 'goOn' });
+      expect(waiting).toMatchObject({ pausedForBudget: true });
+      expect(scripted.requests).toHaveLength(1);
+      expect(existsSync(join(sshd.remoteHome, 'far.txt'))).toBe(false);
+      channel.tell({ type: 'budget', budget: { tokens: 1_000_000 } });
       expect((await screen.waitForExit({ timeoutMs: 30_000 })).exitCode).toBe(0);
       await channel.ended();
       expect(channel.reports).toContainEqual({ type: 'result', outcome: 'finished', text: 'Wrote far.txt.' });
