@@ -4,6 +4,7 @@
 // `agentmux server run|stop`: the server itself. `agentmux gc`: leftover worktrees and logs.
 // `agentmux host ls|install`: the configured hosts agents run on.
 // `agentmux worker …`: a built-in background agent (started by the server in a pty).
+// `agentmux remote-agent …` runs on a host agents are started on; `agentmux remote-link …` is such an agent's local end.
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { GitWorktrees } from '../git/index.js';
@@ -99,6 +100,13 @@ async function main(): Promise<void> {
     const { workerMain } = await import('../agent/worker-main.js');
     process.exitCode = await workerMain(rest, process.env, process.stdin, process.stdout);
     return;
+  }
+  if (first === 'remote-agent' || first === 'remote-link') {
+    // Their stdin stays open (typed keys), so they end with an explicit exit.
+    const code = first === 'remote-agent'
+      ? await (await import('./remote-agent-main.js')).remoteAgentMain(rest, version(), [process.execPath, ...process.execArgv, process.argv[1]])
+      : await (await import('./remote-link-main.js')).remoteLinkMain(rest, process.env);
+    process.exit(code);
   }
   if (first === 'print-run') {
     const { printRunMain } = await import('../agent/print-run.js');

@@ -309,7 +309,7 @@ export class AgentProcess {
 }
 
 /** node-pty has closed the pty's fd (its read stream is destroyed), though it may not have reported the exit yet. */
-function ptyClosed(terminal: pty.IPty): boolean {
+export function ptyClosed(terminal: pty.IPty): boolean {
   const socket = (terminal as unknown as { _socket?: { destroyed?: boolean } })._socket;
   return socket?.destroyed === true;
 }
@@ -321,7 +321,7 @@ function ptyClosed(terminal: pty.IPty): boolean {
  * While we hold the terminal side open there is no hang-up: node-pty reads everything and
  * reports the exit when its own grace period (200 ms) ends.
  */
-function holdSlave(terminal: pty.IPty): number | undefined {
+export function holdSlave(terminal: pty.IPty): number | undefined {
   const path = (terminal as unknown as { _pty?: unknown })._pty;
   if (typeof path !== 'string' || !path.startsWith('/dev/')) return undefined;
   return openSync(path, constants.O_RDWR | constants.O_NOCTTY);

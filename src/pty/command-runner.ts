@@ -19,6 +19,8 @@ export interface CommandOptions {
   /** Its environment (default: this process's). */
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** In a process group of its own, out of reach of a signal to this process's group. */
+  detached?: boolean;
 }
 
 export type CommandRunner = (file: string, args: readonly string[], options?: CommandOptions) => Promise<CommandResult>;
@@ -29,7 +31,7 @@ const MAX_OUTPUT_CHARS = 1 << 20;
 
 /** Resolves when the command ended; a program that cannot be started resolves with code 127 and why on stderr. */
 export const runCommand: CommandRunner = (file, args, options = {}) => new Promise((resolve) => {
-  const child = spawn(file, [...args], { env: options.env ?? process.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(file, [...args], { env: options.env ?? process.env, cwd: options.cwd, detached: options.detached, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let timedOut = false;
