@@ -12,7 +12,7 @@ import { Screen } from './lib/screen.mjs';
 import { fmtMs, fmtRatio, median } from './lib/stats.mjs';
 
 const ATTACHES = 5;
-const LAST_LINE = 'ready-for-keys';
+const LAST_LINE = 'ready-keys';
 const CTRL_B = '\x02';
 
 /** The agentmux screen with `hosts` in its config. */
@@ -30,13 +30,13 @@ async function screenWith(hosts) {
   return screen;
 }
 
-/** /fg of `name` until its last line shows, then back (Ctrl-B); the median of ATTACHES runs. */
-async function attachTime(screen, name) {
+/** /fg of `name` until its last line shows, then back (Ctrl-B); the median of `runs`. */
+async function attachTime(screen, name, runs, timeoutMs = 10_000) {
   const times = [];
-  for (let i = 0; i < ATTACHES; i++) {
+  for (let i = 0; i < runs; i++) {
     const sent = performance.now();
     typeLine(screen, `/fg ${name}`);
-    const shown = await screen.waitFor((s) => s.text().includes(`keys go to ${name}`) && s.text().includes(LAST_LINE), { what: `${name} in front` });
+    const shown = await screen.waitFor((s) => s.text().includes(`keys go to ${name}`) && s.text().includes(LAST_LINE), { what: `${name} in front`, timeoutMs });
     times.push(shown - sent);
     screen.write(CTRL_B);
     await screen.waitForText('/help commands');
@@ -48,8 +48,11 @@ async function attachTime(screen, name) {
 async function agentFigures(hosts, hostFlag) {
   const screen = await screenWith(hosts);
   try {
-    await runAgent(screen, `--name kitty ${hostFlag} -- echo ${LAST_LINE}; exec cat`);
-    const attach = await attachTime(screen, 'kitty');
+    // The command does not hold its output's text, so only the output itself shows it.
+    await runAgent(screen, `--name kitty ${hostFlag} -- printf '%s-%s\\n' ${LAST_LINE.replace('-', ' ')}; exec cat`);
+    // Once untimed: the first attach also waits for the agent to start and print.
+    await attachTime(screen, 'kitty', 1, 30_000);
+    const attach = await attachTime(screen, 'kitty', ATTACHES);
     typeLine(screen, '/fg kitty');
     await screen.waitForText('keys go to kitty');
     return { attach, echo: summary(await measureEcho(screen)) };
