@@ -78,6 +78,13 @@ export function stateLabel(info: Pick<AgentInfo, 'state' | 'stateFrom' | 'linkDo
   return info.stateFrom ? `${info.state} (${info.stateFrom})` : info.state;
 }
 
+/** The state in at most `width` columns: a link that is down keeps its time, the state's word gives way. */
+export function shortStateLabel(info: Pick<AgentInfo, 'state' | 'stateFrom' | 'linkDownSince' | 'hostLink'>, width: number): string {
+  const label = stateLabel(info);
+  if (label.length <= width || info.linkDownSince === undefined || isEnded(info.state)) return label;
+  return `link down since ${clockTime(info.linkDownSince)}`;
+}
+
 /** HH:MM in local time. */
 function clockTime(ms: number): string {
   const at = new Date(ms);

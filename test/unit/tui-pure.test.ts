@@ -646,6 +646,8 @@ describe('agentListRows', () => {
     const rows = agentListRows([remote], 0, false, 44, 20, now).map(rowText);
     expect(rows[1]).toMatch(/^ \S train@gpu\s+2m05s$/);
     expect(rows[2]).toBe('   unknown (link down since 12:03) · epoch 3');
+    // A list too narrow for all of it keeps the time: the glyph says unknown.
+    expect(agentListRows([remote], 0, false, 30, 20, now).map(rowText)[2]).toBe('   link down since 12:03 · ep…');
     // In a narrow list the name gives way before the host.
     const narrow = agentListRows([agent({ name: 'a-very-long-agent-name', host: 'build' })], 0, false, 24, 20, now).map(rowText);
     expect(narrow[1]).toContain('@build');

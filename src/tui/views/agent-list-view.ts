@@ -1,5 +1,5 @@
 // The agent list: two rows per agent (glyph, name, elapsed; state and last line).
-import { stateLabel, type AgentInfo, type AgentState } from '../../core/agent.js';
+import { shortStateLabel, type AgentInfo, type AgentState } from '../../core/agent.js';
 import { budgetLevel, spentOf } from '../../core/budget.js';
 import type { WorktreeInfo } from '../../core/worktree.js';
 import { formatDuration } from '../../core/format.js';
@@ -42,7 +42,7 @@ function agentRows(agent: AgentInfo, width: number, selected: boolean, now: numb
       { text: ` ${elapsed}`, role: 'muted' },
     ],
   };
-  const stateWord = agent.state === 'failed' && agent.exitCode !== undefined ? `failed ${agent.exitCode}` : stateLabel(agent);
+  const stateWord = agent.state === 'failed' && agent.exitCode !== undefined ? `failed ${agent.exitCode}` : shortStateLabel(agent, width - 3);
   const rest = Math.max(0, width - 3 - stateWord.length - (agent.profile ? agent.profile.length + 4 : 0) - 3);
   const detail = agent.state === 'waiting' && agent.question ? agent.question : agent.lastLine;
   const second: StyledLine = {
