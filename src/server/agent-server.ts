@@ -583,7 +583,9 @@ export class AgentServer {
 
   /** Text sent to an ended agent: a built-in worker goes on with its conversation, an agent CLI resumes its session; a command reads nothing. */
   private continueAgent(entry: AgentEntry, text: string): string | undefined {
-    const { name, state, kind } = entry.info;
+    const { name, state, kind, host } = entry.info;
+    // Its session (or transcript) is on the host: resumed here, it would run on this machine.
+    if (host !== undefined && kind !== 'command') return `${name} ran on ${host}: it cannot be resumed from here; start a new one there with --host ${host}`;
     if (kind === 'cli') return this.cliStarts.resume(entry, text);
     if (kind !== 'claude') return `${name} has ended (${state}): nothing reads its input`;
     if (!this.workerStarts) return this.options.model.help ?? 'The model is not configured.';

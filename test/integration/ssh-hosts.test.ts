@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { HostConfig } from '../../src/core/hosts.js';
+import { cliKinds } from '../../src/core/cli-kinds.js';
 import { runCommand } from '../../src/pty/command-runner.js';
 import { EmulatorPool } from '../../src/pty/emulator-pool.js';
 import { createPtyRuntime } from '../../src/pty/pty-runtime.js';
@@ -34,6 +35,7 @@ function newServer(hosts: Record<string, HostConfig>, git?: { repo: string; env:
     model: { configured: false, help: 'no model' },
     cwd: git?.repo ?? tmp,
     hosts: new HostLinks({ hosts, controlDir, run: runCommand, linkProgram: (args) => ({ file: process.execPath, args }) }),
+    clis: cliKinds({ shell: { program: 'sh', taskArgs: ['-c', '{task}'], resumeArgs: ['-c', 'echo resumed {session}'] } }),
     ...(git ? { worktrees: new GitWorktrees(git.repo, { env: git.env }), remoteWorktrees: { hosts, controlDir, env: git.env } } : {}),
     stateDir: join(tmp, 'state'),
   });
@@ -72,6 +74,16 @@ describe.skipIf(missing !== undefined)('agents on an SSH host', () => {
     const flash = await client.waitFor('the end of remote-echo', () => client.flash('remote-echo'));
     expect(flash.word).toBe('failed');
     expect(client.agent('remote-echo')).toMatchObject({ state: 'failed', exitCode: 3, lastLine: `on ${sshd.remoteHome}` });
+  });
+
+  it('runs an agent CLI there, and does not resume it here once it ended', async () => {
+    server = newServer({ build: plain() });
+    const client = new ServerTestClient(server);
+    expect(await client.request({ type: 'new', cli: 'shell', task: 'echo cli on $HOME', cwd: tmp, host: 'build', name: 'remote-cli' })).toEqual({ name: 'remote-cli' });
+    await client.waitFor('remote-cli to end', () => client.flash('remote-cli'));
+    expect(client.agent('remote-cli')).toMatchObject({ host: 'build', state: 'finished', lastLine: `cli on ${sshd.remoteHome}` });
+    expect(await client.request({ type: 'send', name: 'remote-cli', text: 'go on' }))
+      .toEqual({ error: 'remote-cli ran on build: it cannot be resumed from here; start a new one there with --host build' });
   });
 
   it('refuses an unknown host in one line, naming the hosts there are', async () => {
