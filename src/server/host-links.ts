@@ -136,7 +136,12 @@ export class HostLinks {
         const env = Object.entries(launch.env ?? {});
         if (link === 'plain') {
           const assignments = env.length ? `env ${env.map(([key, value]) => remoteWord(`${key}=${value}`)).join(' ')} ` : '';
-          return { file: 'ssh', args: ['-tt', ...sshOptions(host, controlDir), '--', host.ssh, `cd ${remoteWord(cwd)} && exec ${assignments}${argv.map(remoteWord).join(' ')}`] };
+          // Without the run's marker: a connection master this ssh may fork must outlive this agent's /kill
+          // (the ssh itself dies with the pty's process group).
+          return {
+            file: 'env',
+            args: ['-u', 'AGENTMUX_RUN', 'ssh', '-tt', ...sshOptions(host, controlDir), '--', host.ssh, `cd ${remoteWord(cwd)} && exec ${assignments}${argv.map(remoteWord).join(' ')}`],
+          };
         }
         const id = `${launch.agentName}-${randomBytes(4).toString('hex')}`;
         return linkProgram([
