@@ -1,5 +1,4 @@
 // Owns every agent and the main conversation; speaks the protocol to any number of clients.
-import type { HostLinks, HostPlacement } from './host-links.js';
 import { join } from 'node:path';
 import { isEnded, type AgentInfo } from '../core/agent.js';
 import { lastOutputLine } from '../core/last-output-line.js';
@@ -8,12 +7,11 @@ import {
   PROTOCOL_VERSION, describeFlash, type ClientMessage, type Flash, type ModelStatus, type ServerEvent, type SessionChoice, type SessionStatus,
 } from '../core/protocol.js';
 import type { AgentProfile } from '../core/agent-profile.js';
-import { MAX_BUDGET_USD, type Budget } from '../core/budget.js';
+import { MAX_BUDGET_USD } from '../core/budget.js';
 import { cliKinds, type CliKind } from '../core/cli-kinds.js';
 import type { CompactionMarks } from '../core/compaction-settings.js';
 import type { BudgetSettings } from '../core/config-schema.js';
 import type { ModelPrice } from '../core/usage.js';
-import type { WorktreeInfo } from '../core/worktree.js';
 import type { Message, ModelClient } from '../llm/types.js';
 import { priceFor } from '../llm/prices.js';
 import { UsageTracker } from '../llm/usage-tracker.js';
@@ -25,16 +23,18 @@ import { ChatLog } from './chat-log.js';
 import { ClientScreens, type Client } from './client-screens.js';
 import { ChatQuestion } from './chat-question.js';
 import { ForegroundRuns } from './foreground-runs.js';
-import { BUSY, MainAgent, type SpawnHow, type Suggester } from './main-agent.js';
+import { BUSY, MainAgent, type Suggester } from './main-agent.js';
 import { LogFollowers } from './log-followers.js';
 import { ConversationSwitch } from './conversation-switch.js';
 import { MainSession } from './main-session.js';
 import { PromptSuggester } from './prompt-suggester.js';
 import { notificationFor, pausedNotification } from './notifications.js';
 import { CliMeters } from './cli-meters.js';
-import { CliStarts, type CliStart } from './cli-starts.js';
+import { CliStarts } from './cli-starts.js';
+import { AgentStarts } from './agent-starts.js';
+import type { HostLinks } from './host-links.js';
 import { SessionSpend } from './session-spend.js';
-import { WorkerStarts, WORKTREES_UNAVAILABLE, type SpawnOptions } from './worker-starts.js';
+import { WorkerStarts, WORKTREES_UNAVAILABLE } from './worker-starts.js';
 import { WorktreeOps, type WorktreeService } from './worktree-ops.js';
 import { RemoteWorktreeOps, type RemoteWorktreeSetup } from './remote-worktree-ops.js';
 import { NO_PROFILES, type ProfileSource } from './profile-source.js';
@@ -134,6 +134,7 @@ export class AgentServer {
   private readonly spend: SessionSpend;
   private readonly budgets: BudgetKeeper;
   private readonly kinds: ReadonlyMap<string, CliKind>;
+  private readonly starts: AgentStarts;
 
   constructor(private readonly options: ServerOptions) {
     this.now = options.now ?? Date.now;
@@ -258,14 +259,9 @@ export class AgentServer {
         },
         host: {
           agents: () => this.agents.all().map((entry) => ({ ...entry.info })),
-          spawnWorker: (task, how) => this.placeOn(how.host, options.cwd).then((placed) => typeof placed === 'string' ? placed : this.spawn(task, options.cwd, {
-            name: how.name, worktree: how.worktree ? {} : undefined, after: how.after, ...(how.agent !== undefined ? { agent: how.agent } : {}), ...placed,
-          }, requestedBudget(how))),
+          spawnWorker: (task, how) => this.starts.forMainAgent(task, options.cwd, how),
           profiles: async () => (await options.profiles?.list() ?? []).flatMap((entry) => (entry.profile ? [entry.profile] : [])),
-          spawnCli: (cli, task, how) => this.placeOn(how.host, options.cwd).then((placed) => typeof placed === 'string' ? placed : this.startCli(cli, {
-            task, cwd: options.cwd, ...(how.name !== undefined ? { name: how.name } : {}), ...(how.worktree ? { worktree: {} } : {}),
-            ...(how.after !== undefined ? { after: how.after } : {}), ...placed,
-          }, requestedBudget(how))),
+          spawnCli: (cli, task, how) => this.starts.forMainAgent(task, options.cwd, { ...how, cli }),
           runForeground: (command, timeoutMs, signal) => this.foreground.run(command, options.cwd, timeoutMs, signal),
           outputOf: (name, maxLines) => this.outputOf(name, maxLines),
           approve: (question, signal) => this.approve(question, signal),
@@ -293,6 +289,12 @@ export class AgentServer {
         budgetFor: (asked, model) => this.budgets.budgetForStart(asked, { label: 'a worker', metered: true, model }),
       });
     }
+    this.starts = new AgentStarts({
+      agents: this.agents, cliStarts: this.cliStarts, budgets: this.budgets, kinds: this.kinds,
+      modelHelp: options.model.help ?? 'The model is not configured.',
+      ...(this.workerStarts ? { workerStarts: this.workerStarts } : {}), ...(this.worktreeOps ? { worktreeOps: this.worktreeOps } : {}),
+      ...(options.hosts ? { hosts: options.hosts } : {}),
+    });
     if (this.mainSession) {
       this.conversations = new ConversationSwitch({
         sessions: this.mainSession, chat: this.chat, ...(this.main ? { main: this.main } : {}),
@@ -456,27 +458,9 @@ export class AgentServer {
    */
   private execute(client: Client, command: ClientMessage): Outcome | Promise<Outcome> {
     switch (command.type) {
-      case 'run':
-        if (command.host === undefined) return this.runCommand(client, command);
-        return this.placeOn(command.host, command.cwd).then((placed) => (typeof placed === 'string' ? placed : this.runCommand(client, command, placed.host)));
-      case 'spawn': {
-        if (command.budgetUsd !== undefined && !(command.budgetUsd > 0 && command.budgetUsd <= MAX_BUDGET_USD)) {
-          return `invalid budget ${command.budgetUsd}: give an amount in USD above 0`;
-        }
-        if (!this.options.access) return this.options.model.help ?? 'The model is not configured.';
-        return this.placeOn(command.host, command.cwd).then((placed) => typeof placed === 'string' ? placed : this.spawn(command.task, command.cwd, {
-          name: command.name, worktree: command.worktree, after: command.after, ...(client.env ? { inherit: client.env } : {}),
-          ...(command.agent !== undefined ? { agent: command.agent } : {}), ...placed,
-        }, requestedBudget(command)))
-          .then((started) => typeof started === 'string' ? started : { name: started.name });
-      }
-      case 'new': {
-        const { cli, task, name, cwd, worktree, after, print } = command;
-        return this.placeOn(command.host, command.cwd).then((placed) => typeof placed === 'string' ? placed : this.startCli(cli, {
-          cwd, ...(task !== undefined ? { task } : {}), ...(name !== undefined ? { name } : {}), ...(worktree ? { worktree } : {}),
-          ...(after !== undefined ? { after } : {}), ...(client.env ? { inherit: client.env } : {}), ...(print ? { print } : {}), ...placed,
-        }, requestedBudget(command))).then((started) => (typeof started === 'string' ? started : { name: started.name }));
-      }
+      case 'run': return this.starts.run(command, client.env);
+      case 'spawn': return this.starts.spawn(command, client.env);
+      case 'new': return this.starts.newCli(command, client.env);
       case 'budget': return this.setBudget(command);
       case 'profiles': {
         const { profiles } = this.options;
@@ -607,49 +591,6 @@ export class AgentServer {
     this.chat.add('event', describeFlash(flash), { flash });
   }
 
-  /** Starts a worker with the budget asked for (or the configured one); refused when it cannot be kept. */
-  private spawn(task: string, cwd: string, how: Omit<SpawnOptions, 'budget'>, requested: Budget): Promise<AgentInfo | string> {
-    if (!this.workerStarts) return Promise.resolve(this.options.model.help ?? 'The model is not configured.');
-    return this.workerStarts.spawn(task, cwd, { ...how, budget: requested });
-  }
-
-  /** The host an agent is asked to run on, checked (`{}`: this machine), or why it cannot run there. */
-  private async placeOn(host: string | undefined, cwd: string): Promise<{ host?: HostPlacement } | string> {
-    if (host === undefined) return {};
-    const { hosts } = this.options;
-    if (!hosts) return `no host named ${host}: this session has no hosts`;
-    const placed = await hosts.place(host, cwd);
-    return typeof placed === 'string' ? placed : { host: placed };
-  }
-
-  /** `/run`: a command agent, here or on `host`, in a worktree of its own when asked. */
-  private runCommand(client: Client, command: Extract<ClientMessage, { type: 'run' }>, host?: HostPlacement): Outcome | Promise<Outcome> {
-    const { command: shell, cwd, name, worktree, after } = command;
-    const run = (where: string, agentName?: string, info?: WorktreeInfo, placed = host) => this.agents.start({
-      kind: 'command', task: shell, cwd: where, program: { shell }, ...(client.env ? { inherit: client.env } : {}), ...(placed ? { host: placed } : {}),
-      ...(agentName !== undefined ? { name: agentName } : {}), ...(info ? { worktree: info } : {}), ...(after !== undefined ? { after } : {}),
-    });
-    if (!worktree) {
-      const started = run(cwd, name);
-      return typeof started === 'string' ? started : { name: started.info.name };
-    }
-    if (!this.worktreeOps) return WORKTREES_UNAVAILABLE;
-    let startedName = '';
-    return this.worktreeOps.startFor(host, { kind: 'command', task: shell }, name, worktree.base, (agentName, info, placed) => {
-      startedName = agentName;
-      return run(info.path, agentName, info, placed);
-    }, this.cliStarts.commandFiles(shell)).then((error) => error ?? { name: startedName });
-  }
-
-  /** Starts agent CLI `cli` with the budget asked for (or the configured one, for a CLI whose meter agentmux reads). */
-  private startCli(cli: string, how: Omit<CliStart, 'budget'>, requested: Budget): Promise<AgentInfo | string> {
-    // An unknown CLI is refused as such.
-    if (!this.kinds.has(cli)) return this.cliStarts.start(cli, how);
-    const budget = this.budgets.budgetForStart(requested, { label: cli, metered: this.budgets.metered({ kind: 'cli', cli }) });
-    if (typeof budget === 'string') return Promise.resolve(budget);
-    return this.cliStarts.start(cli, { ...how, ...budget });
-  }
-
   /** `/budget NAME USD`, `/budget --session USD`. */
   private setBudget(command: Extract<ClientMessage, { type: 'budget' }>): string | undefined {
     const { name, session, usd, tokens } = command;
@@ -760,8 +701,3 @@ export class AgentServer {
 
 /** A refusal (one line), the agent a command started, or nothing to say. */
 type Outcome = string | { name: string } | undefined;
-
-/** The budget a command or tool call asks for. */
-function requestedBudget(how: Pick<SpawnHow, 'budgetUsd' | 'budgetTokens'>): Budget {
-  return { ...(how.budgetUsd !== undefined ? { usd: how.budgetUsd } : {}), ...(how.budgetTokens !== undefined ? { tokens: how.budgetTokens } : {}) };
-}
