@@ -32,6 +32,7 @@ import { notificationFor, pausedNotification } from './notifications.js';
 import { CliMeters } from './cli-meters.js';
 import { CliStarts } from './cli-starts.js';
 import { AgentStarts } from './agent-starts.js';
+import { watchFile, type FileWatch } from '../store/file-watch.js';
 import type { HostLinks } from './host-links.js';
 import { SessionSpend } from './session-spend.js';
 import { WorkerStarts, WORKTREES_UNAVAILABLE } from './worker-starts.js';
@@ -135,6 +136,8 @@ export class AgentServer {
   private readonly budgets: BudgetKeeper;
   private readonly kinds: ReadonlyMap<string, CliKind>;
   private readonly starts: AgentStarts;
+  /** The transcripts of running CLI agents being followed, by agent name (see followTranscript). */
+  private readonly transcriptWatches = new Map<string, { path: string; watch: FileWatch | null }>();
 
   constructor(private readonly options: ServerOptions) {
     this.now = options.now ?? Date.now;
@@ -591,6 +594,23 @@ export class AgentServer {
     this.chat.add('event', describeFlash(flash), { flash });
   }
 
+  /**
+   * While a CLI agent runs, its meter is read again whenever its transcript grows: Claude Code may
+   * write a reply's usage after the hook that ended the turn, and no later hook would read it.
+   */
+  private followTranscript(entry: AgentEntry, path: string): void {
+    const { name } = entry.info;
+    const current = this.transcriptWatches.get(name);
+    if (isEnded(entry.info.state)) {
+      current?.watch?.close();
+      this.transcriptWatches.delete(name);
+      return;
+    }
+    if (current?.path === path && current.watch) return;
+    current?.watch?.close();
+    this.transcriptWatches.set(name, { path, watch: watchFile(path, () => this.readCliMeter(entry)) });
+  }
+
   /** `/budget NAME USD`, `/budget --session USD`. */
   private setBudget(command: Extract<ClientMessage, { type: 'budget' }>): string | undefined {
     const { name, session, usd, tokens } = command;
@@ -615,6 +635,7 @@ export class AgentServer {
   /** A Claude Code agent's meter, from its transcript as it is now. */
   private readCliMeter(entry: AgentEntry): void {
     if (!entry.transcript) return;
+    this.followTranscript(entry, entry.transcript);
     const meter = this.cliMeters.meter(entry.info.name, entry.transcript);
     if (!meter || JSON.stringify(meter) === JSON.stringify(entry.info.usage)) return;
     entry.info.usage = meter;
@@ -693,6 +714,8 @@ export class AgentServer {
     this.suggester?.cancel();
     this.main?.dispose();
     this.agents.dispose();
+    for (const { watch } of this.transcriptWatches.values()) watch?.close();
+    this.transcriptWatches.clear();
     this.options.hosts?.dispose();
     this.journal?.dispose();
     this.clients.clear();
