@@ -595,8 +595,8 @@ export class AgentServer {
   }
 
   /**
-   * While a CLI agent runs, its meter is read again whenever its transcript grows: Claude Code may
-   * write a reply's usage after the hook that ended the turn, and no later hook would read it.
+   * While a CLI agent runs, its meter is read again whenever its transcript grows between turns: Claude
+   * Code may write a reply's usage after the hook that ended the turn, and no later hook would read it.
    */
   private followTranscript(entry: AgentEntry, path: string): void {
     const { name } = entry.info;
@@ -608,7 +608,8 @@ export class AgentServer {
     }
     if (current?.path === path && current.watch) return;
     current?.watch?.close();
-    this.transcriptWatches.set(name, { path, watch: watchFile(path, () => this.readCliMeter(entry)) });
+    // Between turns only: within one, its hooks read the meter (and a budget pause keeps what it was doing).
+    this.transcriptWatches.set(name, { path, watch: watchFile(path, () => { if (entry.info.state !== 'running') this.readCliMeter(entry); }) });
   }
 
   /** `/budget NAME USD`, `/budget --session USD`. */
